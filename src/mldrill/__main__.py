@@ -1,0 +1,3 @@
+from mldrill.cli import main
+
+main()

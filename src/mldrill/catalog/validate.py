@@ -1,0 +1,140 @@
+"""Cross-file checks of the catalog; every problem is reported at once, each with file and line.
+
+What is checked (beyond the schema, which the loader applies):
+- a card id starts with its topic id; a topic sits in content/<area>/<topic id>.yaml;
+- the area is one of SYLLABUS.md's 25 ids;
+- follow-ups resolve, never point at the card itself, and form no cycle;
+- each `refs` entry imports (`module:attr.attr`);
+- kata and lab links resolve once those catalogs exist (pass their id sets; None = not checked yet).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Collection
+from pathlib import PurePath
+
+from mldrill.catalog.areas import AREA_BY_ID
+from mldrill.catalog.loader import Catalog, Problem
+
+
+def validate(
+    cat: Catalog,
+    *,
+    check_refs: bool = True,
+    kata_ids: Collection[str] | None = None,
+    lab_ids: Collection[str] | None = None,
+) -> list[Problem]:
+    problems = list(cat.problems)
+    problems += _check_topics(cat)
+    problems += _check_followups(cat)
+    if check_refs:
+        problems += _check_refs(cat)
+    problems += _check_links(cat, "katas", kata_ids)
+    problems += _check_links(cat, "labs", lab_ids)
+    return sorted(set(problems))
+
+
+def _check_topics(cat: Catalog) -> list[Problem]:
+    out = []
+    for t in cat.topics.values():
+        w = cat.where[t.id]
+        if t.area not in AREA_BY_ID:
+            out.append(Problem(w.file, w.line, f"unknown area '{t.area}' (expected one of SYLLABUS.md's area ids)"))
+        path = PurePath(w.file)
+        if path.stem != t.id or path.parent.name != t.area:
+            out.append(
+                Problem(w.file, w.line, f"topic '{t.id}' of area '{t.area}' belongs in content/{t.area}/{t.id}.yaml")
+            )
+        for c in t.cards:
+            if c.topic_id != t.id:
+                cw = cat.where[c.id]
+                out.append(Problem(cw.file, cw.line, f"card id '{c.id}' must start with its topic id '{t.id}/'"))
+    return out
+
+
+def _check_followups(cat: Catalog) -> list[Problem]:
+    out = []
+    for c in cat.cards.values():
+        w = cat.where[c.id]
+        for f in c.followups:
+            if f == c.id:
+                out.append(Problem(w.file, w.line, f"card '{c.id}' lists itself as a follow-up"))
+            elif f not in cat.cards:
+                out.append(Problem(w.file, w.line, f"follow-up '{f}' of card '{c.id}' does not exist"))
+    for cycle in _cycles(cat):
+        w = cat.where[cycle[0]]
+        out.append(Problem(w.file, w.line, "follow-up cycle: " + " -> ".join([*cycle, cycle[0]])))
+    return out
+
+
+def _cycles(cat: Catalog) -> list[list[str]]:
+    """Each follow-up cycle once (iterative DFS with colours; self-loops are reported elsewhere)."""
+    WHITE, GREY, BLACK = 0, 1, 2
+    colour = dict.fromkeys(cat.cards, WHITE)
+    found: list[list[str]] = []
+    for start in cat.cards:
+        if colour[start] != WHITE:
+            continue
+        stack: list[tuple[str, int]] = [(start, 0)]
+        path: list[str] = [start]
+        colour[start] = GREY
+        while stack:
+            node, i = stack[-1]
+            nexts = [f for f in cat.cards[node].followups if f in cat.cards and f != node]
+            if i == len(nexts):
+                stack.pop()
+                path.pop()
+                colour[node] = BLACK
+                continue
+            stack[-1] = (node, i + 1)
+            nxt = nexts[i]
+            if colour[nxt] == GREY:
+                found.append(path[path.index(nxt) :])
+            elif colour[nxt] == WHITE:
+                colour[nxt] = GREY
+                stack.append((nxt, 0))
+                path.append(nxt)
+    return found
+
+
+def resolve_ref(ref: str) -> object:
+    """Import `package.module:attr.sub` and return the object; raises ImportError/AttributeError."""
+    module_name, _, attr_path = ref.partition(":")
+    obj: object = importlib.import_module(module_name)
+    for part in attr_path.split("."):
+        obj = getattr(obj, part)
+    return obj
+
+
+def _check_refs(cat: Catalog) -> list[Problem]:
+    out = []
+    verdicts: dict[str, str | None] = {}
+    for c in cat.cards.values():
+        for ref in c.refs:
+            if ref not in verdicts:
+                try:
+                    resolve_ref(ref)
+                    verdicts[ref] = None
+                except ModuleNotFoundError as e:
+                    verdicts[ref] = f"module '{e.name}' not found"
+                except AttributeError as e:
+                    verdicts[ref] = f"no such attribute ({e})"
+                except Exception as e:  # a module that fails at import time is a problem to report, not a crash
+                    verdicts[ref] = f"import failed: {type(e).__name__}: {e}"
+            if verdicts[ref] is not None:
+                w = cat.where[c.id]
+                out.append(Problem(w.file, w.line, f"ref '{ref}' of card '{c.id}' does not import: {verdicts[ref]}"))
+    return out
+
+
+def _check_links(cat: Catalog, field: str, known: Collection[str] | None) -> list[Problem]:
+    if known is None:
+        return []
+    out = []
+    for c in cat.cards.values():
+        for link in getattr(c, field):
+            if link not in known:
+                w = cat.where[c.id]
+                out.append(Problem(w.file, w.line, f"{field[:-1]} '{link}' of card '{c.id}' does not exist"))
+    return out

@@ -1,0 +1,32 @@
+"""The `mldrill` command line (typer + rich). Commands parse input, call one function below, render the result.
+
+Heavy modules (SQLAlchemy, pydantic, fsrs) are imported inside the commands, so `mldrill --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from mldrill.cli import content, data, drill, study
+
+app = typer.Typer(
+    name="mldrill",
+    help="Prepare for ML, deep-learning and LLM interviews: learn, drill, code and see it run — offline.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+)
+app.command("drill")(drill.drill)
+app.command("topics")(study.topics)
+app.command("show")(study.show)
+app.command("stats")(study.stats)
+app.command("log")(study.log)
+app.command("export")(data.export)
+app.command("import")(data.import_cards)
+app.command("backup")(data.backup)
+app.command("restore")(data.restore)
+app.add_typer(content.app, name="content")
+
+
+def main() -> None:
+    app()

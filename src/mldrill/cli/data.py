@@ -1,0 +1,92 @@
+"""Data in and out: `export --anki`, `import`, `backup`, `restore`."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import typer
+
+from mldrill.cli.common import console, database, err_console, fail, items, print_json
+
+
+def export(
+    anki: Path = typer.Option(..., "--anki", help="Write an Anki package (.apkg): one deck per area."),
+    include_user: bool = typer.Option(True, "--user/--no-user", help="Include your imported cards."),
+    as_json: bool = typer.Option(False, "--json", help="Print the per-deck counts as JSON."),
+) -> None:
+    """Export the cards to Anki (genanki); tags carry the level, topic and area."""
+    from mldrill.study.anki import export_apkg
+
+    if anki.suffix != ".apkg":
+        fail(f"{anki}: the Anki package must end in .apkg")
+    db = database()
+    chosen = [it for it in items(db).values() if include_user or not it.is_user]
+    with console.status(f"building {anki} ({len(chosen)} cards)..."):
+        counts = export_apkg(chosen, anki)
+    if as_json:
+        print_json({"file": str(anki), "decks": counts, "notes": sum(counts.values())})
+        return
+    console.print(f"wrote {sum(counts.values())} notes in {len(counts)} decks to [bold]{anki}[/]")
+
+
+def import_cards(
+    file: Path = typer.Argument(..., help="A .md or .csv file of your own cards (format: `mldrill import --help`)."),
+    deck: str | None = typer.Option(None, "--deck", help="Deck name (default: the file name)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+) -> None:
+    """Import your own cards into a user deck.
+
+    Markdown: one card per block, blocks separated by a line '---'; fields 'Q:' question, 'A:' answer (required),
+    'T:' trap, 'L:' level (L1/L2/L3, default L2), 'Tags:' comma-separated; a field may span several lines.
+    CSV: a header with question and answer columns, optionally trap, level, tags.
+    Nothing is imported unless the whole file is valid; every error names the file and line.
+    """
+    from mldrill.study.importer import ImportFailed, import_file
+
+    db = database()
+    try:
+        res = import_file(db, file, deck=deck)
+    except ImportFailed as e:
+        for p in e.problems:
+            err_console.print(f"[bold]{p.file}:{p.line}[/]: {p.message}", soft_wrap=True)
+        fail(f"nothing imported: {len(e.problems)} problem(s) in {file}")
+    if as_json:
+        print_json({"deck": res.deck, "added": res.added, "updated": res.updated, "ids": res.ids})
+        return
+    console.print(f"deck [bold]{res.deck}[/]: {res.added} added, {res.updated} updated")
+
+
+def backup(file: Path = typer.Argument(..., help="Where to write the JSON backup.")) -> None:
+    """Write a full JSON backup of your history (reviews, states, imported cards, settings)."""
+    from mldrill.store.backup import backup as do_backup
+
+    counts = do_backup(database(), file)
+    console.print(f"backed up {', '.join(f'{v} {k}' for k, v in counts.items())} to [bold]{file}[/]")
+
+
+def restore(
+    file: Path = typer.Argument(..., help="A JSON backup written by `mldrill backup`."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Replace a non-empty history without asking."),
+) -> None:
+    """Replace your history with a backup. The current history is saved first, so nothing is lost."""
+    from platformdirs import user_data_path
+
+    from mldrill.store.backup import BackupError, is_empty, load_backup
+    from mldrill.store.backup import backup as do_backup
+    from mldrill.store.backup import restore as do_restore
+
+    try:
+        data = load_backup(file)
+    except BackupError as e:
+        fail(str(e))
+    db = database()
+    if not is_empty(db):
+        if not yes and not typer.confirm("This replaces your current history. Continue?", default=False):
+            raise typer.Exit(1)
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        safety = user_data_path("mldrill", appauthor=False) / "backups" / f"before-restore-{stamp}.json"
+        do_backup(db, safety)
+        console.print(f"saved the current history to {safety}")
+    counts = do_restore(db, data)
+    console.print(f"restored {', '.join(f'{v} {k}' for k, v in counts.items())} from [bold]{file}[/]")

@@ -1,0 +1,152 @@
+"""`mldrill drill`: the interactive flashcard loop, with Anki's keys.
+
+space/enter reveals, 1-4 rate (Again, Hard, Good, Easy), u undoes the last rating, q (or Ctrl-C, Ctrl-D) quits
+with a summary. Each rating is committed before the next card appears.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+import typer
+
+from mldrill.cli.common import catalog, console, database, fail, items
+
+KEYS_REVEAL = (" ", "\r", "\n")
+
+
+def read_key() -> str:
+    """One keypress, unbuffered on a terminal; EOF reads as 'q'."""
+    if not sys.stdin.isatty():
+        return sys.stdin.read(1) or "q"
+    import termios
+    import tty
+
+    fd = sys.stdin.fileno()
+    old = termios.tcgetattr(fd)
+    try:
+        tty.setcbreak(fd)  # keeps ISIG, so Ctrl-C still interrupts
+        data = os.read(fd, 32).decode(errors="ignore")
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, old)
+    if not data or data == "\x04":
+        return "q"
+    return data[0]
+
+
+def drill(
+    topic: str | None = typer.Option(None, "--topic", "-t", help="Only this topic (id, see `mldrill topics`)."),
+    level: str | None = typer.Option(None, "--level", "-l", help="Only this level: L1, L2 or L3."),
+    area: str | None = typer.Option(None, "--area", "-a", help="Only this area (a SYLLABUS area id)."),
+    limit: int | None = typer.Option(None, "--limit", "-n", min=1, help="At most N cards (follow-ups come on top)."),
+    status: str | None = typer.Option(
+        None, "--status", help="Extra review of items with these statuses, e.g. shaky,unknown (due or not)."
+    ),
+) -> None:
+    """Drill flashcards with spaced repetition (FSRS): due cards first, then new ones."""
+    from mldrill.study.items import select_items
+    from mldrill.study.session import DrillSession
+    from mldrill.study.status import STATUSES
+
+    if level is not None and level.upper() not in ("L1", "L2", "L3"):
+        fail(f"--level must be L1, L2 or L3, got {level!r}")
+    wanted = {s.strip() for s in status.split(",")} if status else None
+    if wanted and wanted - set(STATUSES):
+        fail(f"unknown status {sorted(wanted - set(STATUSES))}; use {', '.join(STATUSES)}")
+    cat = catalog()
+    if topic and topic not in cat.topics and not topic.startswith("user/"):
+        fail(f"no topic '{topic}'; see `mldrill topics`")
+    db = database()
+    all_items = items(db)
+    pool = select_items(all_items, topic=topic, level=level.upper() if level else None, area=area)
+    if wanted:
+        from mldrill.study.log import practice_log
+
+        keep = {r.item for r in practice_log(db, all_items, status=wanted)}
+        pool = [it for it in pool if it.id in keep]
+    session = DrillSession(db, all_items, pool, limit=limit, extra=bool(wanted))
+    if not session.queue:
+        console.print("[green]Nothing to drill right now.[/] No card is due and today's new cards are done.")
+        console.print("Try [bold]mldrill stats[/], or another --topic / --level.")
+        return
+    try:
+        _loop(session)
+    except KeyboardInterrupt:
+        console.print()
+    _summary(session)
+
+
+def _loop(session: object) -> None:
+    from rich.markdown import Markdown
+    from rich.panel import Panel
+    from rich.rule import Rule
+
+    from mldrill.render import md_for_terminal
+    from mldrill.study.scheduler import RATING_NAMES, format_interval
+    from mldrill.study.session import DrillSession
+
+    assert isinstance(session, DrillSession)
+    colours = {1: "red", 2: "yellow", 3: "green", 4: "blue"}
+    while (item := session.current()) is not None:
+        state = session.state_of(item.id)
+        tag = "new" if state is None else f"seen {state.reps}x"
+        via = session.followup_of.get(item.id)
+        left = len(session.queue)
+        console.print(Rule(f"{item.topic} · {item.level} · {tag} · {left} left", style="dim"))
+        if via:
+            console.print(f"[magenta]↳ follow-up of {via}[/]")
+        console.print(Markdown(md_for_terminal(item.question)), style="bold")
+        console.print("[dim]space/enter reveal · u undo · q quit[/]")
+        shown = time.monotonic()
+        key = read_key()
+        while key not in (*KEYS_REVEAL, "u", "q"):
+            key = read_key()
+        if key == "q":
+            return
+        if key == "u":
+            _undo(session)
+            continue
+        console.print(Panel(Markdown(md_for_terminal(item.answer)), title="answer", border_style="green"))
+        if item.trap:
+            console.print(Panel(Markdown(md_for_terminal(item.trap)), title="trap", border_style="yellow"))
+        previews = session.preview(item.id)
+        buttons = "  ".join(
+            f"[{colours[r]}]{r} {n}[/] ({format_interval(previews[r])})" for r, n in RATING_NAMES.items()
+        )
+        console.print(f"{buttons}  [dim]· u undo · q quit[/]")
+        key = read_key()
+        while key not in ("1", "2", "3", "4", "u", "q"):
+            key = read_key()
+        if key == "q":
+            return
+        if key == "u":
+            _undo(session)
+            continue
+        rated = session.rate(int(key), duration_ms=int((time.monotonic() - shown) * 1000))
+        console.print(
+            f"[{colours[rated.rating]}]✓ {RATING_NAMES[rated.rating]}[/] — next in {format_interval(rated.interval)}"
+            f" · status {rated.status}"
+        )
+
+
+def _undo(session: object) -> None:
+    from mldrill.study.session import DrillSession
+
+    assert isinstance(session, DrillSession)
+    back = session.undo()
+    console.print(f"[cyan]↶ undid the rating of {back.id}[/]" if back else "[dim]nothing to undo yet[/]")
+
+
+def _summary(session: object) -> None:
+    from mldrill.study.session import DrillSession
+
+    assert isinstance(session, DrillSession)
+    s = session.summary()
+    console.print(
+        f"[bold]Session done.[/] {s['reviewed']} rating(s) on {s['distinct_items']} card(s): "
+        f"[red]{s['again']} again[/], [yellow]{s['hard']} hard[/], "
+        f"[green]{s['good']} good[/], [blue]{s['easy']} easy[/]"
+        f"; {s['left_in_queue']} left in the queue."
+    )

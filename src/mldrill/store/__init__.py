@@ -1,0 +1,6 @@
+"""Persistence of the user's history (SQLAlchemy 2 + Alembic); SQLite by default, PostgreSQL for a shared server."""
+
+from mldrill.store.db import Database, open_db
+from mldrill.store.models import ItemState, Review, Setting, UserCard
+
+__all__ = ["Database", "ItemState", "Review", "Setting", "UserCard", "open_db"]

@@ -1,0 +1,1 @@
+"""Studying: FSRS scheduling, drill sessions, the practice log, stats, import and export."""

@@ -1,0 +1,203 @@
+"""Import the user's own cards from Markdown or CSV into a user deck.
+
+Markdown format (one card per block; blocks separated by a line holding only `---`):
+
+    Q: What does the softmax temperature do?
+    A: Divides the logits before the softmax. T < 1 sharpens,
+       T > 1 flattens; T -> 0 is argmax.
+    T: "It changes which token is most likely" -- it never changes the argmax.   (optional: the trap)
+    L: L2                                                                         (optional: L1 | L2 | L3, default L2)
+    Tags: sampling, decoding                                                      (optional)
+    ---
+    Q: ...
+
+A field runs until the next field or the end of the block, so answers can hold several lines, lists and $LaTeX$.
+Lines starting with `<!--` ... `-->` on their own are comments.
+
+CSV format: a header row with `question` and `answer` columns, and optionally `trap`, `level`, `tags`
+(comma-separated inside the cell).
+
+Every problem names the file and line, and the import is all-or-nothing: one bad card imports nothing, so a fixed
+file can simply be imported again. Re-importing a card with the same question updates it. Text is stored raw and is
+always rendered through the sanitizer (mldrill.render.md_to_html).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mldrill.catalog.loader import Problem
+from mldrill.catalog.schema import LEVELS
+from mldrill.store import Database, UserCard
+from mldrill.study.clock import utcnow
+
+_FIELD = re.compile(r"^(Q|A|T|L|Tags)\s*:\s?(.*)$", re.IGNORECASE)
+_NAMES = {"q": "question", "a": "answer", "t": "trap", "l": "level", "tags": "tags"}
+CSV_COLUMNS = ("question", "answer", "trap", "level", "tags")
+
+
+@dataclass
+class ParsedCard:
+    line: int
+    question: str = ""
+    answer: str = ""
+    trap: str = ""
+    level: str = "L2"
+    tags: list[str] = field(default_factory=list)
+
+
+class ImportFailed(Exception):
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(map(str, problems)))
+        self.problems = problems
+
+
+def slug(text: str, n: int = 40) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:n].strip("-") or "card"
+
+
+def card_id(deck: str, question: str) -> str:
+    digest = hashlib.sha1(question.strip().encode()).hexdigest()[:8]
+    return f"user/{slug(deck, 60)}/{slug(question)}-{digest}"
+
+
+def parse_markdown(text: str, file: str) -> list[ParsedCard]:
+    cards: list[ParsedCard] = []
+    problems: list[Problem] = []
+    block: list[tuple[int, str]] = []
+    for no, line in enumerate([*text.splitlines(), "---"], start=1):
+        if line.strip() == "---":
+            if any(s.strip() for _, s in block):
+                card = _parse_block(block, file, problems)
+                if card is not None:
+                    cards.append(card)
+            block = []
+        elif not (line.strip().startswith("<!--") and line.strip().endswith("-->")):
+            block.append((no, line))
+    if problems:
+        raise ImportFailed(problems)
+    return cards
+
+
+def _parse_block(block: list[tuple[int, str]], file: str, problems: list[Problem]) -> ParsedCard | None:
+    values: dict[str, list[str]] = {}
+    lines: dict[str, int] = {}
+    current: str | None = None
+    first = next(no for no, s in block if s.strip())
+    for no, line in block:
+        m = _FIELD.match(line)
+        if m:
+            name = _NAMES[m.group(1).lower()]
+            if name in values:
+                problems.append(Problem(file, no, f"field '{m.group(1)}:' given twice in one card"))
+            values[name], lines[name], current = [m.group(2)], no, name
+        elif current is None:
+            if line.strip():
+                problems.append(Problem(file, no, "text before the first field: a card starts with 'Q:'"))
+                return None
+        else:
+            values[current].append(line)
+    joined = {k: "\n".join(v).strip() for k, v in values.items()}
+    ok = True
+    for need in ("question", "answer"):
+        if not joined.get(need):
+            problems.append(Problem(file, lines.get(need, first), f"card has no {need} ('{need[0].upper()}:' line)"))
+            ok = False
+    level = joined.get("level", "L2").upper()
+    if level not in LEVELS:
+        problems.append(Problem(file, lines["level"], f"level must be L1, L2 or L3, got {joined['level']!r}"))
+        ok = False
+    if not ok:
+        return None
+    tags = [t.strip() for t in joined.get("tags", "").split(",") if t.strip()]
+    return ParsedCard(first, joined["question"], joined["answer"], joined.get("trap", ""), level, tags)
+
+
+def parse_csv(text: str, file: str) -> list[ParsedCard]:
+    reader = csv.DictReader(io.StringIO(text, newline=""))  # newline="" keeps line breaks inside quoted cells
+    header = [h.strip().lower() for h in reader.fieldnames or []]
+    problems: list[Problem] = []
+    unknown = [h for h in header if h not in CSV_COLUMNS]
+    if "question" not in header or "answer" not in header or unknown:
+        msg = f"header must name 'question' and 'answer' (optional: trap, level, tags); got {header}"
+        raise ImportFailed([Problem(file, 1, msg)])
+    reader.fieldnames = header
+    cards = []
+    end = reader.line_num  # the header's last line
+    for row in reader:
+        no, end = end + 1, reader.line_num  # a quoted cell may span lines: report where the record starts
+        if None in row:
+            problems.append(Problem(file, no, f"row has more cells than the header's {len(header)} columns"))
+            continue
+        vals = {k: (v or "").strip() for k, v in row.items()}
+        level = (vals.get("level") or "L2").upper()
+        missing = [k for k in ("question", "answer") if not vals.get(k)]
+        if missing:
+            problems.append(Problem(file, no, f"empty {' and '.join(missing)}"))
+        elif level not in LEVELS:
+            problems.append(Problem(file, no, f"level must be L1, L2 or L3, got {vals['level']!r}"))
+        else:
+            tags = [t.strip() for t in vals.get("tags", "").split(",") if t.strip()]
+            cards.append(ParsedCard(no, vals["question"], vals["answer"], vals.get("trap", ""), level, tags))
+    if problems:
+        raise ImportFailed(problems)
+    return cards
+
+
+def parse_file(path: Path) -> list[ParsedCard]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as e:
+        raise ImportFailed([Problem(str(path), 1, f"cannot read file: {e}")]) from None
+    suffix = path.suffix.lower()
+    if suffix in (".md", ".markdown", ".txt"):
+        return parse_markdown(text, str(path))
+    if suffix == ".csv":
+        return parse_csv(text, str(path))
+    raise ImportFailed([Problem(str(path), 1, f"unsupported file type '{suffix}' (use .md or .csv)")])
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    deck: str
+    added: int
+    updated: int
+    ids: list[str]
+
+
+def import_file(db: Database, path: Path, *, deck: str | None = None) -> ImportResult:
+    """Parse everything first; write nothing unless the whole file is valid."""
+    cards = parse_file(path)
+    if not cards:
+        raise ImportFailed(
+            [Problem(str(path), 1, "no cards found (a card starts with 'Q:'; see `mldrill import --help`)")]
+        )
+    deck = slug(deck or path.stem, 60)
+    ids = [card_id(deck, c.question) for c in cards]
+    dupes = {i for i in ids if ids.count(i) > 1}
+    if dupes:
+        lines = [
+            Problem(str(path), c.line, "the same question appears twice")
+            for c, i in zip(cards, ids, strict=True)
+            if i in dupes
+        ]
+        raise ImportFailed(lines)
+    added = updated = 0
+    now = utcnow()
+    with db.session() as s:
+        for c, cid in zip(cards, ids, strict=True):
+            row = s.get(UserCard, cid)
+            if row is None:
+                added += 1
+                row = UserCard(id=cid, deck=deck, created_at=now)
+                s.add(row)
+            else:
+                updated += 1
+            row.question, row.answer, row.trap, row.level, row.tags = c.question, c.answer, c.trap, c.level, c.tags
+            row.source = f"{path}:{c.line}"
+    return ImportResult(deck, added, updated, ids)

@@ -1,0 +1,66 @@
+"""Reviewable items: the catalog's cards plus the user's imported cards, behind one shape."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from mldrill.catalog import Catalog
+from mldrill.store import Database, UserCard
+
+USER_AREA = "user"
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    kind: str  # "card" (katas join with the grader issue)
+    topic: str  # topic id, or "user/<deck>" for imported cards
+    area: str  # SYLLABUS area id, or "user"
+    level: str
+    question: str
+    answer: str
+    trap: str
+    followups: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+
+    @property
+    def is_user(self) -> bool:
+        return self.area == USER_AREA
+
+
+def catalog_items(cat: Catalog) -> dict[str, Item]:
+    out: dict[str, Item] = {}
+    for t in cat.topics.values():
+        for c in t.cards:
+            out[c.id] = Item(
+                c.id, "card", t.id, t.area, c.level, c.question, c.answer, c.trap, tuple(c.followups), tuple(c.tags)
+            )
+    return out
+
+
+def user_items(db: Database) -> dict[str, Item]:
+    with db.session() as s:
+        rows = s.scalars(select(UserCard).order_by(UserCard.deck, UserCard.created_at, UserCard.id)).all()
+        return {
+            r.id: Item(
+                r.id, "card", f"user/{r.deck}", USER_AREA, r.level, r.question, r.answer, r.trap, (), tuple(r.tags)
+            )
+            for r in rows
+        }
+
+
+def all_items(cat: Catalog, db: Database) -> dict[str, Item]:
+    """Catalog cards first (in file order), then the user's decks."""
+    return {**catalog_items(cat), **user_items(db)}
+
+
+def select_items(
+    items: dict[str, Item], *, topic: str | None = None, level: str | None = None, area: str | None = None
+) -> list[Item]:
+    return [
+        it
+        for it in items.values()
+        if (not topic or it.topic == topic) and (not level or it.level == level) and (not area or it.area == area)
+    ]

@@ -1,0 +1,182 @@
+"""A drill session: the queue of items to show, ratings committed one by one, follow-ups, undo.
+
+Queue order (as in Anki): due items first (oldest due first), then new items in catalog order up to the day's
+new-card limit. After a rating:
+- the card's follow-ups come next (those not yet asked in this session);
+- a card whose next due falls inside the learn-ahead window (learning steps: 1 and 10 min) comes back at the end.
+Every rating is committed before `rate` returns, so the next card is only ever shown after the last one is safe.
+`undo` deletes the last rating of this session, restores the item's previous state and puts it back in front.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+
+from mldrill.store import Database, ItemState, Review
+from mldrill.study.clock import Clock, day_bounds, local_zone, utcnow
+from mldrill.study.items import Item
+from mldrill.study.scheduler import (
+    Settings,
+    apply_rating,
+    from_snapshot,
+    load_settings,
+    make_scheduler,
+    preview_intervals,
+    snapshot,
+)
+from mldrill.study.status import status_from_ratings
+
+
+@dataclass(frozen=True)
+class Rated:
+    item_id: str
+    rating: int
+    due: datetime
+    interval: timedelta
+    status: str
+
+
+@dataclass
+class _Step:
+    review_id: int
+    item_id: str
+    rating: int
+    queue_before: list[str]
+    followup_of: dict[str, str]
+
+
+@dataclass
+class DrillSession:
+    db: Database
+    items: dict[str, Item]
+    pool: list[Item]  # the items this session may introduce (already filtered by topic / level / status)
+    limit: int | None = None
+    extra: bool = False  # extra review: every pool item already seen, due or not (for --status shaky/unknown)
+    settings: Settings | None = None
+    clock: Clock = utcnow
+    session_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    queue: list[str] = field(default_factory=list)
+    followup_of: dict[str, str] = field(default_factory=dict)  # follow-up id -> the card that brought it in
+    history: list[_Step] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.settings = self.settings or load_settings(self.db)
+        self.scheduler = make_scheduler(self.settings)
+        self.queue = self._build_queue()
+
+    # -- queue ---------------------------------------------------------------------------------------------------
+    def _build_queue(self) -> list[str]:
+        assert self.settings is not None
+        now = self.clock()
+        ids = [it.id for it in self.pool]
+        with self.db.session() as s:
+            states = (
+                {r.item_id: r for r in s.scalars(select(ItemState).where(ItemState.item_id.in_(ids)))} if ids else {}
+            )
+            start, _ = day_bounds(now, local_zone(self.settings.timezone))
+            new_today = (
+                s.scalar(select(func.count()).select_from(ItemState).where(ItemState.first_review >= start)) or 0
+            )
+        if self.extra:
+            order = {"unknown": 0, "shaky": 1, "fluent": 2}
+            seen = sorted(states.values(), key=lambda r: (order.get(r.status, 3), r.due))
+            queue = [r.item_id for r in seen]
+            return queue[: self.limit] if self.limit is not None else queue
+        due = sorted((r.due, r.item_id) for r in states.values() if r.due <= now)
+        new_left = max(0, self.settings.new_per_day - new_today)
+        new = [it.id for it in self.pool if it.id not in states][:new_left]
+        queue = [i for _, i in due] + new
+        return queue[: self.limit] if self.limit is not None else queue
+
+    def current(self) -> Item | None:
+        return self.items[self.queue[0]] if self.queue else None
+
+    def state_of(self, item_id: str) -> ItemState | None:
+        with self.db.session() as s:
+            return s.get(ItemState, item_id)
+
+    def preview(self, item_id: str) -> dict[int, timedelta]:
+        return preview_intervals(self.scheduler, self.state_of(item_id), self.clock())
+
+    # -- rating --------------------------------------------------------------------------------------------------
+    def rate(self, rating: int, *, duration_ms: int | None = None) -> Rated:
+        """Rate the current item; committed to the database before this returns."""
+        assert self.settings is not None
+        if not self.queue:
+            raise RuntimeError("nothing to rate: the session queue is empty")
+        item = self.items[self.queue[0]]
+        now = self.clock()
+        queue_before, followups_before = list(self.queue), dict(self.followup_of)
+        with self.db.session() as s:
+            old = s.get(ItemState, item.id)
+            prev = snapshot(old) if old is not None else None
+            new = apply_rating(self.scheduler, old, item_id=item.id, kind=item.kind, rating=rating, now=now)
+            recent = s.scalars(
+                select(Review.rating).where(Review.item_id == item.id).order_by(Review.id.desc()).limit(2)
+            ).all()
+            new.status = status_from_ratings([*reversed(recent), rating])
+            merged = s.merge(new)
+            review = Review(
+                item_id=item.id,
+                kind=item.kind,
+                rating=rating,
+                reviewed_at=now,
+                duration_ms=duration_ms,
+                session_id=self.session_id,
+                prev_state=prev,
+            )
+            s.add(review)
+            s.flush()
+            review_id, due, status = review.id, merged.due, merged.status
+        self.history.append(_Step(review_id, item.id, rating, queue_before, followups_before))
+        self.queue.pop(0)
+        self._queue_followups(item)
+        if due - now <= timedelta(minutes=self.settings.learn_ahead_minutes) and item.id not in self.queue:
+            self.queue.append(item.id)
+        return Rated(item.id, rating, due, due - now, status)
+
+    def _queue_followups(self, item: Item) -> None:
+        asked = {st.item_id for st in self.history}
+        fresh = [f for f in item.followups if f in self.items and f not in asked]
+        for f in fresh:
+            self.followup_of.setdefault(f, item.id)
+        self.queue = fresh + [q for q in self.queue if q not in fresh]
+
+    def undo(self) -> Item | None:
+        """Take back the last rating of this session; returns the item, now current again (None if nothing)."""
+        if not self.history:
+            return None
+        step = self.history.pop()
+        with self.db.session() as s:
+            review = s.get(Review, step.review_id)
+            if review is not None:
+                prev = review.prev_state
+                s.delete(review)
+                current = s.get(ItemState, step.item_id)
+                if current is not None and prev is None:
+                    s.delete(current)  # it was new before this rating
+                elif current is not None and prev is not None:
+                    restored = from_snapshot(prev)
+                    for col in ItemState.__table__.columns:
+                        setattr(current, col.name, getattr(restored, col.name))
+        self.queue, self.followup_of = step.queue_before, step.followup_of
+        return self.items[step.item_id]
+
+    # -- summary -------------------------------------------------------------------------------------------------
+    def summary(self) -> dict[str, object]:
+        counts = Counter(st.rating for st in self.history)
+        return {
+            "session_id": self.session_id,
+            "reviewed": len(self.history),
+            "distinct_items": len({st.item_id for st in self.history}),
+            "again": counts[1],
+            "hard": counts[2],
+            "good": counts[3],
+            "easy": counts[4],
+            "left_in_queue": len(self.queue),
+        }

@@ -1,0 +1,141 @@
+"""The loader and validator report every problem at once, each with the right file and line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from minicontent import card, mini_catalog, topic, write_topics
+from mldrill.catalog import load_catalog, validate
+from mldrill.catalog.yamlfile import read_yaml
+
+
+def test_clean_catalog_has_no_problems(tmp_path: Path) -> None:
+    cat = mini_catalog(tmp_path)
+    assert validate(cat) == []
+    assert len(cat.topics) == 2 and len(cat.cards) == 6
+    assert [c.id for c in cat.select(level="L1")] == ["alpha/a1", "beta/b2"]
+    assert cat.area_of("beta/b1") == "attention-transformers"
+
+
+def test_yaml_lines_are_tracked(tmp_path: Path) -> None:
+    p = tmp_path / "x.yaml"
+    p.write_text("id: t\ncards:\n  - id: t/a\n    level: L9\n  - id: t/b\n", encoding="utf-8")
+    doc = read_yaml(p)
+    assert doc.line_of(["cards", 0, "level"]) == 4
+    assert doc.line_of(["cards", 1]) == 5
+    assert doc.line_of(["cards", 1, "missing"]) == 5  # deepest known prefix
+
+
+def _line_of(path: Path, needle: str) -> int:
+    return next(i for i, line in enumerate(path.read_text().splitlines(), 1) if needle in line)
+
+
+def test_every_problem_is_reported_with_file_and_line(tmp_path: Path) -> None:
+    write_topics(
+        tmp_path,
+        [
+            topic(
+                "alpha",
+                "numerics-losses",
+                [
+                    card("alpha/a1", followups=["alpha/nope"]),
+                    card("alpha/a1"),  # duplicate id
+                    card("alpha/bad-level", level="L4"),
+                    card("alpha/empty-trap", trap="   "),
+                    card("alpha/bad-ref", refs=["mldrill.ref.no_such_module:f"]),
+                    card("alpha/bad-attr", refs=["mldrill.ref:NoSuchThing"]),
+                    card("beta/wrong-prefix"),
+                    card("alpha/typo", folowups=["alpha/a1"]),
+                ],
+            ),
+            topic("gamma", "not-an-area", [card("gamma/g1", kind="essay")]),
+        ],
+    )
+    alpha = tmp_path / "numerics-losses" / "alpha.yaml"
+    cat = load_catalog(tmp_path)
+    problems = validate(cat)
+    text = "\n".join(map(str, problems))
+    expected = [
+        ("alpha/nope", "does not exist"),
+        ("duplicate card id 'alpha/a1'", "first at"),
+        ("level", "L4"),
+        ("trap", "must not be empty"),
+        ("no_such_module", "not found"),
+        ("NoSuchThing", "no such attribute"),
+        ("must start with its topic id", "beta/wrong-prefix"),
+        ("folowups", "unknown field"),
+        ("unknown area 'not-an-area'", ""),
+        ("kind", "essay"),
+    ]
+    for a, b in expected:
+        assert any(a in str(p) and b in str(p) for p in problems), f"missing problem {a!r}/{b!r} in:\n{text}"
+    # Lines point at the offending card or field.
+    by_msg = {p.message: p for p in problems}
+    level = next(p for m, p in by_msg.items() if "L4" in m)
+    assert level.file.endswith("numerics-losses/alpha.yaml")
+    assert level.line == _line_of(alpha, "level: L4")
+    trap = next(p for m, p in by_msg.items() if m.startswith("cards.3.trap"))
+    assert trap.line == _line_of(alpha, "trap: '   '")
+    dup = next(p for m, p in by_msg.items() if "duplicate card id" in m)
+    assert dup.line == [i for i, line in enumerate(alpha.read_text().splitlines(), 1) if "id: alpha/a1" in line][1]
+
+
+def test_follow_up_cycles_and_self_links(tmp_path: Path) -> None:
+    write_topics(
+        tmp_path,
+        [
+            topic(
+                "alpha",
+                "numerics-losses",
+                [
+                    card("alpha/a", followups=["alpha/b"]),
+                    card("alpha/b", followups=["alpha/c"]),
+                    card("alpha/c", followups=["alpha/a"]),
+                    card("alpha/d", followups=["alpha/d"]),
+                ],
+            )
+        ],
+    )
+    problems = [p.message for p in validate(load_catalog(tmp_path))]
+    assert any("cycle" in m and "alpha/a" in m and "alpha/c" in m for m in problems), problems
+    assert any("lists itself" in m for m in problems)
+    assert sum("cycle" in m for m in problems) == 1
+
+
+def test_topic_must_live_in_its_area_folder(tmp_path: Path) -> None:
+    t = topic("alpha", "numerics-losses", [card("alpha/a")])
+    write_topics(tmp_path, [t])
+    (tmp_path / "numerics-losses" / "alpha.yaml").rename(tmp_path / "numerics-losses" / "other.yaml")
+    problems = validate(load_catalog(tmp_path))
+    assert [p.message for p in problems] == [
+        "topic 'alpha' of area 'numerics-losses' belongs in content/numerics-losses/alpha.yaml"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "needle"),
+    [
+        ("id: a\ntitle: [unclosed\n", 3, "YAML syntax error"),
+        ("- just\n- a list\n", 1, "must be a mapping"),
+        ("id: a\nid: b\n", 2, "duplicate key 'id'"),
+    ],
+)
+def test_malformed_files_name_file_and_line(tmp_path: Path, text: str, line: int, needle: str) -> None:
+    p = tmp_path / "numerics-losses" / "a.yaml"
+    p.parent.mkdir()
+    p.write_text(text, encoding="utf-8")
+    problems = validate(load_catalog(tmp_path))
+    hit = [pr for pr in problems if needle in pr.message]
+    assert hit, problems
+    assert hit[0].line == line and hit[0].file.endswith("numerics-losses/a.yaml")
+
+
+def test_kata_and_lab_links_are_checked_once_catalogs_exist(tmp_path: Path) -> None:
+    write_topics(tmp_path, [topic("alpha", "numerics-losses", [card("alpha/a", katas=["softmax"], labs=["scaling"])])])
+    cat = load_catalog(tmp_path)
+    assert validate(cat) == []  # not checked while the kata/lab catalogs do not exist
+    msgs = [p.message for p in validate(cat, kata_ids={"other"}, lab_ids=set())]
+    assert any("kata 'softmax'" in m for m in msgs) and any("lab 'scaling'" in m for m in msgs)
+    assert validate(cat, kata_ids={"softmax"}, lab_ids={"scaling"}) == []

@@ -1,0 +1,88 @@
+"""The read and data commands through typer's runner, against a tiny catalog and a fresh database."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from minicontent import mini_catalog
+from mldrill.catalog.loader import get_catalog
+from mldrill.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    mini_catalog(tmp_path / "content")
+    monkeypatch.setenv("MLDRILL_CONTENT_DIR", str(tmp_path / "content"))
+    monkeypatch.setenv("MLDRILL_DATABASE_URL", f"sqlite:///{tmp_path / 'db.sqlite'}")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    get_catalog.cache_clear()
+    yield tmp_path
+    get_catalog.cache_clear()
+
+
+def run(*args: str, code: int = 0) -> str:
+    res = runner.invoke(app, list(args), catch_exceptions=False)
+    assert res.exit_code == code, res.output
+    return res.output
+
+
+def test_topics_and_show_json(env: Path) -> None:
+    rows = json.loads(run("topics", "--json"))
+    assert [(r["id"], r["cards"], r["seen"]) for r in rows] == [("alpha", 4, 0), ("beta", 2, 0)]
+    topic = json.loads(run("show", "alpha", "--json"))
+    assert topic["remember"] == "Remember alpha." and len(topic["cards"]) == 4
+    assert "x²" in run("show", "alpha")  # formulas readable in a terminal
+    assert "did you mean: alpha" in run("show", "alph", code=1)
+
+
+def test_stats_and_log_json_on_an_empty_history(env: Path) -> None:
+    st = json.loads(run("stats", "--json"))
+    assert st["due_today"] == 0 and st["new_available"] == 6 and st["streak_days"] == 0
+    assert json.loads(run("log", "--json")) == []
+    assert "unknown status" in run("log", "--status", "meh", code=1)
+
+
+def test_content_check_reports_and_exits_non_zero(env: Path) -> None:
+    ok = json.loads(run("content", "check", "--json"))
+    assert ok == {"ok": True, "topics": 2, "cards": 6, "problems": []}
+    bad = env / "content" / "numerics-losses" / "alpha.yaml"
+    bad.write_text(bad.read_text().replace("level: L3", "level: L5"))
+    out = json.loads(run("content", "check", "--json", code=1))
+    assert out["problems"][0]["file"].endswith("numerics-losses/alpha.yaml") and "L5" in out["problems"][0]["message"]
+
+
+def test_import_export_backup_restore(env: Path) -> None:
+    md = env / "mine.md"
+    md.write_text("Q: What is <b>bold</b>?\nA: An answer.\n---\nQ: Second?\nA: Yes.\n")
+    res = json.loads(run("import", str(md), "--json"))
+    assert (res["deck"], res["added"]) == ("mine", 2)
+    bad = env / "bad.md"
+    bad.write_text("Q: no answer\n")
+    assert "bad.md:1" in run("import", str(bad), code=1)
+    out = json.loads(run("export", "--anki", str(env / "x.apkg"), "--json"))
+    assert out["notes"] == 8 and out["decks"]["mldrill::My cards::mine"] == 2
+    with zipfile.ZipFile(env / "x.apkg") as z:
+        z.extract("collection.anki2", env)
+    assert sqlite3.connect(env / "collection.anki2").execute("SELECT count(*) FROM notes").fetchone()[0] == 8
+    run("backup", str(env / "b1.json"))
+    (env / "db.sqlite").unlink()
+    run("restore", str(env / "b1.json"))
+    run("backup", str(env / "b2.json"))
+    assert (env / "b1.json").read_text() == (env / "b2.json").read_text()
+    run("restore", str(env / "b1.json"), "--yes")  # non-empty now: a safety copy is written first
+    assert list((env / "data" / "mldrill" / "backups").glob("before-restore-*.json"))
+
+
+def test_restore_refuses_garbage(env: Path) -> None:
+    junk = env / "junk.json"
+    junk.write_text('{"format": "nope"}')
+    assert "not an mldrill backup" in run("restore", str(junk), code=1)

@@ -1,0 +1,124 @@
+"""`mldrill drill` in a real pseudo-terminal (pexpect) with real keystrokes, and a SIGKILL mid-session."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import pexpect
+import pytest
+from fsrs import Card as FsrsCard
+from fsrs import Rating, Scheduler
+
+from minicontent import mini_catalog
+from mldrill.store import open_db
+from mldrill.study.scheduler import save_setting
+
+SRC = Path(__file__).resolve().parents[2] / "src"
+QUESTION_PROMPT = "space/enter reveal"
+RATE_PROMPT = "1 Again"
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    mini_catalog(tmp_path / "content")
+    db_path = tmp_path / "db.sqlite"
+    db = open_db(f"sqlite:///{db_path}")
+    save_setting(db, "fuzz", False)  # deterministic intervals, comparable with py-fsrs below
+    db.close()
+    return {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")]),
+        "MLDRILL_CONTENT_DIR": str(tmp_path / "content"),
+        "MLDRILL_DATABASE_URL": f"sqlite:///{db_path}",
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+        "TERM": "xterm-256color",
+        "COLUMNS": "100",
+        "DB_PATH": str(db_path),
+    }
+
+
+def spawn(env: dict[str, str], *args: str) -> pexpect.spawn:
+    child = pexpect.spawn(sys.executable, ["-m", "mldrill", "drill", *args], env=env, encoding="utf-8", timeout=30)
+    child.setwinsize(40, 100)
+    return child
+
+
+def answer(child: pexpect.spawn, key: str, confirm: str) -> None:
+    child.expect(QUESTION_PROMPT)
+    child.send(" ")
+    child.expect(RATE_PROMPT)
+    child.send(key)
+    child.expect(confirm)
+
+
+def reviews(db_path: str) -> list[tuple[str, int, str]]:
+    con = sqlite3.connect(db_path)
+    try:
+        return con.execute("SELECT item_id, rating, reviewed_at FROM review ORDER BY id").fetchall()
+    finally:
+        con.close()
+
+
+def test_drill_with_keystrokes_followups_undo_and_summary(env: dict[str, str]) -> None:
+    child = spawn(env, "--limit", "2")
+    answer(child, "3", "✓ Good")  # alpha/a1 -> its follow-ups come next
+    child.expect("follow-up of alpha/a1")
+    answer(child, "1", "✓ Again")  # alpha/a2
+    child.expect("follow-up of alpha/a1")  # alpha/a3 is shown ...
+    child.expect(QUESTION_PROMPT)
+    child.send("u")  # ... undo the Again on alpha/a2
+    child.expect("undid the rating of alpha/a2")
+    answer(child, "4", "✓ Easy")  # alpha/a2 again, now Easy
+    answer(child, "2", "✓ Hard")  # alpha/a3
+    child.expect(QUESTION_PROMPT)
+    child.send("q")
+    child.expect("Session done.")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+    rows = reviews(env["DB_PATH"])
+    assert [(i, r) for i, r, _ in rows] == [("alpha/a1", 3), ("alpha/a2", 4), ("alpha/a3", 2)]
+    db = open_db(env["MLDRILL_DATABASE_URL"])
+    from mldrill.store import ItemState
+
+    sched = Scheduler(enable_fuzzing=False)
+    with db.session() as s:
+        for item_id, rating, _ in rows:
+            st = s.get(ItemState, item_id)
+            assert st is not None and st.last_review is not None
+            expected, _ = sched.review_card(FsrsCard(), Rating(rating), st.last_review)
+            assert st.due == expected.due, item_id  # the next due date is py-fsrs's
+    db.close()
+
+
+def test_sigkill_mid_session_loses_no_confirmed_review(env: dict[str, str]) -> None:
+    child = spawn(env)
+    for _ in range(3):
+        answer(child, "3", "✓ Good")
+    child.expect(QUESTION_PROMPT)
+    child.send(" ")
+    child.expect(RATE_PROMPT)
+    child.send("4")  # a fourth rating in flight ...
+    os.kill(child.pid, signal.SIGKILL)  # ... and the process dies without any clean-up
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.signalstatus == signal.SIGKILL
+
+    con = sqlite3.connect(env["DB_PATH"])
+    assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    con.close()
+    rows = reviews(env["DB_PATH"])
+    assert [r for _, r, _ in rows[:3]] == [3, 3, 3] and len(rows) in (3, 4)  # every confirmed review is there
+    db = open_db(env["MLDRILL_DATABASE_URL"])  # and the app opens it cleanly
+    from mldrill.store import ItemState
+
+    with db.session() as s:
+        assert s.query(ItemState).count() == len(rows)
+    db.close()
+    assert all(datetime.fromisoformat(t) for _, _, t in rows)

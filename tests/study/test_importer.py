@@ -1,0 +1,99 @@
+"""Importing the user's own cards: the documented Markdown and CSV formats, errors with file:line, all-or-nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mldrill.store import Database, UserCard
+from mldrill.study.importer import ImportFailed, import_file, parse_markdown
+
+GOOD_MD = """<!-- my sampling deck -->
+Q: What does temperature do?
+A: Divides the logits before the softmax.
+   T < 1 sharpens; T -> 0 is argmax.
+T: It changes the argmax -- it never does.
+L: l3
+Tags: sampling, decoding
+---
+
+Q: What is top-p?
+A: Keep the smallest prefix of sorted tokens with mass >= p.
+"""
+
+
+def test_markdown_format(tmp_path: Path) -> None:
+    cards = parse_markdown(GOOD_MD, "deck.md")
+    assert [c.line for c in cards] == [2, 10]
+    a, b = cards
+    assert a.answer == "Divides the logits before the softmax.\n   T < 1 sharpens; T -> 0 is argmax."
+    assert (a.trap, a.level, a.tags) == ("It changes the argmax -- it never does.", "L3", ["sampling", "decoding"])
+    assert (b.trap, b.level, b.tags) == ("", "L2", [])
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "needle"),
+    [
+        ("Q: q\n", 1, "no answer"),
+        ("A: only an answer\n", 1, "no question"),
+        ("Q: q\nA: a\n---\nQ: q2\nA: a2\nL: L7\n", 6, "level must be"),
+        ("stray text\nQ: q\nA: a\n", 1, "text before the first field"),
+        ("Q: q\nA: a\nQ: again\n", 3, "given twice"),
+    ],
+)
+def test_markdown_errors_name_file_and_line(text: str, line: int, needle: str) -> None:
+    with pytest.raises(ImportFailed) as e:
+        parse_markdown(text, "f.md")
+    assert any(p.line == line and needle in p.message and p.file == "f.md" for p in e.value.problems), e.value.problems
+
+
+def test_import_is_all_or_nothing_and_reimport_updates(db: Database, tmp_path: Path) -> None:
+    good = tmp_path / "sampling.md"
+    good.write_text(GOOD_MD)
+    res = import_file(db, good)
+    assert (res.deck, res.added, res.updated) == ("sampling", 2, 0)
+    bad = tmp_path / "sampling2.md"
+    bad.write_text(GOOD_MD + "---\nQ: broken\n")
+    with pytest.raises(ImportFailed, match=r"sampling2.md:13: card has no answer"):
+        import_file(db, bad, deck="sampling")
+    with db.session() as s:
+        assert s.query(UserCard).count() == 2
+    good.write_text(GOOD_MD.replace("argmax.\n", "argmax (edited).\n"))
+    res = import_file(db, good)
+    assert (res.added, res.updated) == (0, 2)
+    with db.session() as s:
+        row = s.get(UserCard, res.ids[0])
+        assert row is not None and "edited" in row.answer and row.source.endswith("sampling.md:2")
+
+
+def test_csv_format_and_errors(db: Database, tmp_path: Path) -> None:
+    p = tmp_path / "mine.csv"
+    p.write_text('question,answer,level,tags\n"What, exactly?","Multi\nline",L1,"x, y"\nQ2,A2,,\n')
+    res = import_file(db, p)
+    assert res.added == 2
+    with db.session() as s:
+        row = s.get(UserCard, res.ids[0])
+        assert row is not None and (row.question, row.answer, row.level, row.tags) == (
+            "What, exactly?",
+            "Multi\nline",
+            "L1",
+            ["x", "y"],
+        )
+    bad = tmp_path / "bad.csv"
+    bad.write_text("question,answer\nq1,a1\nq2,\nq3,a3,extra\n")
+    with pytest.raises(ImportFailed) as e:
+        import_file(db, bad)
+    assert [(pr.line, pr.message.split(" ")[0]) for pr in e.value.problems] == [(3, "empty"), (4, "row")]
+    with pytest.raises(ImportFailed, match=r"bad2.csv:1: header must name"):
+        (tmp_path / "bad2.csv").write_text("q,a\n1,2\n")
+        import_file(db, tmp_path / "bad2.csv")
+
+
+def test_unsupported_and_unreadable_files(db: Database, tmp_path: Path) -> None:
+    (tmp_path / "x.pdf").write_bytes(b"%PDF")
+    with pytest.raises(ImportFailed, match="unsupported file type"):
+        import_file(db, tmp_path / "x.pdf")
+    (tmp_path / "bin.md").write_bytes(b"\xff\xfe\x00bad")
+    with pytest.raises(ImportFailed, match="cannot read file"):
+        import_file(db, tmp_path / "bin.md")

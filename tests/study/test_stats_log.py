@@ -1,0 +1,72 @@
+"""Stats (due, reviewed, retention, streak, mastery) and the practice log with its exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from clockutil import FakeClock
+
+from minicontent import mini_catalog
+from mldrill.store import Database
+from mldrill.study.items import catalog_items
+from mldrill.study.log import practice_log, to_csv, to_markdown
+from mldrill.study.scheduler import Settings, save_setting
+from mldrill.study.session import DrillSession
+from mldrill.study.stats import compute_stats
+
+S = Settings(fuzz=False, timezone="UTC")
+
+
+def test_stats_count_what_happened(db: Database, tmp_path: Path) -> None:
+    save_setting(db, "timezone", "UTC")
+    items = catalog_items(mini_catalog(tmp_path / "content"))
+    clock = FakeClock()
+    for _day in range(3):  # three consecutive days of practice
+        s = DrillSession(db, items, list(items.values()), settings=S, clock=clock, limit=2)
+        while s.current() is not None and len(s.history) < 4:
+            s.rate(3)
+        clock.advance(days=1)
+    clock.advance(days=-1)
+    st = compute_stats(db, items, clock=clock)
+    assert st["streak_days"] == 3
+    assert st["reviewed_today"] == 4
+    clock.advance(days=2)  # a day skipped: the streak is broken
+    assert compute_stats(db, items, clock=clock)["streak_days"] == 0
+    areas = st["areas"]
+    assert isinstance(areas, dict) and areas["numerics-losses"]["cards"] == 4
+    assert st["new_available"] == 6 - sum(a["seen"] for a in areas.values())
+
+
+def test_retention_counts_only_review_state_cards(db: Database, tmp_path: Path) -> None:
+    items = catalog_items(mini_catalog(tmp_path / "content"))
+    clock = FakeClock()
+    s = DrillSession(db, items, [items["beta/b1"], items["beta/b2"]], settings=S, clock=clock)
+    s.rate(4)
+    s.rate(4)  # new -> review: learning reviews are not counted
+    assert compute_stats(db, items, clock=clock)["retention_30d"] is None
+    clock.advance(days=60)  # both due: one pass, one lapse
+    later = DrillSession(db, items, [items["beta/b1"], items["beta/b2"]], settings=S, clock=clock)
+    assert later.queue == ["beta/b1", "beta/b2"]
+    later.rate(3)
+    later.rate(1)
+    st = compute_stats(db, items, clock=clock)
+    assert (st["retention_30d"], st["retention_reviews"]) == (0.5, 2)
+
+
+def test_practice_log_and_exports(db: Database, tmp_path: Path) -> None:
+    items = catalog_items(mini_catalog(tmp_path / "content"))
+    s = DrillSession(db, items, list(items.values()), settings=S, clock=FakeClock(), limit=3)
+    s.queue = ["beta/b1", "beta/b2", "alpha/a4"]
+    for r in (4, 2, 1):
+        s.rate(r)
+    rows = practice_log(db, items)
+    assert [(r.item, r.status) for r in rows] == [("alpha/a4", "unknown"), ("beta/b2", "shaky"), ("beta/b1", "fluent")]
+    assert [r.item for r in practice_log(db, items, status={"shaky", "unknown"})] == ["alpha/a4", "beta/b2"]
+    parsed = list(csv.DictReader(io.StringIO(to_csv(rows))))
+    assert [(p["item"], p["status"], p["attempts"]) for p in parsed] == [
+        (r.item, r.status, str(r.attempts)) for r in rows
+    ]
+    md = to_markdown(rows).splitlines()
+    assert md[0].startswith("| item | topic |") and len(md) == 2 + len(rows)
