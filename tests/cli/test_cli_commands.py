@@ -86,3 +86,15 @@ def test_restore_refuses_garbage(env: Path) -> None:
     junk = env / "junk.json"
     junk.write_text('{"format": "nope"}')
     assert "not an mldrill backup" in run("restore", str(junk), code=1)
+
+
+def test_config_shows_validates_and_saves(env: Path) -> None:
+    assert json.loads(run("config", "--json"))["new_per_day"] == 20
+    run("config", "new_per_day", "5")
+    assert json.loads(run("config", "new_per_day", "--json")) == {"new_per_day": 5}
+    assert "between 0.70 and 0.99" in run("config", "desired_retention", "2", code=1)
+    assert "unknown setting" in run("config", "nope", "1", code=1)
+    run("config", "timezone", "Europe/Paris")
+    assert json.loads(run("config", "--json"))["timezone"] == "Europe/Paris"
+    assert "timezone" in run("config", "timezone", "Mars/Olympus", code=1)
+    assert json.loads(run("stats", "--json"))["new_left_today"] == 5

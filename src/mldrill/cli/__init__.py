@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from mldrill.cli import content, data, drill, study
+from mldrill.cli import config, content, data, drill, study
 
 app = typer.Typer(
     name="mldrill",
@@ -25,6 +25,7 @@ app.command("export")(data.export)
 app.command("import")(data.import_cards)
 app.command("backup")(data.backup)
 app.command("restore")(data.restore)
+app.command("config")(config.config)
 app.add_typer(content.app, name="content")
 
 
