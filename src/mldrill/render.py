@@ -130,6 +130,11 @@ def tex_to_text(tex: str) -> str:
     return unicodedata.normalize("NFC", re.sub(r" {2,}", " ", "".join(out)).strip())
 
 
+def math_spans(md: str) -> list[tuple[str, bool]]:
+    """Every formula in a markdown text: (tex, is_display)."""
+    return [(m.group(1), True) if m.group(1) is not None else (m.group(2), False) for m in _MATH.finditer(md)]
+
+
 def strip_control(text: str) -> str:
     return _CONTROL.sub("", text)
 
