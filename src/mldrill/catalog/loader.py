@@ -118,14 +118,14 @@ def _add_topic(cat: Catalog, doc: YamlDoc, rel: str) -> None:
     try:
         topic = Topic.model_validate({**data, "cards": []})
     except ValidationError as e:
-        cat.problems.extend(_schema_problems(e, doc, rel, prefix=()))
+        cat.problems.extend(schema_problems(e, doc, rel, prefix=()))
         return
     cards: list[Card] = []
     for i, raw in enumerate(raw_cards):
         try:
             card = Card.model_validate(raw)
         except ValidationError as e:
-            cat.problems.extend(_schema_problems(e, doc, rel, prefix=("cards", i)))
+            cat.problems.extend(schema_problems(e, doc, rel, prefix=("cards", i)))
             continue
         if card.id in cat.where:
             first = cat.where[card.id]
@@ -148,7 +148,7 @@ def _add_topic(cat: Catalog, doc: YamlDoc, rel: str) -> None:
     cat.where[topic.id] = Where(rel, doc.line_of(["id"]))
 
 
-def _schema_problems(e: ValidationError, doc: YamlDoc, rel: str, prefix: tuple[str | int, ...]) -> Iterator[Problem]:
+def schema_problems(e: ValidationError, doc: YamlDoc, rel: str, prefix: tuple[str | int, ...]) -> Iterator[Problem]:
     for err in e.errors():
         loc = (*prefix, *err["loc"])
         field_name = ".".join(str(p) for p in loc) or "(document)"

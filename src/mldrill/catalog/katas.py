@@ -1,0 +1,112 @@
+"""Katas: folders under src/mldrill/katas/<id>/ holding kata.yaml, starter.py and checks.py.
+
+kata.yaml fields: id, title, topic (a catalog topic id), level, framework (numpy | torch), entry (the function the
+user writes), signature, statement (markdown + LaTeX), hints (in order), solution (a `mldrill.ref` dotted path),
+limits (wall_s, cpu_s, memory_mb), forbidden_modules (beyond the framework default).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from mldrill.catalog.loader import Problem, schema_problems
+from mldrill.catalog.schema import Level, LinkId, RefPath, Text
+from mldrill.catalog.yamlfile import YamlError, read_yaml
+
+KATAS_DIR = Path(__file__).resolve().parent.parent / "katas"
+# What a kata may not import unless it says otherwise: the oracles (and torch in a NumPy kata).
+DEFAULT_FORBIDDEN = {"numpy": ["torch", "scipy", "sklearn", "jax"], "torch": ["scipy", "sklearn", "jax"]}
+
+
+class Limits(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    wall_s: float = Field(10.0, gt=0, le=120)
+    cpu_s: int = Field(10, gt=0, le=120)
+    memory_mb: int = Field(512, ge=64, le=8192)
+
+
+class KataSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: LinkId
+    title: Text
+    topic: Text
+    level: Level
+    framework: Literal["numpy", "torch"]
+    entry: Text
+    signature: Text
+    statement: Text
+    hints: list[Text] = Field(default_factory=list)
+    solution: RefPath
+    limits: Limits = Field(default_factory=Limits)
+    forbidden_modules: list[Text] = Field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Kata:
+    spec: KataSpec
+    folder: Path
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    def starter(self) -> str:
+        return (self.folder / "starter.py").read_text(encoding="utf-8")
+
+    def forbidden(self) -> list[str]:
+        return sorted(set(DEFAULT_FORBIDDEN[self.spec.framework]) | set(self.spec.forbidden_modules))
+
+    def solution(self) -> Any:
+        from mldrill.catalog.validate import resolve_ref
+
+        return resolve_ref(self.spec.solution)
+
+    def build_checks(self) -> list[Any]:
+        """Import this kata's checks.py (trusted code) and build its checks against the reference solution."""
+        path = self.folder / "checks.py"
+        spec = importlib.util.spec_from_file_location(f"mldrill_kata_checks_{self.id.replace('-', '_')}", path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        make: Callable[[Any], list[Any]] = module.checks
+        return make(self.solution())
+
+
+def load_katas(root: Path = KATAS_DIR) -> tuple[dict[str, Kata], list[Problem]]:
+    katas: dict[str, Kata] = {}
+    problems: list[Problem] = []
+    if not root.exists():
+        return katas, problems
+    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(("_", "."))):
+        path = folder / "kata.yaml"
+        rel = f"katas/{folder.name}/kata.yaml"
+        for needed in ("kata.yaml", "starter.py", "checks.py"):
+            if not (folder / needed).is_file():
+                problems.append(Problem(f"katas/{folder.name}", 1, f"missing {needed}"))
+        if not path.is_file():
+            continue
+        try:
+            doc = read_yaml(path)
+            spec = KataSpec.model_validate(doc.data)
+        except YamlError as e:
+            problems.append(Problem(rel, e.line, e.message))
+            continue
+        except ValidationError as e:
+            problems.extend(schema_problems(e, doc, rel, prefix=()))
+            continue
+        if spec.id != folder.name:
+            problems.append(Problem(rel, doc.line_of(["id"]), f"kata id '{spec.id}' must equal its folder name"))
+        katas[spec.id] = Kata(spec, folder)
+    return katas, problems
+
+
+@cache
+def get_katas() -> dict[str, Kata]:
+    return load_katas()[0]

@@ -1,0 +1,125 @@
+"""`check(kata_id, source) -> Verdict`: build the checks (trusted), run the submission in the sandbox, judge here."""
+
+from __future__ import annotations
+
+import atexit
+import json
+import threading
+import time
+from typing import Any
+
+from mldrill.catalog.katas import Kata, get_katas
+from mldrill.grader.checks import Check, Outcome, encode_call
+from mldrill.grader.pool import Pool, protected_paths
+from mldrill.grader.verdict import CheckResult, Verdict
+from mldrill.grader.wire import WireError, from_wire
+
+MAX_SOURCE = 100_000  # characters
+_pool: Pool | None = None
+_pool_lock = threading.Lock()
+
+
+def default_pool() -> Pool:
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = Pool(size=1)
+            atexit.register(_pool.close)
+        return _pool
+
+
+def check(kata_id: str, source: str, *, pool: Pool | None = None) -> Verdict:
+    katas = get_katas()
+    if kata_id not in katas:
+        raise KeyError(f"no kata '{kata_id}'")
+    return check_kata(katas[kata_id], source, pool=pool or default_pool())
+
+
+def check_kata(kata: Kata, source: str, *, pool: Pool) -> Verdict:
+    t0 = time.perf_counter()
+    if len(source) > MAX_SOURCE:
+        return Verdict(kata.id, "rejected", message=f"the submission is {len(source)} characters (limit {MAX_SOURCE})")
+    checks: list[Check] = kata.build_checks()
+    calls = [c for ch in checks for c in ch.calls]
+    limits = kata.spec.limits
+    job = {
+        "source": source,
+        "entry": kata.spec.entry,
+        "calls": [encode_call(c) for c in calls],
+        "protected": protected_paths(),
+        "forbidden_modules": kata.forbidden(),
+        "limits": {
+            "wall_s": limits.wall_s,
+            "cpu_s": limits.cpu_s,
+            "memory_bytes": limits.memory_mb * 1024 * 1024,
+            "file_bytes": 1024 * 1024,
+        },
+    }
+    raw, isolation = pool.run(kata.spec.framework, job)
+    verdict = Verdict(kata.id, "error", isolation=isolation)
+    if raw is None:
+        verdict.message = "the grader worker died while running the submission; it has been restarted"
+    else:
+        verdict.stdout_tail = raw["tail"]
+        _judge(verdict, raw, checks, limits.wall_s)
+    verdict.total_s = time.perf_counter() - t0
+    return verdict
+
+
+def _judge(v: Verdict, raw: dict[str, Any], checks: list[Check], wall_s: float) -> None:
+    if raw["how"] == "timeout":
+        v.status, v.message = "timeout", f"stopped after the {wall_s:g} s time limit (an infinite loop? a slow loop?)"
+        return
+    if raw["how"] == "output":
+        v.message = f"stopped after printing {raw['printed']:,} bytes (output limit)"
+        return
+    if raw["signal"] == "SIGXCPU" or (raw["signal"] == "SIGKILL" and raw["elapsed_s"] >= wall_s):
+        v.status, v.message = "timeout", "stopped at the CPU-time limit"
+        return
+    if raw["exit_code"] == 3:
+        v.status, v.message = "memory", "ran out of its memory limit"
+        return
+    try:
+        body = json.loads(raw["result"]) if raw["result"] else None
+    except json.JSONDecodeError:
+        body = None
+    if not isinstance(body, dict):
+        how = f"killed by {raw['signal']}" if raw["signal"] else f"exit code {raw['exit_code']}"
+        v.message = f"the submission's process ended before returning results ({how}; os._exit? a crash?)"
+        return
+    violations = [str(x) for x in body.get("violations", [])][:5]
+    if body.get("setup_error"):
+        err = str(body["setup_error"])
+        v.status = "rejected" if violations else ("memory" if "MemoryError" in err else "error")
+        v.message = "; ".join(violations) if violations else err
+        return
+    results = body.get("results", [])
+    outcomes: list[Outcome] = []
+    for r in results if isinstance(results, list) else []:
+        try:
+            if "ok" in r:
+                outcomes.append(Outcome(value=from_wire(r["ok"]), seconds=float(r.get("s", 0.0))))
+            else:
+                outcomes.append(Outcome(error=str(r.get("error")), seconds=float(r.get("s", 0.0))))
+        except (WireError, TypeError, ValueError) as e:
+            outcomes.append(Outcome(error=f"returned a value that cannot be checked ({e})"))
+    if len(outcomes) != sum(len(c.calls) for c in checks):
+        v.message = "the submission's process returned an incomplete set of results"
+        return
+    i = 0
+    for ch in checks:
+        mine = outcomes[i : i + len(ch.calls)]
+        i += len(ch.calls)
+        try:
+            message = ch.judge(mine)
+        except Exception as e:  # a judge must never crash the grader; treat as a failed check
+            message = f"could not judge the output ({type(e).__name__}: {e})"
+        v.checks.append(
+            CheckResult(ch.name, message is None, message or "", ch.explanation, sum(o.seconds for o in mine))
+        )
+    if violations:
+        v.status, v.message = "rejected", "; ".join(violations)
+    elif any("MemoryError" in (o.error or "") for o in outcomes):
+        v.status, v.message = "memory", "ran out of its memory limit"
+    else:
+        v.status = "passed" if all(c.passed for c in v.checks) else "failed"

@@ -1,0 +1,139 @@
+"""The API a kata's checks.py is written against. Everything here runs on the trusted side.
+
+A kata's checks.py defines `checks(solution) -> list[Check]`, where `solution` is the reference implementation (a
+`mldrill.ref` object). Each Check lists the calls to make on the submission (inputs built here, with fixed seeds),
+and a judge that receives the submission's outputs as plain data and returns None (pass) or a message. Expected
+values are computed here, by the reference solution or the real library, and never leave this process.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from mldrill.grader.wire import to_wire
+
+
+@dataclass(frozen=True)
+class T:
+    """An argument passed to the submission as a torch tensor (built from this array in its process)."""
+
+    array: np.ndarray
+
+
+@dataclass(frozen=True)
+class Rng:
+    """An argument passed as np.random.default_rng(seed)."""
+
+    seed: int
+
+
+@dataclass(frozen=True)
+class TorchGen:
+    """An argument passed as torch.Generator().manual_seed(seed)."""
+
+    seed: int
+
+
+@dataclass(frozen=True)
+class Call:
+    args: tuple[Any, ...] = ()
+    kwargs: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one call of the submission produced, as plain data."""
+
+    value: Any = None
+    error: str | None = None
+    seconds: float = 0.0
+
+
+Judge = Callable[[list[Outcome]], str | None]
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    explanation: str  # the trap it guards, shown when it fails
+    calls: list[Call]
+    judge: Judge
+
+
+def encode_arg(x: Any) -> Any:
+    if isinstance(x, T):
+        return {"__torch__": to_wire(np.asarray(x.array))}
+    if isinstance(x, Rng):
+        return {"__np_rng__": x.seed}
+    if isinstance(x, TorchGen):
+        return {"__torch_gen__": x.seed}
+    if isinstance(x, tuple):
+        return {"__tuple__": [encode_arg(v) for v in x]}
+    if isinstance(x, list):
+        return [encode_arg(v) for v in x]
+    return to_wire(x)
+
+
+def encode_call(c: Call) -> dict[str, Any]:
+    return {"args": [encode_arg(a) for a in c.args], "kwargs": {k: encode_arg(v) for k, v in c.kwargs.items()}}
+
+
+# -- comparisons (plain data in, message out) ---------------------------------------------------------------------
+def compare_arrays(got: Any, expected: Any, *, atol: float, rtol: float, name: str = "output") -> str | None:
+    """None when `got` matches `expected` elementwise within atol + rtol*|expected| (NaN matches NaN)."""
+    exp = np.asarray(expected, dtype=np.float64)
+    if got is None:
+        return f"{name}: returned None, expected an array of shape {exp.shape}"
+    try:
+        arr = np.asarray(got, dtype=np.float64)
+    except (TypeError, ValueError):
+        return f"{name}: expected an array of shape {exp.shape}, got {type(got).__name__}"
+    if arr.shape != exp.shape:
+        return f"{name}: shape {arr.shape}, expected {exp.shape}"
+    nan_exp, nan_got = np.isnan(exp), np.isnan(arr)
+    bad = ~(np.isclose(arr, exp, atol=atol, rtol=rtol) | (nan_exp & nan_got))
+    if not bad.any():
+        return None
+    idx = tuple(int(i) for i in np.argwhere(bad)[0])
+    finite = np.isfinite(arr) & np.isfinite(exp)
+    err = float(np.max(np.abs(arr - exp)[finite])) if finite.any() else float("nan")
+    where = f"[{', '.join(map(str, idx))}]" if idx else ""
+    return (
+        f"{name}{where} = {arr[idx]!r}, expected {exp[idx]!r} "
+        f"({int(bad.sum())} of {bad.size} elements differ; max abs error {err:.3g}; atol={atol:g}, rtol={rtol:g})"
+    )
+
+
+def expect_close(expected: Sequence[Any], *, atol: float = 1e-6, rtol: float = 1e-5) -> Judge:
+    """One expected value per call; the submission's output must match each."""
+
+    def judge(outcomes: list[Outcome]) -> str | None:
+        for i, (o, e) in enumerate(zip(outcomes, expected, strict=True)):
+            if o.error is not None:
+                return f"call {i + 1}: raised {o.error}"
+            msg = compare_arrays(o.value, e, atol=atol, rtol=rtol)
+            if msg:
+                return f"call {i + 1}: {msg}" if len(outcomes) > 1 else msg
+        return None
+
+    return judge
+
+
+def expect_equal(expected: Sequence[Any]) -> Judge:
+    """Exact equality of plain values (ints, lists, strings, integer arrays)."""
+
+    def judge(outcomes: list[Outcome]) -> str | None:
+        for i, (o, e) in enumerate(zip(outcomes, expected, strict=True)):
+            if o.error is not None:
+                return f"call {i + 1}: raised {o.error}"
+            got = o.value.tolist() if isinstance(o.value, np.ndarray) else o.value
+            want = e.tolist() if isinstance(e, np.ndarray) else e
+            if got != want:
+                return f"call {i + 1}: got {got!r}, expected {want!r}"
+        return None
+
+    return judge
