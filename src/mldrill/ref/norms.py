@@ -77,6 +77,10 @@ def instance_norm(
 class _BatchNorm(nn.Module):
     """BatchNorm over every dim except 1. Parameter and buffer names match nn.BatchNorm*d (state dicts load)."""
 
+    running_mean: torch.Tensor
+    running_var: torch.Tensor
+    num_batches_tracked: torch.Tensor
+
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = True):
         super().__init__()
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
