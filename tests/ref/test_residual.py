@@ -82,6 +82,7 @@ def test_first_layer_gradient_plain_vs_residual():
     assert res > 100 * plain
 
 
+@pytest.mark.slow  # ~5 s alone, much more when torch threads contend on a busy machine
 def test_m58_degradation_deep_plain_net_has_higher_training_loss():
     """He et al.'s observation: the deeper *plain* net fits the training set worse (not overfitting)."""
     g = torch.Generator().manual_seed(0)
