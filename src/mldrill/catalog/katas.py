@@ -27,9 +27,9 @@ DEFAULT_FORBIDDEN = {"numpy": ["torch", "scipy", "sklearn", "jax"], "torch": ["s
 
 class Limits(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-    wall_s: float = Field(10.0, gt=0, le=120)
-    cpu_s: int = Field(10, gt=0, le=120)
-    memory_mb: int = Field(512, ge=64, le=8192)
+    wall_s: float = Field(default=10.0, gt=0, le=120)
+    cpu_s: int = Field(default=10, gt=0, le=120)
+    memory_mb: int = Field(default=512, ge=64, le=8192)
 
 
 class KataSpec(BaseModel):
@@ -44,7 +44,7 @@ class KataSpec(BaseModel):
     statement: Text
     hints: list[Text] = Field(default_factory=list)
     solution: RefPath
-    limits: Limits = Field(default_factory=Limits)
+    limits: Limits = Limits()
     forbidden_modules: list[Text] = Field(default_factory=list)
 
 

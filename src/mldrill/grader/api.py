@@ -87,7 +87,7 @@ def _judge(v: Verdict, raw: dict[str, Any], checks: list[Check], wall_s: float) 
         how = f"killed by {raw['signal']}" if raw["signal"] else f"exit code {raw['exit_code']}"
         v.message = f"the submission's process ended before returning results ({how}; os._exit? a crash?)"
         return
-    violations = [str(x) for x in body.get("violations", [])][:5]
+    violations = list(dict.fromkeys(str(x) for x in body.get("violations", [])))[:5]  # unique, in order
     if body.get("setup_error"):
         err = str(body["setup_error"])
         v.status = "rejected" if violations else ("memory" if "MemoryError" in err else "error")

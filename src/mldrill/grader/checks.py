@@ -99,12 +99,12 @@ def compare_arrays(got: Any, expected: Any, *, atol: float, rtol: float, name: s
     if not bad.any():
         return None
     idx = tuple(int(i) for i in np.argwhere(bad)[0])
-    finite = np.isfinite(arr) & np.isfinite(exp)
-    err = float(np.max(np.abs(arr - exp)[finite])) if finite.any() else float("nan")
     where = f"[{', '.join(map(str, idx))}]" if idx else ""
+    both = bad & np.isfinite(arr) & np.isfinite(exp)
+    size = f"max abs error {float(np.max(np.abs(arr - exp)[both])):.3g}" if both.any() else "non-finite values"
     return (
-        f"{name}{where} = {arr[idx]!r}, expected {exp[idx]!r} "
-        f"({int(bad.sum())} of {bad.size} elements differ; max abs error {err:.3g}; atol={atol:g}, rtol={rtol:g})"
+        f"{name}{where} = {float(arr[idx]):.10g}, expected {float(exp[idx]):.10g} "
+        f"({int(bad.sum())} of {bad.size} elements differ; {size}; atol={atol:g}, rtol={rtol:g})"
     )
 
 

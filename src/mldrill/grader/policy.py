@@ -58,7 +58,7 @@ def _under(path: str, roots: Iterable[str]) -> bool:
 def install(*, workdir: str, protected: Iterable[str], forbidden_modules: Iterable[str]) -> None:
     work = os.path.realpath(workdir)
     denied = tuple(os.path.realpath(p) for p in protected)
-    modules = tuple(forbidden_modules) + ("mldrill",)
+    modules = (*tuple(forbidden_modules), "mldrill")
 
     def block(event: str, detail: str) -> None:
         msg = f"{event} is not allowed in a submission ({detail})"
@@ -67,7 +67,7 @@ def install(*, workdir: str, protected: Iterable[str], forbidden_modules: Iterab
 
     def hook(event: str, args: tuple[Any, ...]) -> None:
         if event == "open":
-            path, mode, flags = (args + (None, None, None))[:3]
+            path, mode, flags = ((*args, None, None, None))[:3]
             real = _real(path)
             if real is None:
                 return

@@ -61,7 +61,7 @@ class Zygote:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
-    def start(cls, framework: str) -> Zygote:
+    def start(cls, framework: str, *, namespaces: bool = True) -> Zygote:
         env = {
             "PATH": "/usr/bin:/bin",
             "LANG": "C.UTF-8",
@@ -74,7 +74,7 @@ class Zygote:
             "FRAMEWORK": framework,
         }
         isolation = ["rlimits", "audit-hook", "fresh-workdir", "scrubbed-env"]
-        if namespaces_available():
+        if namespaces and namespaces_available():
             cmd = ["unshare", "-rnm", "--propagation", "private", "sh", "-c", _MOUNT_SCRIPT, "sh", *protected_paths()]
             isolation += ["user-namespace", "network-namespace", "mount-namespace"]
         else:
@@ -109,8 +109,8 @@ class Zygote:
 class Pool:
     """At most `size` zygotes per framework; a dead one is replaced on the next job."""
 
-    def __init__(self, size: int = 1) -> None:
-        self.size = size
+    def __init__(self, size: int = 1, *, namespaces: bool = True) -> None:
+        self.size, self.namespaces = size, namespaces
         self._zygotes: dict[str, list[Zygote]] = {}
         self._lock = threading.Lock()
         self._next = 0
@@ -123,7 +123,7 @@ class Pool:
         with self._lock:
             group = [z for z in self._zygotes.get(framework, []) if z.alive()]
             while len(group) < self.size:
-                group.append(Zygote.start(framework))
+                group.append(Zygote.start(framework, namespaces=self.namespaces))
             self._zygotes[framework] = group
             self._next = (self._next + 1) % len(group)
             return group[self._next]

@@ -14,6 +14,7 @@ The child is never reused: every submission starts from the same clean, warm sta
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import resource
@@ -118,7 +119,10 @@ def run_child(job: dict[str, Any], result_fd: int, workdir: str) -> None:
         torch = sys.modules.get("torch")
         from mldrill.grader import policy, wire
 
-        calls = [([_materialize(a, torch) for a in c["args"]], {k: _materialize(v, torch) for k, v in c["kwargs"].items()}) for c in job["calls"]]
+        calls = [
+            ([_materialize(a, torch) for a in c["args"]], {k: _materialize(v, torch) for k, v in c["kwargs"].items()})
+            for c in job["calls"]
+        ]
         policy.install(workdir=workdir, protected=job["protected"], forbidden_modules=job["forbidden_modules"])
         namespace: dict[str, Any] = {"__name__": "submission"}
         results: list[Any] = []
@@ -185,10 +189,8 @@ def run_job(job: dict[str, Any], scratch: str) -> dict[str, Any]:
             keep = {0, 1, 2, res_w}
             for fd in range(3, 1024):
                 if fd not in keep:
-                    try:
+                    with contextlib.suppress(OSError):
                         os.close(fd)
-                    except OSError:
-                        pass
             sys.stdout = open(1, "w", buffering=1, closefd=False)  # noqa: SIM115 - lives as long as the child
             sys.stderr = sys.stdout
         finally:
@@ -217,10 +219,8 @@ def run_job(job: dict[str, Any], scratch: str) -> dict[str, Any]:
             how = "output"
             break
     if how != "exited":
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
     _, status = os.waitpid(pid, 0)
     for fd in (out_r, res_r):
         os.close(fd)

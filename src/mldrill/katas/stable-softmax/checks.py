@@ -1,0 +1,41 @@
+"""Hidden checks for the stable-softmax kata. Expected values come from the reference and from scipy."""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.special
+
+from mldrill.grader.checks import Call, Check, expect_close
+
+
+def checks(solution):  # type: ignore[no-untyped-def]
+    rng = np.random.default_rng(0)
+    random = [rng.normal(size=s) * 3 for s in ((5,), (4, 7), (2, 3, 6))]
+    big = np.array([[1000.0, 999.0, -1000.0], [-1000.0, -1000.0, -1000.0]])
+    axis0 = rng.normal(size=(6, 3))
+    return [
+        Check(
+            "matches scipy on random logits",
+            "softmax(x)_i = exp(x_i) / sum_j exp(x_j) along the last axis.",
+            [Call((x,)) for x in random],
+            expect_close([scipy.special.softmax(x, axis=-1) for x in random], atol=1e-10, rtol=1e-8),
+        ),
+        Check(
+            "finite at logits of +-1000",
+            "exp(1000) overflows to inf and inf/inf is NaN: subtract the row max before exp.",
+            [Call((big,))],
+            expect_close([solution(big)], atol=1e-12, rtol=1e-9),
+        ),
+        Check(
+            "respects the axis argument",
+            "Reduce along `axis` with keepdims=True; summing over everything mixes rows.",
+            [Call((axis0,), {"axis": 0})],
+            expect_close([scipy.special.softmax(axis0, axis=0)], atol=1e-10, rtol=1e-8),
+        ),
+        Check(
+            "equal logits give 1/n",
+            "Shift invariance: a constant row is uniform whatever the constant.",
+            [Call((np.full((2, 4), 7.5),))],
+            expect_close([np.full((2, 4), 0.25)], atol=1e-12, rtol=0),
+        ),
+    ]

@@ -1,0 +1,38 @@
+"""Every kata is valid, its reference solution passes its own checks, and its untouched starter fails them."""
+
+from __future__ import annotations
+
+import ast
+
+import pytest
+
+from mldrill.catalog.katas import KATAS_DIR, get_katas, load_katas
+from mldrill.grader.api import check
+from mldrill.grader.inprocess import check_callable
+
+KATAS = sorted(get_katas())
+
+
+def test_kata_folders_are_valid() -> None:
+    katas, problems = load_katas()
+    assert problems == []
+    assert sorted(katas) == sorted(p.name for p in KATAS_DIR.iterdir() if p.is_dir() and not p.name.startswith("_"))
+
+
+@pytest.mark.parametrize("kata_id", KATAS)
+def test_reference_solution_passes(kata_id: str) -> None:
+    kata = get_katas()[kata_id]
+    v = check_callable(kata, kata.solution())
+    assert v.status == "passed", [(c.name, c.message) for c in v.checks if not c.passed]
+
+
+@pytest.mark.parametrize("kata_id", KATAS)
+def test_starter_fails_and_has_the_exact_signature(kata_id: str) -> None:
+    kata = get_katas()[kata_id]
+    starter = kata.starter()
+    fn = next(n for n in ast.parse(starter).body if isinstance(n, ast.FunctionDef) and n.name == kata.spec.entry)
+    sig = ast.parse(kata.spec.signature + ": ...").body[0]
+    assert isinstance(sig, ast.FunctionDef)
+    assert ast.dump(fn.args) == ast.dump(sig.args) and ast.dump(fn.returns) == ast.dump(sig.returns)  # type: ignore[arg-type]
+    v = check(kata_id, starter)
+    assert v.status == "failed" and not any(c.passed for c in v.checks), v
