@@ -98,3 +98,24 @@ def test_config_shows_validates_and_saves(env: Path) -> None:
     assert json.loads(run("config", "--json"))["timezone"] == "Europe/Paris"
     assert "timezone" in run("config", "timezone", "Mars/Olympus", code=1)
     assert json.loads(run("stats", "--json"))["new_left_today"] == 5
+
+
+def test_kata_commands(env: Path) -> None:
+    listed = json.loads(run("kata", "list", "--json"))
+    assert {"stable-softmax", "layer-norm"} <= {k["id"] for k in listed}
+    assert "try it first" in run("kata", "solution", "stable-softmax", code=1)
+    assert "softmax.py" in run("kata", "start", "stable-softmax")
+    failed = json.loads(run("kata", "check", "stable-softmax", "--json", code=1))
+    assert failed["status"] == "failed" and failed["attempt"] == 1
+    good = env / "good.py"
+    good.write_text(
+        "import numpy as np\ndef softmax(x, axis=-1):\n    e = np.exp(x - x.max(axis=axis, keepdims=True))\n"
+        "    return e / e.sum(axis=axis, keepdims=True)\n"
+    )
+    passed = json.loads(run("kata", "check", "stable-softmax", str(good), "--json"))
+    assert passed["status"] == "passed" and passed["rating"] == 2 and passed["attempt"] == 2
+    assert "def softmax" in run("kata", "solution", "stable-softmax")
+    assert "hint 1/" in run("kata", "hint", "stable-softmax")
+    assert "keeping your existing work" in run("kata", "start", "stable-softmax")
+    log = json.loads(run("log", "--json"))
+    assert [r["item"] for r in log] == ["kata/stable-softmax"]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from mldrill.store import Database, ItemState, Review, Setting, UserCard, open_db
+from mldrill.store import Database, ItemState, KataAttempt, KataProgress, Review, Setting, UserCard, open_db
 from mldrill.store.backup import BackupError, backup, dumps, is_empty, load_backup, restore
 
 
@@ -31,13 +31,19 @@ def _fill(db: Database) -> None:
         s.add(UserCard(id="user/d/q", deck="d", level="L2", question="Q ünïcode <b>", answer="A $x$", trap="",
                        tags=["a", "b"], source="f.md:3", created_at=t0))  # fmt: skip
         s.add(Setting(key="new_per_day", value=7))
+        for i, status in enumerate(("failed", "passed")):
+            s.add(
+                KataAttempt(kata_id="k", submitted_at=t0 + timedelta(minutes=i), status=status, passed_checks=i,
+                            total_checks=1, duration_s=0.25 + i, verdict={"status": status}, source="x = 1")
+            )  # fmt: skip
+        s.add(KataProgress(kata_id="k", hints_shown=2, started_at=t0, solved_at=None))
 
 
 def test_round_trip_is_exact(db: Database, tmp_path: Path, sqlite_url: str) -> None:
     _fill(db)
     first = tmp_path / "first.json"
     counts = backup(db, first)
-    assert counts == {"item_state": 5, "review": 5, "user_card": 1, "setting": 1}
+    assert counts == {"item_state": 5, "review": 5, "user_card": 1, "setting": 1, "kata_attempt": 2, "kata_progress": 1}
     fresh = open_db(f"sqlite:///{tmp_path / 'fresh.db'}")
     assert is_empty(fresh)
     restore(fresh, load_backup(first))

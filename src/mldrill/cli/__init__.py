@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from mldrill.cli import config, content, data, drill, study
+from mldrill.cli import config, content, data, drill, kata, study
 
 app = typer.Typer(
     name="mldrill",
@@ -26,6 +26,7 @@ app.command("import")(data.import_cards)
 app.command("backup")(data.backup)
 app.command("restore")(data.restore)
 app.command("config")(config.config)
+app.add_typer(kata.app, name="kata")
 app.add_typer(content.app, name="content")
 
 

@@ -21,7 +21,7 @@ def export(
     if anki.suffix != ".apkg":
         fail(f"{anki}: the Anki package must end in .apkg")
     db = database()
-    chosen = [it for it in items(db).values() if include_user or not it.is_user]
+    chosen = [it for it in items(db).values() if it.kind == "card" and (include_user or not it.is_user)]
     with console.status(f"building {anki} ({len(chosen)} cards)..."):
         counts = export_apkg(chosen, anki)
     if as_json:

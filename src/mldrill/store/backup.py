@@ -21,7 +21,7 @@ from mldrill.store.db import Database, head_revision
 from mldrill.store.models import Base, UTCDateTime
 
 FORMAT, VERSION = "mldrill-backup", 1
-TABLES = ("item_state", "review", "user_card", "setting")
+TABLES = ("item_state", "review", "user_card", "setting", "kata_attempt", "kata_progress")
 
 
 class BackupError(Exception):
@@ -110,13 +110,14 @@ def restore(db: Database, data: dict[str, Any]) -> dict[str, int]:
             if rows:
                 s.execute(insert(t), rows)
             counts[name] = len(rows)
-        if db.engine.dialect.name == "postgresql":  # explicit ids were inserted: move the sequence past them
-            s.execute(
-                text(
-                    "SELECT setval(pg_get_serial_sequence('review', 'id'), "
-                    "COALESCE((SELECT MAX(id) FROM review), 0) + 1, false)"
+        if db.engine.dialect.name == "postgresql":  # explicit ids were inserted: move the sequences past them
+            for name in ("review", "kata_attempt"):
+                s.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                        f"COALESCE((SELECT MAX(id) FROM {name}), 0) + 1, false)"
+                    )
                 )
-            )
     return counts
 
 

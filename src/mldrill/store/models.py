@@ -86,3 +86,26 @@ class Setting(Base):
 
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[Any] = mapped_column(JSON)
+
+
+class KataAttempt(Base):
+    __tablename__ = "kata_attempt"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kata_id: Mapped[str] = mapped_column(String(100), index=True)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(16))  # passed | failed | error | timeout | memory | rejected
+    passed_checks: Mapped[int] = mapped_column(Integer)
+    total_checks: Mapped[int] = mapped_column(Integer)
+    duration_s: Mapped[float] = mapped_column(Float)
+    verdict: Mapped[dict[str, Any]] = mapped_column(JSON)  # the whole Verdict, for the history view
+    source: Mapped[str] = mapped_column(Text)
+
+
+class KataProgress(Base):
+    __tablename__ = "kata_progress"
+
+    kata_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    hints_shown: Mapped[int] = mapped_column(Integer, default=0)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # when `kata start` wrote the workspace
+    solved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # first passing attempt

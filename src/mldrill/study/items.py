@@ -51,16 +51,40 @@ def user_items(db: Database) -> dict[str, Item]:
         }
 
 
+def kata_item_id(kata_id: str) -> str:
+    return f"kata/{kata_id}"
+
+
+def kata_items(cat: Catalog) -> dict[str, Item]:
+    """Katas as reviewable items: a kata review is re-solving it (study/katas.py proposes the rating)."""
+    from mldrill.catalog.katas import get_katas
+
+    out = {}
+    for k in get_katas().values():
+        t = cat.topics.get(k.spec.topic)
+        item_id = kata_item_id(k.id)
+        out[item_id] = Item(item_id, "kata", k.spec.topic, t.area if t else "", k.spec.level, k.spec.title, "", "")
+    return out
+
+
 def all_items(cat: Catalog, db: Database) -> dict[str, Item]:
-    """Catalog cards first (in file order), then the user's decks."""
-    return {**catalog_items(cat), **user_items(db)}
+    """Catalog cards first (in file order), then the user's decks, then the katas."""
+    return {**catalog_items(cat), **user_items(db), **kata_items(cat)}
 
 
 def select_items(
-    items: dict[str, Item], *, topic: str | None = None, level: str | None = None, area: str | None = None
+    items: dict[str, Item],
+    *,
+    topic: str | None = None,
+    level: str | None = None,
+    area: str | None = None,
+    kind: str | None = "card",
 ) -> list[Item]:
     return [
         it
         for it in items.values()
-        if (not topic or it.topic == topic) and (not level or it.level == level) and (not area or it.area == area)
+        if (not topic or it.topic == topic)
+        and (not level or it.level == level)
+        and (not area or it.area == area)
+        and (not kind or it.kind == kind)
     ]

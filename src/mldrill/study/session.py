@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from fsrs import Scheduler
 from sqlalchemy import func, select
 
 from mldrill.store import Database, ItemState, Review
@@ -30,6 +31,38 @@ from mldrill.study.scheduler import (
     snapshot,
 )
 from mldrill.study.status import status_from_ratings
+
+
+def record_review(
+    db: Database,
+    scheduler: Scheduler,
+    item: Item,
+    rating: int,
+    *,
+    now: datetime,
+    duration_ms: int | None = None,
+    session_id: str | None = None,
+) -> tuple[int, ItemState]:
+    """Apply one rating through FSRS and commit it with its review-log row (holding the state before it)."""
+    with db.session() as s:
+        old = s.get(ItemState, item.id)
+        prev = snapshot(old) if old is not None else None
+        new = apply_rating(scheduler, old, item_id=item.id, kind=item.kind, rating=rating, now=now)
+        recent = s.scalars(select(Review.rating).where(Review.item_id == item.id).order_by(Review.id.desc()).limit(2))
+        new.status = status_from_ratings([*reversed(list(recent)), rating])
+        merged = s.merge(new)
+        review = Review(
+            item_id=item.id,
+            kind=item.kind,
+            rating=rating,
+            reviewed_at=now,
+            duration_ms=duration_ms,
+            session_id=session_id,
+            prev_state=prev,
+        )
+        s.add(review)
+        s.flush()
+        return review.id, merged
 
 
 @dataclass(frozen=True)
@@ -112,27 +145,10 @@ class DrillSession:
         item = self.items[self.queue[0]]
         now = self.clock()
         queue_before, followups_before = list(self.queue), dict(self.followup_of)
-        with self.db.session() as s:
-            old = s.get(ItemState, item.id)
-            prev = snapshot(old) if old is not None else None
-            new = apply_rating(self.scheduler, old, item_id=item.id, kind=item.kind, rating=rating, now=now)
-            recent = s.scalars(
-                select(Review.rating).where(Review.item_id == item.id).order_by(Review.id.desc()).limit(2)
-            ).all()
-            new.status = status_from_ratings([*reversed(recent), rating])
-            merged = s.merge(new)
-            review = Review(
-                item_id=item.id,
-                kind=item.kind,
-                rating=rating,
-                reviewed_at=now,
-                duration_ms=duration_ms,
-                session_id=self.session_id,
-                prev_state=prev,
-            )
-            s.add(review)
-            s.flush()
-            review_id, due, status = review.id, merged.due, merged.status
+        review_id, state = record_review(
+            self.db, self.scheduler, item, rating, now=now, duration_ms=duration_ms, session_id=self.session_id
+        )
+        due, status = state.due, state.status
         self.history.append(_Step(review_id, item.id, rating, queue_before, followups_before))
         self.queue.pop(0)
         self._queue_followups(item)

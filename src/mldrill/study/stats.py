@@ -23,6 +23,7 @@ from mldrill.study.scheduler import load_settings
 
 def compute_stats(db: Database, items: dict[str, Item], *, clock: Clock = utcnow) -> dict[str, object]:
     settings = load_settings(db)
+    cards = {i: it for i, it in items.items() if it.kind == "card"}  # new cards and mastery count flashcards
     zone = local_zone(settings.timezone)
     now = clock()
     start, end = day_bounds(now, zone)
@@ -44,7 +45,7 @@ def compute_stats(db: Database, items: dict[str, Item], *, clock: Clock = utcnow
     areas: dict[str, dict[str, int]] = defaultdict(
         lambda: {"cards": 0, "seen": 0, "fluent": 0, "shaky": 0, "unknown": 0}
     )
-    for it in items.values():
+    for it in cards.values():
         a = areas[it.area]
         a["cards"] += 1
         st = states.get(it.id)
@@ -53,7 +54,7 @@ def compute_stats(db: Database, items: dict[str, Item], *, clock: Clock = utcnow
             a[st.status] += 1
     return {
         "due_today": sum(1 for i, r in states.items() if i in items and r.due < end),
-        "new_available": sum(1 for i in items if i not in states),
+        "new_available": sum(1 for i in cards if i not in states),
         "new_left_today": max(0, settings.new_per_day - new_today),
         "reviewed_today": reviewed_today,
         "retention_30d": retention,

@@ -1,0 +1,172 @@
+"""`mldrill kata list|start|check|hint|solution`: the LeetCode loop for ML, in your own editor."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from mldrill.cli.common import console, database, err_console, fail, print_json
+
+app = typer.Typer(help="Katas: implement the piece from scratch, check it against hidden tests.", no_args_is_help=True)
+
+
+def _kata(kata_id: str) -> Any:
+    from mldrill.catalog.katas import get_katas
+
+    katas = get_katas()
+    if kata_id not in katas:
+        close = [k for k in katas if kata_id.lower() in k]
+        fail(
+            f"no kata '{kata_id}'" + (f" (did you mean: {', '.join(close)}?)" if close else "; see `mldrill kata list`")
+        )
+    return katas[kata_id]
+
+
+def workspace(kata: Any) -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path("mldrill", appauthor=False) / "katas" / kata.id / f"{kata.spec.entry}.py"
+
+
+@app.command("list")
+def list_katas(
+    topic: str | None = typer.Option(None, "--topic", "-t", help="Only katas of this topic."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """List the katas with your attempts, whether solved, and when each is next due."""
+    from rich.table import Table
+    from sqlalchemy import func, select
+
+    from mldrill.catalog.katas import get_katas
+    from mldrill.store import ItemState, KataAttempt, KataProgress
+
+    db = database()
+    with db.session() as s:
+        attempts = dict(s.execute(select(KataAttempt.kata_id, func.count()).group_by(KataAttempt.kata_id)).all())
+        solved = {p.kata_id: p.solved_at for p in s.scalars(select(KataProgress))}
+        due = {r.item_id: r.due for r in s.scalars(select(ItemState).where(ItemState.kind == "kata"))}
+    rows = [
+        {
+            "id": k.id,
+            "title": k.spec.title,
+            "topic": k.spec.topic,
+            "level": k.spec.level,
+            "framework": k.spec.framework,
+            "attempts": attempts.get(k.id, 0),
+            "solved": solved.get(k.id) is not None,
+            "due": due[f"kata/{k.id}"].isoformat(timespec="seconds") if f"kata/{k.id}" in due else None,
+        }
+        for k in get_katas().values()
+        if not topic or k.spec.topic == topic
+    ]
+    if as_json:
+        print_json(rows)
+        return
+    table = Table(title=f"Katas ({len(rows)})", title_justify="left")
+    for col in ("id", "title", "topic", "level", "framework", "attempts", "solved", "due"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(*(("✓" if v else "") if k == "solved" else str(v or "") for k, v in r.items()))
+    console.print(table)
+
+
+@app.command("start")
+def start(
+    kata_id: str = typer.Argument(..., help="Kata id (see `mldrill kata list`)."),
+    force: bool = typer.Option(False, "--force", help="Overwrite your existing work with the starter."),
+) -> None:
+    """Write the starter into your workspace and print the statement and the file's path."""
+    from rich.markdown import Markdown
+
+    from mldrill.render import md_for_terminal
+    from mldrill.store.backup import write_atomic
+    from mldrill.study.katas import mark_started
+
+    kata = _kata(kata_id)
+    path = workspace(kata)
+    if path.exists() and not force:
+        console.print(f"[yellow]keeping your existing work[/] in {path} (use --force to start over)")
+    else:
+        write_atomic(path, kata.starter())
+    mark_started(database(), kata.id)
+    console.print(f"[bold]{kata.spec.title}[/]  [dim]{kata.id} · {kata.spec.topic} · {kata.spec.level}[/]")
+    console.print(Markdown(md_for_terminal(kata.spec.statement)))
+    console.print(f"\nedit:  {path}\ncheck: mldrill kata check {kata.id}")
+
+
+@app.command("check")
+def check_cmd(
+    kata_id: str = typer.Argument(..., help="Kata id."),
+    file: Path | None = typer.Argument(None, help="Your solution (default: the workspace file from `kata start`)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the verdict as JSON."),
+) -> None:
+    """Run the hidden checks on your solution in the sandbox; each failure explains the trap it guards."""
+    from rich.table import Table
+
+    from mldrill.grader.api import check
+    from mldrill.study.katas import record_attempt
+    from mldrill.study.scheduler import RATING_NAMES
+
+    kata = _kata(kata_id)
+    path = file or workspace(kata)
+    if not path.is_file():
+        fail(f"{path} does not exist; run `mldrill kata start {kata.id}` first, or pass a file")
+    source = path.read_text(encoding="utf-8")
+    with console.status(f"checking {path.name} against {kata.id} ..."):
+        verdict = check(kata.id, source)
+    result = record_attempt(database(), kata, verdict, source)
+    if as_json:
+        print_json({**verdict.to_dict(), "attempt": result.attempts, "rating": result.rating, "due": result.due})
+        raise typer.Exit(0 if verdict.passed else 1)
+    table = Table(title=f"{kata.id}: attempt {result.attempts}", title_justify="left", show_lines=True)
+    for col in ("", "check", "time", "details"):
+        table.add_column(col)
+    for c in verdict.checks:
+        detail = "" if c.passed else f"{c.message}\n[yellow]why it matters:[/] {c.explanation}"
+        table.add_row("[green]✓[/]" if c.passed else "[red]✗[/]", c.name, f"{c.duration_s * 1e3:.0f} ms", detail)
+    if verdict.checks:
+        console.print(table)
+    colour = {"passed": "green", "failed": "red"}.get(verdict.status, "magenta")
+    console.print(
+        f"[bold {colour}]{verdict.status.upper()}[/] in {verdict.total_s:.2f} s  {verdict.message}", soft_wrap=True
+    )
+    if verdict.stdout_tail:
+        err_console.print(f"[dim]your output (last lines):[/]\n{verdict.stdout_tail[-2000:]}", soft_wrap=True)
+    if result.rating is not None and result.due is not None:
+        console.print(f"scheduled: rated {RATING_NAMES[result.rating]}, next review {result.due:%Y-%m-%d %H:%M} UTC")
+    raise typer.Exit(0 if verdict.passed else 1)
+
+
+@app.command("hint")
+def hint(kata_id: str = typer.Argument(..., help="Kata id.")) -> None:
+    """Show the next hint (they come one at a time, in order)."""
+    from mldrill.study.katas import next_hint
+
+    kata = _kata(kata_id)
+    got = next_hint(database(), kata)
+    if got is None:
+        console.print(
+            f"no more hints ({len(kata.spec.hints)} shown). `mldrill kata solution {kata.id}` after an attempt."
+        )
+        return
+    n, text = got
+    console.print(f"[bold]hint {n}/{len(kata.spec.hints)}[/] {text}")
+
+
+@app.command("solution")
+def solution(kata_id: str = typer.Argument(..., help="Kata id.")) -> None:
+    """Show the reference solution (after at least one attempt)."""
+    import inspect
+
+    from rich.syntax import Syntax
+
+    from mldrill.study.katas import attempts_of
+
+    kata = _kata(kata_id)
+    if not attempts_of(database(), kata.id):
+        fail(f"try it first: the solution opens after one attempt (`mldrill kata check {kata.id}`)")
+    obj = kata.solution()
+    console.print(f"[dim]{kata.spec.solution} ({inspect.getsourcefile(obj)})[/]")
+    console.print(Syntax(inspect.getsource(obj), "python", line_numbers=False))

@@ -1,0 +1,110 @@
+"""Kata attempts, and how a solved kata joins spaced repetition.
+
+Every check is stored (verdict and source). A kata is reviewed by re-solving it; its FSRS rating is proposed from
+the attempts since its last review (a "round"):
+- passed with no failing attempt in the round: Good, or Easy when it was passed within 3 minutes of starting it;
+- passed after failing attempts in the round: Hard (Again is reserved for not solving it: see below);
+- a failing attempt is stored but rates nothing — you keep trying, and the rating comes with the pass.
+A first pass brings the kata into the schedule; a later pass rates it only when it is due (solving it again early
+is extra practice and leaves the schedule alone).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from mldrill.catalog.katas import Kata
+from mldrill.grader.verdict import Verdict
+from mldrill.store import Database, ItemState, KataAttempt, KataProgress, Review
+from mldrill.study.clock import utcnow
+from mldrill.study.items import Item, kata_item_id
+from mldrill.study.scheduler import load_settings, make_scheduler
+from mldrill.study.session import record_review
+
+QUICK = timedelta(minutes=3)
+
+
+@dataclass(frozen=True)
+class AttemptResult:
+    attempt_id: int
+    attempts: int  # in this kata's history
+    rating: int | None  # the FSRS rating applied, if any
+    due: datetime | None
+
+
+def propose_rating(*, failures_in_round: int, solve_time: timedelta | None) -> int:
+    if failures_in_round:
+        return 2
+    return 4 if solve_time is not None and solve_time <= QUICK else 3
+
+
+def _item(kata: Kata) -> Item:
+    return Item(kata_item_id(kata.id), "kata", kata.spec.topic, "", kata.spec.level, kata.spec.title, "", "")
+
+
+def record_attempt(
+    db: Database, kata: Kata, verdict: Verdict, source: str, *, now: datetime | None = None
+) -> AttemptResult:
+    now = now or utcnow()
+    item_id = kata_item_id(kata.id)
+    with db.session() as s:
+        attempt = KataAttempt(
+            kata_id=kata.id,
+            submitted_at=now,
+            status=verdict.status,
+            passed_checks=sum(c.passed for c in verdict.checks),
+            total_checks=len(verdict.checks),
+            duration_s=verdict.total_s,
+            verdict=verdict.to_dict(),
+            source=source,
+        )
+        s.add(attempt)
+        s.flush()
+        attempt_id = attempt.id
+        state = s.get(ItemState, item_id)
+        last_review = s.scalar(select(Review.reviewed_at).where(Review.item_id == item_id).order_by(Review.id.desc()))
+        round_start = last_review or datetime.min.replace(tzinfo=now.tzinfo)
+        previous = s.scalars(
+            select(KataAttempt).where(KataAttempt.kata_id == kata.id, KataAttempt.id != attempt_id)
+        ).all()
+        count = len(previous) + 1
+        progress = s.get(KataProgress, kata.id) or KataProgress(kata_id=kata.id, hints_shown=0)
+        if verdict.status == "passed" and progress.solved_at is None:
+            progress.solved_at = now
+        s.merge(progress)
+    in_round = [a for a in previous if a.submitted_at > round_start]
+    due_now = state is None or state.due <= now
+    if verdict.status != "passed" or not due_now:
+        return AttemptResult(attempt_id, count, None, state.due if state else None)
+    started = progress.started_at if progress.started_at and progress.started_at > round_start else None
+    first = min([a.submitted_at for a in in_round], default=now)
+    solve_time = now - (started or first)
+    rating = propose_rating(failures_in_round=sum(a.status != "passed" for a in in_round), solve_time=solve_time)
+    _, new = record_review(db, make_scheduler(load_settings(db)), _item(kata), rating, now=now)
+    return AttemptResult(attempt_id, count, rating, new.due)
+
+
+def mark_started(db: Database, kata_id: str, *, now: datetime | None = None) -> None:
+    with db.session() as s:
+        progress = s.get(KataProgress, kata_id) or KataProgress(kata_id=kata_id, hints_shown=0)
+        progress.started_at = now or utcnow()
+        s.merge(progress)
+
+
+def next_hint(db: Database, kata: Kata) -> tuple[int, str] | None:
+    """The next hint (1-based number, text), remembering how many were shown; None when all are out."""
+    with db.session() as s:
+        progress = s.get(KataProgress, kata.id) or KataProgress(kata_id=kata.id, hints_shown=0)
+        if progress.hints_shown >= len(kata.spec.hints):
+            return None
+        progress.hints_shown += 1
+        s.merge(progress)
+        return progress.hints_shown, kata.spec.hints[progress.hints_shown - 1]
+
+
+def attempts_of(db: Database, kata_id: str) -> list[KataAttempt]:
+    with db.session() as s:
+        return list(s.scalars(select(KataAttempt).where(KataAttempt.kata_id == kata_id).order_by(KataAttempt.id)))
