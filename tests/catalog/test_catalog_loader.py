@@ -139,3 +139,12 @@ def test_kata_and_lab_links_are_checked_once_catalogs_exist(tmp_path: Path) -> N
     msgs = [p.message for p in validate(cat, kata_ids={"other"}, lab_ids=set())]
     assert any("kata 'softmax'" in m for m in msgs) and any("lab 'scaling'" in m for m in msgs)
     assert validate(cat, kata_ids={"softmax"}, lab_ids={"scaling"}) == []
+
+
+def test_coverage_counts_cards_levels_and_followups_per_area(tmp_path: Path) -> None:
+    from mldrill.catalog.coverage import coverage
+
+    rows = {r.area: r for r in coverage(mini_catalog(tmp_path))}
+    num = rows["numerics-losses"]
+    assert (num.topics, num.cards, num.l3, num.with_followups, num.target) == (1, 4, 1, 1, 33)
+    assert not num.met and rows["moe"].cards == 0 and len(rows) == 25

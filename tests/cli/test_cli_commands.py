@@ -119,3 +119,8 @@ def test_kata_commands(env: Path) -> None:
     assert "keeping your existing work" in run("kata", "start", "stable-softmax")
     log = json.loads(run("log", "--json"))
     assert [r["item"] for r in log] == ["kata/stable-softmax"]
+
+
+def test_content_stats(env: Path) -> None:
+    rows = {r["area"]: r for r in json.loads(run("content", "stats", "--json"))}
+    assert rows["attention-transformers"]["cards"] == 2 and rows["attention-transformers"]["met"] is False

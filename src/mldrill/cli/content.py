@@ -35,3 +35,34 @@ def check(
         verdict = "[green]clean[/]" if not problems else f"[red]{len(problems)} problem(s)[/]"
         console.print(f"{len(cat.topics)} topics, {len(cat.cards)} cards: {verdict}")
     raise typer.Exit(1 if problems else 0)
+
+
+@app.command("stats")
+def stats(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """Cards per area against SYLLABUS.md's targets, with the share of L3 cards and of cards with follow-ups."""
+    from dataclasses import asdict
+
+    from rich.table import Table
+
+    from mldrill.catalog import load_catalog
+    from mldrill.catalog.coverage import coverage
+    from mldrill.catalog.loader import content_root
+
+    rows = coverage(load_catalog(content_root()))
+    if as_json:
+        print_json([{**asdict(r), "met": r.met} for r in rows])
+        return
+    table = Table(title="Knowledge base coverage", title_justify="left")
+    for col in ("area", "topics", "cards", "target", "L3", "follow-ups"):
+        table.add_column(col, justify="left" if col == "area" else "right")
+    for r in rows:
+        colour = "green" if r.met else "red"
+        l3 = f"{r.l3 / r.cards:.0%}" if r.cards else "-"
+        fu = f"{r.with_followups / r.cards:.0%}" if r.cards else "-"
+        table.add_row(r.area, str(r.topics), f"[{colour}]{r.cards}[/]", str(r.target), l3, fu)
+    n = sum(r.cards for r in rows)
+    l3_all = sum(r.l3 for r in rows) / n if n else 0.0
+    fu_all = sum(r.with_followups for r in rows) / n if n else 0.0
+    table.add_row("[bold]total[/]", str(sum(r.topics for r in rows)), str(n), str(sum(r.target for r in rows)),
+                  f"{l3_all:.0%}", f"{fu_all:.0%}")  # fmt: skip
+    console.print(table)
