@@ -36,6 +36,14 @@ def read_key() -> str:
     return data[0]
 
 
+def read_choice(allowed: tuple[str, ...]) -> str:
+    """Read keys until one of `allowed` comes (others are ignored, as in Anki)."""
+    key = read_key()
+    while key not in allowed:
+        key = read_key()
+    return key
+
+
 def drill(
     topic: str | None = typer.Option(None, "--topic", "-t", help="Only this topic (id, see `mldrill topics`)."),
     level: str | None = typer.Option(None, "--level", "-l", help="Only this level: L1, L2 or L3."),
@@ -100,9 +108,7 @@ def _loop(session: object) -> None:
         console.print(Markdown(md_for_terminal(item.question)), style="bold")
         console.print("[dim]space/enter reveal · u undo · q quit[/]")
         shown = time.monotonic()
-        key = read_key()
-        while key not in (*KEYS_REVEAL, "u", "q"):
-            key = read_key()
+        key = read_choice((*KEYS_REVEAL, "u", "q"))
         if key == "q":
             return
         if key == "u":
@@ -116,9 +122,7 @@ def _loop(session: object) -> None:
             f"[{colours[r]}]{r} {n}[/] ({format_interval(previews[r])})" for r, n in RATING_NAMES.items()
         )
         console.print(f"{buttons}  [dim]· u undo · q quit[/]")
-        key = read_key()
-        while key not in ("1", "2", "3", "4", "u", "q"):
-            key = read_key()
+        key = read_choice(("1", "2", "3", "4", "u", "q"))
         if key == "q":
             return
         if key == "u":
