@@ -9,7 +9,6 @@ import torch
 import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from oracles import check_against_torch
 
 from mldrill.ref.attention import (
     MultiHeadAttention,
@@ -29,6 +28,7 @@ from mldrill.ref.attention import (
     sdpa_torch,
     sliding_window_mask,
 )
+from oracles import check_against_torch
 
 D = torch.float64
 
@@ -159,7 +159,8 @@ def test_sliding_and_prefix_masks_closed_form():
     keep = [[int(not b) for b in row] for row in sw.tolist()]
     assert keep == [[1, 0, 0, 0, 0], [1, 1, 0, 0, 0], [0, 1, 1, 0, 0], [0, 0, 1, 1, 0], [0, 0, 0, 1, 1]]
     pl = prefix_lm_mask(4, 2)
-    assert [[int(not b) for b in row] for row in pl.tolist()] == [[1, 1, 0, 0], [1, 1, 0, 0], [1, 1, 1, 0], [1, 1, 1, 1]]
+    keep = [[int(not b) for b in row] for row in pl.tolist()]
+    assert keep == [[1, 1, 0, 0], [1, 1, 0, 0], [1, 1, 1, 0], [1, 1, 1, 1]]
 
 
 def test_scale_is_sqrt_dk_not_dk():
@@ -169,9 +170,7 @@ def test_scale_is_sqrt_dk_not_dk():
 
 
 @settings(max_examples=25, deadline=None)
-@given(
-    T=st.integers(1, 6), S=st.integers(1, 6), hs=st.integers(1, 5), seed=st.integers(0, 2**16), p=st.floats(0, 0.9)
-)
+@given(T=st.integers(1, 6), S=st.integers(1, 6), hs=st.integers(1, 5), seed=st.integers(0, 2**16), p=st.floats(0, 0.9))
 def test_sdpa_random_masks_match_torch(T, S, hs, seed, p):
     g = torch.Generator().manual_seed(seed)
     q, k, v = (torch.randn(2, 1, n, hs, dtype=D, generator=g) for n in (T, S, S))
@@ -189,7 +188,7 @@ def test_softmax_scores_stay_finite_at_plus_minus_1000():
     np.testing.assert_allclose(out, torch_ref(q, k, v).numpy())
 
 
-# ---------------------------------------------------------------------------------------------------------------- MHA
+# ---- MHA
 
 
 def copy_into_torch_mha(ours: MultiHeadAttention, theirs: torch.nn.MultiheadAttention) -> None:
@@ -246,7 +245,7 @@ def test_permutation_equivariance_without_positions():
     torch.testing.assert_close(mha(x[:, perm]), mha(x)[:, perm])
 
 
-# ---------------------------------------------------------------------------------------------------------------- costs
+# ---- costs
 
 
 @pytest.mark.parametrize("h", [1, 2, 4, 8, 16])
@@ -279,7 +278,7 @@ def test_gqa_params_llama3_8b_layer_M28():
     )
 
 
-# ---------------------------------------------------------------------------------------------------------------- linear
+# ---- linear
 
 
 def quadratic_linear_attention(q, k, v, causal):
@@ -304,7 +303,7 @@ def test_linear_attention_is_not_softmax_attention():
     assert not torch.allclose(linear_attention(q, k, v), sdpa_torch(q, k, v), atol=1e-3)
 
 
-# ---------------------------------------------------------------------------------------------------------------- online
+# ---- online
 
 
 @settings(max_examples=25, deadline=None)

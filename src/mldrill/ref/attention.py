@@ -51,7 +51,7 @@ def _softmax_np(x: np.ndarray, axis: int = -1) -> np.ndarray:
 def sdpa(
     q: np.ndarray, k: np.ndarray, v: np.ndarray, mask: np.ndarray | None = None, *, scale: float | None = None
 ) -> np.ndarray:
-    """NumPy attention. q (..., T, hs), k (..., S, hs), v (..., S, hv), mask broadcastable to (..., T, S), True=blocked."""
+    """NumPy attention. q (..., T, hs), k (..., S, hs), v (..., S, hv); mask broadcasts to (..., T, S), True=blocked."""
     scale = 1.0 / math.sqrt(q.shape[-1]) if scale is None else scale
     att = (q @ np.swapaxes(k, -1, -2)) * scale  # (..., T, S)
     if mask is not None:
@@ -102,7 +102,7 @@ def sdpa_fast(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, mask: torch.Ten
 
 
 def causal_mask(T: int, S: int | None = None) -> torch.Tensor:
-    """(T, S) blocked = j > i + (S - T). The diagonal is *kept*: token i sees itself (M23). S > T: queries are the last T."""
+    """(T, S) blocked = j > i + (S - T). The diagonal is *kept*: token i sees itself (M23). S > T: queries are last."""
     S = T if S is None else S
     i = torch.arange(T)[:, None] + (S - T)
     j = torch.arange(S)[None, :]
@@ -152,9 +152,7 @@ def packed_position_ids(doc_ids: torch.Tensor) -> torch.Tensor:
 # Multi-head, grouped-query and cross attention
 
 
-def gqa_attention(
-    q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, mask: torch.Tensor | None = None
-) -> torch.Tensor:
+def gqa_attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, mask: torch.Tensor | None = None) -> torch.Tensor:
     """q (B, nh, T, hs), k/v (B, nkv, S, hs): each group of nh//nkv consecutive query heads shares one K/V head."""
     nh, nkv = q.size(1), k.size(1)
     if nh % nkv:
