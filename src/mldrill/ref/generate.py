@@ -3,7 +3,8 @@
 With the cache: one *prefill* forward over the prompt fills K/V for every layer, then each step feeds only the newest
 token (T = 1) and attends to the cache. Without it, each step re-runs the model on the whole sequence (cropped to
 block_size). Both give the same logits at every step (up to float rounding) and token-identical greedy output; the
-cache changes the cost per step from O(t) tokens of compute to O(1) (tests/ref/test_generate.py; bench/bench_kv_cache.py).
+cache changes the cost per step from O(t) tokens of compute to O(1) (tests/ref/test_generate.py,
+bench/bench_kv_cache.py).
 
 Stop conditions: `max_new_tokens`, an `eos_id` (the eos token is kept; rows that finished are padded with eos), token
 stop sequences, and stop *strings*, which can span several tokens: `generate_text` decodes after every token, cuts
