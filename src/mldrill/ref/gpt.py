@@ -198,8 +198,3 @@ class GPT(nn.Module):
             if w.shape != sd[k].shape:
                 raise ValueError(f"{k}: shape {tuple(w.shape)} != ours {tuple(sd[k].shape)}")
             sd[k].copy_(w)
-
-
-def perplexity(mean_loss: float | torch.Tensor) -> float:
-    """exp(mean token cross-entropy in nats). The mean must be over tokens, not over sequences of unequal length."""
-    return float(math.exp(float(mean_loss)))
