@@ -25,6 +25,7 @@ Special tokens follow tiktoken: text containing a special-token string raises un
 from __future__ import annotations
 
 import heapq
+import itertools
 import json
 from collections import Counter
 from collections.abc import Collection, Iterable
@@ -46,7 +47,7 @@ def pretokenize(text: str, pattern: str = GPT4_SPLIT_PATTERN) -> list[str]:
 
 
 def _pair_counts(ids: list[int]) -> Counter[Pair]:
-    return Counter(zip(ids, ids[1:], strict=False))
+    return Counter(itertools.pairwise(ids))
 
 
 def _merge(ids: list[int], pair: Pair, new_id: int) -> list[int]:
