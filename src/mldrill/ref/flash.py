@@ -33,7 +33,7 @@ def flash_attention(
     causal: bool = False,
     scale: float | None = None,
 ) -> np.ndarray:
-    """q (..., T, hs), k (..., S, hs), v (..., S, hv) -> (..., T, hv). Causal aligns the last query with the last key."""
+    """q (..., T, hs), k (..., S, hs), v (..., S, hv) -> (..., T, hv); causal aligns the last query and key."""
     T, S = q.shape[-2], k.shape[-2]
     scale = 1.0 / math.sqrt(q.shape[-1]) if scale is None else scale
     out = np.empty((*q.shape[:-1], v.shape[-1]), dtype=np.result_type(q, v))  # (..., T, hv)
