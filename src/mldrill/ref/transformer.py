@@ -165,7 +165,7 @@ class EncoderDecoder(nn.Module):
 
     def forward(self, src: torch.Tensor, tgt: torch.Tensor, src_pad: torch.Tensor | None = None) -> torch.Tensor:
         """src (B, S), tgt (B, T) ids; src_pad (B, 1, 1, S) True=padding. Returns logits (B, T, V_tgt)."""
-        pe: torch.Tensor = self.pe
+        pe = self.get_buffer("pe")
         x = self.src_emb(src) + pe[: src.size(1)]  # (B, S, C)
         memory = self.encoder(x, src_pad)  # (B, S, C)
         y = self.tgt_emb(tgt) + pe[: tgt.size(1)]  # (B, T, C)
