@@ -111,7 +111,7 @@ def get_lr(it: int, *, max_lr: float, min_lr: float, warmup_iters: int, lr_decay
 def clip_grad_norm(params: Iterable[nn.Parameter], max_norm: float) -> float:
     """Scale all gradients by min(1, max_norm / ||g||_2) over the concatenation; returns the norm before clipping."""
     grads = [p.grad for p in params if p.grad is not None]
-    total = torch.sqrt(sum((g.double() ** 2).sum() for g in grads)) if grads else torch.tensor(0.0)
+    total = torch.sqrt(torch.stack([(g.double() ** 2).sum() for g in grads]).sum()) if grads else torch.tensor(0.0)
     scale = min(1.0, max_norm / (float(total) + 1e-6))
     for g in grads:
         g.mul_(scale)
@@ -206,6 +206,10 @@ def train(
     end = min(cfg.max_iters, stop_at) if stop_at is not None else cfg.max_iters
     decay = cfg.lr_decay_iters or cfg.max_iters
     result = TrainResult(iters=start)
+
+    def evaluate() -> float:
+        return estimate_loss(model, val_data, block_size=block_size, batch_size=cfg.batch_size, iters=cfg.eval_iters)
+
     bar = _progress(progress, end - start)
     model.train()
     for it in range(start, end):
