@@ -17,12 +17,16 @@ from mldrill.ref.attention import (
     cross_attention,
     gqa_attention,
     gqa_params,
+    head_similarity,
     linear_attention,
+    linformer_attention,
     online_softmax,
     packed_mask,
     packed_position_ids,
     padding_mask,
     prefix_lm_mask,
+    qk_norm_attention,
+    qkv_project,
     sdpa,
     sdpa_fast,
     sdpa_torch,
@@ -322,3 +326,53 @@ def test_online_softmax_matches_scipy(chunks):
 def test_online_softmax_rescales_when_the_max_grows():
     out = online_softmax([np.array([0.0]), np.array([1000.0])])
     np.testing.assert_allclose(out, [math.exp(-1000.0), 1.0], rtol=1e-12)
+
+
+# ---- projections, head similarity, QK-norm, Linformer
+
+
+def test_qkv_project_matches_linear_and_tied_qk_gives_symmetric_scores():
+    g = torch.Generator().manual_seed(0)
+    x = torch.randn(2, 5, 8, dtype=D, generator=g)
+    wq, wk, wv = (torch.randn(8, 8, dtype=D, generator=g) for _ in range(3))
+    q, k, v = qkv_project(x, wq, wk, wv)
+    torch.testing.assert_close(q, F.linear(x, wq))
+    torch.testing.assert_close(v, F.linear(x, wv))
+    s_sep = q @ k.transpose(-2, -1)
+    assert not torch.allclose(s_sep, s_sep.transpose(-2, -1))
+    q2, k2, _ = qkv_project(x, wq, wq, wv)
+    s_tied = q2 @ k2.transpose(-2, -1)
+    torch.testing.assert_close(s_tied, s_tied.transpose(-2, -1))
+
+
+def test_head_similarity_matches_scipy_and_detects_collapse_M56():
+    from scipy.spatial.distance import jensenshannon
+
+    g = torch.Generator().manual_seed(1)
+    att = torch.softmax(torch.randn(3, 4, 6, dtype=D, generator=g), -1)
+    att[2] = att[0]  # a collapsed (duplicated) head
+    js = head_similarity(att)
+    assert js[0, 2].abs() < 1e-15 and js[0, 1] > 1e-3
+    ref = np.mean([jensenshannon(att[0, t].numpy(), att[1, t].numpy()) ** 2 for t in range(4)])  # scipy: sqrt(JS)
+    assert js[0, 1].item() == pytest.approx(ref, rel=1e-10)
+    assert (js <= math.log(2) + 1e-12).all()
+
+
+def test_qk_norm_attention_bounds_scores_and_matches_sdpa():
+    g = torch.Generator().manual_seed(2)
+    q, k, v = (torch.randn(1, 2, 5, 4, dtype=D, generator=g) * 1000 for _ in range(3))
+    out = qk_norm_attention(q, k, v, scale=10.0)
+    ref = F.scaled_dot_product_attention(F.normalize(q, dim=-1), F.normalize(k, dim=-1), v, scale=10.0)
+    torch.testing.assert_close(out, ref)
+    s = F.normalize(q, dim=-1) @ F.normalize(k, dim=-1).transpose(-2, -1) * 10.0
+    assert s.abs().max() <= 10.0 + 1e-9
+
+
+def test_linformer_with_identity_projection_is_exact():
+    q, k, v = rand(1, 2, 6, 4, seed=1), rand(1, 2, 6, 4, seed=2), rand(1, 2, 6, 4, seed=3)
+    eye = torch.eye(6, dtype=D)
+    torch.testing.assert_close(linformer_attention(q, k, v, eye, eye), torch_ref(q, k, v))
+    E = rand(3, 6, seed=4)
+    assert linformer_attention(q, k, v, E, E).shape == (1, 2, 6, 4)
+    with pytest.raises(ValueError, match="sequence length"):
+        linformer_attention(q, k, v, rand(3, 5), rand(3, 5))

@@ -202,6 +202,60 @@ def cross_attention(
 
 
 # ----------------------------------------------------------------------------------------------------------------
+# Projections, head diagnostics, QK-norm and Linformer
+
+
+def qkv_project(
+    x: torch.Tensor, w_q: torch.Tensor, w_k: torch.Tensor, w_v: torch.Tensor
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Separate query/key/value projections of x (B, T, C) with (out, C) weights, as nn.Linear stores them.
+
+    Tying W_Q = W_K makes every score matrix symmetric (s_ij = s_ji): "i looks for j" can no longer differ from
+    "j looks for i", which is why the projections are separate.
+    """
+    return x @ w_q.T, x @ w_k.T, x @ w_v.T  # (B, T, *)
+
+
+def head_similarity(att: torch.Tensor) -> torch.Tensor:
+    """Mean Jensen-Shannon divergence (nats) between the attention rows of every pair of heads.
+
+    att (nh, T, S) with rows summing to 1 -> (nh, nh); duplicated (collapsed) heads give ~0, and JS <= ln 2 (M56:
+    scipy's `jensenshannon` returns sqrt(JS)).
+    """
+    p = att.unsqueeze(1)  # (nh, 1, T, S)
+    q = att.unsqueeze(0)  # (1, nh, T, S)
+    m = 0.5 * (p + q)  # (nh, nh, T, S)
+
+    def kl(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+        return torch.where(a > 0, a * (a / b).log(), torch.zeros_like(a)).sum(-1)  # 0 log 0 = 0
+
+    return (0.5 * kl(p, m) + 0.5 * kl(q, m)).mean(-1)  # (nh, nh)
+
+
+def qk_norm_attention(
+    q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, *, scale: float, mask: torch.Tensor | None = None
+) -> torch.Tensor:
+    """Cosine attention: L2-normalise q and k, then a learned temperature `scale` replaces 1/sqrt(hs).
+
+    Every score lies in [-scale, scale], so the softmax cannot saturate however large the activations grow.
+    """
+    return sdpa_torch(F.normalize(q, dim=-1), F.normalize(k, dim=-1), v, mask, scale=scale)
+
+
+def linformer_attention(
+    q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, E: torch.Tensor, F_: torch.Tensor
+) -> torch.Tensor:
+    """Linformer (Wang et al., 2020): project keys and values along the sequence, K' = E K, V' = F V, E/F (r, n).
+
+    O(n r) instead of O(n^2); exact when E = F = I. The projections fix the sequence length n, and mixing positions
+    before the softmax makes a causal version awkward.
+    """
+    if E.size(-1) != k.size(-2) or F_.size(-1) != v.size(-2):
+        raise ValueError(f"projection length {E.size(-1)}/{F_.size(-1)} != sequence length {k.size(-2)}")
+    return sdpa_torch(q, E @ k, F_ @ v)  # scores (..., T, r)
+
+
+# ----------------------------------------------------------------------------------------------------------------
 # Linear attention and online softmax
 
 
