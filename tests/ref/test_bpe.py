@@ -148,3 +148,27 @@ def test_partial_utf8_token_decodes_with_replacement(tok):
 @given(st.text(alphabet=st.sampled_from("ab c\néé日1"), max_size=120), st.integers(256, 300))
 def test_incremental_equals_naive_on_random_text(text, vocab_size):
     assert BPETokenizer().train(text, vocab_size).merges == train_bpe_naive(text, vocab_size)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.text(max_size=40), st.lists(st.integers(1, 5), max_size=40))
+def test_incremental_decoder_equals_decoding_the_whole_stream(s, cuts):
+    from mldrill.ref.bpe import IncrementalDecoder
+
+    data = s.encode("utf-8")
+    dec, pieces, i = IncrementalDecoder(), [], 0
+    for c in [*cuts, len(data)]:  # arbitrary byte splits, like tokens ending mid-character
+        pieces.append(dec.feed(data[i : i + c]))
+        i += c
+    pieces.append(dec.flush())
+    assert "".join(pieces) == s
+    assert all("\ufffd" not in p for p in pieces) or "\ufffd" in s
+
+
+def test_incremental_decoder_over_tokens(tok):
+    from mldrill.ref.bpe import IncrementalDecoder
+
+    text = "日本語 😀 naïve"
+    dec = IncrementalDecoder()
+    streamed = "".join(dec.feed(tok.decode_bytes([t])) for t in tok.encode(text)) + dec.flush()
+    assert streamed == text

@@ -29,3 +29,17 @@ def test_update_appends_and_overflow_is_an_error():
     c.advance(1)
     with pytest.raises(ValueError, match="overflow"):
         c.update(0, k1, k1)
+
+
+def test_int8_kv_error_is_at_most_half_a_step_and_attention_stays_close():
+    from mldrill.ref.attention import sdpa_torch
+    from mldrill.ref.kv_cache import dequantize_kv_int8, quantize_kv_int8
+
+    g = torch.Generator().manual_seed(0)
+    k, v = torch.randn(2, 3, 16, 8, generator=g), torch.randn(2, 3, 16, 8, generator=g)
+    qk, sk = quantize_kv_int8(k)
+    assert qk.dtype == torch.int8 and sk.shape == (2, 3, 1, 1)
+    assert ((dequantize_kv_int8(qk, sk) - k).abs() <= sk / 2 + 1e-7).all()
+    q = torch.randn(2, 3, 4, 8, generator=g)
+    out = sdpa_torch(q, dequantize_kv_int8(qk, sk), dequantize_kv_int8(*quantize_kv_int8(v)))
+    assert (out - sdpa_torch(q, k, v)).abs().max() < 0.05

@@ -5,7 +5,17 @@ import torch
 from torch import nn
 
 from mldrill.ref.gpt import GPT, GPTConfig
-from mldrill.ref.lora import LoRALinear, inject_lora, lora_params, merge_lora, trainable_params, unmerge_lora
+from mldrill.ref.lora import (
+    LoRALinear,
+    batched_lora,
+    fedavg_lora,
+    inject_lora,
+    lora_params,
+    merge_lora,
+    prefix_params,
+    trainable_params,
+    unmerge_lora,
+)
 from oracles import check_against_torch
 
 D = torch.float64
@@ -121,3 +131,29 @@ def test_training_moves_only_lora_parameters():
 def test_no_match_is_a_clear_error():
     with pytest.raises(ValueError, match="matches"):
         inject_lora(nn.Sequential(nn.Linear(2, 2)), target="q_proj", r=1, alpha=1)
+
+
+def test_batched_lora_equals_per_request_loop():
+    g = torch.Generator().manual_seed(0)
+    W = torch.randn(5, 6, dtype=D, generator=g)
+    A, B = torch.randn(3, 2, 6, dtype=D, generator=g), torch.randn(3, 5, 2, dtype=D, generator=g)
+    x = torch.randn(7, 6, dtype=D, generator=g)
+    idx = torch.tensor([0, 2, 1, 1, 0, 2, 2])
+    out = batched_lora(x, W, A, B, idx, scaling=0.5)
+    for i in range(7):
+        ref = x[i] @ W.T + 0.5 * (B[idx[i]] @ (A[idx[i]] @ x[i]))
+        torch.testing.assert_close(out[i], ref)
+
+
+def test_fedavg_of_factors_is_not_the_average_update():
+    g = torch.Generator().manual_seed(1)
+    As = [torch.randn(2, 6, dtype=D, generator=g) for _ in range(3)]
+    Bs = [torch.randn(4, 2, dtype=D, generator=g) for _ in range(3)]
+    mA, mB = fedavg_lora(As, Bs)
+    torch.testing.assert_close(mA, sum(As) / 3)
+    exact = sum(b @ a for a, b in zip(As, Bs, strict=True)) / 3
+    assert not torch.allclose(mB @ mA, exact)
+
+
+def test_prefix_tuning_params():
+    assert prefix_params(12, 20, 768) == 368_640

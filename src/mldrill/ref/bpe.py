@@ -241,3 +241,34 @@ class BPETokenizer:
                 tok.ranks[tok.vocab[n]] = n
         tok.register_special_tokens(data["special_tokens"])
         return tok
+
+
+class IncrementalDecoder:
+    """Streaming detokenization: feed token bytes as they arrive, get text only for complete UTF-8 characters.
+
+    A byte-level token can end in the middle of a multi-byte character; decoding each token on its own would emit
+    U+FFFD. The decoder holds back an incomplete trailing sequence (at most 3 bytes) until the rest arrives.
+    """
+
+    def __init__(self) -> None:
+        self._buf = b""
+
+    @staticmethod
+    def _incomplete_tail(buf: bytes) -> int:
+        """Length of an unfinished UTF-8 sequence at the end of buf (0 if it ends on a character boundary)."""
+        for back in range(1, min(4, len(buf)) + 1):
+            byte = buf[-back]
+            if byte & 0xC0 != 0x80:  # not a continuation byte: this is where the last character starts
+                need = 2 if byte & 0xE0 == 0xC0 else 3 if byte & 0xF0 == 0xE0 else 4 if byte & 0xF8 == 0xF0 else 1
+                return back if need > back else 0
+        return 0
+
+    def feed(self, data: bytes) -> str:
+        self._buf += data
+        cut = len(self._buf) - self._incomplete_tail(self._buf)
+        out, self._buf = self._buf[:cut], self._buf[cut:]
+        return out.decode("utf-8", errors="replace")
+
+    def flush(self) -> str:
+        out, self._buf = self._buf, b""
+        return out.decode("utf-8", errors="replace")

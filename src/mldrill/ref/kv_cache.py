@@ -73,3 +73,16 @@ class KVCache:
     @property
     def nbytes(self) -> int:
         return self.k.nbytes + self.v.nbytes
+
+
+def quantize_kv_int8(x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Symmetric absmax int8 per (batch, head): x (B, nkv, T, hs) -> (int8 values, scales (B, nkv, 1, 1)).
+
+    s = max|x| / 127, q = round(x / s); the reconstruction error is at most s / 2 per element. Halves a bf16 cache.
+    """
+    scale = x.abs().amax(dim=(-2, -1), keepdim=True).clamp(min=1e-12) / 127.0  # (B, nkv, 1, 1)
+    return torch.round(x / scale).clamp(-127, 127).to(torch.int8), scale
+
+
+def dequantize_kv_int8(q: torch.Tensor, scale: torch.Tensor) -> torch.Tensor:
+    return q.to(scale.dtype) * scale

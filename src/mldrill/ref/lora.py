@@ -118,3 +118,36 @@ def unmerge_lora(model: nn.Module) -> None:
 
 def trainable_params(model: nn.Module) -> int:
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
+
+
+# ---- serving many adapters, federated averaging, prefix tuning
+
+
+def batched_lora(
+    x: torch.Tensor,
+    weight: torch.Tensor,
+    A: torch.Tensor,
+    B: torch.Tensor,
+    adapter_idx: torch.Tensor,
+    *,
+    scaling: float,
+) -> torch.Tensor:
+    """One frozen base W shared by a batch whose rows use different adapters (S-LoRA / Punica style).
+
+    x (N, d_in), weight (d_out, d_in), A (n_adapters, r, d_in), B (n_adapters, d_out, r), adapter_idx (N,).
+    The adapters stay unmerged so they can change per request.
+    """
+    a = A[adapter_idx]  # (N, r, d_in) gathered per row
+    b = B[adapter_idx]  # (N, d_out, r)
+    low = (a @ x.unsqueeze(-1)).squeeze(-1)  # (N, r)
+    return x @ weight.T + scaling * (b @ low.unsqueeze(-1)).squeeze(-1)  # (N, d_out)
+
+
+def fedavg_lora(As: list[torch.Tensor], Bs: list[torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
+    """Average clients' factors separately: returns (mean A, mean B). Inexact: mean(B) mean(A) != mean(B A)."""
+    return torch.stack(As).mean(0), torch.stack(Bs).mean(0)
+
+
+def prefix_params(n_layer: int, prefix_len: int, d: int) -> int:
+    """Prefix tuning trains a key and a value prefix per layer: L * p * 2 * d (12 * 20 * 2 * 768 = 368,640)."""
+    return n_layer * prefix_len * 2 * d
