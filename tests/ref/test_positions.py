@@ -124,3 +124,30 @@ def test_alibi_bias_penalises_distance_not_direction():
     b = alibi_bias(2, 4)
     assert b[0, 3, 0] == -alibi_slopes(2)[0] * 3
     assert (b.diagonal(dim1=-2, dim2=-1) == 0).all()
+
+
+def test_linear_rope_scaling_matches_hf_linear_rope_type():
+    cfg = LlamaConfig(
+        hidden_size=32,
+        num_attention_heads=2,
+        num_key_value_heads=2,
+        max_position_embeddings=64,
+        rope_parameters={"rope_type": "linear", "factor": 4.0, "rope_theta": 10000.0},
+    )
+    rot = LlamaRotaryEmbedding(cfg)
+    q = torch.randn(1, 2, 30, 16, generator=torch.Generator().manual_seed(0))
+    pos = torch.arange(30)[None]
+    cos, sin = rot(q, pos)
+    q_ref, _ = apply_rotary_pos_emb(q, q, cos, sin)
+    torch.testing.assert_close(apply_rope(q, pos, scaling="linear", factor=4.0), q_ref)
+    torch.testing.assert_close(apply_rope(q, pos * 4, scaling="linear", factor=4.0), apply_rope(q, pos))
+
+
+def test_ntk_scaling_keeps_fastest_pair_and_interpolates_slowest():
+    from mldrill.ref.positions import rope_angles
+
+    pos = torch.arange(10)
+    plain = rope_angles(pos, 16)
+    ntk = rope_angles(pos, 16, scaling="ntk", factor=8.0)
+    torch.testing.assert_close(ntk[:, 0], plain[:, 0])  # the fastest-rotating pair is untouched
+    torch.testing.assert_close(ntk[:, -1], plain[:, -1] / 8.0)  # the slowest is interpolated by the factor

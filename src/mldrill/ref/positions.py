@@ -50,18 +50,40 @@ def learned_pe(block_size: int, d: int, *, generator: torch.Generator | None = N
 RopeStyle = Literal["half", "interleaved"]
 
 
-def rope_angles(pos: torch.Tensor, hs: int, *, base: float = 10000.0) -> torch.Tensor:
-    """Angles p * base^(-2i/hs): pos (..., T) -> (..., T, hs/2), in float64 for accuracy at long positions."""
+RopeScaling = Literal["linear", "ntk"]
+
+
+def rope_angles(
+    pos: torch.Tensor, hs: int, *, base: float = 10000.0, scaling: RopeScaling | None = None, factor: float = 1.0
+) -> torch.Tensor:
+    """Angles p * base^(-2i/hs): pos (..., T) -> (..., T, hs/2), in float64 for accuracy at long positions.
+
+    Context extension by `factor`: "linear" (position interpolation, Chen et al., 2023) divides every angle by the
+    factor; "ntk" (NTK-aware) raises the base to base * factor^(hs/(hs-2)), which leaves the fastest pair unchanged
+    and interpolates the slowest pair by exactly 1/factor. YaRN blends the two per frequency (not implemented).
+    """
+    if scaling == "ntk":
+        base = base * factor ** (hs / (hs - 2))
     inv_freq = base ** (-torch.arange(0, hs, 2, dtype=torch.float64) / hs)  # (hs/2,)
+    if scaling == "linear":
+        inv_freq = inv_freq / factor
     return pos.to(torch.float64).unsqueeze(-1) * inv_freq  # (..., T, hs/2)
 
 
-def apply_rope(x: torch.Tensor, pos: torch.Tensor, *, base: float = 10000.0, style: RopeStyle = "half") -> torch.Tensor:
+def apply_rope(
+    x: torch.Tensor,
+    pos: torch.Tensor,
+    *,
+    base: float = 10000.0,
+    style: RopeStyle = "half",
+    scaling: RopeScaling | None = None,
+    factor: float = 1.0,
+) -> torch.Tensor:
     """Rotate x (B, nh, T, hs) at positions pos (T,) or (B, T). Returns the same shape and dtype."""
     hs = x.size(-1)
     if hs % 2:
         raise ValueError(f"head size {hs} must be even for RoPE")
-    ang = rope_angles(pos, hs, base=base)  # (T, hs/2) or (B, T, hs/2)
+    ang = rope_angles(pos, hs, base=base, scaling=scaling, factor=factor)  # (T, hs/2) or (B, T, hs/2)
     if ang.dim() == 3:
         ang = ang.unsqueeze(1)  # (B, 1, T, hs/2): broadcast over heads
     cos, sin = ang.cos().to(x.dtype), ang.sin().to(x.dtype)
