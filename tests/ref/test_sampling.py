@@ -193,3 +193,20 @@ def test_beam_width_one_is_greedy():
         seq.append(int(step(torch.tensor([seq]))[0].argmax()))
     hyps = beam_search(step, [0], beam_width=1, max_new_tokens=L)
     assert list(hyps[0].tokens) == seq[1:]
+
+
+def test_speculative_sampling_reproduces_the_target_distribution_M46():
+    from mldrill.ref.sampling import speculative_step
+
+    p = torch.tensor([0.5, 0.2, 0.15, 0.1, 0.05], dtype=torch.float64)
+    q = torch.tensor([0.1, 0.4, 0.1, 0.2, 0.2], dtype=torch.float64)  # a poor draft
+    g = torch.Generator().manual_seed(11)
+    k, n = 3, 6000
+    rounds = [speculative_step(lambda _: p, lambda _: q, [0], k, generator=g) for _ in range(n)]
+    first = torch.tensor([r[0] for r in rounds])
+    assert chi_square_pvalue(first, p) > ALPHA  # exact target distribution, not the draft's
+    a = float(torch.minimum(p, q).sum())  # acceptance rate for context-free p, q
+    lengths = torch.tensor([len(r) for r in rounds], dtype=torch.float64)
+    expected = (1 - a ** (k + 1)) / (1 - a)
+    z = (lengths.mean() - expected) / (lengths.std() / math.sqrt(n))
+    assert abs(float(z)) < 3.29  # two-sided alpha = 0.001
