@@ -172,3 +172,17 @@ def test_incremental_decoder_over_tokens(tok):
     dec = IncrementalDecoder()
     streamed = "".join(dec.feed(tok.decode_bytes([t])) for t in tok.encode(text)) + dec.flush()
     assert streamed == text
+
+
+def test_token_stats_match_tiktoken_counts_and_show_tokenization_artifacts(tok):
+    from mldrill.ref.bpe import token_stats
+
+    enc = tiktoken_of(tok)
+    texts = ["the tokenizer merges pairs", "съешь же ещё этих мягких", " hello", "hello", "1234567"]
+    stats = token_stats(texts, tok.encode_ordinary)
+    assert [s["tokens"] for s in stats] == [len(enc.encode_ordinary(t)) for t in texts]
+    assert stats[0]["bytes_per_token"] > 3  # in-distribution English compresses well
+    assert stats[1]["bytes_per_token"] < 1.2  # an unseen script costs about one token per byte
+    assert tok.encode(" hello") != tok.encode("hello")  # a leading space is a different token
+    assert stats[4]["tokens"] >= 3  # the GPT-4 pattern splits digits into groups of at most 3
+    assert all(s["bytes"] == len(t.encode()) for s, t in zip(stats, texts, strict=True))

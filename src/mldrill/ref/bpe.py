@@ -28,7 +28,7 @@ import heapq
 import itertools
 import json
 from collections import Counter
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from pathlib import Path
 from typing import Literal
 
@@ -272,3 +272,12 @@ class IncrementalDecoder:
     def flush(self) -> str:
         out, self._buf = self._buf, b""
         return out.decode("utf-8", errors="replace")
+
+
+def token_stats(texts: Sequence[str], encode: Callable[[str], list[int]]) -> list[dict[str, float]]:
+    """Per text: UTF-8 bytes, tokens and bytes per token (a tokenizer's compression; lower for unseen languages)."""
+    out = []
+    for t in texts:
+        n_bytes, n_tok = len(t.encode("utf-8")), len(encode(t))
+        out.append({"bytes": n_bytes, "tokens": n_tok, "bytes_per_token": n_bytes / n_tok if n_tok else 0.0})
+    return out
