@@ -107,13 +107,16 @@ class BatchStats:
 def simulate_batching(output_lengths: Sequence[int], *, max_batch: int, policy: str) -> BatchStats:
     """All requests are queued at step 0; each needs output_lengths[i] decode steps; one step serves <= max_batch."""
     if policy == "static":
-        done, t = [], 0
+        done: list[int] = []
+        t = 0
         for i in range(0, len(output_lengths), max_batch):
             t += max(output_lengths[i : i + max_batch])  # the batch runs until its longest request ends
             done += [t] * len(output_lengths[i : i + max_batch])  # results are returned when the batch ends
         return BatchStats(t, sum(done) / len(done))
     if policy == "continuous":
-        queue, running, done, t = list(output_lengths), [], [], 0
+        queue, t = list(output_lengths), 0
+        running: list[int] = []
+        done: list[int] = []
         while queue or running:
             while queue and len(running) < max_batch:
                 running.append(queue.pop(0))  # refill freed slots at every step
