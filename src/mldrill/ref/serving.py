@@ -116,7 +116,7 @@ def simulate_batching(output_lengths: Sequence[int], *, max_batch: int, policy: 
     if policy == "continuous":
         queue, t = list(output_lengths), 0
         running: list[int] = []
-        done: list[int] = []
+        done = []
         while queue or running:
             while queue and len(running) < max_batch:
                 running.append(queue.pop(0))  # refill freed slots at every step
