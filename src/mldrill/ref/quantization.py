@@ -52,13 +52,13 @@ def dequantize(q: torch.Tensor, scale: torch.Tensor, shape: torch.Size | None = 
 
 class _FakeQuantSTE(torch.autograd.Function):
     @staticmethod
-    def forward(ctx, x, scale, zero_point, qmin, qmax):  # type: ignore[no-untyped-def,override]
+    def forward(ctx, x, scale, zero_point, qmin, qmax):
         q = torch.round(x / scale) + zero_point
         ctx.save_for_backward((q >= qmin) & (q <= qmax))
         return (q.clamp(qmin, qmax) - zero_point) * scale
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def,override]
+    def backward(ctx, grad):
         (inside,) = ctx.saved_tensors
         return grad * inside, None, None, None, None  # straight-through inside the range, 0 outside
 
