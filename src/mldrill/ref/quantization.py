@@ -22,7 +22,6 @@ bitsandbytes NF4 table and torch.nn.utils.prune (tests/ref/test_quantization.py)
 from __future__ import annotations
 
 import torch
-from scipy.stats import norm
 
 
 def quantize(
@@ -82,9 +81,9 @@ def fp8_round(x: torch.Tensor, fmt: str = "e4m3") -> torch.Tensor:
 
 def nf4_codebook(offset: float = 0.9677083) -> torch.Tensor:
     """The 16 NF4 levels: 8 positive and 7 negative normal quantiles plus an exact zero, scaled into [-1, 1]."""
-    pos = norm.ppf(torch.linspace(offset, 0.5, 9).double().numpy())[:-1]
-    neg = -norm.ppf(torch.linspace(offset, 0.5, 8).double().numpy())[:-1]
-    v = torch.tensor(sorted([*pos, 0.0, *neg]), dtype=torch.float64)
+    pos = torch.special.ndtri(torch.linspace(offset, 0.5, 9, dtype=torch.float64))[:-1]  # normal quantiles
+    neg = -torch.special.ndtri(torch.linspace(offset, 0.5, 8, dtype=torch.float64))[:-1]
+    v = torch.sort(torch.cat([pos, torch.zeros(1, dtype=torch.float64), neg])).values
     return v / v.abs().max()
 
 
