@@ -82,3 +82,10 @@ def test_stop_string_spanning_tokens_is_cut(model):
     text = generate_text(model, prompt(1)[0].tolist(), decode=decode, max_new_tokens=12, stop=[stop])
     assert text == full[: full.find(stop)]
     assert stop not in text
+
+
+def test_gpt_generate_method_uses_the_cache_when_it_fits(model):
+    a = model.generate(prompt(), 10, temperature=0.0)
+    assert torch.equal(a, generate(model, prompt(), 10, temperature=0.0, use_cache=False))
+    long = model.generate(prompt(1, 30), 20, temperature=0.0)  # past block_size: falls back to cropping
+    assert long.shape == (1, 50)

@@ -183,6 +183,24 @@ class GPT(nn.Module):
         ]
         return torch.optim.AdamW(groups, lr=learning_rate, betas=betas, eps=1e-8)
 
+    @torch.no_grad()
+    def generate(
+        self,
+        idx: torch.Tensor,
+        max_new_tokens: int,
+        *,
+        temperature: float = 1.0,
+        top_k: int | None = None,
+        generator: torch.Generator | None = None,
+    ) -> torch.Tensor:
+        """nanoGPT's generate(): sample max_new_tokens after idx (B, T); the KV cache is used when it fits."""
+        from mldrill.ref.generate import generate
+
+        fits = idx.size(1) + max_new_tokens <= self.config.block_size
+        return generate(
+            self, idx, max_new_tokens, temperature=temperature, top_k=top_k, generator=generator, use_cache=fits
+        )
+
     # HF GPT-2 keeps these four as Conv1D, i.e. (in, out): transpose them on the way in
     _CONV1D = ("attn.c_attn.weight", "attn.c_proj.weight", "mlp.c_fc.weight", "mlp.c_proj.weight")
 
