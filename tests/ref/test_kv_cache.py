@@ -43,3 +43,12 @@ def test_int8_kv_error_is_at_most_half_a_step_and_attention_stays_close():
     q = torch.randn(2, 3, 4, 8, generator=g)
     out = sdpa_torch(q, dequantize_kv_int8(qk, sk), dequantize_kv_int8(*quantize_kv_int8(v)))
     assert (out - sdpa_torch(q, k, v)).abs().max() < 0.05
+
+
+def test_reorder_follows_parent_beams():
+    c = KVCache(n_layer=1, batch_size=3, n_kv_head=1, head_dim=1, max_len=2)
+    k = torch.arange(3.0).view(3, 1, 1, 1)
+    c.update(0, k, k)
+    c.advance(1)
+    c.reorder(torch.tensor([2, 2, 0]))
+    assert c.k[0, :, 0, 0, 0].tolist() == [2.0, 2.0, 0.0]
