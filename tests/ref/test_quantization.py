@@ -133,3 +133,47 @@ def test_two_four_keeps_exactly_two_of_every_four():
     assert (kept.max(-1).values >= dropped.max(-1).values).all()
     with pytest.raises(ValueError, match="multiple of 4"):
         two_four_mask(torch.zeros(2, 6))
+
+
+def test_qlora_70b_weights_M47():
+    from mldrill.ref.quantization import qlora_weight_bytes
+
+    weights, consts = qlora_weight_bytes(70e9)
+    assert weights == pytest.approx(35e9)
+    assert consts == pytest.approx(1.11e9, rel=0.01)
+
+
+def calibration(seed=7):
+    g = torch.Generator().manual_seed(seed)
+    x = torch.randn(256, 32, dtype=D, generator=g) @ torch.randn(32, 32, dtype=D, generator=g)  # correlated inputs
+    x[:, 3] *= 8  # a salient input channel
+    w = torch.randn(16, 32, dtype=D, generator=g)
+    return w, x
+
+
+def rtn_error(w, x, bits):
+    qmax = 2 ** (bits - 1) - 1
+    s = w.abs().amax(1, keepdim=True) / qmax
+    return float(((x @ (torch.round(w / s).clamp(-qmax, qmax) * s).T - x @ w.T) ** 2).mean())
+
+
+@pytest.mark.parametrize("bits", [3, 4])
+def test_gptq_beats_round_to_nearest_on_calibration_data(bits):
+    from mldrill.ref.quantization import gptq_quantize
+
+    w, x = calibration()
+    q = gptq_quantize(w, x, bits=bits)
+    qmax = 2 ** (bits - 1) - 1
+    grid = w.abs().amax(1, keepdim=True) / qmax
+    torch.testing.assert_close(torch.round(q / grid), q / grid)  # every weight is on the per-row grid
+    assert float(((x @ q.T - x @ w.T) ** 2).mean()) < rtn_error(w, x, bits)
+
+
+def test_awq_never_worse_than_rtn_on_calibration_data():
+    from mldrill.ref.quantization import awq_scale_search
+
+    w, x = calibration(8)
+    a, wq = awq_scale_search(w, x, bits=4)
+    err = float(((x @ wq.T - x @ w.T) ** 2).mean())
+    assert err <= rtn_error(w, x, 4) + 1e-15
+    assert a > 0  # the salient channel makes a non-trivial scale the winner

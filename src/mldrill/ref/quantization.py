@@ -127,3 +127,56 @@ def two_four_mask(w: torch.Tensor) -> torch.Tensor:
     g = w.abs().reshape(*w.shape[:-1], -1, 4)  # (..., n/4, 4)
     top = g.topk(2, dim=-1).indices
     return torch.zeros_like(g).scatter(-1, top, 1.0).reshape(w.shape)
+
+
+def qlora_weight_bytes(n_params: float, *, block: int = 64, double_quant: bool = True) -> tuple[float, float]:
+    """(4-bit weight bytes, quantization-constant bytes) of an NF4 base model (M47: 70B -> ~35 GB + ~1.1 GB)."""
+    return n_params * 0.5, n_params * quant_constant_bits(block, double_quant=double_quant) / 8
+
+
+def _rtn(w: torch.Tensor, scale: torch.Tensor, qmax: int) -> torch.Tensor:
+    return torch.round(w / scale).clamp(-qmax, qmax) * scale
+
+
+def gptq_quantize(w: torch.Tensor, x: torch.Tensor, *, bits: int = 4, damp: float = 0.01) -> torch.Tensor:
+    """Toy GPTQ (Frantar et al., 2023) for w (out, in) on calibration inputs x (N, in); returns dequantized weights.
+
+    Quantize one input column at a time on a fixed per-row absmax grid and push its error onto the columns not yet
+    quantized, weighted by the inverse Hessian H = 2 X^T X / N (damped by `damp` * mean diag), so X W^T changes as
+    little as possible. No blocking or lazy batching: the readable form of the algorithm.
+    """
+    qmax = 2 ** (bits - 1) - 1
+    W = w.clone().double()
+    scale = W.abs().amax(dim=1, keepdim=True).clamp(min=1e-12) / qmax  # (out, 1) fixed grid
+    H = 2 * x.double().T @ x.double() / x.size(0)  # (in, in)
+    H += damp * H.diagonal().mean() * torch.eye(H.size(0), dtype=H.dtype)
+    Hinv = torch.linalg.cholesky(torch.cholesky_inverse(torch.linalg.cholesky(H)), upper=True)  # (in, in)
+    Q = torch.zeros_like(W)
+    for i in range(W.size(1)):
+        q = _rtn(W[:, i : i + 1], scale, qmax)  # (out, 1)
+        Q[:, i : i + 1] = q
+        err = (W[:, i : i + 1] - q) / Hinv[i, i]
+        W[:, i:] -= err @ Hinv[i : i + 1, i:]  # compensate on the remaining columns
+    return Q.to(w.dtype)
+
+
+def awq_scale_search(
+    w: torch.Tensor, x: torch.Tensor, *, bits: int = 4, grid: tuple[float, ...] = (0.0, 0.25, 0.5, 0.75, 1.0)
+) -> tuple[float, torch.Tensor]:
+    """Toy AWQ (Lin et al., 2024): scale input channels by s = mean|x_j|^a before per-row RTN, divide after; pick
+    the a with the smallest output error on x. a = 0 is plain RTN, so the result is never worse on x.
+    Returns (best a, dequantized effective weights (out, in))."""
+    qmax = 2 ** (bits - 1) - 1
+    ref = x @ w.T
+    act = x.abs().mean(0).clamp(min=1e-8)  # (in,) salient channels have large activations
+    best: tuple[float, float, torch.Tensor] | None = None
+    for a in grid:
+        s = act**a  # (in,)
+        ws = w * s  # (out, in)
+        scale = ws.abs().amax(dim=1, keepdim=True).clamp(min=1e-12) / qmax
+        wq = _rtn(ws, scale, qmax) / s
+        err = float(((x @ wq.T) - ref).pow(2).mean())
+        if best is None or err < best[1]:
+            best = (a, err, wq)
+    assert best is not None
+    return best[0], best[2]
