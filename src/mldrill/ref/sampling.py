@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import torch
 
@@ -116,6 +117,7 @@ def beam_search(
     max_new_tokens: int,
     eos_id: int | None = None,
     alpha: float = 0.0,
+    length_penalty: Literal["power", "gnmt"] = "power",
 ) -> list[Hypothesis]:
     """Beam search. step_fn(seqs (n, t) long) -> log-probs (n, V) of the next token. Returns hypotheses, best first.
 
@@ -126,7 +128,9 @@ def beam_search(
     finished: list[Hypothesis] = []
 
     def finish(toks: tuple[int, ...], lp: float) -> None:
-        finished.append(Hypothesis(toks, lp, lp / max(len(toks), 1) ** alpha))
+        n = max(len(toks), 1)
+        norm = n**alpha if length_penalty == "power" else ((5 + n) / 6) ** alpha  # GNMT (Wu et al., 2016)
+        finished.append(Hypothesis(toks, lp, lp / norm))
 
     for _ in range(max_new_tokens):
         if not alive:
