@@ -8,9 +8,9 @@ All filters take logits (..., V) and return logits of the same shape with remove
   can exceed k.
 - top-p (nucleus, Holtzman et al., 2020): keep the *smallest* prefix of tokens sorted by probability whose mass is
   >= p, **including the token that crosses p** (M32). Rule used: a token is kept iff the probability mass strictly
-  before it (sorted descending, ties in index order) is < p, computed in float64. A cumulative sum exactly equal to p
-  stops at that token; at least one token is always kept. Among equal probabilities the lower index comes first
-  (HF's `TopPLogitsWarper` sorts ascending and so prefers the higher index: the only difference from it).
+  before it is < p, computed in float64. A cumulative sum exactly equal to p stops at that token; at least one token
+  is always kept. Tokens are ordered by logit (distinct logits can round to equal probabilities); among equal logits
+  the lower index comes first, while HF's `TopPLogitsWarper` prefers the higher one: the only difference from it.
 - min-p (Nguyen et al., 2024): keep tokens with prob >= min_p * max prob.
 - repetition penalty (Keskar et al., 2019, CTRL): for tokens already generated, divide positive logits by the penalty
   and multiply negative ones (dividing a negative logit would *raise* its probability).
@@ -56,8 +56,9 @@ def top_p_filter(logits: torch.Tensor, p: float) -> torch.Tensor:
     """Keep the smallest most-probable prefix with mass >= p, the crossing token included (M32)."""
     if not 0.0 < p <= 1.0:
         raise ValueError(f"p must be in (0, 1], got {p}")
-    probs = torch.softmax(logits.double(), dim=-1)
-    sorted_probs, order = torch.sort(probs, dim=-1, descending=True, stable=True)  # (..., V)
+    # sort the logits, not the probabilities: distinct logits can round to equal probabilities
+    order = torch.sort(logits, dim=-1, descending=True, stable=True).indices  # (..., V)
+    sorted_probs = torch.gather(torch.softmax(logits.double(), dim=-1), -1, order)
     mass_before = torch.cumsum(sorted_probs, dim=-1) - sorted_probs  # exclusive cumsum
     keep_sorted = mass_before < p
     keep_sorted[..., 0] = True
