@@ -55,7 +55,8 @@ def dequantize(q: torch.Tensor, scale: torch.Tensor, shape: torch.Size | None = 
 class _FakeQuantSTE(torch.autograd.Function):
     @staticmethod
     def forward(ctx, x, scale, zero_point, qmin, qmax):
-        q = torch.round(x / scale) + zero_point
+        inv_scale = torch.tensor(scale, dtype=x.dtype).reciprocal()  # torch multiplies by 1/s: same ties
+        q = torch.round(x * inv_scale) + zero_point
         ctx.save_for_backward((q >= qmin) & (q <= qmax))
         return (q.clamp(qmin, qmax) - zero_point) * scale
 
