@@ -7,7 +7,8 @@ RoPE (Su et al., 2021): rotate each pair of q and k channels by angle p * base^(
     attention, never to V or the embeddings; <R_m q, R_n k> depends only on m - n; rotations preserve norms.
     Two pairings exist (M24): "interleaved" pairs (x0, x1), (x2, x3), ... (GPT-J, the paper) and "half" pairs
     (x_i, x_{i + d/2}) (GPT-NeoX, HF Llama's `rotate_half`). They differ by a fixed permutation of the channels, so
-    converting a checkpoint between them permutes the rows of W_q and W_k.
+    converting a checkpoint between them permutes the rows of W_q and W_k. Longer contexts than trained: linear
+    position interpolation, NTK-aware base scaling or YaRN (`rope_angles(..., scaling=...)`).
 ALiBi (Press et al., 2022): no embeddings; add -m_k (i - j) to head k's scores, m_k = 2^(-8k/h) for k = 1..h when h is
     a power of two; otherwise the slopes of the nearest lower power of two p, followed by every other slope of 2p.
 
