@@ -1,6 +1,5 @@
 """Bias-variance decomposition identity and double descent (M54)."""
 
-import numpy as np
 from numpy.testing import assert_allclose
 
 from mldrill.ref.classical.bias_variance import bias_variance_mc, double_descent

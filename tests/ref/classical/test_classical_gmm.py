@@ -9,14 +9,17 @@ from scipy.stats import multivariate_normal
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.mixture import GaussianMixture as SkGMM
 
-from mldrill.ref.classical.gmm import GaussianMixture, e_step, estimate_log_gaussian_prob, _precision_cholesky
+from mldrill.ref.classical.gmm import GaussianMixture, _precision_cholesky, e_step, estimate_log_gaussian_prob
 
 
 def _data(seed=0, n=240):
     rng = np.random.default_rng(seed)
     A = np.array([[2.0, 0.0], [1.5, 0.3]])
-    parts = [rng.normal(size=(n // 3, 2)) @ A + [0, 0], rng.normal(size=(n // 3, 2)) * 0.5 + [4, 4],
-             rng.normal(size=(n // 3, 2)) @ A.T + [-3, 5]]
+    parts = [
+        rng.normal(size=(n // 3, 2)) @ A + [0, 0],
+        rng.normal(size=(n // 3, 2)) * 0.5 + [4, 4],
+        rng.normal(size=(n // 3, 2)) @ A.T + [-3, 5],
+    ]
     return np.vstack(parts)
 
 
@@ -33,8 +36,15 @@ def _init(X, k, cov_type, seed=1):
 def test_matches_sklearn_from_same_init(cov_type, reg_covar):
     X = _data()
     w, m, p = _init(X, 3, cov_type)
-    kw = {"covariance_type": cov_type, "reg_covar": reg_covar, "max_iter": 15, "tol": 0.0,
-          "weights_init": w, "means_init": m, "precisions_init": p}
+    kw = {
+        "covariance_type": cov_type,
+        "reg_covar": reg_covar,
+        "max_iter": 15,
+        "tol": 0.0,
+        "weights_init": w,
+        "means_init": m,
+        "precisions_init": p,
+    }
     ours = GaussianMixture(3, **kw).fit(X)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
@@ -80,10 +90,12 @@ def test_singular_covariance_needs_reg_covar():
     X = np.vstack([np.zeros((5, 2)), np.ones((5, 2)) * 3])  # two clusters of identical points
     means, w = np.array([[0.0, 0.0], [3.0, 3.0]]), np.array([0.5, 0.5])
     with pytest.raises(ValueError, match="reg_covar"):
-        GaussianMixture(2, reg_covar=0.0, means_init=means, weights_init=w, precisions_init=np.ones((2, 2)),
-                        covariance_type="diag").fit(X)
-    g = GaussianMixture(2, reg_covar=1e-6, means_init=means, weights_init=w, precisions_init=np.ones((2, 2)),
-                        covariance_type="diag").fit(X)
+        GaussianMixture(
+            2, reg_covar=0.0, means_init=means, weights_init=w, precisions_init=np.ones((2, 2)), covariance_type="diag"
+        ).fit(X)
+    g = GaussianMixture(
+        2, reg_covar=1e-6, means_init=means, weights_init=w, precisions_init=np.ones((2, 2)), covariance_type="diag"
+    ).fit(X)
     assert_allclose(g.covariances_, 1e-6, rtol=1e-6)
 
 

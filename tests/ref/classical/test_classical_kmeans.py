@@ -1,5 +1,7 @@
 """K-means vs sklearn.cluster.KMeans(algorithm="lloyd") from the same initial centres; k-means++ by a chi^2 test."""
 
+import itertools
+
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
@@ -45,7 +47,7 @@ def test_inertia_never_increases_across_iterations():
     X, _ = _blobs(n=200, k=5, seed=4)
     init = X[:5]
     inertias = [lloyd(X, init, max_iter=it, tol=-1.0)[2] for it in range(1, 12)]
-    assert all(a >= b - 1e-9 for a, b in zip(inertias, inertias[1:], strict=False))
+    assert all(a >= b - 1e-9 for a, b in itertools.pairwise(inertias))
 
 
 def test_empty_cluster_is_relocated_like_sklearn():
@@ -97,5 +99,5 @@ def test_elbow_inertia_decreases_with_k():
     rng = np.random.default_rng(9)
     X = np.array([[0.0, 0.0], [10.0, 0.0], [0.0, 10.0]])[np.arange(210) % 3] + rng.normal(size=(210, 2))
     inertias = elbow(X, [1, 2, 3, 4, 6])
-    assert all(a > b for a, b in zip(inertias, inertias[1:], strict=False))
+    assert all(a > b for a, b in itertools.pairwise(inertias))
     assert inertias[2] < 0.2 * inertias[1]  # the bend at the true k = 3

@@ -11,13 +11,20 @@ from mldrill.ref.classical.knn import KNNClassifier, KNNRegressor, pairwise_dist
 
 @pytest.mark.parametrize(
     ("metric", "scipy_metric", "kw"),
-    [("euclidean", "euclidean", {}), ("sqeuclidean", "sqeuclidean", {}), ("manhattan", "cityblock", {}),
-     ("cosine", "cosine", {}), ("minkowski", "minkowski", {"p": 3.0})],
+    [
+        ("euclidean", "euclidean", {}),
+        ("sqeuclidean", "sqeuclidean", {}),
+        ("manhattan", "cityblock", {}),
+        ("cosine", "cosine", {}),
+        ("minkowski", "minkowski", {"p": 3.0}),
+    ],
 )
 def test_pairwise_distances_match_cdist(metric, scipy_metric, kw):
     rng = np.random.default_rng(0)
     A, B = rng.normal(size=(7, 5)), rng.normal(size=(9, 5))
-    assert_allclose(pairwise_distances(A, B, metric=metric, **kw), cdist(A, B, scipy_metric, **kw), rtol=1e-9, atol=1e-12)
+    assert_allclose(
+        pairwise_distances(A, B, metric=metric, **kw), cdist(A, B, scipy_metric, **kw), rtol=1e-9, atol=1e-12
+    )
 
 
 def test_unknown_metric_is_a_clear_error():

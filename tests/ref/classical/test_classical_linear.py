@@ -44,7 +44,9 @@ def test_gradient_descent_reaches_the_normal_equation():
     sk = linear_model.LinearRegression().fit(X, y)
     assert_allclose(m.coef_, sk.coef_, rtol=1e-7)
     assert_allclose(m.intercept_, sk.intercept_, rtol=1e-7)
-    assert all(a >= b - 1e-13 for a, b in zip(m.loss_curve_, m.loss_curve_[1:], strict=False))  # float noise at the floor
+    assert all(
+        a >= b - 1e-13 for a, b in zip(m.loss_curve_, m.loss_curve_[1:], strict=False)
+    )  # float noise at the floor
 
 
 def test_gradient_descent_diverges_when_lr_too_high():

@@ -25,8 +25,12 @@ def test_bernoulli_and_beta():
     x = np.array([1, 0, 1, 1, 0, 1, 1])
     assert bernoulli_mle(x) == 5 / 7
     a, b = 3.0, 2.0
-    mode = optimize.minimize_scalar(lambda p: -stats.beta(5 + a, 2 + b).logpdf(p), bounds=(1e-9, 1 - 1e-9),
-                                    method="bounded", options={"xatol": 1e-12}).x
+    mode = optimize.minimize_scalar(
+        lambda p: -stats.beta(5 + a, 2 + b).logpdf(p),
+        bounds=(1e-9, 1 - 1e-9),
+        method="bounded",
+        options={"xatol": 1e-12},
+    ).x
     assert_allclose(beta_map(5, 7, a, b), mode, rtol=1e-7)
     assert_allclose(beta_posterior_mean(5, 7, a, b), stats.beta(5 + a, 2 + b).mean(), rtol=1e-14)
     assert beta_map(5, 7, 1.0, 1.0) == bernoulli_mle(x)  # a flat prior gives back the MLE
@@ -71,8 +75,9 @@ def test_product_of_probabilities_underflows_but_log_likelihood_does_not():
     x = np.ones(1100, dtype=int)
     assert np.prod(np.full(1100, 0.5)) == 0.0
     assert_allclose(log_likelihood_bernoulli(x, 0.5), 1100 * np.log(0.5), rtol=1e-14)
-    assert_allclose(log_likelihood_bernoulli(np.array([1, 0, 1]), 0.3), stats.bernoulli(0.3).logpmf([1, 0, 1]).sum(),
-                    rtol=1e-14)
+    assert_allclose(
+        log_likelihood_bernoulli(np.array([1, 0, 1]), 0.3), stats.bernoulli(0.3).logpmf([1, 0, 1]).sum(), rtol=1e-14
+    )
 
 
 @pytest.mark.parametrize(("n", "k"), [(10, 3), (12, 4), (7, 7)])
@@ -99,7 +104,7 @@ def test_stratified_kfold_keeps_class_proportions():
 
 def test_train_test_split_and_cross_val_score():
     X, y = np.arange(40.0)[:, None], np.arange(40) % 2
-    Xtr, Xte, ytr, yte = train_test_split(X, y, test_size=0.25, random_state=0)
+    Xtr, Xte, _ytr, _yte = train_test_split(X, y, test_size=0.25, random_state=0)
     assert len(Xte) == 10 and len(Xtr) == 30
     assert_array_equal(np.sort(np.concatenate([Xtr[:, 0], Xte[:, 0]])), X[:, 0])
 

@@ -33,7 +33,10 @@ def test_multinomial_nb_matches_sklearn(alpha, fit_prior):
     rng = np.random.default_rng(1)
     y = rng.integers(0, 3, 60)
     X = rng.poisson(lam=1.0 + y[:, None] * np.linspace(0, 2, 8), size=(60, 8))
-    ours, sk = MultinomialNB(alpha=alpha, fit_prior=fit_prior).fit(X, y), SkMNB(alpha=alpha, fit_prior=fit_prior).fit(X, y)
+    ours, sk = (
+        MultinomialNB(alpha=alpha, fit_prior=fit_prior).fit(X, y),
+        SkMNB(alpha=alpha, fit_prior=fit_prior).fit(X, y),
+    )
     assert_allclose(ours.feature_log_prob_, sk.feature_log_prob_, rtol=1e-12)
     assert_allclose(ours.class_log_prior_, sk.class_log_prior_, rtol=1e-12)
     Xq = rng.poisson(2.0, size=(15, 8))

@@ -20,8 +20,11 @@ def test_kernels_match_sklearn():
     rng = np.random.default_rng(1)
     A, B = rng.normal(size=(6, 3)), rng.normal(size=(4, 3))
     assert_allclose(linear_kernel(A, B), pairwise.linear_kernel(A, B), rtol=1e-12)
-    assert_allclose(polynomial_kernel(A, B, degree=3, gamma=0.5, coef0=2.0),
-                    pairwise.polynomial_kernel(A, B, degree=3, gamma=0.5, coef0=2.0), rtol=1e-12)
+    assert_allclose(
+        polynomial_kernel(A, B, degree=3, gamma=0.5, coef0=2.0),
+        pairwise.polynomial_kernel(A, B, degree=3, gamma=0.5, coef0=2.0),
+        rtol=1e-12,
+    )
     assert_allclose(rbf_kernel(A, B, gamma=0.7), pairwise.rbf_kernel(A, B, gamma=0.7), rtol=1e-12)
 
 
@@ -39,7 +42,12 @@ def test_degree2_kernel_on_two_features_is_a_three_feature_map():
 
 @pytest.mark.parametrize(
     ("kernel", "kw"),
-    [("linear", {}), ("rbf", {"gamma": 0.5}), ("rbf", {"gamma": "scale"}), ("poly", {"degree": 2, "gamma": 0.5, "coef0": 1.0})],
+    [
+        ("linear", {}),
+        ("rbf", {"gamma": 0.5}),
+        ("rbf", {"gamma": "scale"}),
+        ("poly", {"degree": 2, "gamma": 0.5, "coef0": 1.0}),
+    ],
 )
 @pytest.mark.parametrize("C", [0.1, 1.0, 10.0])
 def test_smo_matches_libsvm(kernel, kw, C):

@@ -18,8 +18,13 @@ def _sacre_corpus(hyps, refs, **kw):
 
 
 @settings(max_examples=30, deadline=None)
-@given(data=st.data(), n_seg=st.integers(1, 5), n_refs=st.integers(1, 3),
-       smooth=st.sampled_from(["none", "floor", "add-k", "exp"]), lowercase=st.booleans())
+@given(
+    data=st.data(),
+    n_seg=st.integers(1, 5),
+    n_refs=st.integers(1, 3),
+    smooth=st.sampled_from(["none", "floor", "add-k", "exp"]),
+    lowercase=st.booleans(),
+)
 def test_corpus_bleu_equals_sacrebleu(data, n_seg, n_refs, smooth, lowercase):
     hyps = [data.draw(sentence) for _ in range(n_seg)]
     refs = [[data.draw(sentence.filter(bool)) for _ in range(n_seg)] for _ in range(n_refs)]
@@ -31,8 +36,11 @@ def test_corpus_bleu_equals_sacrebleu(data, n_seg, n_refs, smooth, lowercase):
 
 
 @settings(max_examples=30, deadline=None)
-@given(hyp=sentence, refs=st.lists(sentence.filter(bool), min_size=1, max_size=3),
-       smooth=st.sampled_from(["none", "floor", "add-k", "exp"]))
+@given(
+    hyp=sentence,
+    refs=st.lists(sentence.filter(bool), min_size=1, max_size=3),
+    smooth=st.sampled_from(["none", "floor", "add-k", "exp"]),
+)
 def test_sentence_bleu_equals_sacrebleu(hyp, refs, smooth):
     ours = sentence_bleu(hyp, refs, smooth_method=smooth)
     theirs = sacrebleu.sentence_bleu(hyp, refs, tokenize="none", smooth_method=smooth)

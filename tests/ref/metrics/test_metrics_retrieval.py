@@ -32,8 +32,9 @@ def test_average_precision_on_a_full_ranking_equals_sklearn(seed, n):
     rel = set(np.flatnonzero(y))
     assert_allclose(R.average_precision(ranked, rel), average_precision_score(y, s), rtol=1e-12)
     # Every relevant document retrieved: both denominators agree.
-    assert_allclose(R.average_precision(ranked, rel, denominator="retrieved_relevant"), average_precision_score(y, s),
-                    rtol=1e-12)
+    assert_allclose(
+        R.average_precision(ranked, rel, denominator="retrieved_relevant"), average_precision_score(y, s), rtol=1e-12
+    )
 
 
 def test_ap_conventions_differ_when_a_relevant_document_is_missing():

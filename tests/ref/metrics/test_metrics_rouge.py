@@ -9,7 +9,7 @@ from rouge_score import rouge_scorer
 from mldrill.ref.metrics.rouge import rouge_l, rouge_lsum, rouge_n, tokenize
 
 WORDS = ["The", "cat", "sat", "on", "mat,", "a", "dog", "ran!", "it's", "42", "--"]
-text = st.lists(st.sampled_from(WORDS + ["\n"]), min_size=0, max_size=15).map(" ".join)
+text = st.lists(st.sampled_from([*WORDS, "\n"]), min_size=0, max_size=15).map(" ".join)
 SCORER = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL", "rougeLsum"], use_stemmer=False)
 
 
@@ -17,8 +17,12 @@ SCORER = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL", "rougeLsum"], u
 @given(target=text, prediction=text)
 def test_matches_rouge_score(target, prediction):
     ref = SCORER.score(target, prediction)
-    for ours, key in [(rouge_n(target, prediction, 1), "rouge1"), (rouge_n(target, prediction, 2), "rouge2"),
-                      (rouge_l(target, prediction), "rougeL"), (rouge_lsum(target, prediction), "rougeLsum")]:
+    for ours, key in [
+        (rouge_n(target, prediction, 1), "rouge1"),
+        (rouge_n(target, prediction, 2), "rouge2"),
+        (rouge_l(target, prediction), "rougeL"),
+        (rouge_lsum(target, prediction), "rougeLsum"),
+    ]:
         assert_allclose(tuple(ours), tuple(ref[key]), rtol=1e-12, atol=1e-15, err_msg=key)
 
 

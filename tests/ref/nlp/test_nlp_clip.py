@@ -1,9 +1,9 @@
 """CLIP symmetric contrastive loss: forward+backward vs a hand-written log-sum-exp form in float64."""
 
 import torch
-from oracles import check_against_torch
 
 from mldrill.ref.nlp.clip import clip_logits, clip_loss
+from oracles import check_against_torch
 
 
 def _reference(img, txt, t):
@@ -17,8 +17,9 @@ def _reference(img, txt, t):
 
 
 def test_matches_reference_forward_and_backward():
-    check_against_torch(lambda a, b, t: clip_loss(a, b, t[0]), lambda a, b, t: _reference(a, b, t[0]),
-                        [(6, 4), (6, 4), (1,)])
+    check_against_torch(
+        lambda a, b, t: clip_loss(a, b, t[0]), lambda a, b, t: _reference(a, b, t[0]), [(6, 4), (6, 4), (1,)]
+    )
 
 
 def test_symmetric_and_scale_invariant_inputs():

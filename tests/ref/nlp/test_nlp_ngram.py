@@ -13,8 +13,15 @@ from numpy.testing import assert_allclose
 from mldrill.ref.nlp.ngram import NgramLM, add_k_prob, perplexity
 
 TRAIN = [["the", "cat", "sat"], ["the", "dog", "sat"], ["a", "cat", "ran"], ["the", "cat", "ran", "home"]]
-TEST_CASES = [("cat", ["the"]), ("dog", ["a"]), ("sat", ["cat"]), ("zebra", ["the"]), ("</s>", ["home"]),
-              ("the", ["<s>"]), ("cat", ["unknownword"])]
+TEST_CASES = [
+    ("cat", ["the"]),
+    ("dog", ["a"]),
+    ("sat", ["cat"]),
+    ("zebra", ["the"]),
+    ("</s>", ["home"]),
+    ("the", ["<s>"]),
+    ("cat", ["unknownword"]),
+]
 
 
 def _nltk(model_cls, order, **kw):
@@ -69,8 +76,9 @@ def test_logit_perplexity_matches_torch_with_padding(B, T):
     logits = rng.normal(size=(B, T, V)) * 3
     targets = rng.integers(0, V, size=(B, T))
     targets[0, -2:] = -100  # padding
-    ref = torch.exp(F.cross_entropy(torch.tensor(logits).reshape(-1, V), torch.tensor(targets).reshape(-1),
-                                    ignore_index=-100)).item()
+    ref = torch.exp(
+        F.cross_entropy(torch.tensor(logits).reshape(-1, V), torch.tensor(targets).reshape(-1), ignore_index=-100)
+    ).item()
     assert_allclose(perplexity(logits, targets), ref, rtol=1e-12)
 
 

@@ -72,8 +72,9 @@ def test_two_sum_never_pairs_an_element_with_itself(nums, t):
 @S
 @given(s=st.text(alphabet="abcd", max_size=14))
 def test_longest_unique_substring(s):
-    brute = max((j - i for i in range(len(s) + 1) for j in range(i, len(s) + 1) if len(set(s[i:j])) == j - i),
-                default=0)
+    brute = max(
+        (j - i for i in range(len(s) + 1) for j in range(i, len(s) + 1) if len(set(s[i:j])) == j - i), default=0
+    )
     assert longest_unique_substring(s) == brute
 
 
@@ -81,8 +82,7 @@ def test_longest_unique_substring(s):
 @given(s=st.text(alphabet="abc", max_size=12), t=st.text(alphabet="abc", min_size=1, max_size=3))
 def test_min_window(s, t):
     need = Counter(t)
-    cands = [(j - i, i) for i in range(len(s)) for j in range(i + 1, len(s) + 1)
-             if not need - Counter(s[i:j])]
+    cands = [(j - i, i) for i in range(len(s)) for j in range(i + 1, len(s) + 1) if not need - Counter(s[i:j])]
     expected = "" if not cands else s[min(cands)[1] : min(cands)[1] + min(cands)[0]]
     assert min_window(s, t) == expected
 
@@ -172,8 +172,15 @@ def test_dp_minus_one_index_wraps_silently():
 @S
 @given(a=st.lists(st.integers(-5, 5), max_size=10))
 def test_lis_versions_equal_brute_force(a):
-    brute = max((len(c) for r in range(len(a) + 1) for c in itertools.combinations(a, r)
-                 if all(x < y for x, y in itertools.pairwise(c))), default=0)
+    brute = max(
+        (
+            len(c)
+            for r in range(len(a) + 1)
+            for c in itertools.combinations(a, r)
+            if all(x < y for x, y in itertools.pairwise(c))
+        ),
+        default=0,
+    )
     assert lis_quadratic(a) == lis_patience(a) == brute
 
 
@@ -193,8 +200,12 @@ def test_edit_distance(s, t):
 @given(items=st.lists(st.tuples(st.integers(1, 6), st.integers(0, 9)), max_size=8), cap=st.integers(0, 15))
 def test_knapsack_equals_subset_enumeration(items, cap):
     w, v = [a for a, _ in items], [b for _, b in items]
-    brute = max(sum(v[i] for i in sub) for r in range(len(items) + 1) for sub in itertools.combinations(range(len(items)), r)
-                if sum(w[i] for i in sub) <= cap)
+    brute = max(
+        sum(v[i] for i in sub)
+        for r in range(len(items) + 1)
+        for sub in itertools.combinations(range(len(items)), r)
+        if sum(w[i] for i in sub) <= cap
+    )
     assert knapsack_01(w, v, cap) == brute
 
 
@@ -221,7 +232,9 @@ def test_merge_intervals_equals_point_coverage(ivs):
     intervals = [[s, s + d] for s, d in ivs]
     merged = merge_intervals(intervals)
     assert all(a[1] < b[0] for a, b in itertools.pairwise(merged))  # disjoint, sorted, not even touching
+
     def covered(xs):
         return {x / 2 for s, e in xs for x in range(2 * s, 2 * e + 1)}
+
     assert covered(merged) == covered(intervals)
     assert merge_intervals([[1, 2], [2, 3]]) == [[1, 3]]  # touching intervals merge

@@ -16,8 +16,12 @@ doc = st.lists(st.sampled_from(VOCAB), min_size=1, max_size=12)
 
 
 @settings(max_examples=30, deadline=None)
-@given(corpus=st.lists(doc, min_size=1, max_size=8), query=st.lists(st.sampled_from([*VOCAB, "zz"]), max_size=6),
-       k1=st.sampled_from([0.5, 1.2, 1.5, 3.0]), b=st.sampled_from([0.0, 0.75, 1.0]))
+@given(
+    corpus=st.lists(doc, min_size=1, max_size=8),
+    query=st.lists(st.sampled_from([*VOCAB, "zz"]), max_size=6),
+    k1=st.sampled_from([0.5, 1.2, 1.5, 3.0]),
+    b=st.sampled_from([0.0, 0.75, 1.0]),
+)
 def test_okapi_equals_rank_bm25(corpus, query, k1, b):
     ours, ref = BM25(corpus, k1=k1, b=b), BM25Okapi(corpus, k1=k1, b=b)
     assert_allclose(ours.get_scores(query), ref.get_scores(query), rtol=1e-12, atol=1e-12)

@@ -1,5 +1,7 @@
 """Chunkers: coverage, overlap and size properties (hypothesis), headings, token counts."""
 
+import itertools
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -22,7 +24,7 @@ def test_fixed_chunks_cover_the_text_with_the_stated_overlap(text, size, data):
     chunks = chunk_fixed(text, size=size, overlap=overlap)
     assert all(len(c.text) <= size and text[c.start : c.end] == c.text for c in chunks)
     assert chunks[0].start == 0 and chunks[-1].end == len(text)
-    for a, b in zip(chunks, chunks[1:], strict=False):
+    for a, b in itertools.pairwise(chunks):
         assert b.start == a.start + size - overlap  # the stride
         assert a.end - b.start == overlap  # consecutive chunks share exactly `overlap` characters
     rebuilt = chunks[0].text + "".join(c.text[overlap:] for c in chunks[1:])
@@ -36,12 +38,12 @@ def test_recursive_chunks_respect_size_and_keep_every_non_space_character(text, 
     chunks = chunk_recursive(text, chunk_size=size, chunk_overlap=overlap)
     assert all(len(c.text) <= size for c in chunks)
     assert all(text[c.start : c.end] == c.text for c in chunks)
-    assert all(a.start <= b.start for a, b in zip(chunks, chunks[1:], strict=False))
+    assert all(a.start <= b.start for a, b in itertools.pairwise(chunks))
     covered = set()
     for c in chunks:
         covered.update(range(c.start, c.end))
     assert all(i in covered for i, ch in enumerate(text) if not ch.isspace())  # nothing but separators is lost
-    for a, b in zip(chunks, chunks[1:], strict=False):
+    for a, b in itertools.pairwise(chunks):
         assert max(0, a.end - b.start) <= overlap
 
 
@@ -55,8 +57,10 @@ def test_sentence_chunks_never_cut_a_sentence():
     text = "One two. Three four five! Six? Seven eight nine ten."
     chunks = chunk_sentences(text, max_chars=20)
     assert [c.text for c in chunks] == ["One two.", "Three four five!", "Six?", "Seven eight nine ten."]
-    assert [c.text for c in chunk_sentences(text, max_chars=28)] == ["One two. Three four five!",
-                                                                     "Six? Seven eight nine ten."]
+    assert [c.text for c in chunk_sentences(text, max_chars=28)] == [
+        "One two. Three four five!",
+        "Six? Seven eight nine ten.",
+    ]
 
 
 def test_token_chunks_count_tokens_not_characters():
@@ -73,8 +77,13 @@ def test_token_chunks_count_tokens_not_characters():
 def test_markdown_sections_keep_their_heading_path():
     md = "intro line\n# Models\ntext a\n## Attention\ntext b\n```\n# not a heading\n```\n## MLP\ntext c\n# Data\nd\n"
     chunks = chunk_markdown(md)
-    assert [c.metadata["headings"] for c in chunks] == [[], ["Models"], ["Models", "Attention"], ["Models", "MLP"],
-                                                        ["Data"]]
+    assert [c.metadata["headings"] for c in chunks] == [
+        [],
+        ["Models"],
+        ["Models", "Attention"],
+        ["Models", "MLP"],
+        ["Data"],
+    ]
     assert "# not a heading" in chunks[2].text
     assert "".join(c.text for c in chunks) == md
 

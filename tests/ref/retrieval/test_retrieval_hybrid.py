@@ -14,8 +14,9 @@ def test_normalizations_and_weighted_sum():
     bm, de = np.array([12.0, 3.0, 0.0]), np.array([0.1, 0.9, 0.5])
     assert_allclose(minmax_normalize(bm), [1.0, 0.25, 0.0], rtol=1e-15)
     assert_allclose(zscore_normalize(de), (de - de.mean()) / de.std(), rtol=1e-15)
-    assert_allclose(hybrid_scores(bm, de, alpha=0.3), 0.3 * np.array([1, 0.25, 0]) + 0.7 * np.array([0, 1, 0.5]),
-                    rtol=1e-15)
+    assert_allclose(
+        hybrid_scores(bm, de, alpha=0.3), 0.3 * np.array([1, 0.25, 0]) + 0.7 * np.array([0, 1, 0.5]), rtol=1e-15
+    )
     assert np.argmax(bm + de) == 0  # raw sum: BM25's scale dominates
     assert np.argmax(hybrid_scores(bm, de, alpha=0.3)) == 1
 

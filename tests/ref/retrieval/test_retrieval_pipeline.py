@@ -9,31 +9,66 @@ from mldrill.ref.retrieval.dense import hashed_bow_embedder
 from mldrill.ref.retrieval.pipeline import RetrievalPipeline
 
 CORPUS = [
-    ("attention", "# Attention\nScaled dot-product attention computes softmax(QK^T / sqrt(d_k)) V. Dividing by "
-                  "sqrt(d_k) keeps the logits from saturating the softmax.\n## Masking\nA causal mask hides future "
-                  "tokens so position i attends only to positions j <= i."),
-    ("layernorm", "# Layer normalization\nLayerNorm normalizes each token over its features with a mean and a "
-                  "variance, then applies a learned scale and bias. Its default epsilon in PyTorch is 1e-5."),
-    ("adam", "# Adam optimizer\nAdam keeps exponential moving averages of the gradient and of its square, with bias "
-             "correction. AdamW decouples weight decay from the gradient update."),
-    ("dropout", "# Dropout\nDropout zeroes activations with probability p during training and rescales the rest by "
-                "1/(1-p). At evaluation time dropout is the identity."),
-    ("bm25", "# BM25\nBM25 ranks documents by term frequency with saturation (k1) and document length normalization "
-             "(b). Its IDF can be negative for very common terms."),
-    ("kmeans", "# K-means clustering\nLloyd's algorithm alternates assigning points to the nearest centroid and "
-               "moving each centroid to the mean of its points. K-means++ seeds the centroids."),
-    ("lora", "# LoRA\nLow-rank adaptation freezes the pretrained weights and learns a low-rank update BA. B starts "
-             "at zero so the adapted model equals the base model at step 0."),
-    ("kv-cache", "# KV cache\nDuring autoregressive decoding the keys and values of past tokens are cached so each "
-                 "new token costs one attention row. The cache grows linearly with sequence length."),
-    ("bleu", "# BLEU\nBLEU is corpus-level clipped n-gram precision with a brevity penalty. Tokenization changes the "
-             "score."),
-    ("tokenization", "# Byte pair encoding\nBPE merges the most frequent adjacent pair of symbols repeatedly to "
-                     "build a subword vocabulary."),
-    ("gradient-clipping", "# Gradient clipping\nClipping rescales the gradient when its global norm exceeds a "
-                          "threshold, which prevents exploding gradients in RNNs and transformers."),
-    ("softmax", "# Softmax\nSubtract the maximum logit before exponentiating so that softmax stays finite. The "
-                "outputs sum to one."),
+    (
+        "attention",
+        "# Attention\nScaled dot-product attention computes softmax(QK^T / sqrt(d_k)) V. Dividing by "
+        "sqrt(d_k) keeps the logits from saturating the softmax.\n## Masking\nA causal mask hides future "
+        "tokens so position i attends only to positions j <= i.",
+    ),
+    (
+        "layernorm",
+        "# Layer normalization\nLayerNorm normalizes each token over its features with a mean and a "
+        "variance, then applies a learned scale and bias. Its default epsilon in PyTorch is 1e-5.",
+    ),
+    (
+        "adam",
+        "# Adam optimizer\nAdam keeps exponential moving averages of the gradient and of its square, with bias "
+        "correction. AdamW decouples weight decay from the gradient update.",
+    ),
+    (
+        "dropout",
+        "# Dropout\nDropout zeroes activations with probability p during training and rescales the rest by "
+        "1/(1-p). At evaluation time dropout is the identity.",
+    ),
+    (
+        "bm25",
+        "# BM25\nBM25 ranks documents by term frequency with saturation (k1) and document length normalization "
+        "(b). Its IDF can be negative for very common terms.",
+    ),
+    (
+        "kmeans",
+        "# K-means clustering\nLloyd's algorithm alternates assigning points to the nearest centroid and "
+        "moving each centroid to the mean of its points. K-means++ seeds the centroids.",
+    ),
+    (
+        "lora",
+        "# LoRA\nLow-rank adaptation freezes the pretrained weights and learns a low-rank update BA. B starts "
+        "at zero so the adapted model equals the base model at step 0.",
+    ),
+    (
+        "kv-cache",
+        "# KV cache\nDuring autoregressive decoding the keys and values of past tokens are cached so each "
+        "new token costs one attention row. The cache grows linearly with sequence length.",
+    ),
+    (
+        "bleu",
+        "# BLEU\nBLEU is corpus-level clipped n-gram precision with a brevity penalty. Tokenization changes the score.",
+    ),
+    (
+        "tokenization",
+        "# Byte pair encoding\nBPE merges the most frequent adjacent pair of symbols repeatedly to "
+        "build a subword vocabulary.",
+    ),
+    (
+        "gradient-clipping",
+        "# Gradient clipping\nClipping rescales the gradient when its global norm exceeds a "
+        "threshold, which prevents exploding gradients in RNNs and transformers.",
+    ),
+    (
+        "softmax",
+        "# Softmax\nSubtract the maximum logit before exponentiating so that softmax stays finite. The "
+        "outputs sum to one.",
+    ),
 ]
 
 LABELLED = {
@@ -105,8 +140,13 @@ def test_edges_order_puts_the_weakest_in_the_middle():
 
 def test_pack_context_respects_budget_dedupes_and_orders():
     count = lambda s: len(s.split())  # noqa: E731
-    chunks = [("a", "alpha beta gamma", 0.9), ("b", "delta epsilon", 0.8), ("c", "ALPHA  beta gamma", 0.7),
-              ("d", "one two three four five six", 0.6), ("e", "zeta", 0.5)]
+    chunks = [
+        ("a", "alpha beta gamma", 0.9),
+        ("b", "delta epsilon", 0.8),
+        ("c", "ALPHA  beta gamma", 0.7),
+        ("d", "one two three four five six", 0.6),
+        ("e", "zeta", 0.5),
+    ]
     packed = pack_context(chunks, budget=8, count_tokens=count, separator=" | ")
     assert packed.n_tokens <= 8 and count(packed.text) == packed.n_tokens
     assert set(packed.ids) == {"a", "b", "e"}  # c duplicates a; d does not fit, e still does

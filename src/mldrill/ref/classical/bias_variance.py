@@ -29,9 +29,16 @@ class BiasVariance:
     expected_mse: float  # against fresh noisy targets: ~ bias2 + variance + noise
 
 
-def bias_variance_mc(degree: int, *, trials: int = 200, n_train: int = 20, noise: float = 0.3,
-                     f: Callable[[np.ndarray], np.ndarray] = lambda x: np.sin(2 * np.pi * x),
-                     n_test: int = 50, seed: int | np.random.Generator = 0) -> BiasVariance:
+def bias_variance_mc(
+    degree: int,
+    *,
+    trials: int = 200,
+    n_train: int = 20,
+    noise: float = 0.3,
+    f: Callable[[np.ndarray], np.ndarray] = lambda x: np.sin(2 * np.pi * x),
+    n_test: int = 50,
+    seed: int | np.random.Generator = 0,
+) -> BiasVariance:
     rng = np.random.default_rng(seed)
     x_test = np.linspace(0.05, 0.95, n_test)
     preds = np.empty((trials, n_test))
@@ -46,12 +53,21 @@ def bias_variance_mc(degree: int, *, trials: int = 200, n_train: int = 20, noise
     bias2 = float(((mean_pred - ft) ** 2).mean())
     variance = float(preds.var(0).mean())  # population variance over trials (1/T)
     y_new = ft + noise * rng.normal(size=preds.shape)  # a fresh noisy target per trial and point
-    return BiasVariance(bias2, variance, noise**2, float(((preds - ft) ** 2).mean()),
-                        float(((preds - y_new) ** 2).mean()))
+    return BiasVariance(
+        bias2, variance, noise**2, float(((preds - ft) ** 2).mean()), float(((preds - y_new) ** 2).mean())
+    )
 
 
-def double_descent(n_features: list[int], *, n_train: int = 40, n_test: int = 500, d: int = 5, noise: float = 0.5,
-                   trials: int = 20, seed: int = 0) -> np.ndarray:
+def double_descent(
+    n_features: list[int],
+    *,
+    n_train: int = 40,
+    n_test: int = 500,
+    d: int = 5,
+    noise: float = 0.5,
+    trials: int = 20,
+    seed: int = 0,
+) -> np.ndarray:
     """Mean test MSE of min-norm least squares on p random ReLU features, for each p in n_features."""
     rng = np.random.default_rng(seed)
     errors = np.zeros(len(n_features))

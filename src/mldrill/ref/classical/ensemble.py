@@ -18,6 +18,8 @@ properties (tests/ref/classical/test_classical_ensemble.py).
 
 from __future__ import annotations
 
+from typing import Literal
+
 import numpy as np
 
 from mldrill.ref.classical.tree import DecisionTreeClassifier, DecisionTreeRegressor
@@ -26,9 +28,17 @@ from mldrill.ref.classical.tree import DecisionTreeClassifier, DecisionTreeRegre
 class RandomForestClassifier:
     """Bagged classification trees with per-split feature sampling; max_features=None gives plain bagging."""
 
-    def __init__(self, n_estimators: int = 100, *, max_features: int | str | None = "sqrt", bootstrap: bool = True,
-                 max_depth: int | None = None, min_samples_leaf: int = 1, criterion: str = "gini",
-                 random_state: int | None = None) -> None:
+    def __init__(
+        self,
+        n_estimators: int = 100,
+        *,
+        max_features: int | str | None = "sqrt",
+        bootstrap: bool = True,
+        max_depth: int | None = None,
+        min_samples_leaf: int = 1,
+        criterion: Literal["gini", "entropy"] = "gini",
+        random_state: int | None = None,
+    ) -> None:
         self.n_estimators, self.max_features, self.bootstrap = n_estimators, max_features, bootstrap
         self.max_depth, self.min_samples_leaf, self.criterion = max_depth, min_samples_leaf, criterion
         self.random_state = random_state
@@ -38,15 +48,25 @@ class RandomForestClassifier:
         self.classes_, yi = np.unique(y, return_inverse=True)
         rng = np.random.default_rng(self.random_state)
         n, d = X.shape
-        mf = max(1, int(np.sqrt(d))) if self.max_features == "sqrt" else self.max_features
+        mf: int | None
+        if isinstance(self.max_features, str):
+            if self.max_features != "sqrt":
+                raise ValueError(f"max_features must be an int, None or 'sqrt', got {self.max_features!r}")
+            mf = max(1, int(np.sqrt(d)))
+        else:
+            mf = self.max_features
         self.estimators_: list[DecisionTreeClassifier] = []
         self.oob_mask_ = np.zeros((self.n_estimators, n), dtype=bool)
         for b in range(self.n_estimators):
             idx = rng.integers(n, size=n) if self.bootstrap else np.arange(n)
             self.oob_mask_[b] = ~np.isin(np.arange(n), idx)
-            tree = DecisionTreeClassifier(criterion=self.criterion, max_depth=self.max_depth,  # type: ignore[arg-type]
-                                          min_samples_leaf=self.min_samples_leaf, max_features=mf,
-                                          random_state=int(rng.integers(2**31)))
+            tree = DecisionTreeClassifier(
+                criterion=self.criterion,
+                max_depth=self.max_depth,
+                min_samples_leaf=self.min_samples_leaf,
+                max_features=mf,
+                random_state=int(rng.integers(2**31)),
+            )
             # Fit on class indices so that every tree sees the same label space even if a class is missing.
             tree.fit(X[idx], yi[idx])
             self.estimators_.append(tree)
@@ -74,14 +94,24 @@ class RandomForestClassifier:
         return float((self.classes_[np.argmax(votes[seen], 1)] == np.asarray(y)[seen]).mean())
 
 
-def BaggingClassifier(n_estimators: int = 10, *, random_state: int | None = None, **kw: object) -> RandomForestClassifier:
+def BaggingClassifier(
+    n_estimators: int = 10, *, random_state: int | None = None, **kw: object
+) -> RandomForestClassifier:
     """Plain bagging of full trees: a forest that considers every feature at every split."""
     return RandomForestClassifier(n_estimators, max_features=None, random_state=random_state, **kw)  # type: ignore[arg-type]
 
 
 class GradientBoostingRegressor:
-    def __init__(self, *, n_estimators: int = 100, learning_rate: float = 0.1, max_depth: int = 3,
-                 min_samples_leaf: int = 1, subsample: float = 1.0, random_state: int | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        n_estimators: int = 100,
+        learning_rate: float = 0.1,
+        max_depth: int = 3,
+        min_samples_leaf: int = 1,
+        subsample: float = 1.0,
+        random_state: int | None = None,
+    ) -> None:
         self.n_estimators, self.learning_rate, self.max_depth = n_estimators, learning_rate, max_depth
         self.min_samples_leaf, self.subsample, self.random_state = min_samples_leaf, subsample, random_state
 

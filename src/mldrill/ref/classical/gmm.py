@@ -44,10 +44,11 @@ def _precision_cholesky(cov: np.ndarray, covariance_type: CovType) -> np.ndarray
     return out
 
 
-def estimate_log_gaussian_prob(X: np.ndarray, means: np.ndarray, prec_chol: np.ndarray,
-                               covariance_type: CovType) -> np.ndarray:
+def estimate_log_gaussian_prob(
+    X: np.ndarray, means: np.ndarray, prec_chol: np.ndarray, covariance_type: CovType
+) -> np.ndarray:
     """log N(x_i | mu_k, S_k) for all i, k -> (n, k)."""
-    n, d = X.shape
+    _n, d = X.shape
     if covariance_type == "diag":
         log_det = np.log(prec_chol).sum(1)  # (k,) = -1/2 log|S|
         y = (X[:, None, :] - means[None]) * prec_chol[None]  # (n, k, d)
@@ -57,16 +58,18 @@ def estimate_log_gaussian_prob(X: np.ndarray, means: np.ndarray, prec_chol: np.n
     return -0.5 * (d * np.log(2 * np.pi) + (y**2).sum(-1)) + log_det
 
 
-def e_step(X: np.ndarray, weights: np.ndarray, means: np.ndarray, prec_chol: np.ndarray,
-           covariance_type: CovType) -> tuple[float, np.ndarray]:
+def e_step(
+    X: np.ndarray, weights: np.ndarray, means: np.ndarray, prec_chol: np.ndarray, covariance_type: CovType
+) -> tuple[float, np.ndarray]:
     """-> (mean log-likelihood, log responsibilities (n, k))."""
     weighted = estimate_log_gaussian_prob(X, means, prec_chol, covariance_type) + np.log(weights)  # (n, k)
     log_norm = logsumexp(weighted, axis=1)  # (n,)
     return float(log_norm.mean()), weighted - log_norm[:, None]
 
 
-def m_step(X: np.ndarray, resp: np.ndarray, reg_covar: float, covariance_type: CovType
-           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def m_step(
+    X: np.ndarray, resp: np.ndarray, reg_covar: float, covariance_type: CovType
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """-> (weights (k,), means (k, d), covariances (k, d, d) or (k, d))."""
     nk = resp.sum(0) + 10 * np.finfo(resp.dtype).eps  # (k,)
     means = resp.T @ X / nk[:, None]  # (k, d)
@@ -84,10 +87,19 @@ def m_step(X: np.ndarray, resp: np.ndarray, reg_covar: float, covariance_type: C
 
 
 class GaussianMixture:
-    def __init__(self, n_components: int = 1, *, covariance_type: CovType = "full", reg_covar: float = 1e-6,
-                 max_iter: int = 100, tol: float = 1e-3, weights_init: np.ndarray | None = None,
-                 means_init: np.ndarray | None = None, precisions_init: np.ndarray | None = None,
-                 random_state: int | None = None) -> None:
+    def __init__(
+        self,
+        n_components: int = 1,
+        *,
+        covariance_type: CovType = "full",
+        reg_covar: float = 1e-6,
+        max_iter: int = 100,
+        tol: float = 1e-3,
+        weights_init: np.ndarray | None = None,
+        means_init: np.ndarray | None = None,
+        precisions_init: np.ndarray | None = None,
+        random_state: int | None = None,
+    ) -> None:
         self.n_components, self.covariance_type, self.reg_covar = n_components, covariance_type, reg_covar
         self.max_iter, self.tol = max_iter, tol
         self.weights_init, self.means_init, self.precisions_init = weights_init, means_init, precisions_init
@@ -114,10 +126,12 @@ class GaussianMixture:
         self.n_iter_ = 0
         for it in range(1, self.max_iter + 1):
             prev = lower_bound
-            lower_bound, log_resp = e_step(X, self.weights_, self.means_, self.precisions_cholesky_,
-                                           self.covariance_type)
-            self.weights_, self.means_, self.covariances_ = m_step(X, np.exp(log_resp), self.reg_covar,
-                                                                   self.covariance_type)
+            lower_bound, log_resp = e_step(
+                X, self.weights_, self.means_, self.precisions_cholesky_, self.covariance_type
+            )
+            self.weights_, self.means_, self.covariances_ = m_step(
+                X, np.exp(log_resp), self.reg_covar, self.covariance_type
+            )
             self.precisions_cholesky_ = _precision_cholesky(self.covariances_, self.covariance_type)
             self.lower_bounds_.append(lower_bound)
             self.n_iter_ = it
@@ -128,8 +142,9 @@ class GaussianMixture:
         return self
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
-        _, log_resp = e_step(np.asarray(X, dtype=np.float64), self.weights_, self.means_,
-                             self.precisions_cholesky_, self.covariance_type)
+        _, log_resp = e_step(
+            np.asarray(X, dtype=np.float64), self.weights_, self.means_, self.precisions_cholesky_, self.covariance_type
+        )
         return np.exp(log_resp)
 
     def predict(self, X: np.ndarray) -> np.ndarray:
@@ -137,5 +152,6 @@ class GaussianMixture:
 
     def score(self, X: np.ndarray) -> float:
         """Mean log-likelihood per sample."""
-        return e_step(np.asarray(X, dtype=np.float64), self.weights_, self.means_, self.precisions_cholesky_,
-                      self.covariance_type)[0]
+        return e_step(
+            np.asarray(X, dtype=np.float64), self.weights_, self.means_, self.precisions_cholesky_, self.covariance_type
+        )[0]

@@ -29,8 +29,9 @@ def _sq_dists(X: np.ndarray, C: np.ndarray, x_sq: np.ndarray | None = None) -> n
     return np.maximum(D, 0.0)
 
 
-def kmeans_plusplus(X: np.ndarray, n_clusters: int, *, random_state: int | np.random.Generator | None = None,
-                    n_local_trials: int = 1) -> tuple[np.ndarray, np.ndarray]:
+def kmeans_plusplus(
+    X: np.ndarray, n_clusters: int, *, random_state: int | np.random.Generator | None = None, n_local_trials: int = 1
+) -> tuple[np.ndarray, np.ndarray]:
     """k-means++ seeding -> (centers (k, d), indices of the chosen points (k,))."""
     rng = np.random.default_rng(random_state)
     n = X.shape[0]
@@ -52,8 +53,9 @@ def kmeans_plusplus(X: np.ndarray, n_clusters: int, *, random_state: int | np.ra
     return X[idx].copy(), np.array(idx)
 
 
-def lloyd(X: np.ndarray, centers: np.ndarray, *, max_iter: int = 300, tol: float = 0.0
-          ) -> tuple[np.ndarray, np.ndarray, float, int]:
+def lloyd(
+    X: np.ndarray, centers: np.ndarray, *, max_iter: int = 300, tol: float = 0.0
+) -> tuple[np.ndarray, np.ndarray, float, int]:
     """Run Lloyd's algorithm from given centres -> (centers, labels, inertia, n_iter). `tol` is absolute here."""
     n, k = X.shape[0], centers.shape[0]
     centers = np.array(centers, dtype=np.float64)
@@ -62,7 +64,7 @@ def lloyd(X: np.ndarray, centers: np.ndarray, *, max_iter: int = 300, tol: float
     strict = False
     n_iter = 0
     labels = labels_old
-    for n_iter in range(1, max_iter + 1):
+    for n_iter in range(1, max_iter + 1):  # noqa: B007 (n_iter is reported after the loop)
         D = _sq_dists(X, centers, x_sq)  # (n, k)
         labels = np.argmin(D, axis=1)
         counts = np.bincount(labels, minlength=k).astype(np.float64)  # (k,)
@@ -99,9 +101,16 @@ def lloyd(X: np.ndarray, centers: np.ndarray, *, max_iter: int = 300, tol: float
 class KMeans:
     """Lloyd k-means with k-means++ / random / given initial centres and `n_init` restarts."""
 
-    def __init__(self, n_clusters: int = 8, *, init: Literal["k-means++", "random"] | np.ndarray = "k-means++",
-                 n_init: int = 1, max_iter: int = 300, tol: float = 1e-4,
-                 random_state: int | np.random.Generator | None = None) -> None:
+    def __init__(
+        self,
+        n_clusters: int = 8,
+        *,
+        init: Literal["k-means++", "random"] | np.ndarray = "k-means++",
+        n_init: int = 1,
+        max_iter: int = 300,
+        tol: float = 1e-4,
+        random_state: int | np.random.Generator | None = None,
+    ) -> None:
         self.n_clusters, self.init, self.n_init = n_clusters, init, n_init
         self.max_iter, self.tol, self.random_state = max_iter, tol, random_state
 
@@ -113,7 +122,9 @@ class KMeans:
         if self.init == "random":
             return X[rng.choice(X.shape[0], self.n_clusters, replace=False)].copy()
         if self.init == "k-means++":
-            return kmeans_plusplus(X, self.n_clusters, random_state=rng, n_local_trials=2 + int(np.log(self.n_clusters)))[0]
+            return kmeans_plusplus(
+                X, self.n_clusters, random_state=rng, n_local_trials=2 + int(np.log(self.n_clusters))
+            )[0]
         raise ValueError(f"unknown init {self.init!r}")
 
     def fit(self, X: np.ndarray, y: object = None) -> KMeans:

@@ -21,8 +21,9 @@ import numpy as np
 Metric = Literal["euclidean", "sqeuclidean", "manhattan", "cosine", "minkowski"]
 
 
-def pairwise_distances(A: np.ndarray, B: np.ndarray, *, metric: Metric = "euclidean", p: float = 2.0,
-                       block: int = 1024) -> np.ndarray:
+def pairwise_distances(
+    A: np.ndarray, B: np.ndarray, *, metric: Metric = "euclidean", p: float = 2.0, block: int = 1024
+) -> np.ndarray:
     """Distances between the rows of A (n, d) and B (m, d) -> (n, m)."""
     A, B = np.asarray(A, dtype=np.float64), np.asarray(B, dtype=np.float64)
     if metric in ("euclidean", "sqeuclidean"):
@@ -44,8 +45,14 @@ def pairwise_distances(A: np.ndarray, B: np.ndarray, *, metric: Metric = "euclid
 
 
 class _KNNBase:
-    def __init__(self, *, n_neighbors: int = 5, metric: Metric = "euclidean", p: float = 2.0,
-                 weights: Literal["uniform", "distance"] = "uniform") -> None:
+    def __init__(
+        self,
+        *,
+        n_neighbors: int = 5,
+        metric: Metric = "euclidean",
+        p: float = 2.0,
+        weights: Literal["uniform", "distance"] = "uniform",
+    ) -> None:
         self.n_neighbors, self.metric, self.p, self.weights = n_neighbors, metric, p, weights
 
     def _fit(self, X: np.ndarray) -> None:

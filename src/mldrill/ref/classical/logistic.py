@@ -88,12 +88,10 @@ class LogisticRegression:
 
     def _hessian(self, Xa: np.ndarray, theta: np.ndarray, scale: float) -> np.ndarray:
         P = self._probs(Xa, theta)  # (n, K)
-        n, m = Xa.shape
+        _n, m = Xa.shape
         K = P.shape[1]
-        if self.binary_:
-            S = (P * (1 - P))[:, :, None]  # (n, 1, 1)
-        else:
-            S = P[:, :, None] * (np.eye(K)[None] - P[:, None, :])  # (n, K, K): diag(p) - p p^T
+        # (n, 1, 1) for binary; (n, K, K) = diag(p) - p p^T for softmax
+        S = (P * (1 - P))[:, :, None] if self.binary_ else P[:, :, None] * (np.eye(K)[None] - P[:, None, :])
         H = scale * np.einsum("nab,ni,nj->aibj", S, Xa, Xa).reshape(K * m, K * m)
         return H + np.diag(np.tile(self._penalty_mask(m), K))
 
@@ -148,7 +146,8 @@ class LogisticRegression:
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
 
-def LogisticRegressionGD(*, lr: float = 0.1, max_iter: int = 1000, penalty: Literal["l2"] | None = None,
-                         C: float = 1.0, tol: float = 0.0) -> LogisticRegression:
+def LogisticRegressionGD(
+    *, lr: float = 0.1, max_iter: int = 1000, penalty: Literal["l2"] | None = None, C: float = 1.0, tol: float = 0.0
+) -> LogisticRegression:
     """The syllabus's gradient-descent variant: `LogisticRegression(solver="gd")` with no penalty by default."""
     return LogisticRegression(penalty=penalty, C=C, solver="gd", lr=lr, max_iter=max_iter, tol=tol)

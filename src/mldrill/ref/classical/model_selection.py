@@ -55,8 +55,7 @@ class StratifiedKFold(KFold):
             yield np.flatnonzero(fold != k), np.flatnonzero(fold == k)
 
 
-def train_test_split(*arrays: np.ndarray, test_size: float = 0.25, random_state: int | None = None
-                     ) -> list[np.ndarray]:
+def train_test_split(*arrays: np.ndarray, test_size: float = 0.25, random_state: int | None = None) -> list[np.ndarray]:
     n = len(arrays[0])
     n_test = int(np.ceil(test_size * n))
     perm = np.random.default_rng(random_state).permutation(n)
@@ -64,8 +63,14 @@ def train_test_split(*arrays: np.ndarray, test_size: float = 0.25, random_state:
     return [part for a in arrays for part in (np.asarray(a)[train], np.asarray(a)[test])]
 
 
-def cross_val_score(make_model: Callable[[], object], X: np.ndarray, y: np.ndarray, *, cv: KFold | None = None,
-                    scoring: Callable[[np.ndarray, np.ndarray], float] | None = None) -> np.ndarray:
+def cross_val_score(
+    make_model: Callable[[], object],
+    X: np.ndarray,
+    y: np.ndarray,
+    *,
+    cv: KFold | None = None,
+    scoring: Callable[[np.ndarray, np.ndarray], float] | None = None,
+) -> np.ndarray:
     """Score a fresh model per fold: make_model() must return an object with fit(X, y) and predict(X)."""
     cv = KFold(5) if cv is None else cv
     scoring = scoring or (lambda t, p: float(np.mean(t == p)))

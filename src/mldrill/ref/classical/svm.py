@@ -8,7 +8,8 @@ SMO (Platt 1998) updates two multipliers at a time so that y^T a = 0 stays true;
 the KKT gap max_{I_up} -y G - min_{I_low} -y G < tol. The bias is the mean of y_t G_t over free vectors (0 < a < C).
 
 Kernels: linear x.y; polynomial (gamma x.y + coef0)^degree; RBF exp(-gamma ||x - y||^2). The kernel trick:
-(x.y)^2 = phi(x).phi(y) with phi(x) = (x1^2, sqrt2 x1 x2, x2^2): 3 features for 2 inputs (not 8, M53); (x.y + 1)^2 has 6.
+(x.y)^2 = phi(x).phi(y) with phi(x) = (x1^2, sqrt2 x1 x2, x2^2): 3 features for 2 inputs (not 8, M53);
+(x.y + 1)^2 needs 6.
 Traps: always scale the features; a large C approaches a hard margin (over-fits noise), a small C under-fits; small
 gamma under-fits, large gamma over-fits (each point its own bump); the sigmoid kernel is not PSD; the sub-gradient
 method does not decrease the objective monotonically (keep the best iterate) and converges only at O(1/sqrt t).
@@ -28,8 +29,9 @@ def linear_kernel(X: np.ndarray, Y: np.ndarray) -> np.ndarray:
     return X @ Y.T  # (n, m)
 
 
-def polynomial_kernel(X: np.ndarray, Y: np.ndarray, *, degree: int = 3, gamma: float = 1.0,
-                      coef0: float = 1.0) -> np.ndarray:
+def polynomial_kernel(
+    X: np.ndarray, Y: np.ndarray, *, degree: int = 3, gamma: float = 1.0, coef0: float = 1.0
+) -> np.ndarray:
     return (gamma * X @ Y.T + coef0) ** degree  # (n, m)
 
 
@@ -90,8 +92,9 @@ class LinearSVM:
         return self.classes_[(self.decision_function(X) > 0).astype(int)]
 
 
-def smo(K: np.ndarray, s: np.ndarray, C: float, *, tol: float = 1e-3, max_iter: int = 100_000
-        ) -> tuple[np.ndarray, float, int]:
+def smo(
+    K: np.ndarray, s: np.ndarray, C: float, *, tol: float = 1e-3, max_iter: int = 100_000
+) -> tuple[np.ndarray, float, int]:
     """Solve the SVM dual for kernel matrix K (n, n) and labels s in {-1, +1} -> (alpha, bias, iterations)."""
     n = len(s)
     Q = s[:, None] * s[None, :] * K  # (n, n)
@@ -99,7 +102,7 @@ def smo(K: np.ndarray, s: np.ndarray, C: float, *, tol: float = 1e-3, max_iter: 
     G = -np.ones(n)  # gradient Q alpha - 1
     diag = np.diag(K)
     it = 0
-    for it in range(1, max_iter + 1):
+    for it in range(1, max_iter + 1):  # noqa: B007 (it is reported after the loop)
         v = -s * G  # (n,)
         up = ((s > 0) & (alpha < C)) | ((s < 0) & (alpha > 0))
         low = ((s < 0) & (alpha < C)) | ((s > 0) & (alpha > 0))
@@ -132,8 +135,17 @@ def smo(K: np.ndarray, s: np.ndarray, C: float, *, tol: float = 1e-3, max_iter: 
 class SVC:
     """Binary kernel SVM trained with SMO. gamma='scale' is 1 / (n_features * X.var()), sklearn's default."""
 
-    def __init__(self, *, C: float = 1.0, kernel: Kernel = "rbf", degree: int = 3, gamma: float | str = "scale",
-                 coef0: float = 0.0, tol: float = 1e-3, max_iter: int = 100_000) -> None:
+    def __init__(
+        self,
+        *,
+        C: float = 1.0,
+        kernel: Kernel = "rbf",
+        degree: int = 3,
+        gamma: float | str = "scale",
+        coef0: float = 0.0,
+        tol: float = 1e-3,
+        max_iter: int = 100_000,
+    ) -> None:
         self.C, self.kernel, self.degree, self.gamma, self.coef0 = C, kernel, degree, gamma, coef0
         self.tol, self.max_iter = tol, max_iter
 
@@ -150,8 +162,7 @@ class SVC:
         X = np.asarray(X, dtype=np.float64)
         self.classes_, s = _signed_labels(np.asarray(y))
         self._gamma = 1.0 / (X.shape[1] * X.var()) if self.gamma == "scale" else float(self.gamma)
-        alpha, self.intercept_, self.n_iter_ = smo(self._kernel(X, X), s, self.C, tol=self.tol,
-                                                   max_iter=self.max_iter)
+        alpha, self.intercept_, self.n_iter_ = smo(self._kernel(X, X), s, self.C, tol=self.tol, max_iter=self.max_iter)
         self.support_ = np.flatnonzero(alpha > 0)
         self.support_vectors_ = X[self.support_]
         self.dual_coef_ = (alpha * s)[self.support_]  # a_i y_i

@@ -62,8 +62,9 @@ def _cut_scores(xs: np.ndarray, Ys: np.ndarray, criterion: str, min_leaf: int) -
     return np.where(valid, score, np.inf), pos
 
 
-def best_split(x: np.ndarray, y: np.ndarray, *, criterion: str = "gini", min_samples_leaf: int = 1
-               ) -> tuple[float, float]:
+def best_split(
+    x: np.ndarray, y: np.ndarray, *, criterion: str = "gini", min_samples_leaf: int = 1
+) -> tuple[float, float]:
     """Best threshold on one feature for class labels y -> (threshold, information gain); (nan, 0) if none."""
     order = np.argsort(x, kind="stable")
     _, yi = np.unique(y, return_inverse=True)
@@ -87,8 +88,10 @@ class _Tree:
     value: list[np.ndarray] = field(default_factory=list)
 
     def add(self, value: np.ndarray) -> int:
-        for lst, v in ((self.feature, -1), (self.threshold, np.nan), (self.left, -1), (self.right, -1)):
-            lst.append(v)  # type: ignore[attr-defined]
+        self.feature.append(-1)  # -1 marks a leaf until the node is split
+        self.threshold.append(np.nan)
+        self.left.append(-1)
+        self.right.append(-1)
         self.value.append(value)
         return len(self.value) - 1
 
@@ -96,8 +99,15 @@ class _Tree:
 class _BaseTree:
     criterion: str
 
-    def __init__(self, *, max_depth: int | None = None, min_samples_split: int = 2, min_samples_leaf: int = 1,
-                 max_features: int | None = None, random_state: int | np.random.Generator | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        max_depth: int | None = None,
+        min_samples_split: int = 2,
+        min_samples_leaf: int = 1,
+        max_features: int | None = None,
+        random_state: int | np.random.Generator | None = None,
+    ) -> None:
         self.max_depth, self.min_samples_split, self.min_samples_leaf = max_depth, min_samples_split, min_samples_leaf
         self.max_features, self.random_state = max_features, random_state
 
@@ -127,8 +137,12 @@ class _BaseTree:
             if parent >= 0:
                 (t.left if is_left else t.right)[parent] = node
             imp = self._impurity(Ys[idx])
-            if ((self.max_depth is not None and depth >= self.max_depth) or len(idx) < self.min_samples_split
-                    or len(idx) < 2 * self.min_samples_leaf or imp <= np.finfo(np.float64).eps):
+            if (
+                (self.max_depth is not None and depth >= self.max_depth)
+                or len(idx) < self.min_samples_split
+                or len(idx) < 2 * self.min_samples_leaf
+                or imp <= np.finfo(np.float64).eps
+            ):
                 continue
             feats = np.arange(d) if self.max_features is None else rng.permutation(d)[: self.max_features]
             best = (np.inf, -1, 0.0, np.empty(0, dtype=np.int64))
@@ -185,8 +199,23 @@ class _BaseTree:
 
 
 class DecisionTreeClassifier(_BaseTree):
-    def __init__(self, *, criterion: Literal["gini", "entropy"] = "gini", **kw: object) -> None:
-        super().__init__(**kw)  # type: ignore[arg-type]
+    def __init__(
+        self,
+        *,
+        criterion: Literal["gini", "entropy"] = "gini",
+        max_depth: int | None = None,
+        min_samples_split: int = 2,
+        min_samples_leaf: int = 1,
+        max_features: int | None = None,
+        random_state: int | np.random.Generator | None = None,
+    ) -> None:
+        super().__init__(
+            max_depth=max_depth,
+            min_samples_split=min_samples_split,
+            min_samples_leaf=min_samples_leaf,
+            max_features=max_features,
+            random_state=random_state,
+        )
         self.criterion = criterion
 
     def _targets(self, y: np.ndarray) -> np.ndarray:

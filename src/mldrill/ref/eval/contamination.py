@@ -45,8 +45,7 @@ def build_index(train: Iterable[str], n: int = 13) -> set[tuple[str, ...]]:
     return index
 
 
-def ngram_overlap(test: Sequence[str], train: Iterable[str], *, n: int = 13, threshold: float = 1e-9
-                  ) -> OverlapReport:
+def ngram_overlap(test: Sequence[str], train: Iterable[str], *, n: int = 13, threshold: float = 1e-9) -> OverlapReport:
     index = build_index(train, n)
     fractions = []
     for item in test:

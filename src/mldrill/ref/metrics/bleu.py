@@ -44,8 +44,9 @@ def _closest_ref_len(hyp_len: int, ref_lens: list[int]) -> int:
     return min(ref_lens, key=lambda r: (abs(r - hyp_len), r))
 
 
-def segment_stats(hyp: str, refs: Sequence[str], *, max_n: int = 4, lowercase: bool = False
-                  ) -> tuple[int, int, list[int], list[int]]:
+def segment_stats(
+    hyp: str, refs: Sequence[str], *, max_n: int = 4, lowercase: bool = False
+) -> tuple[int, int, list[int], list[int]]:
     """(hyp_len, closest ref_len, matches per order, hyp n-grams per order) for one segment."""
     prep = (lambda s: s.lower()) if lowercase else (lambda s: s)
     h = prep(hyp).split()
@@ -62,16 +63,23 @@ def segment_stats(hyp: str, refs: Sequence[str], *, max_n: int = 4, lowercase: b
     return len(h), _closest_ref_len(len(h), [len(r) for r in rs]), correct, total
 
 
-def bleu_from_stats(sys_len: int, ref_len: int, correct: list[float], total: list[float], *,
-                    smooth_method: Smooth = "exp", smooth_value: float | None = None,
-                    effective_order: bool = False) -> BLEUResult:
+def bleu_from_stats(
+    sys_len: int,
+    ref_len: int,
+    correct: Sequence[float],
+    total: Sequence[float],
+    *,
+    smooth_method: Smooth = "exp",
+    smooth_value: float | None = None,
+    effective_order: bool = False,
+) -> BLEUResult:
     max_n = len(correct)
     value = _DEFAULT_SMOOTH_VALUE[smooth_method] if smooth_value is None else smooth_value
     bp = 1.0 if sys_len >= ref_len else (math.exp(1 - ref_len / sys_len) if sys_len > 0 else 0.0)
     precisions = [0.0] * max_n
     if not any(correct):
         return BLEUResult(0.0, precisions, bp, sys_len, ref_len)
-    correct, total = list(correct), list(total)
+    correct, total = [float(c) for c in correct], [float(t) for t in total]
     zeros_seen, orders = 0, max_n
     for n in range(max_n):
         if smooth_method == "add-k" and n > 0:
@@ -93,9 +101,16 @@ def bleu_from_stats(sys_len: int, ref_len: int, correct: list[float], total: lis
     return BLEUResult(bp * math.exp(log_sum / orders), precisions, bp, sys_len, ref_len)
 
 
-def corpus_bleu(hyps: Sequence[str], refs: Sequence[Sequence[str]], *, max_n: int = 4,
-                smooth_method: Smooth = "exp", smooth_value: float | None = None, lowercase: bool = False,
-                effective_order: bool = False) -> BLEUResult:
+def corpus_bleu(
+    hyps: Sequence[str],
+    refs: Sequence[Sequence[str]],
+    *,
+    max_n: int = 4,
+    smooth_method: Smooth = "exp",
+    smooth_value: float | None = None,
+    lowercase: bool = False,
+    effective_order: bool = False,
+) -> BLEUResult:
     """refs is a list of reference *streams* (as in sacrebleu): refs[k][i] is the k-th reference of segment i."""
     if any(len(stream) != len(hyps) for stream in refs):
         raise ValueError("every reference stream must have one reference per hypothesis")
@@ -106,13 +121,28 @@ def corpus_bleu(hyps: Sequence[str], refs: Sequence[Sequence[str]], *, max_n: in
         sys_len, ref_len = sys_len + hl, ref_len + rl
         correct = [a + b for a, b in zip(correct, c, strict=True)]
         total = [a + b for a, b in zip(total, t, strict=True)]
-    return bleu_from_stats(sys_len, ref_len, correct, total, smooth_method=smooth_method, smooth_value=smooth_value,
-                           effective_order=effective_order)
+    return bleu_from_stats(
+        sys_len,
+        ref_len,
+        correct,
+        total,
+        smooth_method=smooth_method,
+        smooth_value=smooth_value,
+        effective_order=effective_order,
+    )
 
 
-def sentence_bleu(hyp: str, refs: Sequence[str], *, max_n: int = 4, smooth_method: Smooth = "exp",
-                  smooth_value: float | None = None, lowercase: bool = False,
-                  effective_order: bool = True) -> BLEUResult:
+def sentence_bleu(
+    hyp: str,
+    refs: Sequence[str],
+    *,
+    max_n: int = 4,
+    smooth_method: Smooth = "exp",
+    smooth_value: float | None = None,
+    lowercase: bool = False,
+    effective_order: bool = True,
+) -> BLEUResult:
     hl, rl, c, t = segment_stats(hyp, refs, max_n=max_n, lowercase=lowercase)
-    return bleu_from_stats(hl, rl, c, t, smooth_method=smooth_method, smooth_value=smooth_value,
-                           effective_order=effective_order)
+    return bleu_from_stats(
+        hl, rl, c, t, smooth_method=smooth_method, smooth_value=smooth_value, effective_order=effective_order
+    )

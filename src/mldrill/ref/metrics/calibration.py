@@ -16,8 +16,7 @@ from scipy.optimize import minimize_scalar
 from scipy.special import log_softmax
 
 
-def reliability_bins(probs: np.ndarray, y: np.ndarray, n_bins: int = 15
-                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def reliability_bins(probs: np.ndarray, y: np.ndarray, n_bins: int = 15) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per bin: (count, accuracy, mean confidence); empty bins have count 0 and nan statistics."""
     probs = np.asarray(probs, dtype=np.float64)
     conf = probs.max(1)
@@ -43,6 +42,7 @@ def nll(logits: np.ndarray, y: np.ndarray, T: float = 1.0) -> float:
 
 def fit_temperature(logits: np.ndarray, y: np.ndarray, *, bounds: tuple[float, float] = (1e-2, 1e2)) -> float:
     """argmin_T NLL(softmax(logits / T)), searched over log T in log(bounds)."""
-    res = minimize_scalar(lambda lt: nll(logits, y, float(np.exp(lt))), bounds=np.log(bounds), method="bounded",
-                          options={"xatol": 1e-10})
+    res = minimize_scalar(
+        lambda lt: nll(logits, y, float(np.exp(lt))), bounds=np.log(bounds), method="bounded", options={"xatol": 1e-10}
+    )
     return float(np.exp(res.x))

@@ -39,14 +39,18 @@ def _safe_div(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.divide(a, b, out=np.zeros_like(a, dtype=np.float64), where=b != 0)
 
 
-def precision_recall_fscore(y_true: np.ndarray, y_pred: np.ndarray, *, average: Average = "binary",
-                            pos_label: object = 1, beta: float = 1.0) -> tuple[float, float, float]:
+def precision_recall_fscore(
+    y_true: np.ndarray, y_pred: np.ndarray, *, average: Average = "binary", pos_label: object = 1, beta: float = 1.0
+) -> tuple[float, float, float]:
     labels = np.unique(np.concatenate([y_true, y_pred]))
     C = confusion_matrix(y_true, y_pred, labels=labels)
     tp = np.diag(C).astype(np.float64)
     fp, fn = C.sum(0) - tp, C.sum(1) - tp
     if average == "binary":
-        i = int(np.searchsorted(labels, pos_label))
+        where = np.flatnonzero(labels == pos_label)
+        if len(where) == 0:
+            raise ValueError(f"pos_label={pos_label!r} is not among the labels {labels.tolist()}")
+        i = int(where[0])
         tp, fp, fn = tp[i : i + 1], fp[i : i + 1], fn[i : i + 1]
     elif average == "micro":
         tp, fp, fn = tp.sum(keepdims=True), fp.sum(keepdims=True), fn.sum(keepdims=True)

@@ -17,25 +17,25 @@ Tested against sklearn.metrics.ndcg_score / average_precision_score and closed f
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Collection, Hashable, Mapping, Sequence
 from typing import Literal
 
 import numpy as np
 
 
-def precision_at_k(retrieved: Sequence[Hashable], relevant: set[Hashable] | Sequence[Hashable], k: int) -> float:
+def precision_at_k(retrieved: Sequence[Hashable], relevant: Collection[Hashable], k: int) -> float:
     rel = set(relevant)
     return sum(d in rel for d in retrieved[:k]) / k
 
 
-def recall_at_k(retrieved: Sequence[Hashable], relevant: set[Hashable] | Sequence[Hashable], k: int) -> float:
+def recall_at_k(retrieved: Sequence[Hashable], relevant: Collection[Hashable], k: int) -> float:
     rel = set(relevant)
     if not rel:
         raise ValueError("recall is undefined for a query with no relevant documents")
     return sum(d in rel for d in retrieved[:k]) / len(rel)
 
 
-def reciprocal_rank(retrieved: Sequence[Hashable], relevant: set[Hashable] | Sequence[Hashable]) -> float:
+def reciprocal_rank(retrieved: Sequence[Hashable], relevant: Collection[Hashable]) -> float:
     rel = set(relevant)
     for i, d in enumerate(retrieved, start=1):
         if d in rel:
@@ -43,14 +43,18 @@ def reciprocal_rank(retrieved: Sequence[Hashable], relevant: set[Hashable] | Seq
     return 0.0
 
 
-def mrr(runs: Sequence[tuple[Sequence[Hashable], set[Hashable] | Sequence[Hashable]]]) -> float:
+def mrr(runs: Sequence[tuple[Sequence[Hashable], Collection[Hashable]]]) -> float:
     """Mean reciprocal rank over (retrieved, relevant) pairs."""
     return float(np.mean([reciprocal_rank(r, rel) for r, rel in runs]))
 
 
-def average_precision(retrieved: Sequence[Hashable], relevant: set[Hashable] | Sequence[Hashable], *,
-                      k: int | None = None, denominator: Literal["all_relevant", "retrieved_relevant"] = "all_relevant"
-                      ) -> float:
+def average_precision(
+    retrieved: Sequence[Hashable],
+    relevant: Collection[Hashable],
+    *,
+    k: int | None = None,
+    denominator: Literal["all_relevant", "retrieved_relevant"] = "all_relevant",
+) -> float:
     rel = set(relevant)
     ranked = list(retrieved[:k] if k is not None else retrieved)
     hits, total = 0, 0.0
@@ -66,14 +70,20 @@ def _gain(rel: np.ndarray, kind: str) -> np.ndarray:
     return rel if kind == "linear" else 2.0**rel - 1.0
 
 
-def dcg(relevances: Sequence[float], *, k: int | None = None, gain: Literal["linear", "exponential"] = "linear"
-        ) -> float:
+def dcg(
+    relevances: Sequence[float] | np.ndarray, *, k: int | None = None, gain: Literal["linear", "exponential"] = "linear"
+) -> float:
     r = np.asarray(relevances, dtype=np.float64)[:k]
     return float((_gain(r, gain) / np.log2(np.arange(2, len(r) + 2))).sum())
 
 
-def ndcg_at_k(retrieved: Sequence[Hashable], relevance: Mapping[Hashable, float], k: int, *,
-              gain: Literal["linear", "exponential"] = "linear") -> float:
+def ndcg_at_k(
+    retrieved: Sequence[Hashable],
+    relevance: Mapping[Hashable, float],
+    k: int,
+    *,
+    gain: Literal["linear", "exponential"] = "linear",
+) -> float:
     """nDCG@k of a ranked list given graded judgements {doc: grade}; unjudged documents have grade 0."""
     got = [relevance.get(d, 0.0) for d in retrieved[:k]]
     ideal = sorted(relevance.values(), reverse=True)
@@ -81,8 +91,9 @@ def ndcg_at_k(retrieved: Sequence[Hashable], relevance: Mapping[Hashable, float]
     return dcg(got, k=k, gain=gain) / idcg if idcg > 0 else 0.0
 
 
-def ndcg_from_scores(y_true: np.ndarray, y_score: np.ndarray, *, k: int | None = None,
-                     gain: Literal["linear", "exponential"] = "linear") -> float:
+def ndcg_from_scores(
+    y_true: np.ndarray, y_score: np.ndarray, *, k: int | None = None, gain: Literal["linear", "exponential"] = "linear"
+) -> float:
     """Mean nDCG over rows, ranking each row's items by score (stable for ties); sklearn's ndcg_score layout."""
     y_true, y_score = np.atleast_2d(y_true), np.atleast_2d(y_score)
     out = []

@@ -14,16 +14,18 @@ import torch
 import torch.nn.functional as F
 
 
-def clip_logits(img: torch.Tensor, txt: torch.Tensor, logit_scale: torch.Tensor, *, max_scale: float = 100.0
-                ) -> torch.Tensor:
+def clip_logits(
+    img: torch.Tensor, txt: torch.Tensor, logit_scale: torch.Tensor, *, max_scale: float = 100.0
+) -> torch.Tensor:
     img = F.normalize(img, dim=-1)  # (B, C)
     txt = F.normalize(txt, dim=-1)  # (B, C)
     scale = logit_scale.exp().clamp(max=max_scale)
     return scale * img @ txt.T  # (B, B)
 
 
-def clip_loss(img: torch.Tensor, txt: torch.Tensor, logit_scale: torch.Tensor, *, max_scale: float = 100.0
-              ) -> torch.Tensor:
+def clip_loss(
+    img: torch.Tensor, txt: torch.Tensor, logit_scale: torch.Tensor, *, max_scale: float = 100.0
+) -> torch.Tensor:
     S = clip_logits(img, txt, logit_scale, max_scale=max_scale)  # (B, B)
     labels = torch.arange(S.shape[0], device=S.device)
     return 0.5 * (F.cross_entropy(S, labels) + F.cross_entropy(S.T, labels))

@@ -33,9 +33,16 @@ def glove_weight(X: np.ndarray, *, x_max: float = 100.0, alpha: float = 0.75) ->
     return np.minimum(1.0, (np.asarray(X, dtype=np.float64) / x_max) ** alpha)
 
 
-def glove_loss_grads(W: np.ndarray, Wt: np.ndarray, b: np.ndarray, bt: np.ndarray, X: np.ndarray, *,
-                     x_max: float = 100.0, alpha: float = 0.75
-                     ) -> tuple[float, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def glove_loss_grads(
+    W: np.ndarray,
+    Wt: np.ndarray,
+    b: np.ndarray,
+    bt: np.ndarray,
+    X: np.ndarray,
+    *,
+    x_max: float = 100.0,
+    alpha: float = 0.75,
+) -> tuple[float, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """J and its gradients with respect to (W (V, d), Wt (V, d), b (V,), bt (V,))."""
     nz = X > 0
     logX = np.log(np.where(nz, X, 1.0))
@@ -46,19 +53,32 @@ def glove_loss_grads(W: np.ndarray, Wt: np.ndarray, b: np.ndarray, bt: np.ndarra
 
 
 class GloVe:
-    def __init__(self, *, dim: int = 10, epochs: int = 200, lr: float = 0.05, x_max: float = 100.0,
-                 alpha: float = 0.75, seed: int = 0) -> None:
+    def __init__(
+        self,
+        *,
+        dim: int = 10,
+        epochs: int = 200,
+        lr: float = 0.05,
+        x_max: float = 100.0,
+        alpha: float = 0.75,
+        seed: int = 0,
+    ) -> None:
         self.dim, self.epochs, self.lr, self.x_max, self.alpha, self.seed = dim, epochs, lr, x_max, alpha, seed
 
     def fit(self, X: np.ndarray) -> GloVe:
         rng = np.random.default_rng(self.seed)
         V = X.shape[0]
-        params = [(rng.random((V, self.dim)) - 0.5) / self.dim, (rng.random((V, self.dim)) - 0.5) / self.dim,
-                  np.zeros(V), np.zeros(V)]
+        params = [
+            (rng.random((V, self.dim)) - 0.5) / self.dim,
+            (rng.random((V, self.dim)) - 0.5) / self.dim,
+            np.zeros(V),
+            np.zeros(V),
+        ]
         hist = [np.ones_like(p) for p in params]  # AdaGrad accumulators (start at 1, as the reference code)
         self.loss_curve_: list[float] = []
         for _ in range(self.epochs):
-            loss, *grads = glove_loss_grads(*params, X, x_max=self.x_max, alpha=self.alpha)
+            W, Wt, b, bt = params
+            loss, *grads = glove_loss_grads(W, Wt, b, bt, X, x_max=self.x_max, alpha=self.alpha)
             self.loss_curve_.append(loss)
             for p, g, h in zip(params, grads, hist, strict=True):
                 h += g**2

@@ -29,8 +29,14 @@ def tokenize(text: str, *, lowercase: bool = True) -> list[str]:
 
 
 class TfidfVectorizer:
-    def __init__(self, *, smooth_idf: bool = True, sublinear_tf: bool = False,
-                 norm: Literal["l2", "l1"] | None = "l2", lowercase: bool = True) -> None:
+    def __init__(
+        self,
+        *,
+        smooth_idf: bool = True,
+        sublinear_tf: bool = False,
+        norm: Literal["l2", "l1"] | None = "l2",
+        lowercase: bool = True,
+    ) -> None:
         self.smooth_idf, self.sublinear_tf, self.norm, self.lowercase = smooth_idf, sublinear_tf, norm, lowercase
 
     def _counts(self, docs: Sequence[str]) -> np.ndarray:

@@ -49,8 +49,9 @@ def sample_negatives(probs: np.ndarray, size: int | tuple[int, ...], *, rng: np.
     return np.searchsorted(np.cumsum(probs), rng.random(size) * probs.sum(), side="right").clip(0, len(probs) - 1)
 
 
-def unigram_sampler(counts: Sequence[int] | np.ndarray, power: float = 0.75, *,
-                    rng: np.random.Generator) -> Callable[[int | tuple[int, ...]], np.ndarray]:
+def unigram_sampler(
+    counts: Sequence[int] | np.ndarray, power: float = 0.75, *, rng: np.random.Generator
+) -> Callable[[int | tuple[int, ...]], np.ndarray]:
     """draw(size) -> word ids distributed as counts^power / sum(counts^power)."""
     probs = unigram_distribution(counts, power)
     return lambda size: sample_negatives(probs, size, rng=rng)
@@ -62,8 +63,18 @@ def keep_probability(freq: np.ndarray, t: float = 1e-3) -> np.ndarray:
 
 
 class Word2Vec:
-    def __init__(self, *, dim: int = 16, window: int = 2, negative: int = 5, lr: float = 0.05, epochs: int = 5,
-                 batch_size: int = 64, subsample: float | None = None, seed: int = 0) -> None:
+    def __init__(
+        self,
+        *,
+        dim: int = 16,
+        window: int = 2,
+        negative: int = 5,
+        lr: float = 0.05,
+        epochs: int = 5,
+        batch_size: int = 64,
+        subsample: float | None = None,
+        seed: int = 0,
+    ) -> None:
         self.dim, self.window, self.negative, self.lr, self.epochs = dim, window, negative, lr, epochs
         self.batch_size, self.subsample, self.seed = batch_size, subsample, seed
 

@@ -12,7 +12,7 @@ is used at most once (upwards gives the unbounded knapsack).
 from __future__ import annotations
 
 from bisect import bisect_left
-from functools import lru_cache
+from functools import cache
 
 
 def climb_stairs(n: int) -> int:
@@ -28,7 +28,7 @@ def climb_stairs(n: int) -> int:
 def climb_stairs_memo(n: int) -> int:
     """Top-down memoization of the same recurrence."""
 
-    @lru_cache(maxsize=None)
+    @cache
     def ways(i: int) -> int:
         return 1 if i <= 1 else ways(i - 1) + ways(i - 2)
 
@@ -36,7 +36,7 @@ def climb_stairs_memo(n: int) -> int:
 
 
 def climb_stairs_buggy(n: int) -> int:
-    """The M67 bug kept for the test: the loop starts at 1, so dp[1] reads dp[-1] (the last entry) instead of failing."""
+    """The M67 bug, kept for the test: the loop starts at 1, so dp[1] reads dp[-1] (the last entry) silently."""
     dp = [1] * (n + 1)  # base cases dp[0] = dp[1] = 1 ... and every other cell pre-filled with 1
     for i in range(1, n + 1):  # BUG: should start at 2; at i = 1, dp[i - 2] is dp[-1]
         dp[i] = dp[i - 1] + dp[i - 2]

@@ -34,8 +34,15 @@ def simple_tokenize(text: str) -> list[str]:
 
 
 class BM25:
-    def __init__(self, corpus: Sequence[Sequence[str]], *, k1: float = 1.5, b: float = 0.75, epsilon: float = 0.25,
-                 idf: Literal["okapi", "lucene"] = "okapi") -> None:
+    def __init__(
+        self,
+        corpus: Sequence[Sequence[str]],
+        *,
+        k1: float = 1.5,
+        b: float = 0.75,
+        epsilon: float = 0.25,
+        idf: Literal["okapi", "lucene"] = "okapi",
+    ) -> None:
         if len(corpus) == 0:
             raise ValueError("BM25 needs at least one document")
         self.k1, self.b, self.epsilon, self.idf_kind = k1, b, epsilon, idf

@@ -54,8 +54,9 @@ def _split_keep_offsets(text: str, offset: int, sep: str) -> list[tuple[str, int
     return pieces
 
 
-def chunk_recursive(text: str, *, chunk_size: int, chunk_overlap: int = 0,
-                    separators: Sequence[str] = ("\n\n", "\n", " ", "")) -> list[Chunk]:
+def chunk_recursive(
+    text: str, *, chunk_size: int, chunk_overlap: int = 0, separators: Sequence[str] = ("\n\n", "\n", " ", "")
+) -> list[Chunk]:
     if chunk_size <= 0 or not 0 <= chunk_overlap < chunk_size:
         raise ValueError("need chunk_size > 0 and 0 <= chunk_overlap < chunk_size")
 
@@ -79,7 +80,7 @@ def chunk_recursive(text: str, *, chunk_size: int, chunk_overlap: int = 0,
         return group[0][1], group[-1][1] + len(group[-1][0])
 
     for atom in atoms:
-        if cur and span(cur + [atom])[1] - span(cur)[0] > chunk_size:
+        if cur and span([*cur, atom])[1] - span(cur)[0] > chunk_size:
             s, e = span(cur)
             chunks.append(Chunk(text[s:e], s, e))
             # Keep trailing atoms as overlap while they fit in chunk_overlap and leave room for the new atom.
@@ -126,8 +127,14 @@ def chunk_sentences(text: str, *, max_chars: int) -> list[Chunk]:
     return chunks
 
 
-def chunk_tokens(text: str, *, max_tokens: int, overlap: int = 0, encode: Callable[[str], list[int]],
-                 decode: Callable[[list[int]], str]) -> list[Chunk]:
+def chunk_tokens(
+    text: str,
+    *,
+    max_tokens: int,
+    overlap: int = 0,
+    encode: Callable[[str], list[int]],
+    decode: Callable[[list[int]], str],
+) -> list[Chunk]:
     """Token windows; start/end are token offsets here (metadata['unit'] = 'token')."""
     if max_tokens <= 0 or not 0 <= overlap < max_tokens:
         raise ValueError("need max_tokens > 0 and 0 <= overlap < max_tokens")

