@@ -78,3 +78,17 @@ def test_large_k_underfits_small_k_overfits():
 def test_too_many_neighbours_is_a_clear_error():
     with pytest.raises(ValueError, match="n_neighbors"):
         KNNClassifier(n_neighbors=5).fit(np.zeros((3, 1)), np.zeros(3))
+
+
+def test_fast_selection_equals_a_full_stable_sort_with_ties():
+    """The argpartition fast path must pick the lowest indices among points tied at the k-th distance."""
+    rng = np.random.default_rng(3)
+    X = rng.integers(0, 3, size=(60, 2)).astype(float)  # many exact ties
+    Xq = rng.integers(0, 3, size=(25, 2)).astype(float)
+    for k in (1, 4, 9, 60):
+        m = KNNClassifier(n_neighbors=k).fit(X, np.zeros(60))
+        d, i = m.kneighbors(Xq)
+        D = cdist(Xq, X)
+        ref = np.argsort(D, axis=1, kind="stable")[:, :k]
+        assert_array_equal(i, ref)
+        assert_allclose(d, np.take_along_axis(D, ref, axis=1), rtol=1e-12, atol=1e-12)

@@ -19,7 +19,6 @@ from __future__ import annotations
 from typing import Literal
 
 import numpy as np
-from scipy.linalg import solve_triangular
 from scipy.special import logsumexp
 
 from mldrill.ref.classical.kmeans import KMeans
@@ -40,7 +39,7 @@ def _precision_cholesky(cov: np.ndarray, covariance_type: CovType) -> np.ndarray
             L = np.linalg.cholesky(cov[j])
         except np.linalg.LinAlgError as e:
             raise ValueError(f"covariance of component {j} is singular: increase reg_covar") from e
-        out[j] = solve_triangular(L, np.eye(d), lower=True).T  # upper U with U U^T = S^-1
+        out[j] = np.linalg.solve(L, np.eye(d)).T  # upper U = L^-T with U U^T = S^-1
     return out
 
 

@@ -62,9 +62,25 @@ class _KNNBase:
 
     def kneighbors(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(distances, indices) of the k nearest training points, nearest first, ties broken by index."""
-        D = pairwise_distances(X, self._X, metric=self.metric, p=self.p)  # (n, N)
-        idx = np.argsort(D, axis=1, kind="stable")[:, : self.n_neighbors]  # (n, k)
-        return np.take_along_axis(D, idx, axis=1), idx
+        # Euclidean: select on squared distances (same order) and take square roots of the k winners only.
+        metric = "sqeuclidean" if self.metric == "euclidean" else self.metric
+        D = pairwise_distances(X, self._X, metric=metric, p=self.p)  # (n, N)
+        finish = np.sqrt if self.metric == "euclidean" else (lambda a: a)
+        k = self.n_neighbors
+        if k == D.shape[1]:
+            idx = np.argsort(D, axis=1, kind="stable")
+            return finish(np.take_along_axis(D, idx, axis=1)), idx
+        # Fast path: O(N) selection of k candidates, then sort only those (by distance, then index).
+        cand = np.argpartition(D, k - 1, axis=1)[:, :k]  # (n, k), unordered
+        cand.sort(axis=1)  # index order, so the stable sort below breaks distance ties by index
+        order = np.argsort(np.take_along_axis(D, cand, axis=1), axis=1, kind="stable")
+        idx = np.take_along_axis(cand, order, axis=1)  # (n, k)
+        # argpartition may pick any of several points tied at the k-th distance: redo those rows exactly.
+        kth = np.take_along_axis(D, idx[:, -1:], axis=1)  # (n, 1)
+        tied = np.flatnonzero(np.less_equal(D, kth).sum(axis=1) > k)
+        if len(tied):
+            idx[tied] = np.argsort(D[tied], axis=1, kind="stable")[:, :k]
+        return finish(np.take_along_axis(D, idx, axis=1)), idx
 
     def _neighbor_weights(self, dist: np.ndarray) -> np.ndarray:
         if self.weights == "uniform":
