@@ -47,7 +47,7 @@ def test_kl_is_asymmetric_and_infinite_off_support():
     assert np.isfinite(info.kl(p, q))
 
 
-def test_js_is_bounded_by_ln2_and_scipy_returns_its_square_root():
+def test_m56_js_is_bounded_by_ln2_and_scipy_returns_its_square_root():
     """M56: JS <= ln 2 nats (1 bit); scipy's jensenshannon is sqrt(JS)."""
     p, q = np.array([1.0, 0.0]), np.array([0.0, 1.0])  # disjoint supports: the maximum
     assert_allclose(info.js(p, q), np.log(2), rtol=1e-15)
@@ -69,7 +69,7 @@ def test_mutual_information_matches_sklearn():
     assert info.conditional_entropy(P) <= hy + 1e-12  # conditioning never increases entropy
 
 
-def test_high_entropy_id_column_is_not_informative():
+def test_m55_high_entropy_id_column_is_not_informative():
     """M55: an ID column has maximal entropy, yet its MI with the label on new data is 0 (no generalizable signal)."""
     rng = np.random.default_rng(1)
     y = rng.integers(0, 2, 400)
@@ -83,7 +83,7 @@ def test_high_entropy_id_column_is_not_informative():
     assert info.mutual_information(info.joint_from_samples(useful[200:], y[200:])) > 0.2
 
 
-def test_mi_equal_to_hx_means_y_determines_x():
+def test_m57_mi_equal_to_hx_means_y_determines_x():
     """M57: I(X;Y) = H(X) iff H(X|Y) = 0: Y determines X (here X = Y mod 2), not the other way round."""
     y = np.arange(8) % 4
     x = y % 2

@@ -19,7 +19,7 @@ def test_low_degree_is_biased_high_degree_is_variable():
     assert hi.variance > lo.variance and lo.bias2 > hi.bias2
 
 
-def test_test_error_peaks_at_the_interpolation_threshold():
+def test_m54_test_error_peaks_at_the_interpolation_threshold():
     """M54: double descent; the error at p = n is far above both the under- and the heavily over-parameterized fit."""
     ps = [5, 20, 40, 160, 640]
     err = double_descent(ps, n_train=40, trials=10, seed=0)

@@ -57,7 +57,7 @@ def test_unregularized_matches_sklearn_penalty_none():
     assert_allclose(ours.coef_, sk.coef_, rtol=1e-7)
 
 
-def test_weights_diverge_on_separable_data_without_regularization():
+def test_m52_weights_diverge_on_separable_data_without_regularization():
     """M52: on separable data there is no minimizer; ||w|| keeps growing with more iterations."""
     X = np.array([[-2.0], [-1.0], [1.0], [2.0]])
     y = np.array([0, 0, 1, 1])

@@ -57,7 +57,7 @@ def test_gaussian_mean_map_maximizes_the_posterior():
     assert_allclose(gaussian_mean_map(x, **kw), mean, rtol=1e-9)
 
 
-def test_ridge_is_map_with_lambda_sigma2_over_tau2():
+def test_m51_ridge_is_map_with_lambda_sigma2_over_tau2():
     """M51: lam = sigma^2 / tau^2, so a broader prior (larger tau^2) regularizes less."""
     rng = np.random.default_rng(2)
     X, y = rng.normal(size=(30, 3)), rng.normal(size=30)

@@ -28,7 +28,7 @@ def test_kernels_match_sklearn():
     assert_allclose(rbf_kernel(A, B, gamma=0.7), pairwise.rbf_kernel(A, B, gamma=0.7), rtol=1e-12)
 
 
-def test_degree2_kernel_on_two_features_is_a_three_feature_map():
+def test_m53_degree2_kernel_on_two_features_is_a_three_feature_map():
     """M53: (x.y)^2 = phi(x).phi(y) with 3 features; (x.y + 1)^2 needs 6."""
     rng = np.random.default_rng(2)
     X, Y = rng.normal(size=(5, 2)), rng.normal(size=(7, 2))

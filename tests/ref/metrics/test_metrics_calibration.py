@@ -34,7 +34,7 @@ def test_ece_equals_brute_force(n_bins):
     assert_allclose(ece(p, y, n_bins), _ece_loop(p, y, n_bins), rtol=1e-12)
 
 
-def test_bin_count_changes_ece():
+def test_m66_bin_count_changes_ece():
     """M66: the number of bins is part of the definition."""
     logits, y = _overconfident(seed=1, n=200)
     p = softmax(logits, axis=1)

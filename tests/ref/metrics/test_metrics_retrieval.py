@@ -37,7 +37,7 @@ def test_average_precision_on_a_full_ranking_equals_sklearn(seed, n):
     )
 
 
-def test_ap_conventions_differ_when_a_relevant_document_is_missing():
+def test_m50_ap_conventions_differ_when_a_relevant_document_is_missing():
     """M50: AP divides by all relevant documents or only by those retrieved."""
     ranked, rel = ["a", "x", "b"], {"a", "b", "c"}  # c never retrieved
     p_sum = 1 / 1 + 2 / 3
@@ -55,7 +55,7 @@ def test_ndcg_linear_gain_equals_sklearn(seed, k):
     assert_allclose(R.ndcg_from_scores(y_true, y_score, k=k), ndcg_score(y_true, y_score, k=k), rtol=1e-12)
 
 
-def test_ndcg_gain_conventions():
+def test_m50_ndcg_gain_conventions():
     """M50: gain rel (sklearn) vs 2^rel - 1; equal for binary relevance, different for graded."""
     judgements = {"a": 3, "b": 2, "c": 1}
     ranked = ["c", "b", "a"]

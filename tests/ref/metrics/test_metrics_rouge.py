@@ -30,7 +30,7 @@ def test_tokenizer_lowercases_and_drops_punctuation():
     assert tokenize("It's the CAT -- 42!") == ["it", "s", "the", "cat", "42"]
 
 
-def test_rouge_n_reports_precision_recall_and_f_which_differ():
+def test_m63_rouge_n_reports_precision_recall_and_f_which_differ():
     """M63: ROUGE-N is not "just recall": rouge-score returns P, R, F; papers usually quote F."""
     s = rouge_n("the cat sat on the mat", "the cat", 1)
     assert s.recall == pytest.approx(2 / 6) and s.precision == 1.0

@@ -50,7 +50,7 @@ def test_mle_matches_nltk_and_unseen_bigram_gives_infinite_perplexity():
     assert math.isfinite(NgramLM(2, k=1.0).fit(TRAIN).perplexity([["the", "dog", "ran"]]))
 
 
-def test_add_one_depends_on_what_v_counts():
+def test_m60_add_one_depends_on_what_v_counts():
     """M60: (c + 1) / (N + V) changes with the vocabulary convention (here: whether BOS is in V)."""
     with_bos = NgramLM(2, k=1.0, vocab_includes_bos=True).fit(TRAIN)
     without = NgramLM(2, k=1.0, vocab_includes_bos=False).fit(TRAIN)
@@ -82,7 +82,7 @@ def test_logit_perplexity_matches_torch_with_padding(B, T):
     assert_allclose(perplexity(logits, targets), ref, rtol=1e-12)
 
 
-def test_zipped_fancy_index_is_the_wrong_gather():
+def test_m61_zipped_fancy_index_is_the_wrong_gather():
     """M61: probs[range(B), range(T), targets] pairs the index arrays elementwise; it fails unless B == T."""
     rng = np.random.default_rng(1)
     probs = rng.random((2, 4, 5))

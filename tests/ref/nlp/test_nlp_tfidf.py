@@ -29,7 +29,7 @@ def test_matches_sklearn(smooth_idf, sublinear_tf, norm):
     assert_allclose(ours.transform(new), sk.transform(new).toarray(), rtol=1e-12, atol=1e-15)
 
 
-def test_library_tfidf_is_not_textbook_tf_log_n_over_df():
+def test_m59_library_tfidf_is_not_textbook_tf_log_n_over_df():
     """M59: sklearn's idf is ln((1+n)/(1+df)) + 1 and rows are L2-normalized, not tf * log(N/df)."""
     vec = TfidfVectorizer().fit(DOCS)
     n = len(DOCS)

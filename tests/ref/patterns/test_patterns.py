@@ -51,7 +51,7 @@ def test_three_sum_equals_brute_force(nums):
     assert [tuple(t) for t in three_sum(nums)] == brute
 
 
-def test_three_sum_skips_duplicates():
+def test_m68_three_sum_skips_duplicates():
     """M68: record, advance both pointers, skip duplicates: no repeated triple."""
     assert three_sum([0, 0, 0, 0, 0]) == [[0, 0, 0]]
     assert three_sum([-1, 0, 1, 2, -1, -4]) == [[-1, -1, 2], [-1, 0, 1]]
@@ -162,7 +162,7 @@ def test_climb_stairs_both_styles(n):
     assert climb_stairs(n) == climb_stairs_memo(n) == fib[n]
 
 
-def test_dp_minus_one_index_wraps_silently():
+def test_m67_dp_minus_one_index_wraps_silently():
     """M67: starting at i = 1 reads dp[-1] (the last cell) instead of raising: a wrong answer, no error."""
     assert climb_stairs_buggy(0) == climb_stairs(0) == 1  # the loop never runs: looks fine
     assert climb_stairs_buggy(1) == 2 != climb_stairs(1)  # dp[1] = dp[0] + dp[-1]: no IndexError, wrong answer

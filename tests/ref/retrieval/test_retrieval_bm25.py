@@ -39,7 +39,7 @@ def test_batch_scores_equal_single_queries():
         assert_allclose(batch[i], bm.get_scores_readable(q), rtol=1e-12, atol=1e-15)
 
 
-def test_okapi_idf_is_negative_for_common_terms_and_floored():
+def test_m48_okapi_idf_is_negative_for_common_terms_and_floored():
     """M48: ln((N - df + 0.5)/(df + 0.5)) < 0 when df > N/2; BM25Okapi floors it at epsilon * mean IDF."""
     corpus = [["common", "x"], ["common", "y"], ["common", "z"], ["rare"]]
     N, df = 4, 3

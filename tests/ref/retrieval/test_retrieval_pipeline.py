@@ -133,7 +133,7 @@ def test_chunks_carry_heading_paths_and_ids_are_unique():
         RetrievalPipeline([("a", "x"), ("a", "y")])
 
 
-def test_edges_order_puts_the_weakest_in_the_middle():
+def test_m49_edges_order_puts_the_weakest_in_the_middle():
     """M49: lost in the middle: best first, second best last."""
     assert edges_order(["1", "2", "3", "4", "5"]) == ["1", "3", "5", "4", "2"]
 
