@@ -1,10 +1,10 @@
 """chrF / chrF++ vs sacrebleu's CHRF metric (corpus level, several references)."""
 
 import sacrebleu
-from sacrebleu.metrics import CHRF
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
+from sacrebleu.metrics import CHRF
 
 from mldrill.ref.metrics.chrf import corpus_chrf
 
