@@ -178,3 +178,24 @@ def silhouette_samples(X: np.ndarray, labels: np.ndarray) -> np.ndarray:
 
 def silhouette_score(X: np.ndarray, labels: np.ndarray) -> float:
     return float(silhouette_samples(X, labels).mean())
+
+
+def kmeans_pp_init(X: np.ndarray, k: int, rng: int | np.random.Generator | None = None) -> np.ndarray:
+    """The syllabus name for plain D^2 seeding: k initial centres (k, d)."""
+    return kmeans_plusplus(np.asarray(X, dtype=np.float64), k, random_state=rng)[0]
+
+
+def kmeans(
+    X: np.ndarray,
+    k: int,
+    *,
+    init: np.ndarray | None = None,
+    iters: int = 100,
+    rng: int | np.random.Generator | None = None,
+) -> tuple[np.ndarray, np.ndarray, float]:
+    """Functional form: Lloyd from `init` (or k-means++ seeds) for at most `iters` iterations, stopping when the
+    labels stop changing -> (centers, labels, inertia)."""
+    X = np.asarray(X, dtype=np.float64)
+    centers = kmeans_pp_init(X, k, rng) if init is None else np.asarray(init, dtype=np.float64)
+    c, labels, inertia, _ = lloyd(X, centers, max_iter=iters, tol=-1.0)
+    return c, labels, inertia

@@ -62,3 +62,6 @@ def bootstrap_ci(
     alpha = (1 - confidence) / 2
     lo, hi = np.percentile(means, [100 * alpha, 100 * (1 - alpha)])
     return float(lo), float(hi)
+
+
+mcnemar = mcnemar_exact  # the syllabus name

@@ -59,3 +59,8 @@ def self_bleu(texts: Sequence[str], *, max_n: int = 4) -> float:
         sentence_bleu(t, [o for j, o in enumerate(texts) if j != i], max_n=max_n).score for i, t in enumerate(texts)
     ]
     return sum(scores) / len(scores)
+
+
+def squad_em_f1(prediction: str, golds: Sequence[str]) -> tuple[float, float]:
+    """(exact match, token F1) with SQuAD normalization, each the max over the gold answers."""
+    return exact_match(prediction, golds), token_f1(prediction, golds)
