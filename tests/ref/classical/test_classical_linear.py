@@ -127,3 +127,17 @@ def test_durbin_watson_near_2_for_white_noise_and_low_for_ar1():
     assert abs(durbin_watson(ar) - 2 * (1 - 0.8)) < 0.1
     x = np.array([1.0, -2.0, 0.5])
     assert_allclose(durbin_watson(x), ((-3.0) ** 2 + 2.5**2) / (1 + 4 + 0.25), rtol=1e-15)
+
+
+def test_gradient_descent_needs_scaled_features():
+    """Trap: with one feature 100x larger the stable learning rate is tiny and the small feature barely moves."""
+    rng = np.random.default_rng(10)
+    X = rng.normal(size=(200, 2)) * [1.0, 100.0]
+    y = X @ np.array([2.0, 0.03]) + 0.1 * rng.normal(size=200)
+    target = LinearRegression().fit(X, y).coef_
+    lam_max = np.linalg.eigvalsh(np.cov(X.T, bias=True)).max()
+    raw = LinearRegressionGD(lr=1.0 / lam_max, epochs=300).fit(X, y)
+    Xs = (X - X.mean(0)) / X.std(0)
+    scaled = LinearRegressionGD(lr=0.5, epochs=300).fit(Xs, y)
+    assert abs(raw.coef_[0] - target[0]) > 0.5  # far from converged on the small-scale feature
+    assert_allclose(scaled.coef_ / X.std(0), target, rtol=1e-6)

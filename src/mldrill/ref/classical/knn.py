@@ -9,9 +9,10 @@ underfits (high bias); k ~ sqrt(n) is only a heuristic; prediction costs O(n d) 
 Ties: neighbours at equal distance are ordered by index (stable sort); a tied vote goes to the smallest class label
 (argmax of the class probabilities), which is what scikit-learn does too. `weights="distance"` gives 1/d weights
 and, for a query that coincides with training points, uses only those points (sklearn's convention).
-Speed: neighbours are selected with argpartition (O(N) per query) on squared distances, and only the k winners are
-sorted and square-rooted; rows with a tie at the k-th distance fall back to a full stable sort, so the result equals
-the readable `argsort(D, kind="stable")[:, :k]` exactly (tested).
+Speed: Euclidean neighbours are ranked by ||b||^2 - 2 a.b (the query's ||a||^2 is the same for every candidate),
+selected with argpartition (O(N) per query), and only the k winners are sorted and finished (+||a||^2, sqrt);
+rows with a tie at the k-th distance fall back to a full stable sort, so the result equals the readable
+`argsort(D, kind="stable")[:, :k]` exactly (tested).
 Tested against sklearn.neighbors.KNeighborsClassifier/Regressor(algorithm="brute").
 """
 
