@@ -283,16 +283,22 @@ def test_mask_value_claims():
 
 def test_mha_params_independent_of_heads():
     d = 4096
-    counts = {h: sum(p.numel() for p in nn.MultiheadAttention(d, h, bias=False, device="meta").parameters())
-              for h in (1, 8, 32)}
+    counts = {
+        h: sum(p.numel() for p in nn.MultiheadAttention(d, h, bias=False, device="meta").parameters())
+        for h in (1, 8, 32)
+    }
     assert len(set(counts.values())) == 1
     with_bias = sum(p.numel() for p in nn.MultiheadAttention(d, 32, bias=True, device="meta").parameters())
     contains("attention/mha-params", f"{counts[32]:,}", f"{counts[32] / 1e6:.1f}M", f"{with_bias - counts[32]:,}")
 
 
 def _gqa_layer_params(d, n_head, n_kv, hd):
-    mods = [nn.Linear(d, n_head * hd, bias=False, device="meta"), nn.Linear(d, n_kv * hd, bias=False, device="meta"),
-            nn.Linear(d, n_kv * hd, bias=False, device="meta"), nn.Linear(n_head * hd, d, bias=False, device="meta")]
+    mods = [
+        nn.Linear(d, n_head * hd, bias=False, device="meta"),
+        nn.Linear(d, n_kv * hd, bias=False, device="meta"),
+        nn.Linear(d, n_kv * hd, bias=False, device="meta"),
+        nn.Linear(n_head * hd, d, bias=False, device="meta"),
+    ]
     return [sum(p.numel() for p in m.parameters()) for m in mods]
 
 
@@ -302,10 +308,20 @@ def test_llama3_gqa_params():
     total = q + k + v + o
     mha = sum(_gqa_layer_params(c["d"], c["n_head"], c["n_head"], c["head_dim"]))
     wrong = 3 * c["n_head"] * c["d"] ** 2
-    contains("attention/gqa-params", f"{q + o:,}", f"{(q + o) / 1e6:.1f}M", f"{k + v:,}", f"{(k + v) / 1e6:.1f}M",
-             f"{total:,}", f"{total / 1e6:.1f}M per layer", f"{total * c['n_layer'] / 1e9:.2f}B",
-             f"{mha / 1e6:.1f}M", f"saves {(mha - total) / 1e6:.1f}M", f"{wrong / 1e9:.2f}B",
-             f"{llama3_8b_params() / 1e9:.1f}B")
+    contains(
+        "attention/gqa-params",
+        f"{q + o:,}",
+        f"{(q + o) / 1e6:.1f}M",
+        f"{k + v:,}",
+        f"{(k + v) / 1e6:.1f}M",
+        f"{total:,}",
+        f"{total / 1e6:.1f}M per layer",
+        f"{total * c['n_layer'] / 1e9:.2f}B",
+        f"{mha / 1e6:.1f}M",
+        f"saves {(mha - total) / 1e6:.1f}M",
+        f"{wrong / 1e9:.2f}B",
+        f"{llama3_8b_params() / 1e9:.1f}B",
+    )
     contains("attention/gqa", f"{c['n_head'] // c['n_kv_head']}× smaller")
 
 
@@ -313,11 +329,20 @@ def test_llama3_kv_cache():
     c, n = LLAMA3_8B, 8192
     cache_t = torch.empty(c["n_layer"], 2, c["n_kv_head"], n, c["head_dim"], dtype=torch.bfloat16, device="meta")
     per_token = cache_t.numel() * cache_t.element_size() // n
-    contains("attention/kv-cache-size", f"{per_token:,} bytes", f"**{per_token // KiB} KiB per token**",
-             f"**{per_token * n // GiB} GiB**")
+    contains(
+        "attention/kv-cache-size",
+        f"{per_token:,} bytes",
+        f"**{per_token // KiB} KiB per token**",
+        f"**{per_token * n // GiB} GiB**",
+    )
     mha = c["n_layer"] * 2 * c["n_head"] * c["head_dim"] * 2 * n
-    contains("attention/kv-cache-size", f"{mha // GiB} GiB", f"{32 * per_token * n // GiB} GiB of cache",
-             f"{llama3_8b_params() / 1e9:.2f}B", f"{llama3_8b_params() * 2 / 1e9:.1f} GB")
+    contains(
+        "attention/kv-cache-size",
+        f"{mha // GiB} GiB",
+        f"{32 * per_token * n // GiB} GiB of cache",
+        f"{llama3_8b_params() / 1e9:.2f}B",
+        f"{llama3_8b_params() * 2 / 1e9:.1f} GB",
+    )
     contains("attention/kv-cache-size", "8,192")
     assert "128 KiB" in topic("attention")["summary"] and f"{mha // n // KiB} KiB" in topic("attention")["summary"]
 
@@ -347,8 +372,12 @@ def _layer_flops(n, d):
 def test_flops_crossover():
     dense, attn = _layer_flops(1024, 768)
     assert dense == 24 * 1024 * 768**2 and attn == 4 * 1024**2 * 768
-    contains("attention/flops-crossover", f"{dense / 1e9:.1f} GFLOPs", f"{attn / 1e9:.1f} GFLOPs",
-              f"{100 * attn / (dense + attn):.0f}%")
+    contains(
+        "attention/flops-crossover",
+        f"{dense / 1e9:.1f} GFLOPs",
+        f"{attn / 1e9:.1f} GFLOPs",
+        f"{100 * attn / (dense + attn):.0f}%",
+    )
     d = 4096
     contains("attention/flops-crossover", f"{6 * d:,} tokens", f"{100 * 4096 / (6 * d + 4096):.0f}%")
 
@@ -361,8 +390,13 @@ def test_float_non_associativity_and_bf16_eps():
 
 def test_flash_io_ratio():
     m = 65536
-    contains("attention/flash-io", f"{m:,} elements", f"{m * 2 // KiB} KB of fp16",
-             f"{m // 64**2}× fewer HBM accesses at $d = 64$", f"{m // 128**2}× at $d = 128$")
+    contains(
+        "attention/flash-io",
+        f"{m:,} elements",
+        f"{m * 2 // KiB} KB of fp16",
+        f"{m // 64**2}× fewer HBM accesses at $d = 64$",
+        f"{m // 128**2}× at $d = 128$",
+    )
 
 
 def test_rope_frequencies_and_pairing_permutation():
@@ -408,21 +442,45 @@ def test_lora_square_matrix():
 def test_lora_llama3_all_linear():
     c, r = LLAMA3_8B, 16
     kv = c["n_kv_head"] * c["head_dim"]
-    shapes = {"q": (c["d"], c["d"]), "k": (c["d"], kv), "v": (c["d"], kv), "o": (c["d"], c["d"]),
-              "gate": (c["d"], c["d_ff"]), "up": (c["d"], c["d_ff"]), "down": (c["d_ff"], c["d"])}
+    shapes = {
+        "q": (c["d"], c["d"]),
+        "k": (c["d"], kv),
+        "v": (c["d"], kv),
+        "o": (c["d"], c["d"]),
+        "gate": (c["d"], c["d_ff"]),
+        "up": (c["d"], c["d_ff"]),
+        "down": (c["d_ff"], c["d"]),
+    }
     per = {k: lora_params(i, o, r) for k, (i, o) in shapes.items()}
     block = sum(per.values())
     total = block * c["n_layer"]
     qv8 = (lora_params(c["d"], c["d"], 8) + lora_params(c["d"], kv, 8)) * c["n_layer"]
     card = "lora/llama-param-count"
-    contains(card, f"{per['q']:,} each", f"{per['k']:,} each", f"{per['gate']:,} each", f"{block:,} per block",
-             f"{total:,}", f"{total / 1e6:.1f}M", f"{100 * total / llama3_8b_params():.2f}%",
-             f"{llama3_8b_params() / 1e9:.2f}B", f"{lora_params(c['d'], c['d'], 8):,}",
-             f"{lora_params(c['d'], kv, 8):,}", f"{qv8:,}", f"{qv8 / 1e6:.1f}M",
-             f"{total * 2 / 1e6:.1f} MB", f"{qv8 * 2 / 1e6:.1f} MB", f"{total * 8 / 1e9:.2f} GB",
-             f"{llama3_8b_params() * 2 / 1e9:.0f} GB")
-    contains("lora/multi-adapter-serving", f"{total * 2 / 1e6:.0f} MB", f"{llama3_8b_params() * 2 / 1e9:.0f} GB",
-             f"{100 * lora_params(4096, 4096, 16) / 4096**2:.2f}%")
+    contains(
+        card,
+        f"{per['q']:,} each",
+        f"{per['k']:,} each",
+        f"{per['gate']:,} each",
+        f"{block:,} per block",
+        f"{total:,}",
+        f"{total / 1e6:.1f}M",
+        f"{100 * total / llama3_8b_params():.2f}%",
+        f"{llama3_8b_params() / 1e9:.2f}B",
+        f"{lora_params(c['d'], c['d'], 8):,}",
+        f"{lora_params(c['d'], kv, 8):,}",
+        f"{qv8:,}",
+        f"{qv8 / 1e6:.1f}M",
+        f"{total * 2 / 1e6:.1f} MB",
+        f"{qv8 * 2 / 1e6:.1f} MB",
+        f"{total * 8 / 1e9:.2f} GB",
+        f"{llama3_8b_params() * 2 / 1e9:.0f} GB",
+    )
+    contains(
+        "lora/multi-adapter-serving",
+        f"{total * 2 / 1e6:.0f} MB",
+        f"{llama3_8b_params() * 2 / 1e9:.0f} GB",
+        f"{100 * lora_params(4096, 4096, 16) / 4096**2:.2f}%",
+    )
 
 
 def _card_code(card_id: str) -> str:
@@ -471,9 +529,17 @@ def test_alpha_over_r():
 def test_double_quantization_bits():
     plain = 32 / 64
     dq = 8 / 64 + 32 / (64 * 256)
-    contains("lora/double-quant", f"{plain:g} extra bits", f"{100 * plain / 4:.1f}%", f"{8 / 64:.3f}",
-             f"{32 / (64 * 256):.5f}", f"**{dq:.3f} bits per parameter**", f"**{plain - dq:.3f} bits per parameter**",
-             f"{(plain - dq) * 65e9 / 8 / 1e9:.1f} GB", f"{4 + dq:.3f} bits")
+    contains(
+        "lora/double-quant",
+        f"{plain:g} extra bits",
+        f"{100 * plain / 4:.1f}%",
+        f"{8 / 64:.3f}",
+        f"{32 / (64 * 256):.5f}",
+        f"**{dq:.3f} bits per parameter**",
+        f"**{plain - dq:.3f} bits per parameter**",
+        f"{(plain - dq) * 65e9 / 8 / 1e9:.1f} GB",
+        f"{4 + dq:.3f} bits",
+    )
     assert f"{dq:.3f}" in topic("lora")["summary"]
 
 
@@ -481,14 +547,24 @@ def test_qlora_memory_claim():
     dq = 8 / 64 + 32 / (64 * 256)
     w65, c65 = 65e9 * 4 / 8 / 1e9, 65e9 * dq / 8 / 1e9
     w70, c70 = 70e9 * 4 / 8 / 1e9, 70e9 * dq / 8 / 1e9
-    contains("lora/qlora-memory", f"{w65:.1f} GB", f"about {c65:.1f} GB", f"{w70:.0f} GB plus about {c70:.1f} GB",
-             f"{w70 + c70:.1f} GB", f"about {48 - (w70 + c70):.0f} GB of headroom")
+    contains(
+        "lora/qlora-memory",
+        f"{w65:.1f} GB",
+        f"about {c65:.1f} GB",
+        f"{w70:.0f} GB plus about {c70:.1f} GB",
+        f"{w70 + c70:.1f} GB",
+        f"about {48 - (w70 + c70):.0f} GB of headroom",
+    )
 
 
 def test_full_ft_vs_lora_memory():
     n = 7e9
-    contains("lora/vs-full-ft", f"about {16 * n / 1e9:.0f} GB", f"{2 * n / 1e9:.0f} GB for 7B",
-             f"about {0.5 * n / 1e9:.1f} GB in NF4")
+    contains(
+        "lora/vs-full-ft",
+        f"about {16 * n / 1e9:.0f} GB",
+        f"{2 * n / 1e9:.0f} GB for 7B",
+        f"about {0.5 * n / 1e9:.1f} GB in NF4",
+    )
     contains("lora/vs-full-ft", "⅓")  # skipping weight grads: (1 fwd + 2 bwd) -> (1 fwd + 1 bwd) matmuls
     assert math.isclose(1 - 2 / 3, 1 / 3)
 

@@ -24,19 +24,29 @@ REQUIRED_CARD_KEYS = {"id", "level", "kind", "question", "answer", "trap"}
 LEVELS = {"L1", "L2", "L3"}
 KINDS = {"concept", "derivation", "compare", "debug", "design", "code", "number"}
 # The agreed names in the reference library (being written in parallel); cards may use no other.
-ALLOWED_REFS = {
-    "mldrill.ref.numerics:" + n for n in ("softmax", "log_softmax", "logsumexp", "softmax_jacobian", "ce_grad")
-} | {
-    "mldrill.ref.losses:" + n for n in ("cross_entropy", "smooth_targets", "bce_with_logits", "kd_loss", "kl")
-} | {
-    "mldrill.ref.attention:" + n
-    for n in ("sdpa", "causal_mask", "padding_mask", "MultiHeadAttention", "gqa_attention", "cross_attention",
-              "attention_cost", "gqa_params")
-} | {
-    "mldrill.ref.flash:flash_attention",
-    "mldrill.ref.kv_cache:kv_cache_bytes",
-    "mldrill.ref.quant:quantize_nf4",
-} | {"mldrill.ref.lora:" + n for n in ("LoRALinear", "inject_lora", "merge_lora", "lora_params")}
+ALLOWED_REFS = (
+    {"mldrill.ref.numerics:" + n for n in ("softmax", "log_softmax", "logsumexp", "softmax_jacobian", "ce_grad")}
+    | {"mldrill.ref.losses:" + n for n in ("cross_entropy", "smooth_targets", "bce_with_logits", "kd_loss", "kl")}
+    | {
+        "mldrill.ref.attention:" + n
+        for n in (
+            "sdpa",
+            "causal_mask",
+            "padding_mask",
+            "MultiHeadAttention",
+            "gqa_attention",
+            "cross_attention",
+            "attention_cost",
+            "gqa_params",
+        )
+    }
+    | {
+        "mldrill.ref.flash:flash_attention",
+        "mldrill.ref.kv_cache:kv_cache_bytes",
+        "mldrill.ref.quant:quantize_nf4",
+    }
+    | {"mldrill.ref.lora:" + n for n in ("LoRALinear", "inject_lora", "merge_lora", "lora_params")}
+)
 # Misconceptions these exemplars own (SYLLABUS.md "Misconceptions to get right"). M25 (SwiGLU width) belongs to
 # the FFN/block topic, not to attention.
 OWNED_MISCONCEPTIONS = {1, 2, 3, 4, 5, 6, 20, 21, 22, 23, 24, 26, 27, 28, 30, 34, 35, 36, 47}
@@ -138,7 +148,7 @@ def test_totals_levels_and_followup_share():
 
 def test_owned_misconceptions_covered_once():
     seen = Counter(int(t[1:]) for _, c in CARDS for t in c.get("tags", []) if re.fullmatch(r"M\d+", t))
-    assert set(seen) == OWNED_MISCONCEPTIONS, (set(seen) ^ OWNED_MISCONCEPTIONS)
+    assert set(seen) == OWNED_MISCONCEPTIONS, set(seen) ^ OWNED_MISCONCEPTIONS
     assert all(v == 1 for v in seen.values()), seen
 
 
