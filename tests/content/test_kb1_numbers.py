@@ -120,3 +120,110 @@ def test_selu_constants_and_gain():
     contains("activation-functions/selu-self-normalizing", f"{lam:.4f}", f"{alpha:.4f}")
     assert nn.init.calculate_gain("selu") == 0.75
     contains("activation-functions/selu-self-normalizing", "3/4")
+
+
+# ------------------------------------------------------------------------------------------------ weight init
+def test_standard_normal_growth():
+    torch.manual_seed(0)
+    x = torch.randn(4096, 512, dtype=torch.float64)
+    w = torch.randn(512, 512, dtype=torch.float64)
+    ratio = (x @ w.T).std() / x.std()
+    assert ratio.item() == pytest.approx(math.sqrt(512), rel=0.02)
+    contains("weight-init/why-not-standard-normal", f"{math.sqrt(512):.1f}")
+
+
+def test_xavier_bound_and_std():
+    torch.manual_seed(0)
+    w = torch.empty(512, 256, dtype=torch.float64)  # (n_out, n_in) = 256 -> 512
+    nn.init.xavier_uniform_(w)
+    bound = math.sqrt(6 / (256 + 512))
+    assert w.abs().max().item() <= bound and w.abs().max().item() > 0.99 * bound
+    contains("weight-init/xavier-formula", f"**{bound:.4f}**", f"{math.sqrt(2 / 768):.4f}")
+    nn.init.xavier_normal_(w)
+    assert w.std().item() == pytest.approx(math.sqrt(2 / 768), rel=0.01)
+
+
+def test_he_std_and_conv_fan_in():
+    torch.manual_seed(0)
+    w = torch.empty(512, 512, dtype=torch.float64)
+    nn.init.kaiming_normal_(w, nonlinearity="relu")
+    assert w.std().item() == pytest.approx(math.sqrt(2 / 512), rel=0.01)
+    contains("weight-init/he-factor-two", f"{math.sqrt(2 / 512):.4f}")
+    conv = torch.empty(128, 64, 3, 3, dtype=torch.float64)
+    nn.init.kaiming_normal_(conv, nonlinearity="relu")
+    fan_in = 64 * 3 * 3
+    assert conv.std().item() == pytest.approx(math.sqrt(2 / fan_in), rel=0.02)
+    contains("weight-init/fan-mode", f"fan_in {fan_in}", f"{math.sqrt(2 / fan_in):.4f}")
+    # the default nonlinearity/a give the ReLU gain
+    w2 = torch.empty(512, 512, dtype=torch.float64)
+    nn.init.kaiming_normal_(w2)
+    assert w2.std().item() == pytest.approx(math.sqrt(2 / 512), rel=0.01)
+    assert default(nn.init.kaiming_normal_, "nonlinearity") == "leaky_relu"
+    assert default(nn.init.kaiming_normal_, "mode") == "fan_in"
+
+
+def test_relu_halves_second_moment_and_compounds():
+    torch.manual_seed(0)
+    y = torch.randn(1_000_000, dtype=torch.float64)
+    assert (F.relu(y) ** 2).mean().item() == pytest.approx(0.5, rel=0.01)
+    contains("weight-init/xavier-with-relu", f"**{sci(2 ** -25)}**", "$2^{50}$", "$2^{25}$")
+    contains("weight-init/variance-propagation", f"{0.9 ** 50 * 100:.1f}%", f"{1.1 ** 50:.0f}")
+
+
+def test_pytorch_default_linear_init():
+    torch.manual_seed(0)
+    lin = nn.Linear(4096, 4096)
+    bound = 1 / math.sqrt(4096)
+    assert lin.weight.abs().max().item() <= bound + 1e-9
+    assert lin.bias.abs().max().item() <= bound + 1e-9
+    assert (lin.weight.var().item() * 3 * 4096) == pytest.approx(1.0, rel=0.01)
+    he_over_default = (2 / 4096) / lin.weight.var().item()
+    contains("weight-init/pytorch-default", f"**{round(he_over_default)}× smaller**", f"{math.sqrt(6):.2f}×")
+    assert nn.init.calculate_gain("leaky_relu", math.sqrt(5)) == pytest.approx(math.sqrt(1 / 3))
+
+
+def test_calculate_gain_values():
+    g = nn.init.calculate_gain
+    assert g("linear") == 1 and g("sigmoid") == 1 and g("tanh") == pytest.approx(5 / 3) and g("selu") == 0.75
+    contains("weight-init/calculate-gain", f"**{g('relu'):.3f}**", f"**{g('leaky_relu', 0.2):.3f}**", "**5/3**", "**3/4**")
+
+
+def test_all_zero_mlp_only_output_bias_moves():
+    torch.manual_seed(0)
+    net = nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 16), nn.ReLU(), nn.Linear(16, 3))
+    for p in net.parameters():
+        nn.init.zeros_(p)
+    F.cross_entropy(net(torch.randn(32, 8)), torch.randint(0, 3, (32,))).backward()
+    grads = [p.grad.abs().sum().item() for p in net.parameters()]
+    assert all(gr == 0 for gr in grads[:-1]) and grads[-1] > 0
+
+
+def test_output_bias_prior():
+    pi = 0.01
+    b = math.log(pi / (1 - pi))
+    assert torch.sigmoid(torch.tensor(b, dtype=torch.float64)).item() == pytest.approx(pi)
+    contains("weight-init/output-bias-prior", f"**{b:.3f}**")
+    y = torch.zeros(10_000, dtype=torch.float64)
+    y[:100] = 1
+    loss0 = F.binary_cross_entropy_with_logits(torch.zeros_like(y), y).item()
+    loss_prior = F.binary_cross_entropy_with_logits(torch.full_like(y, b), y).item()
+    contains("weight-init/output-bias-prior", f"{loss0:.3f}", f"**{loss_prior:.3f}**")
+
+
+def test_orthogonal_init_preserves_norm():
+    torch.manual_seed(0)
+    w = torch.empty(64, 64)
+    nn.init.orthogonal_(w)
+    assert torch.allclose(w.T @ w, torch.eye(64), atol=1e-5)
+
+
+def test_gpt2_residual_proj_std():
+    for n_layer, s in ((12, "**{:.5f}**"), (48, "{:.5f}")):
+        contains("weight-init/gpt2-residual-scaling", s.format(0.02 / math.sqrt(2 * n_layer)))
+
+
+def test_embedding_default_init():
+    torch.manual_seed(0)
+    e = nn.Embedding(10_000, 768)
+    assert e.weight.std().item() == pytest.approx(1.0, rel=0.01)
+    contains("weight-init/embedding-init", f"{math.sqrt(768):.1f}")
