@@ -227,3 +227,67 @@ def test_embedding_default_init():
     e = nn.Embedding(10_000, 768)
     assert e.weight.std().item() == pytest.approx(1.0, rel=0.01)
     contains("weight-init/embedding-init", f"{math.sqrt(768):.1f}")
+
+
+# ------------------------------------------------------------------------------------------------- batchnorm
+def test_batchnorm_biased_vs_unbiased():
+    bn = nn.BatchNorm1d(1).double()
+    x = f64(1, 2, 3, 4).view(4, 1)
+    y = bn(x).flatten()
+    card = "batchnorm/biased-vs-unbiased"
+    contains(card, "[" + ", ".join(f"{v:.4f}" for v in y.tolist()) + "]")
+    contains(card, f"{x.var(unbiased=False).item():.2f}", f"{x.var().item():.4f}")
+    contains(card, f"{bn.running_mean.item():.2f}", f"{bn.running_var.item():.4f}")
+
+
+def test_batchnorm_defaults_and_momentum():
+    bn = nn.BatchNorm2d(4)
+    assert bn.momentum == 0.1 and bn.eps == 1e-5
+    contains("batchnorm/momentum-convention", "**10%**", f"{0.9 ** 50:.3f}")
+    contains("batchnorm/forward", "$\\epsilon = 10^{-5}$")
+
+
+def test_batchnorm_batch_of_one():
+    with pytest.raises(ValueError, match="Expected more than 1 value per channel when training"):
+        nn.BatchNorm1d(3)(torch.randn(1, 3))
+    contains("batchnorm/batch-size-one", "Expected more than 1 value per channel when training")
+    nn.BatchNorm2d(3)(torch.randn(1, 3, 4, 4))  # runs: pools over H*W
+
+
+def test_bias_before_bn_gets_zero_grad():
+    torch.manual_seed(0)
+    conv, bn = nn.Conv2d(3, 4, 3, bias=True).double(), nn.BatchNorm2d(4).double()
+    out = bn(conv(torch.randn(8, 3, 6, 6, dtype=torch.float64)))
+    (out * torch.randn_like(out)).sum().backward()
+    assert conv.bias.grad.abs().max().item() < 1e-10
+
+
+def test_fold_bn_into_conv_is_exact_in_eval():
+    torch.manual_seed(0)
+    conv, bn = nn.Conv2d(3, 4, 3).double(), nn.BatchNorm2d(4).double()
+    for _ in range(5):
+        bn(conv(torch.randn(8, 3, 6, 6, dtype=torch.float64)))
+    nn.init.uniform_(bn.weight)
+    nn.init.uniform_(bn.bias)
+    bn.eval()
+    x = torch.randn(2, 3, 6, 6, dtype=torch.float64)
+    ref = bn(conv(x))
+    s = bn.weight / torch.sqrt(bn.running_var + bn.eps)
+    fused = nn.Conv2d(3, 4, 3).double()
+    with torch.no_grad():
+        fused.weight.copy_(conv.weight * s.view(-1, 1, 1, 1))
+        fused.bias.copy_((conv.bias - bn.running_mean) * s + bn.bias)
+    assert torch.allclose(fused(x), ref, rtol=1e-10, atol=1e-10)
+
+
+def test_batchnorm_backward_formula():
+    torch.manual_seed(0)
+    x = torch.randn(16, 1, dtype=torch.float64, requires_grad=True)
+    bn = nn.BatchNorm1d(1, affine=False).double()
+    y = bn(x)
+    g = torch.randn_like(y)
+    (y * g).sum().backward()
+    sigma = torch.sqrt(x.detach().var(unbiased=False) + bn.eps)
+    xh = (x.detach() - x.detach().mean()) / sigma
+    manual = (g - g.mean() - xh * (g * xh).mean()) / sigma
+    assert torch.allclose(x.grad, manual, atol=1e-10)
