@@ -291,3 +291,49 @@ def test_batchnorm_backward_formula():
     xh = (x.detach() - x.detach().mean()) / sigma
     manual = (g - g.mean() - xh * (g * xh).mean()) / sigma
     assert torch.allclose(x.grad, manual, atol=1e-10)
+
+
+# ----------------------------------------------------------------------------------- layer / rms / group norms
+def test_layernorm_eps_default_and_sensitivity():
+    assert nn.LayerNorm(8).eps == 1e-5
+    card = "layer-rms-group-norm/layernorm-eps"
+    contains(card, "$\\epsilon = 10^{-5}$")
+    torch.manual_seed(0)
+    x = torch.randn(1000, 768, dtype=torch.float64)
+    diff = (F.layer_norm(x, (768,), eps=1e-5) - F.layer_norm(x, (768,), eps=1e-6)).abs().max().item()
+    assert diff > 1e-5  # fails fp32 atol
+    contains(card, f"about {sci(diff, 0)}")
+    small = x * 1e-3
+    s5 = F.layer_norm(small, (768,), eps=1e-5).std().item()
+    s6 = F.layer_norm(small, (768,), eps=1e-6).std().item()
+    contains(card, f"**{s5:.2f}**", f"**{s6:.2f}**")
+    assert torch.tensor(1e-12, dtype=torch.float16).item() == 0.0
+
+
+def test_layernorm_biased_variance():
+    torch.manual_seed(0)
+    x = torch.randn(4, 16, dtype=torch.float64)
+    mine = (x - x.mean(-1, keepdim=True)) / torch.sqrt(x.var(-1, keepdim=True, unbiased=False) + 1e-5)
+    assert torch.allclose(mine, F.layer_norm(x, (16,)), rtol=1e-7)
+
+
+def test_rmsnorm_default_eps():
+    assert nn.RMSNorm(8).eps is None
+    x = torch.randn(3, 8)
+    manual = x / torch.sqrt(x.pow(2).mean(-1, keepdim=True) + torch.finfo(torch.float32).eps)
+    assert torch.allclose(nn.RMSNorm(8)(x), manual, atol=1e-6)
+    contains("layer-rms-group-norm/rmsnorm", f"{sci(torch.finfo(torch.float32).eps, 2)}")
+
+
+def test_groupnorm_extremes():
+    torch.manual_seed(0)
+    x = torch.randn(2, 8, 5, 5, dtype=torch.float64)
+    assert torch.allclose(F.group_norm(x, 1), F.layer_norm(x, x.shape[1:]), atol=1e-10)
+    assert torch.allclose(F.group_norm(x, 8), F.instance_norm(x), atol=1e-10)
+    assert nn.GroupNorm(4, 8).eps == 1e-5
+
+
+def test_instancenorm_defaults():
+    m = nn.InstanceNorm2d(4)
+    assert m.affine is False and m.track_running_stats is False
+    contains("layer-rms-group-norm/instancenorm", "`affine=False`", "`track_running_stats=False`")
