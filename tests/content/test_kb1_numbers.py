@@ -41,6 +41,12 @@ def contains(card_id: str, *expected: str) -> None:
         assert s in text, f"{card_id}: expected {s!r} in the answer"
 
 
+def trap_contains(card_id: str, *expected: str) -> None:
+    text = " ".join(_cards()[card_id]["trap"].split())
+    for s in expected:
+        assert s in text, f"{card_id}: expected {s!r} in the trap"
+
+
 def default(fn, name):
     return inspect.signature(fn).parameters[name].default
 
@@ -337,3 +343,223 @@ def test_instancenorm_defaults():
     m = nn.InstanceNorm2d(4)
     assert m.affine is False and m.track_running_stats is False
     contains("layer-rms-group-norm/instancenorm", "`affine=False`", "`track_running_stats=False`")
+
+
+# ------------------------------------------------------------------------------------------- sgd + momentum
+def _run(opt_cls, grads, p0=1.0, **kw):
+    p = torch.tensor([p0], dtype=torch.float64, requires_grad=True)
+    opt = opt_cls([p], **kw)
+    out = []
+    for g in grads:
+        p.grad = torch.tensor([g], dtype=torch.float64)
+        opt.step()
+        out.append(p.item())
+    return out
+
+
+def test_torch_momentum_steady_state():
+    for mu, label in ((0.9, "**10×**"), (0.99, "**100×**")):
+        traj = _run(torch.optim.SGD, [1.0] * 3000, p0=0.0, lr=1.0, momentum=mu)
+        step = traj[-2] - traj[-1]
+        assert step == pytest.approx(1 / (1 - mu), rel=1e-6)
+        contains("sgd-momentum/torch-momentum", label)
+    assert default(torch.optim.SGD.__init__, "dampening") == 0
+    # first step uses v_1 = g_1 (not (1 - mu) g_1)
+    assert _run(torch.optim.SGD, [1.0], p0=0.0, lr=1.0, momentum=0.9)[0] == -1.0
+    # "lr=0.1, momentum=0.9 is an effective step of 1.0"
+    contains("sgd-momentum/torch-momentum", f"{0.1 / (1 - 0.9):.1f}")
+
+
+def test_nesterov_form():
+    g = [1.0, 0.5, -0.2]
+    traj = _run(torch.optim.SGD, g, p0=0.0, lr=0.1, momentum=0.9, nesterov=True)
+    p, v = 0.0, 0.0
+    for gi, ti in zip(g, traj):
+        v = 0.9 * v + gi
+        p -= 0.1 * (gi + 0.9 * v)
+        assert p == pytest.approx(ti)
+
+
+def test_momentum_effective_lr_jump():
+    contains("sgd-momentum/momentum-lr-coupling", f"{0.1 / (1 - 0.99):.0f}", "**10× larger effective")
+
+
+def test_quadratic_rates():
+    lmin, lmax = 1.0, 100.0
+    kappa = lmax / lmin
+    card = "sgd-momentum/quadratic-stability"
+    contains(card, f"**{2 / lmax:.2f}**", f"{2 / (lmin + lmax):.4f}")
+    r_gd = (kappa - 1) / (kappa + 1)
+    r_hb = (math.sqrt(kappa) - 1) / (math.sqrt(kappa) + 1)
+    contains(card, f"**{r_gd:.3f}**", f"**{r_hb:.3f}**")
+    contains(card, f"about {round(math.log(1000) / -math.log(r_gd))} steps", f"about {round(math.log(1000) / -math.log(r_hb))} steps")
+    # GD really diverges just above 2/lambda_max and converges just below
+    for eta, ok in ((0.0199, True), (0.0201, False)):
+        e = 1.0
+        for _ in range(2000):
+            e *= 1 - eta * lmax
+        assert (abs(e) < 1) == ok
+
+
+def test_sgd_weight_decay_is_l2():
+    a = _run(torch.optim.SGD, [0.3, -0.1], p0=2.0, lr=0.1, weight_decay=0.01)
+    p = 2.0
+    for g in (0.3, -0.1):
+        p = (1 - 0.1 * 0.01) * p - 0.1 * g
+    assert a[-1] == pytest.approx(p)
+
+
+# --------------------------------------------------------------------------------------- adaptive optimizers
+def test_adam_adamw_defaults():
+    card = "adaptive-optimizers/adam-defaults"
+    assert default(torch.optim.Adam.__init__, "lr") == 1e-3
+    assert default(torch.optim.Adam.__init__, "betas") == (0.9, 0.999)
+    assert default(torch.optim.Adam.__init__, "eps") == 1e-8
+    assert default(torch.optim.Adam.__init__, "weight_decay") == 0
+    assert default(torch.optim.AdamW.__init__, "weight_decay") == 0.01
+    contains(card, "`lr=1e-3`", "`betas=(0.9, 0.999)`", "`eps=1e-8`", "`weight_decay=0`", "`weight_decay=0.01`")
+
+
+def test_adagrad_rmsprop_defaults():
+    sig = torch.optim.Adagrad.__init__
+    assert default(sig, "lr") == 0.01 and default(sig, "eps") == 1e-10 and default(sig, "initial_accumulator_value") == 0
+    contains("adaptive-optimizers/adagrad", "`lr=0.01`", "`eps=1e-10`")
+    sig = torch.optim.RMSprop.__init__
+    assert default(sig, "alpha") == 0.99 and default(sig, "eps") == 1e-8 and default(sig, "lr") == 0.01
+    contains("adaptive-optimizers/rmsprop-defaults", "`lr=0.01`", "`alpha=0.99`", "`eps=1e-8`")
+    # eps outside the sqrt: one step from v=0 with tiny gradient
+    g = 1e-12
+    got = _run(torch.optim.RMSprop, [g], p0=0.0, lr=1.0)[0]
+    v = 0.01 * g * g
+    assert got == pytest.approx(-g / (math.sqrt(v) + 1e-8))
+    contains("adaptive-optimizers/rmsprop-defaults", f"{math.sqrt(1e-8):.0e}".replace("e-0", "e-"))
+    contains("adaptive-optimizers/rmsprop-defaults", f"{round(math.sqrt(1e-8) / 1e-8):,}×")
+
+
+def test_adam_update_matches_torch():
+    torch.manual_seed(0)
+    grads = torch.randn(10, 5, dtype=torch.float64)
+    p = torch.zeros(5, dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.Adam([p])
+    mine = torch.zeros(5, dtype=torch.float64)
+    m = torch.zeros(5, dtype=torch.float64)
+    v = torch.zeros(5, dtype=torch.float64)
+    for t, g in enumerate(grads, start=1):
+        p.grad = g.clone()
+        opt.step()
+        m = 0.9 * m + 0.1 * g
+        v = 0.999 * v + 0.001 * g * g
+        mine -= 1e-3 * (m / (1 - 0.9**t)) / ((v / (1 - 0.999**t)).sqrt() + 1e-8)
+    assert torch.allclose(p.detach(), mine, rtol=1e-7)
+    trap_contains("adaptive-optimizers/adam-update", f"{(1 - 0.9) / math.sqrt(1 - 0.999):.2f}×")
+
+
+def test_bias_correction_horizons():
+    card = "adaptive-optimizers/adam-bias-correction"
+    contains(card, f"**{round(math.log(0.01) / math.log(0.9))} steps**", f"**{round(math.log(0.01) / math.log(0.999))} steps**")
+
+
+def test_adam_first_step_is_lr_sign():
+    for g in (1e-6, 100.0):
+        step = _run(torch.optim.Adam, [g], p0=0.0)[0]
+        assert step == pytest.approx(-1e-3, rel=1e-2)
+    contains("adaptive-optimizers/adam-first-step", "1e-3")
+
+
+def test_adam_eps_in_fp16():
+    assert torch.tensor(1e-8, dtype=torch.float16).item() == 0.0
+    smallest = torch.finfo(torch.float16).smallest_normal * 2**-10
+    contains("adaptive-optimizers/adam-eps", f"about {sci(smallest, 0)}")
+    # v's increment (1 - b2) g^2 underflows below |g| ~ 5.5e-3
+    thr = math.sqrt((smallest / 2) / 1e-3)
+    contains("adaptive-optimizers/adam-eps", f"about {thr:.1e}".replace("e-03", "e-3"))
+    assert torch.tensor(1e-3 * (0.99 * thr) ** 2, dtype=torch.float16).item() == 0.0
+    assert torch.tensor(1e-3 * (1.01 * thr) ** 2, dtype=torch.float16).item() > 0.0
+    assert torch.tensor(1e-8, dtype=torch.bfloat16).item() > 0
+
+
+def test_adamw_differs_from_adam_l2_and_follows_lr():
+    torch.manual_seed(0)
+    grads = torch.randn(5, 3, dtype=torch.float64)
+
+    def run(cls, **kw):
+        p = torch.ones(3, dtype=torch.float64, requires_grad=True)
+        opt = cls([p], lr=1e-2, **kw)
+        for g in grads:
+            p.grad = g.clone()
+            opt.step()
+        return p.detach()
+
+    assert not torch.allclose(run(torch.optim.Adam, weight_decay=0.1), run(torch.optim.AdamW, weight_decay=0.1))
+    # with zero gradient AdamW shrinks by exactly (1 - lr*wd) per step
+    p = torch.ones(1, dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.AdamW([p])
+    p.grad = torch.zeros(1, dtype=torch.float64)
+    opt.step()
+    assert p.item() == pytest.approx(1 - 1e-3 * 0.01)
+    card = "adaptive-optimizers/adamw-lr-coupling"
+    contains(card, "$1 - 10^{-5}$", f"about {round(100 * (1 - (1 - 1e-5) ** 1000))}%", f"{round(100 * (1 - (1 - 1e-5) ** 100_000))}%")
+    contains(card, f"{sci(0.1 * 3e-4, 0)}".replace("3e-5", "3\\times10^{-5}"))
+
+
+def test_optimizer_memory_175b():
+    psi = 175e9
+    states = psi * (4 + 4)
+    full = psi * (2 + 2 + 4 + 4 + 4)
+    card = "adaptive-optimizers/optimizer-memory"
+    contains(card, f"**{states / 1e12:.1f} TB**", f"**{full / 1e12:.1f} TB**", "**16 B/param**")
+    assert psi * 2 * 2 / 1e9 == 700  # the wrong claim's 700 GB
+    contains(card, f"{(4 + 4 + 4) // 2}×")
+
+
+def test_beta2_memory_lengths():
+    contains("adaptive-optimizers/beta2-llm", f"about {round(1 / (1 - 0.999))} steps", f"{round(1 / (1 - 0.95))} steps")
+
+
+# ------------------------------------------------------------------------------------------------ schedules
+def test_noam_peak():
+    d, tw = 512, 4000
+    peak = d**-0.5 * min(tw**-0.5, tw * tw**-1.5)
+    contains("lr-schedules/noam-peak", f"**{sci(peak)}**")
+
+
+def test_cosine_fractions_and_wraparound():
+    p = torch.zeros(1, requires_grad=True)
+    opt = torch.optim.SGD([p], lr=1.0)
+    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=100)
+    lrs = []
+    for _ in range(150):
+        lrs.append(sched.get_last_lr()[0])
+        opt.step()
+        sched.step()
+    contains("lr-schedules/cosine", f"**{lrs[25]:.3f}**", f"**{lrs[75]:.3f}**")
+    assert lrs[149] > lrs[100] + 0.1  # climbs back after T_max
+    trap_contains("lr-schedules/cosine", f"{round(100 * lrs[25])}%", "75%")
+
+
+def test_lambda_lr_step0_is_zero():
+    p = torch.zeros(1, requires_grad=True)
+    opt = torch.optim.SGD([p], lr=1.0)
+    torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1, s / 1000))
+    assert opt.param_groups[0]["lr"] == 0.0
+
+
+def test_onecycle_defaults():
+    p = torch.zeros(1, requires_grad=True)
+    opt = torch.optim.SGD([p], lr=1.0, momentum=0.9)
+    n = 1000
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=1e-3, total_steps=n)
+    lrs = []
+    for _ in range(n):
+        lrs.append(opt.param_groups[0]["lr"])
+        opt.step()
+        sched.step() if len(lrs) < n else None
+    card = "lr-schedules/onecycle-defaults"
+    contains(card, f"**{sci(lrs[0], 0)}**", f"**{sci(lrs[-1], 0)}**")
+    peak = max(range(n), key=lambda i: lrs[i])
+    assert abs(peak / n - 0.3) < 0.01
+    contains(card, "**30%**")
+
+
+def test_linear_scaling_goyal():
+    contains("lr-schedules/linear-scaling", f"**{0.1 * 8192 / 256:.1f}**", f"{8192 // 256}")
