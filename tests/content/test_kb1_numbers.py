@@ -563,3 +563,121 @@ def test_onecycle_defaults():
 
 def test_linear_scaling_goyal():
     contains("lr-schedules/linear-scaling", f"**{0.1 * 8192 / 256:.1f}**", f"{8192 // 256}")
+
+
+# --------------------------------------------------------------------------------------------------- losses
+def test_mean_vs_median():
+    y = f64(1, 2, 3, 4, 100)
+    cs = torch.linspace(0, 100, 100_001, dtype=torch.float64)
+    mse_best = cs[((y[None] - cs[:, None]) ** 2).mean(1).argmin()].item()
+    mae_best = cs[(y[None] - cs[:, None]).abs().mean(1).argmin()].item()
+    huber_best = cs[F.huber_loss(cs[:, None].expand(-1, 5), y[None].expand(len(cs), -1), reduction="none", delta=1.0).mean(1).argmin()].item()
+    card = "losses/mean-vs-median"
+    contains(card, f"**{mse_best:.0f}**", f"**{mae_best:.0f}**")
+    assert huber_best == pytest.approx(3.0, abs=1e-3)
+    trap_contains(card, f"factor of {round(mse_best / mae_best)}")
+
+
+def test_focal_factors():
+    card = "losses/focal-numbers"
+    for pt, s in ((0.9, "**{}×**"), (0.968, "about **{}×**")):
+        factor = 1 / (1 - pt) ** 2
+        expected = round(factor, -2) if pt == 0.9 else round(factor, -3)
+        contains(card, s.format(int(expected)))
+    contains(card, f"{round(100 * 0.9 ** 2)}\\%")
+
+
+def _sigmoid_focal(x, y, alpha, gamma):
+    p = torch.sigmoid(x)
+    ce = F.binary_cross_entropy_with_logits(x, y, reduction="none")
+    pt = p * y + (1 - p) * (1 - y)
+    a = alpha * y + (1 - alpha) * (1 - y)
+    return a * (1 - pt) ** gamma * ce
+
+
+def test_focal_gamma_zero_is_weighted_bce():
+    torch.manual_seed(0)
+    x, y = torch.randn(100, dtype=torch.float64), torch.randint(0, 2, (100,)).double()
+    w = 0.25 * y + 0.75 * (1 - y)
+    assert torch.allclose(_sigmoid_focal(x, y, 0.25, 0.0), w * F.binary_cross_entropy_with_logits(x, y, reduction="none"))
+
+
+def test_balanced_weights_match_sklearn():
+    import numpy as np
+    from sklearn.utils.class_weight import compute_class_weight
+
+    y = np.array([0] * 900 + [1] * 100)
+    w = compute_class_weight("balanced", classes=np.array([0, 1]), y=y)
+    contains("losses/balanced-weights", f"**{w[0]:.3f}**", f"**{w[1]:.1f}**")
+    assert round(w[1] / w[0]) == 9
+
+
+def test_weighted_ce_mean():
+    logits = f64(2, 0, 0, 1, 1, 1).view(3, 2)
+    t = torch.tensor([0, 1, 1])
+    w = f64(1, 9)
+    per = F.cross_entropy(logits, t, reduction="none")
+    card = "losses/weighted-ce-mean"
+    a, b, c = (f"{v:.3f}" for v in per.tolist())
+    contains(card, f"{a}, {b} and {c}")
+    total = (per * w[t]).sum().item()
+    contains(card, f"{total:.3f}", f"**{F.cross_entropy(logits, t, weight=w).item():.3f}**", f"{total / 3:.3f}")
+
+
+def test_dice_values():
+    def dice_loss(p, g, eps=1.0):
+        return 1 - (2 * (p * g).sum() + eps) / (p.sum() + g.sum() + eps)
+
+    g = torch.zeros(1000, dtype=torch.float64)
+    g[:100] = 1
+    assert dice_loss(g, g).item() == 0.0
+    disjoint = torch.zeros_like(g)
+    disjoint[500:600] = 1
+    assert dice_loss(disjoint, g, eps=1e-6).item() == pytest.approx(1.0, abs=1e-8)
+    half = torch.zeros_like(g)
+    half[:50] = 1
+    d = 2 * (half * g).sum() / (half.sum() + g.sum())
+    contains("losses/dice-loss", f"{d.item():.3f}", f"{1 - d.item():.3f}")
+
+
+def test_triplet_default_margin_and_zero_grad():
+    m = nn.TripletMarginLoss()
+    assert m.margin == 1.0
+    contains("losses/triplet-loss", "`margin=1.0`")
+    a = torch.zeros(1, 2, requires_grad=True)
+    p = torch.tensor([[0.1, 0.0]])
+    n = torch.tensor([[5.0, 0.0]])
+    loss = m(a, p, n)
+    loss.backward()
+    assert loss.item() == 0.0 and a.grad.abs().sum().item() == 0.0
+
+
+def test_infonce_is_ce_and_init_loss():
+    contains("losses/infonce", f"{math.log(4096):.3f}")
+    torch.manual_seed(0)
+    q, k = torch.randn(8, 4, dtype=torch.float64), torch.randn(8, 4, dtype=torch.float64)
+    logits = F.normalize(q, dim=-1) @ F.normalize(k, dim=-1).T / 0.07
+    manual = -(torch.diagonal(torch.log_softmax(logits, 1))).mean()
+    assert torch.allclose(manual, F.cross_entropy(logits, torch.arange(8)))
+    contains("losses/infonce-temperature", f"{1 / 0.07:.1f}", f"{math.log(32768):.1f} nats")
+
+
+def test_ctc_min_frames():
+    # "hello" as labels h=1, e=2, l=3, o=4; blank=0
+    target = torch.tensor([[1, 2, 3, 3, 4]])
+    repeats = int((target[0, 1:] == target[0, :-1]).sum())
+    t_min = target.shape[1] + repeats
+    contains("losses/ctc-repeats", f"**{t_min}**")
+
+    def ctc(t_frames):
+        lp = torch.randn(t_frames, 1, 5, dtype=torch.float64).log_softmax(-1)
+        return F.ctc_loss(lp, target, torch.tensor([t_frames]), torch.tensor([5]), reduction="sum")
+
+    torch.manual_seed(0)
+    assert torch.isinf(ctc(t_min - 1)) and torch.isfinite(ctc(t_min))
+    assert default(F.ctc_loss, "blank") == 0
+
+
+def test_gaussian_nll_eps_default():
+    assert default(F.gaussian_nll_loss, "eps") == 1e-6
+    contains("losses/gaussian-nll", "`eps=1e-6`")
