@@ -681,3 +681,62 @@ def test_ctc_min_frames():
 def test_gaussian_nll_eps_default():
     assert default(F.gaussian_nll_loss, "eps") == 1e-6
     contains("losses/gaussian-nll", "`eps=1e-6`")
+
+
+# ------------------------------------------------------------------------------------------- residual nets
+def test_plain_vs_residual_gradient():
+    contains("residual-connections/residual-jacobian", f"{0.9 ** 50:.3f}")
+    torch.manual_seed(0)
+    d, depth = 64, 50
+    ws = [torch.randn(d, d, dtype=torch.float64) * 0.9 / math.sqrt(d) for _ in range(depth)]
+    x = torch.randn(d, dtype=torch.float64, requires_grad=True)
+    h = x
+    for w in ws:
+        h = w @ h
+    h.sum().backward()
+    plain = x.grad.norm().item()
+    x.grad = None
+    h = x
+    for w in ws:
+        h = h + w @ h / math.sqrt(depth)
+    h.sum().backward()
+    assert x.grad.norm().item() > 100 * plain
+
+
+def test_projection_shortcut_params():
+    proj = nn.Sequential(nn.Conv2d(64, 128, 1, stride=2, bias=False), nn.BatchNorm2d(128))
+    conv_w = proj[0].weight.numel()
+    bn = sum(p.numel() for p in proj[1].parameters())
+    contains("residual-connections/projection-shortcut", f"{conv_w}", f"{bn} BN")
+
+
+def test_stream_variance_growth():
+    torch.manual_seed(0)
+    n_blocks, d = 48, 4096
+    x = torch.randn(256, d, dtype=torch.float64)
+    for _ in range(n_blocks):
+        x = x + torch.randn_like(x)  # each branch adds ~unit-variance, uncorrelated output
+    var = x.var().item()
+    assert var == pytest.approx(1 + n_blocks, rel=0.02)
+    contains("residual-connections/stream-variance", f"about **{1 + n_blocks}**", f"about {round(math.sqrt(1 + n_blocks))} times")
+
+
+def test_deepnet_constants():
+    n = 100
+    contains("residual-connections/deepnet", f"**{(2 * n) ** 0.25:.2f}**", f"**{(8 * n) ** -0.25:.3f}**")
+
+
+def test_densenet_channels():
+    c0, k, layers = 64, 32, 6
+    contains("residual-connections/densenet", f"**{c0 + layers * k}**")
+
+
+def test_rezero_identity_and_alpha_grad():
+    torch.manual_seed(0)
+    f = nn.Linear(8, 8)
+    alpha = torch.zeros(1, requires_grad=True)
+    x = torch.randn(4, 8)
+    y = x + alpha * f(x)
+    assert torch.equal(y, x)
+    (y * torch.randn_like(y)).sum().backward()
+    assert alpha.grad.abs().item() > 0 and f.weight.grad.abs().sum().item() == 0
