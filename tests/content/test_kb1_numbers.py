@@ -740,3 +740,40 @@ def test_rezero_identity_and_alpha_grad():
     assert torch.equal(y, x)
     (y * torch.randn_like(y)).sum().backward()
     assert alpha.grad.abs().item() > 0 and f.weight.grad.abs().sum().item() == 0
+
+
+# ---------------------------------------------------------------------------------- vanishing / exploding
+def test_depth_and_rnn_gains():
+    contains("vanishing-exploding-gradients/depth-gain", f"**{0.9 ** 50:.4f}**", f"**{1.1 ** 50:.0f}**")
+    contains("vanishing-exploding-gradients/rnn-horizon", f"**{1.05 ** 100:.0f}×**", f"**{0.95 ** 100:.4f}**")
+    contains("vanishing-exploding-gradients/debug-early-layers", f"{10 ** (-6 / 29):.2f}")
+
+
+def test_clipping_never_enlarges():
+    p = torch.zeros(3, requires_grad=True)
+    p.grad = torch.full((3,), 1e-8)
+    nn.utils.clip_grad_norm_([p], max_norm=1.0)
+    assert torch.equal(p.grad, torch.full((3,), 1e-8))
+
+
+def test_sigmoid_mlp_vanishes_vs_residual_relu():
+    torch.manual_seed(0)
+    depth, d = 20, 64
+
+    def first_layer_grad(block):
+        layers = [nn.Linear(d, d) for _ in range(depth)]
+        x = torch.randn(128, d)
+        h = x
+        for lin in layers:
+            h = block(h, lin)
+        h.pow(2).mean().backward()
+        return layers[0].weight.grad.norm().item()
+
+    def sig(h, lin):
+        return torch.sigmoid(lin(h))
+
+    def res(h, lin):
+        nn.init.kaiming_normal_(lin.weight, nonlinearity="relu")
+        return h + F.relu(lin(h)) / math.sqrt(depth)
+
+    assert first_layer_grad(res) > 1e4 * first_layer_grad(sig)
