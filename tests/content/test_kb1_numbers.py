@@ -777,3 +777,103 @@ def test_sigmoid_mlp_vanishes_vs_residual_relu():
         return h + F.relu(lin(h)) / math.sqrt(depth)
 
     assert first_layer_grad(res) > 1e4 * first_layer_grad(sig)
+
+
+# ----------------------------------------------------------------------------------- second-pass extras
+def test_kaiming_uniform_bound():
+    torch.manual_seed(0)
+    w = torch.empty(1024, 512, dtype=torch.float64)
+    nn.init.kaiming_uniform_(w, nonlinearity="relu")
+    bound = math.sqrt(6 / 512)
+    assert w.abs().max().item() <= bound and w.abs().max().item() > 0.99 * bound
+    contains("weight-init/kaiming-uniform-bound", f"**{bound:.3f}**")
+
+
+def test_elu_code_and_where_nan_trap():
+    def elu(x, alpha=1.0):
+        return torch.where(x > 0, x, alpha * torch.expm1(x.clamp(max=0)))
+
+    x = torch.tensor([-100.0, -1e-8, 0.0, 1e-8, 1.0, 100.0], dtype=torch.float64, requires_grad=True)
+    assert torch.allclose(elu(x), F.elu(x), rtol=1e-7)
+    elu(x).sum().backward()
+    assert torch.isfinite(x.grad).all()
+    # the trap: no clamp -> exp(1000) = inf in the discarded branch -> NaN gradient
+    z = torch.tensor([1000.0], dtype=torch.float64, requires_grad=True)
+    torch.where(z > 0, z, torch.exp(z) - 1).sum().backward()
+    assert torch.isnan(z.grad).all()
+
+
+def test_inplace_after_sigmoid_raises():
+    x = torch.randn(4, requires_grad=True)
+    y = torch.sigmoid(x)
+    F.relu(y, inplace=True)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        y.sum().backward()
+    contains("activation-functions/activation-memory", "modified by an inplace operation")
+
+
+def test_hardswish_exact_limits():
+    x = f64(-5, -3, 3, 5)
+    assert F.hardswish(x).tolist() == [0.0, 0.0, 3.0, 5.0]
+    assert F.relu6(f64(7)).item() == 6
+
+
+def test_preact_var_code():
+    def preact_var(init_fn, n_in=512, n_out=512, n=8192, seed=0):
+        torch.manual_seed(seed + 12345)  # weights and inputs must come from different streams
+        g = torch.Generator().manual_seed(seed)
+        w = torch.empty(n_out, n_in, dtype=torch.float64)
+        init_fn(w)
+        x = torch.randn(n, n_in, dtype=torch.float64, generator=g)
+        return (x @ w.T).var().item()
+
+    assert abs(preact_var(lambda w: nn.init.kaiming_normal_(w, nonlinearity="relu")) - 2.0) < 0.05
+    assert abs(preact_var(lambda w: nn.init.xavier_normal_(w)) - 1.0) < 0.05
+    contains("weight-init/preact-var-test", f"{512 * (2 / 512) * 1:.0f}")
+
+
+def test_transformer_init_numbers():
+    card = "weight-init/transformer-init-design"
+    contains(card, f"{0.02 / math.sqrt(96):.4f}", f"{math.log(50_000):.1f}")
+    contains(card, f"{1 / math.sqrt(2048):.2f}")
+
+
+def test_layernorm_param_count_gpt2_small():
+    d, n_layer = 768, 12
+    blocks = nn.ModuleList(nn.LayerNorm(d) for _ in range(2 * n_layer + 1))
+    n = sum(p.numel() for p in blocks.parameters())
+    contains("layer-rms-group-norm/norm-param-count", f"**{n:,}**", f"{2 * d:,}")
+
+
+def test_fp16_square_overflow():
+    thr = math.sqrt(torch.finfo(torch.float16).max)
+    contains("layer-rms-group-norm/norms-mixed-precision", f"{thr:.1f}")
+    assert torch.isinf(torch.tensor(256.0, dtype=torch.float16) ** 2)
+    assert torch.isfinite(torch.tensor(255.0, dtype=torch.float16) ** 2)
+
+
+def test_highway_gate_fraction():
+    contains("residual-connections/highway-gate-bias", f"**{torch.sigmoid(f64(-2)).item():.3f}**")
+
+
+def test_dropout_variance_shift():
+    torch.manual_seed(0)
+    x = torch.randn(1_000_000, dtype=torch.float64)
+    d = F.dropout(x, p=0.5, training=True)
+    assert (d.pow(2).mean() / x.pow(2).mean()).item() == pytest.approx(2.0, rel=0.01)
+    assert d.mean().item() == pytest.approx(0.0, abs=0.01)
+    contains("batchnorm/dropout-disharmony", "2×")
+
+
+def test_bn_scale_invariance_grad_orthogonal():
+    torch.manual_seed(0)
+    lin, bn = nn.Linear(16, 8, bias=False).double(), nn.BatchNorm1d(8, eps=1e-300).double()
+    x = torch.randn(64, 16, dtype=torch.float64)
+    out1 = bn(lin(x))
+    with torch.no_grad():
+        lin.weight.mul_(3.0)
+    bn2 = nn.BatchNorm1d(8, eps=1e-300).double()
+    assert torch.allclose(out1, bn2(lin(x)), atol=1e-10)
+    y = bn2(lin(x))
+    (y * torch.randn_like(y)).sum().backward()
+    assert abs((lin.weight.grad * lin.weight).sum().item()) < 1e-8
