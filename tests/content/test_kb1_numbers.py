@@ -877,3 +877,26 @@ def test_bn_scale_invariance_grad_orthogonal():
     y = bn2(lin(x))
     (y * torch.randn_like(y)).sum().backward()
     assert abs((lin.weight.grad * lin.weight).sum().item()) < 1e-8
+
+
+def test_adamw_port_numbers():
+    lr, wd = 1e-3, 5e-4
+    card = "adaptive-optimizers/adamw-port-debug"
+    contains(card, "5\\times10^{-7}", f"about {100 * (1 - (1 - lr * wd) ** 10_000):.1f}%")
+    contains(card, f"about **{round(1 / 1e-4):,}× stronger**")
+    contains(card, f"{round(0.01 / wd)}-{round(0.1 / wd)}×")
+
+
+def test_trust_ratio_numbers():
+    w, u, lr = 20.0, 0.5, 0.01
+    r = w / u
+    card = "adaptive-optimizers/trust-ratio-number"
+    contains(card, f"= {r:.0f}$", f"**{lr * r * u:.1f}**", f"**{round(100 * lr * r * u / w)}%**", f"{lr * u:.3f}")
+
+
+def test_groupnorm_counts():
+    n, c, h, w, g = 8, 256, 14, 14, 32
+    x = torch.randn(n, c, h, w)
+    per = x.view(n, g, -1)
+    card = "layer-rms-group-norm/groupnorm-number"
+    contains(card, f"**{per.shape[0] * per.shape[1]}**", f"**{per.shape[2]:,}**", f"{sum(p.numel() for p in nn.GroupNorm(g, c).parameters())}")
