@@ -900,3 +900,13 @@ def test_groupnorm_counts():
     per = x.view(n, g, -1)
     card = "layer-rms-group-norm/groupnorm-number"
     contains(card, f"**{per.shape[0] * per.shape[1]}**", f"**{per.shape[2]:,}**", f"{sum(p.numel() for p in nn.GroupNorm(g, c).parameters())}")
+
+
+def test_amsgrad_extra_state():
+    p = torch.zeros(10, requires_grad=True)
+    opt = torch.optim.Adam([p], amsgrad=True)
+    p.grad = torch.ones(10)
+    opt.step()
+    tensors = [v for v in opt.state[p].values() if torch.is_tensor(v) and v.numel() == p.numel()]
+    assert len(tensors) == 3  # exp_avg, exp_avg_sq, max_exp_avg_sq
+    contains("adaptive-optimizers/amsgrad", f"{len(tensors) * 4} B/param", f"{2 * 4}")
