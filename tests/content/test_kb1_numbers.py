@@ -975,3 +975,9 @@ def test_layerscale_and_wrong_axis():
     bad = F.layer_norm(x, (6, 8))[0, :5] - F.layer_norm(y, (6, 8))[0, :5]
     good = F.layer_norm(x, (8,))[0, :5] - F.layer_norm(y, (8,))[0, :5]
     assert bad.abs().max() > 1e-3 and good.abs().max() == 0
+
+
+def test_warmup_length_rule():
+    card = "lr-schedules/warmup-length"
+    for b2 in (0.999, 0.95):
+        contains(card, f"**{round(2 / (1 - b2))}**")
