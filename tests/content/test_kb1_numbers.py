@@ -981,3 +981,43 @@ def test_warmup_length_rule():
     card = "lr-schedules/warmup-length"
     for b2 in (0.999, 0.95):
         contains(card, f"**{round(2 / (1 - b2))}**")
+
+
+def test_gelu_code_and_derivative():
+    def gelu(x):
+        return 0.5 * x * (1.0 + torch.erf(x / math.sqrt(2.0)))
+
+    def gelu_grad(x):
+        cdf = 0.5 * (1.0 + torch.erf(x / math.sqrt(2.0)))
+        return cdf + x * torch.exp(-0.5 * x * x) / math.sqrt(2.0 * math.pi)
+
+    x = torch.cat([torch.randn(1000, dtype=torch.float64), f64(0, 1e-8, -1e-8, 10, -10, 40, -40)]).requires_grad_(True)
+    assert torch.allclose(gelu(x), F.gelu(x), rtol=1e-7, atol=1e-12)
+    F.gelu(x).sum().backward()
+    assert torch.allclose(gelu_grad(x.detach()), x.grad, rtol=1e-7, atol=1e-12)
+    g = gelu_grad(GRID)
+    card = "activation-functions/gelu-code"
+    contains(card, f"{g.max().item():.2f}", f"{GRID[g.argmax()].item():.2f}", f"{gelu_grad(f64(0)).item():.1f}")
+    contains(card, f"{GRID[g < 0].max().item():.2f}")
+
+
+def test_ctc_greedy_decode():
+    def ctc_greedy_decode(log_probs, blank=0):
+        best = log_probs.argmax(dim=-1).tolist()
+        out, prev = [], None
+        for s in best:
+            if s != prev and s != blank:
+                out.append(s)
+            prev = s
+        return out
+
+    alphabet = "-helo"
+    frames = "hhe-ll-lo"
+    lp = torch.full((len(frames), len(alphabet)), -10.0)
+    for t, ch in enumerate(frames):
+        lp[t, alphabet.index(ch)] = 0.0
+    assert "".join(alphabet[i] for i in ctc_greedy_decode(lp)) == "hello"
+    # the trap: drop blanks first, then merge -> "helo"
+    no_blank = [c for c in frames if c != "-"]
+    merged = [c for i, c in enumerate(no_blank) if i == 0 or c != no_blank[i - 1]]
+    assert "".join(merged) == "helo"
