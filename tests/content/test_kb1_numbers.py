@@ -1021,3 +1021,9 @@ def test_ctc_greedy_decode():
     no_blank = [c for c in frames if c != "-"]
     merged = [c for i, c in enumerate(no_blank) if i == 0 or c != no_blank[i - 1]]
     assert "".join(merged) == "helo"
+
+
+def test_llrd_compounding():
+    card = "lr-schedules/llrd-too-aggressive"
+    contains(card, f"**{sci(1e-4 * 0.5 ** 24)}**", sci(1e-4 * 0.5 ** 12), f"{0.9 ** 24:.2f}", f"about {0.05 ** (1 / 24):.2f}")
+    contains(card, f"about {round(100 * 0.9 ** 24)}%")
