@@ -1027,3 +1027,59 @@ def test_llrd_compounding():
     card = "lr-schedules/llrd-too-aggressive"
     contains(card, f"**{sci(1e-4 * 0.5 ** 24)}**", sci(1e-4 * 0.5 ** 12), f"{0.9 ** 24:.2f}", f"about {0.05 ** (1 / 24):.2f}")
     contains(card, f"about {round(100 * 0.9 ** 24)}%")
+
+
+def test_cosine_with_warmup_code():
+    def cosine_with_warmup(step, warmup, total, peak, floor=0.0):
+        if step < warmup:
+            return peak * (step + 1) / warmup
+        progress = min((step - warmup) / max(1, total - warmup), 1.0)
+        return floor + 0.5 * (peak - floor) * (1 + math.cos(math.pi * progress))
+
+    w, tot, peak, floor = 100, 1100, 1.0, 0.1
+    vals = [cosine_with_warmup(s, w, tot, peak, floor) for s in range(tot + 50)]
+    assert vals[w - 1] == peak and vals[w] == pytest.approx(peak)
+    assert vals[w + (tot - w) // 2] == pytest.approx((peak + floor) / 2)
+    assert vals[tot] == pytest.approx(floor) and vals[-1] == pytest.approx(floor)
+    assert all(a >= b - 1e-12 for a, b in zip(vals[w:], vals[w + 1:]))
+    p = torch.zeros(1, requires_grad=True)
+    opt = torch.optim.SGD([p], lr=2.0)
+    torch.optim.lr_scheduler.LambdaLR(opt, lambda s: cosine_with_warmup(s, w, tot, peak, floor))
+    assert opt.param_groups[0]["lr"] == pytest.approx(2.0 / w)
+
+
+def test_batchnorm_code_matches_torch():
+    class BatchNorm1d(nn.Module):
+        def __init__(self, c, eps=1e-5, momentum=0.1):
+            super().__init__()
+            self.eps, self.momentum = eps, momentum
+            self.weight = nn.Parameter(torch.ones(c))
+            self.bias = nn.Parameter(torch.zeros(c))
+            self.register_buffer("running_mean", torch.zeros(c))
+            self.register_buffer("running_var", torch.ones(c))
+
+        def forward(self, x):
+            if self.training:
+                mean, var = x.mean(0), x.var(0, unbiased=False)
+                n = x.shape[0]
+                with torch.no_grad():
+                    self.running_mean.lerp_(mean, self.momentum)
+                    self.running_var.lerp_(var * n / (n - 1), self.momentum)
+            else:
+                mean, var = self.running_mean, self.running_var
+            return self.weight * (x - mean) / torch.sqrt(var + self.eps) + self.bias
+
+    torch.manual_seed(0)
+    mine, ref = BatchNorm1d(5).double(), nn.BatchNorm1d(5).double()
+    for _ in range(4):
+        x = (torch.randn(16, 5, dtype=torch.float64) * 3 + 2).requires_grad_(True)
+        x2 = x.detach().clone().requires_grad_(True)
+        g = torch.randn(16, 5, dtype=torch.float64)
+        (mine(x) * g).sum().backward()
+        (ref(x2) * g).sum().backward()
+        assert torch.allclose(x.grad, x2.grad, rtol=1e-7)
+    assert torch.allclose(mine.running_mean, ref.running_mean) and torch.allclose(mine.running_var, ref.running_var)
+    mine.eval(), ref.eval()
+    x = torch.randn(3, 5, dtype=torch.float64)
+    assert torch.allclose(mine(x), ref(x), rtol=1e-7)
+    assert "running_var" in mine.state_dict()
