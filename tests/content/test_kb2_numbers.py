@@ -1,0 +1,164 @@
+"""Numbers stated in the kb2 cards (training-loop-debugging, regularization, data-pipeline, cnn, rnn-lstm-gru,
+pytorch-mechanics), recomputed independently.
+
+Each test loads the card from its YAML file, recomputes the number from the problem's inputs with torch / numpy /
+closed-form arithmetic (never from the card's text), formats it the way the card writes it and asserts the answer
+contains it. Where a card makes a checkable behavioural claim (a raised error, a default value, an exact
+equivalence) the claim is exercised too.
+"""
+
+import math
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+import yaml
+from torch import nn
+
+CONTENT = Path(__file__).resolve().parents[2] / "src" / "mldrill" / "content"
+
+
+@cache
+def _cards() -> dict[str, dict]:
+    out = {}
+    for path in CONTENT.glob("*/*.yaml"):
+        with path.open(encoding="utf-8") as f:
+            doc = yaml.safe_load(f)
+        for c in doc.get("cards", []):
+            out[c["id"]] = c
+    return out
+
+
+def answer(card_id: str) -> str:
+    """The card's answer with every run of whitespace collapsed to one space."""
+    return " ".join(_cards()[card_id]["answer"].split())
+
+
+def contains(card_id: str, *expected: str) -> None:
+    text = answer(card_id)
+    for s in expected:
+        assert s in text, f"{card_id}: expected {s!r} in the answer"
+
+
+def trap_contains(card_id: str, *expected: str) -> None:
+    text = " ".join(_cards()[card_id]["trap"].split())
+    for s in expected:
+        assert s in text, f"{card_id}: expected {s!r} in the trap"
+
+
+def f3(x: float) -> str:
+    return f"{x:.3f}"
+
+
+def commas(n: int) -> str:
+    return f"{n:,}"
+
+
+# ---------------------------------------------------------------- training-loop-debugging
+
+
+def test_effective_batch():
+    seqs = 16 * 8 * 4
+    contains("training-step/effective-batch", f"**{seqs} sequences**", f"**{commas(seqs * 2048)} tokens**")
+
+
+def test_ema_half_life():
+    beta = 0.999
+    half_life = math.log(2) / (1 - beta)
+    # check the closed form against the actual decay of an EMA weight
+    w = 1.0
+    steps = 0
+    while w > 0.5:
+        w *= beta
+        steps += 1
+    assert abs(steps - half_life) <= 1
+    contains("training-step/ema-weights", f"half-life of {round(half_life)} steps", f"about {round(1 / (1 - beta)):,} steps")
+
+
+def test_init_loss_ln_c():
+    # recompute as the CE of uniform logits, not as math.log
+    for c in (2, 10, 100, 1000):
+        loss = F.cross_entropy(torch.zeros(1, c, dtype=torch.float64), torch.tensor([0])).item()
+        contains("training-sanity-checks/init-loss-ln-c", f"| {c} | {f3(loss)} |")
+
+
+def test_init_loss_priors():
+    pri = torch.tensor([0.9, 0.1], dtype=torch.float64)
+    logits = pri.log().expand(100_000, 2)
+    y = (torch.rand(100_000, generator=torch.Generator().manual_seed(0)) < 0.1).long()
+    expected = -(pri * pri.log()).sum().item()
+    assert abs(F.cross_entropy(logits, y).item() - expected) < 0.01  # the bias-only model reaches H(prior)
+    contains("training-sanity-checks/init-loss-priors", f"**{f3(expected)}**")
+    # random logits with std 3 over 1000 classes: loss ≈ ln C + σ²/2 ≈ 11.4
+    g = torch.Generator().manual_seed(0)
+    z = 3.0 * torch.randn(4000, 1000, generator=g, dtype=torch.float64)
+    sim = F.cross_entropy(z, torch.zeros(4000, dtype=torch.long)).item()
+    assert abs(sim - 11.4) < 0.3
+    assert abs(math.log(1000) + 9 / 2 - 11.4) < 0.05
+    contains("training-sanity-checks/init-loss-priors", "11.4", "6.908", "std of about **3**")
+
+
+def test_plateau_at_prior():
+    p = 0.05
+    h = -(p * math.log(p) + (1 - p) * math.log(1 - p))
+    contains("loss-debugging/plateau-at-prior", f3(h))
+    q = torch.full((1000,), p, dtype=torch.float64)
+    y = torch.zeros(1000, dtype=torch.float64)
+    y[:50] = 1
+    assert abs(F.binary_cross_entropy(q, y).item() - h) < 1e-9
+
+
+def test_z_loss_size():
+    lam, log_z = 1e-4, 10.0
+    contains("loss-debugging/z-loss", f"**{lam * log_z**2:.2f}**")
+    # gradient formula: d/dz lam*LSE(z)^2 = 2*lam*LSE*softmax
+    z = torch.randn(7, dtype=torch.float64, requires_grad=True)
+    (lam * torch.logsumexp(z, 0) ** 2).backward()
+    assert torch.allclose(z.grad, 2 * lam * torch.logsumexp(z, 0) * torch.softmax(z, 0))
+
+
+def test_zero_grad_default_is_set_to_none():
+    m = nn.Linear(2, 1)
+    opt = torch.optim.SGD(m.parameters(), lr=0.1)
+    m(torch.ones(1, 2)).sum().backward()
+    opt.zero_grad()
+    assert m.weight.grad is None
+    contains("training-step/zero-grad-placement", "`set_to_none=True` (the default since PyTorch 2.0)")
+
+
+# ---------------------------------------------------------------- regularization
+
+
+def test_dropout_scaling_and_convention():
+    x = torch.ones(100_000)
+    for p in (0.2, 0.5):
+        y = F.dropout(x, p=p, training=True)
+        kept = y[y != 0]
+        assert torch.allclose(kept, torch.full_like(kept, 1 / (1 - p)))
+        assert abs((y == 0).float().mean().item() - p) < 0.01  # p is the DROP probability
+        assert torch.equal(F.dropout(x, p=p, training=False), x)  # eval is the identity
+    contains("dropout/scale-once", "$1/(1-p) = 2$", "$1/0.8 = 1.25$")
+    contains("dropout/p-convention", "$1/0.8 = 1.25$")
+    assert nn.Dropout(0.9)(torch.ones(100_000)).ne(0).float().mean().item() < 0.11
+
+
+def test_dropout_wrong_divisor_example():
+    p = 0.1
+    # dividing by p: E[out] = (1-p)/p * x -> 9x at p = 0.1
+    trap_contains("dropout/inverted-dropout", f"scales the survivors by {round(1 / p)} instead of {1 / (1 - p):.2f}")
+    trap_contains("dropout/inverted-dropout", f"{round((1 - p) / p)} times too large")
+
+
+def test_variance_shift_ratio():
+    g = torch.Generator().manual_seed(0)
+    x = torch.randn(400_000, generator=g, dtype=torch.float64)
+    for p, s in ((0.5, "**2**"), (0.1, "**1.111**")):
+        torch.manual_seed(1)
+        train_var = F.dropout(x, p=p, training=True).var().item()
+        ratio = train_var / x.var().item()
+        assert abs(ratio - 1 / (1 - p)) < 0.02
+        assert s.strip("*") == (f"{1 / (1 - p):.3f}" if p != 0.5 else f"{1 / (1 - p):.0f}")
+        contains("dropout/variance-shift", s)
