@@ -162,3 +162,131 @@ def test_variance_shift_ratio():
         assert abs(ratio - 1 / (1 - p)) < 0.02
         assert s.strip("*") == (f"{1 / (1 - p):.3f}" if p != 0.5 else f"{1 / (1 - p):.0f}")
         contains("dropout/variance-shift", s)
+
+
+def test_soft_threshold_values():
+    def prox(z, lam):  # solve min_w 0.5(w-z)^2 + lam|w| by brute force on a grid
+        w = np.linspace(-3, 3, 600_001)
+        return w[np.argmin(0.5 * (w - z) ** 2 + lam * np.abs(w))]
+
+    vals = {z: prox(z, 0.5) for z in (1.2, 0.3, -0.8)}
+    assert abs(vals[1.2] - 0.7) < 1e-4 and abs(vals[0.3]) < 1e-4 and abs(vals[-0.8] + 0.3) < 1e-4
+    contains("weight-penalties/soft-threshold", "$S(1.2) = $ **0.7**", "$S(0.3) = $ **0**", "$S(-0.8) = $ **-0.3**")
+
+
+def test_sklearn_elasticnet_vs_ridge_alpha():
+    import warnings
+
+    from sklearn.linear_model import ElasticNet, Ridge
+
+    rng = np.random.default_rng(0)
+    n = 1000
+    X = rng.normal(size=(n, 5))
+    y = X @ np.array([1.0, -2.0, 0.5, 0.0, 3.0]) + rng.normal(size=n)
+    ridge = Ridge(alpha=n * 0.01).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        enet = ElasticNet(alpha=0.01, l1_ratio=0.0, tol=1e-12, max_iter=100_000).fit(X, y)
+    assert np.allclose(ridge.coef_, enet.coef_, atol=1e-6)
+    contains("weight-penalties/sklearn-alpha-scaling", f"**`Ridge(alpha={round(n * 0.01)})`**")
+
+
+# ---------------------------------------------------------------- cnn
+
+
+def test_cross_correlation_example():
+    from scipy.signal import convolve, convolve2d, correlate, correlate2d
+
+    x = torch.tensor([[[1.0, 2.0, 3.0]]], dtype=torch.float64)
+    w = torch.tensor([[[1.0, 0.0, -1.0]]], dtype=torch.float64)
+    torch_out = F.conv1d(x, w).item()
+    assert torch_out == correlate([1.0, 2, 3], [1.0, 0, -1], mode="valid")[0]
+    flipped = convolve([1.0, 2, 3], [1.0, 0, -1], mode="valid")[0]
+    contains("conv-arithmetic/cross-correlation", f"**{torch_out:g}**", f"**{flipped:g}**")
+    rng = np.random.default_rng(0)
+    img, k = rng.normal(size=(6, 7)), rng.normal(size=(3, 3))
+    out = F.conv2d(torch.tensor(img)[None, None], torch.tensor(k)[None, None]).numpy()[0, 0]
+    assert np.allclose(out, correlate2d(img, k, mode="valid"))
+    assert not np.allclose(out, convolve2d(img, k, mode="valid"))
+    assert np.allclose(out, convolve2d(img, k[::-1, ::-1], mode="valid"))
+
+
+def test_resnet_stem_sizes():
+    x = torch.zeros(1, 3, 224, 224)
+    y = nn.Conv2d(3, 8, 7, stride=2, padding=3)(x)
+    z = nn.MaxPool2d(3, stride=2, padding=1)(y)
+    contains("conv-arithmetic/output-size", f"**{y.shape[-1]}**", f"**{z.shape[-1]}**")
+
+
+def test_conv_params_and_macs():
+    from torch.utils.flop_counter import FlopCounterMode
+
+    conv = nn.Conv2d(64, 128, 3, padding=1)
+    params = sum(p.numel() for p in conv.parameters())
+    with FlopCounterMode(display=False) as fc:
+        conv(torch.zeros(1, 64, 56, 56))
+    macs = fc.get_total_flops() // 2
+    contains("conv-arithmetic/params-vs-macs", f"**{commas(params)}**", f"**{commas(macs)}**",
+             f"about {round(macs / 1e6)}M MACs", f"about {round(2 * macs / 1e6)}M FLOPs")
+    with FlopCounterMode(display=False) as fc2:
+        conv(torch.zeros(1, 64, 112, 112))
+    assert fc2.get_total_flops() == 4 * fc.get_total_flops()
+    contains("conv-arithmetic/params-vs-macs", f"about {round(fc2.get_total_flops() / 2 / 1e6)}M")
+
+
+def _rf_by_gradient(layers: nn.Module, size: int = 101) -> int:
+    x = torch.zeros(1, 1, size, size, requires_grad=True)
+    y = layers(x)
+    c = y.shape[-1] // 2
+    y[0, 0, c, c].backward()
+    nz = (x.grad[0, 0].abs().sum(0) != 0).nonzero()
+    return int(nz.max() - nz.min() + 1)
+
+
+def _ones_conv(k, s=1, d=1):
+    conv = nn.Conv2d(1, 1, k, stride=s, dilation=d, bias=False)
+    nn.init.constant_(conv.weight, 1.0)
+    return conv
+
+
+def test_receptive_field_example():
+    stack = nn.Sequential(_ones_conv(7, s=2), nn.AvgPool2d(3, stride=2), _ones_conv(3))
+    rf = _rf_by_gradient(stack)
+    contains("conv-arithmetic/receptive-field", f"$R = 11 + 2 \\cdot 4 = $ **{rf}**")
+    trap_contains("conv-arithmetic/receptive-field", f"instead of {rf}")
+
+
+def test_two_3x3_vs_5x5():
+    c = 256
+    two = 2 * nn.Conv2d(c, c, 3, bias=False).weight.numel()
+    one = nn.Conv2d(c, c, 5, bias=False).weight.numel()
+    contains("conv-arithmetic/two-3x3-vs-5x5", f"{commas(two)} vs {commas(one)}", f"{round(100 * (1 - two / one))}% fewer")
+    three, seven = 3 * 9, 49
+    contains("conv-arithmetic/two-3x3-vs-5x5", f"{round(100 * (1 - three / seven))}% fewer")
+    assert _rf_by_gradient(nn.Sequential(_ones_conv(3), _ones_conv(3))) == 5
+
+
+def test_bottleneck_params():
+    bott = nn.Sequential(nn.Conv2d(256, 64, 1, bias=False), nn.Conv2d(64, 64, 3, bias=False), nn.Conv2d(64, 256, 1, bias=False))
+    pb = sum(p.numel() for p in bott.parameters())
+    plain = 2 * nn.Conv2d(256, 256, 3, bias=False).weight.numel()
+    contains("conv-arithmetic/one-by-one-conv", f"**{commas(pb)}**", f"**{commas(plain)}**", f"about {round(plain / pb)}×")
+    x = torch.randn(2, 5, 4, 4, dtype=torch.float64)
+    w = torch.randn(7, 5, dtype=torch.float64)
+    assert torch.allclose(F.conv2d(x, w[:, :, None, None]), torch.einsum("bchw,oc->bohw", x, w))
+
+
+def test_depthwise_separable_ratio():
+    c = 256
+    full = nn.Conv2d(c, c, 3, bias=False).weight.numel()
+    sep = nn.Conv2d(c, c, 3, groups=c, bias=False).weight.numel() + nn.Conv2d(c, c, 1, bias=False).weight.numel()
+    ratio = sep / full
+    assert abs(ratio - (1 / c + 1 / 9)) < 1e-12
+    contains("conv-arithmetic/depthwise-separable", f"**{f3(ratio)}**", f"**{1 / ratio:.1f}×**")
+
+
+def test_dilated_receptive_fields():
+    for d in (2, 4):
+        assert _rf_by_gradient(_ones_conv(3, d=d)) == 3 + 2 * (d - 1)
+    rf = _rf_by_gradient(nn.Sequential(_ones_conv(3, d=1), _ones_conv(3, d=2), _ones_conv(3, d=4)))
+    contains("conv-arithmetic/dilated-conv", "5 for $d = 2$ and 9 for $d = 4$", f"$1 + 2 + 4 + 8 = {rf}$")
