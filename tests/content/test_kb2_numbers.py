@@ -57,6 +57,11 @@ def commas(n: int) -> str:
     return f"{n:,}"
 
 
+def tex_commas(n: int) -> str:
+    """1{,}024: how LaTeX answers write thousands separators."""
+    return f"{n:,}".replace(",", "{,}")
+
+
 # ---------------------------------------------------------------- training-loop-debugging
 
 
@@ -290,3 +295,124 @@ def test_dilated_receptive_fields():
         assert _rf_by_gradient(_ones_conv(3, d=d)) == 3 + 2 * (d - 1)
     rf = _rf_by_gradient(nn.Sequential(_ones_conv(3, d=1), _ones_conv(3, d=2), _ones_conv(3, d=4)))
     contains("conv-arithmetic/dilated-conv", "5 for $d = 2$ and 9 for $d = 4$", f"$1 + 2 + 4 + 8 = {rf}$")
+
+
+# ---------------------------------------------------------------- rnn-lstm-gru
+
+
+def nparams(m: nn.Module) -> int:
+    return sum(p.numel() for p in m.parameters())
+
+
+def test_rnn_param_count():
+    contains("rnn-gradients/vanilla-rnn", tex_commas(nparams(nn.RNN(256, 256))))
+
+
+def test_bptt_decay_numbers():
+    contains("rnn-gradients/bptt-vanishing-exploding", f"$0.9^{{50}} \\approx {0.9**50:.3f}$".replace("0.005", "0.005"),
+             f"$1.1^{{50}} \\approx {round(1.1**50)}$")
+    # a linear RNN with W_h = 0.9 I: the Jacobian over 50 steps has norm 0.9^50
+    w = 0.9 * torch.eye(4, dtype=torch.float64)
+    h0 = torch.randn(4, dtype=torch.float64, requires_grad=True)
+    h = h0
+    for _ in range(50):
+        h = w @ h
+    jac = torch.autograd.functional.jacobian(lambda v: torch.linalg.matrix_power(w, 50) @ v, h0)
+    assert abs(torch.linalg.matrix_norm(jac, 2).item() - 0.9**50) < 1e-12
+
+
+def test_lstm_param_count():
+    n = nparams(nn.LSTM(256, 256))
+    textbook = 4 * ((256 + 256) * 256 + 256)
+    contains("lstm-gru/lstm-param-count", f"**{commas(n)}**", f"**{commas(textbook)}**", f"{tex_commas(n - textbook)}")
+    assert n - textbook == 4 * 256
+
+
+def test_stacked_bidirectional_lstm_count():
+    m = nn.LSTM(128, 256, num_layers=2, bidirectional=True)
+    per = {}
+    for name, p in m.named_parameters():
+        layer = int(name.split("_l")[1][0])
+        per[layer] = per.get(layer, 0) + p.numel()
+    contains("lstm-gru/stacked-bidirectional-count", f"**{commas(per[0])}**", f"**{commas(per[1])}**",
+             f"**{commas(nparams(m))}**")
+    out, (h, c) = m(torch.zeros(3, 2, 128))
+    assert out.shape[-1] == 512 and tuple(h.shape) == (4, 2, 256)
+
+
+def test_gru_vs_lstm_count():
+    g, l = nparams(nn.GRU(256, 256)), nparams(nn.LSTM(256, 256))
+    assert g / l == 0.75
+    contains("lstm-gru/gru-vs-lstm", f"has {commas(g)} against {commas(l)}", "**25% fewer parameters**")
+
+
+def test_gru_equations_match_torch():
+    torch.manual_seed(0)
+    cell = nn.GRUCell(3, 4).double()
+    x, h = torch.randn(2, 3, dtype=torch.float64), torch.randn(2, 4, dtype=torch.float64)
+    wi, wh, bi, bh = cell.weight_ih, cell.weight_hh, cell.bias_ih, cell.bias_hh
+    gi, gh = x @ wi.T + bi, h @ wh.T + bh
+    r = torch.sigmoid(gi[:, :4] + gh[:, :4])
+    z = torch.sigmoid(gi[:, 4:8] + gh[:, 4:8])
+    n = torch.tanh(gi[:, 8:] + r * gh[:, 8:])
+    assert torch.allclose(cell(x, h), (1 - z) * n + z * h)
+
+
+def test_lstm_gate_order_and_forget_bias():
+    torch.manual_seed(0)
+    cell = nn.LSTMCell(3, 4).double()
+    x, h, c = (torch.randn(2, k, dtype=torch.float64) for k in (3, 4, 4))
+    gates = x @ cell.weight_ih.T + cell.bias_ih + h @ cell.weight_hh.T + cell.bias_hh
+    i, f, g, o = gates.chunk(4, 1)
+    c2 = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
+    h2 = torch.sigmoid(o) * torch.tanh(c2)
+    hh, cc = cell(x, (h, c))
+    assert torch.allclose(hh, h2) and torch.allclose(cc, c2)
+    contains("lstm-gru/forget-gate-bias", f"$\\sigma(1) \\approx {torch.sigmoid(torch.tensor(1.0)).item():.2f}$",
+             f"about {torch.sigmoid(torch.tensor(2.0)).item():.2f}", "$0.5^{20} \\approx 10^{-6}$")
+    assert 0.5**20 < 1e-6 * 1.5
+    contains("lstm-gru/lstm-additive-path", f"$0.95^{{100}} \\approx {0.95**100:.3f}$")
+
+
+# ---------------------------------------------------------------- clipping and mixed precision
+
+
+def test_norm_vs_value_clipping():
+    p = nn.Parameter(torch.zeros(2, dtype=torch.float64))
+    p.grad = torch.tensor([3.0, 4.0], dtype=torch.float64)
+    pre = torch.nn.utils.clip_grad_norm_([p], 1.0)
+    assert pre.item() == 5.0
+    contains("gradient-clipping/norm-vs-value", f"**[{p.grad[0].item():.1f}, {p.grad[1].item():.1f}]**")
+    q = nn.Parameter(torch.zeros(2, dtype=torch.float64))
+    q.grad = torch.tensor([3.0, 4.0], dtype=torch.float64)
+    torch.nn.utils.clip_grad_value_([q], 1.0)
+    contains("gradient-clipping/norm-vs-value", f"**[{q.grad[0].item():g}, {q.grad[1].item():g}]**",
+             f"about {math.degrees(math.atan2(4, 3)):.1f}°", f"$\\sqrt2 \\approx {q.grad.norm().item():.3f}$")
+
+
+def test_fp16_bf16_facts():
+    f16, b16 = torch.finfo(torch.float16), torch.finfo(torch.bfloat16)
+    contains("mixed-precision/fp16-vs-bf16", f"| max | {commas(int(f16.max))} | ≈ {b16.max:.2e}".replace("e+", "e"), f"| machine epsilon | ≈ {f16.eps:.1e} | {b16.eps:.4f}")
+    one = torch.tensor(1.0, dtype=torch.bfloat16)
+    assert (one + torch.tensor(1e-3, dtype=torch.bfloat16)).item() == 1.0
+    assert (torch.tensor(256.0, dtype=torch.bfloat16) + 1).item() == 256.0
+    contains("mixed-precision/master-weights", f"$2^{{-7}} = {b16.eps:.4f}"[:-1])
+    contains("mixed-precision/master-weights", "2 bytes (16-bit weights) + 2 (16-bit grads) + 4 (fp32 master) + 4 + 4")
+
+
+def test_fp16_underflow_rescue():
+    assert torch.tensor(1e-8, dtype=torch.float16).item() == 0.0
+    scaled = torch.tensor(1e-8 * 65536, dtype=torch.float16).item()
+    assert scaled > torch.finfo(torch.float16).smallest_normal
+    contains("mixed-precision/fp16-gradient-underflow", f"\\approx {scaled / 1e-4:.1f}\\times10^{{-4}}")
+    contains("mixed-precision/fp16-gradient-underflow", f"$2^{{-24}} \\approx {2**-24 / 1e-8:.1f}\\times10^{{-8}}$")
+
+
+def test_grad_scaler_defaults():
+    import inspect
+
+    sig = inspect.signature(torch.amp.GradScaler.__init__).parameters
+    d = {k: sig[k].default for k in ("init_scale", "growth_factor", "backoff_factor", "growth_interval")}
+    contains("mixed-precision/dynamic-loss-scaling", f"`init_scale={d['init_scale']}`", f"`growth_factor={d['growth_factor']}`",
+             f"`backoff_factor={d['backoff_factor']}`", f"`growth_interval={d['growth_interval']}`")
+    contains("mixed-precision/loss-scale-collapse", f"{tex_commas(int(d['init_scale']))}/2^3 = {tex_commas(int(d['init_scale'] / 8))}")
