@@ -392,7 +392,7 @@ def test_norm_vs_value_clipping():
 
 def test_fp16_bf16_facts():
     f16, b16 = torch.finfo(torch.float16), torch.finfo(torch.bfloat16)
-    contains("mixed-precision/fp16-vs-bf16", f"| max | {commas(int(f16.max))} | ≈ {b16.max:.2e}".replace("e+", "e"), f"| machine epsilon | ≈ {f16.eps:.1e} | {b16.eps:.4f}")
+    contains("mixed-precision/fp16-vs-bf16", f"| max | {commas(int(f16.max))} | ≈ {b16.max:.2e}".replace("e+", "e"), f"| machine epsilon | ≈ {f16.eps:.1e} | {b16.eps:.4f}".replace("e-04", "e-4"))
     one = torch.tensor(1.0, dtype=torch.bfloat16)
     assert (one + torch.tensor(1e-3, dtype=torch.bfloat16)).item() == 1.0
     assert (torch.tensor(256.0, dtype=torch.bfloat16) + 1).item() == 256.0
