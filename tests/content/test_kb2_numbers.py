@@ -416,3 +416,132 @@ def test_grad_scaler_defaults():
     contains("mixed-precision/dynamic-loss-scaling", f"`init_scale={d['init_scale']}`", f"`growth_factor={d['growth_factor']}`",
              f"`backoff_factor={d['backoff_factor']}`", f"`growth_interval={d['growth_interval']}`")
     contains("mixed-precision/loss-scale-collapse", f"{tex_commas(int(d['init_scale']))}/2^3 = {tex_commas(int(d['init_scale'] / 8))}")
+
+
+# ---------------------------------------------------------------- data-pipeline
+
+
+def test_scaler_example():
+    from sklearn.preprocessing import MinMaxScaler, RobustScaler, StandardScaler
+
+    x = np.array([[20e3], [30e3], [40e3], [50e3], [10e6]])
+    mm = MinMaxScaler().fit_transform(x)[:4, 0]
+    assert mm.max() <= 0.0031 and mm.max() > 0.003
+    rob = RobustScaler().fit_transform(x)[:4, 0]
+    assert rob.min() == -1.0 and rob.max() == 0.5
+    contains("preprocessing-leakage/scaler-choice", "[0, 0.0031]", "between -1 and 0.5")
+    # StandardScaler uses ddof = 0
+    assert np.isclose(StandardScaler().fit(x).scale_[0], x.std(ddof=0))
+    contains("preprocessing-leakage/scaler-choice", "($\\text{ddof} = 0$)")
+
+
+def test_class_weight_balanced():
+    from sklearn.utils.class_weight import compute_class_weight
+
+    y = np.array([1] * 10 + [0] * 990)
+    w = compute_class_weight("balanced", classes=np.array([0, 1]), y=y)
+    contains("preprocessing-leakage/imbalance-tools", f"about {round(w[1])} for the positives")
+
+
+def test_target_encoding_smoothing():
+    enc = (3 + 10 * 0.1) / (3 + 10)
+    contains("preprocessing-leakage/target-encoding", f"**{f3(enc)}**", "4/13")
+
+
+def test_feature_selection_leak_demo():
+    from sklearn.feature_selection import SelectKBest, f_classif
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold, cross_val_score
+    from sklearn.pipeline import make_pipeline
+
+    leaky, honest = [], []
+    for seed in range(2):
+        rng = np.random.default_rng(seed)
+        X, y = rng.normal(size=(100, 10_000)), rng.integers(0, 2, 100)
+        cv = StratifiedKFold(5, shuffle=True, random_state=0)
+        Xs = SelectKBest(f_classif, k=20).fit_transform(X, y)
+        leaky.append(cross_val_score(LogisticRegression(max_iter=1000), Xs, y, cv=cv).mean())
+        pipe = make_pipeline(SelectKBest(f_classif, k=20), LogisticRegression(max_iter=1000))
+        honest.append(cross_val_score(pipe, X, y, cv=cv).mean())
+    assert all(0.85 <= a <= 0.9 for a in leaky) and all(abs(b - 0.5) < 0.1 for b in honest)
+    contains("preprocessing-leakage/leakage-noise-demo", "about 0.87 to 0.88", "about 0.5")
+
+
+# ---------------------------------------------------------------- pytorch-mechanics
+
+
+def test_strides_and_offset():
+    x = torch.arange(24).view(2, 3, 4)
+    assert x[1, 2, 3].item() == sum(i * s for i, s in zip((1, 2, 3), x.stride()))
+    t = x.transpose(0, 2)
+    contains("tensors-autograd/strides-number", f"**{tuple(x.stride())}**", f"**{x[1, 2, 3].item()}**",
+             f"**{tuple(t.stride())}**", f"strides {tuple(t.contiguous().stride())}")
+    assert not t.is_contiguous()
+
+
+def test_view_raises_reshape_copies():
+    x = torch.arange(12).view(3, 4)
+    with pytest.raises(RuntimeError, match="view size is not compatible"):
+        x.t().view(-1)
+    y = x.t().reshape(-1)
+    assert y.data_ptr() != x.data_ptr()
+
+
+def test_expand_strides():
+    e = torch.zeros(3, 1).expand(3, 1000)
+    assert e.stride() == (1, 0) and e.untyped_storage().nbytes() == 3 * 4
+    contains("tensors-autograd/non-contiguous-sources", "strides (1, 0)")
+
+
+def test_broadcasting_outer_difference():
+    pred, y = torch.zeros(5, 1), torch.zeros(5)
+    assert (pred - y).shape == (5, 5)
+    with pytest.warns(UserWarning, match="target size"):
+        F.mse_loss(pred, y)
+    contains("tensors-autograd/broadcasting-bug", "**(B, B)**")
+
+
+def test_inplace_errors():
+    a = torch.randn(3, requires_grad=True)
+    s = torch.sigmoid(a)
+    s.add_(1)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        s.sum().backward()
+    w = torch.zeros(2, requires_grad=True)
+    with pytest.raises(RuntimeError, match="leaf Variable that requires grad"):
+        w.add_(1)
+
+
+def test_backward_accumulates_and_retain_graph():
+    w = torch.tensor(2.0, requires_grad=True)
+    (w * 3).backward()
+    (w * 3).backward()
+    contains("tensors-autograd/grad-accumulation-semantics", f"tensor({w.grad.item():.0f}.)")
+    out = torch.sigmoid(w) * 3
+    out.backward()
+    with pytest.raises(RuntimeError, match="backward through the graph a second time"):
+        out.backward()
+
+
+def test_inference_tensor_cannot_be_saved_for_backward():
+    with torch.inference_mode():
+        t = torch.ones(3)
+    w = torch.ones(3, requires_grad=True)
+    with pytest.raises(RuntimeError, match="Inference tensors cannot be saved for backward"):
+        (w * t).sum()
+
+
+def test_backward_twice_forward_and_6nd():
+    from torch.utils.flop_counter import FlopCounterMode
+
+    lin = nn.Linear(64, 32, bias=False)
+    x = torch.randn(16, 64, requires_grad=True)
+    with FlopCounterMode(display=False) as fwd:
+        y = lin(x)
+    with FlopCounterMode(display=False) as bwd:
+        y.sum().backward()
+    assert bwd.get_total_flops() == 2 * fwd.get_total_flops()
+    c = 6 * 1e9 * 20e9
+    contains("tensors-autograd/backward-cost", f"**{c:.1e} FLOPs**".replace("e+", "e"))
+    days = c / 400e12 / 86400
+    contains("tensors-autograd/backward-cost", f"about {days:.1f} GPU-days")
