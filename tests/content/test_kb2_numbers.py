@@ -545,3 +545,42 @@ def test_backward_twice_forward_and_6nd():
     contains("tensors-autograd/backward-cost", f"**{c:.1e} FLOPs**".replace("e+", "e"))
     days = c / 400e12 / 86400
     contains("tensors-autograd/backward-cost", f"about {days:.1f} GPU-days")
+
+
+class _FrozenScale(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lin = nn.Linear(10, 10)
+        self.scale = nn.Parameter(torch.zeros(5), requires_grad=False)
+
+
+def test_frozen_parameter_is_still_a_parameter():
+    m = _FrozenScale()
+    total = sum(p.numel() for p in m.parameters())
+    trainable = sum(p.numel() for p in m.parameters() if p.requires_grad)
+    contains("module-bookkeeping/frozen-parameter", f"**{total}**", f"**{trainable}**", f"**{len(m.state_dict())}** entries")
+
+
+def test_state_dict_prefix_and_strict():
+    m = nn.Linear(2, 2)
+    wrapped = nn.DataParallel(m) if hasattr(nn, "DataParallel") else None
+    sd = wrapped.state_dict() if wrapped is not None else {"module." + k: v for k, v in m.state_dict().items()}
+    assert all(k.startswith("module.") for k in sd)
+    with pytest.raises(RuntimeError, match="Missing key"):
+        nn.Linear(2, 2).load_state_dict(sd)
+    res = nn.Linear(2, 2).load_state_dict(sd, strict=False)
+    assert set(res.missing_keys) == {"weight", "bias"}  # strict=False silently loads nothing
+
+
+def test_buffers_vs_plain_attributes():
+    class M(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.register_buffer("mask", torch.ones(2), persistent=False)
+            self.register_buffer("stat", torch.ones(2))
+            self.plain = torch.ones(2)
+
+    m = M().double()
+    assert m.mask.dtype == torch.float64 and m.stat.dtype == torch.float64 and m.plain.dtype == torch.float32
+    assert set(m.state_dict()) == {"stat"}
+    assert len(list(m.parameters())) == 0
