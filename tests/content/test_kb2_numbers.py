@@ -584,3 +584,37 @@ def test_buffers_vs_plain_attributes():
     assert m.mask.dtype == torch.float64 and m.stat.dtype == torch.float64 and m.plain.dtype == torch.float32
     assert set(m.state_dict()) == {"stat"}
     assert len(list(m.parameters())) == 0
+
+
+def test_scheduled_sampling_inverse_sigmoid():
+    k = 10.0
+    eps = lambda i: k / (k + math.exp(i / k))  # noqa: E731
+    i_half = k * math.log(k)
+    assert abs(eps(i_half) - 0.5) < 1e-12
+    contains("sequence-batching/scheduled-sampling", f"\\approx$ **{f3(eps(0))}**", f"\\approx$ **{i_half:.1f}**")
+
+
+def test_default_rnn_init_spectral_radius():
+    torch.manual_seed(0)
+    w = nn.RNN(1024, 1024).weight_hh_l0.detach().double()
+    rho = torch.linalg.eigvals(w).abs().max().item()
+    assert abs(rho - 1 / math.sqrt(3)) < 0.03
+    contains("sequence-batching/rnn-init", f"$1/\\sqrt{{3}} \\approx {1 / math.sqrt(3):.2f}$")
+    q = torch.empty(64, 64)
+    nn.init.orthogonal_(q)
+    assert torch.allclose(torch.linalg.svdvals(q), torch.ones(64), atol=1e-5)
+
+
+def test_packed_matches_single_sequence():
+    torch.manual_seed(0)
+    from torch.nn.utils.rnn import pack_padded_sequence
+
+    lstm = nn.LSTM(3, 4, batch_first=True).double()
+    x = torch.randn(2, 6, 3, dtype=torch.float64)
+    lengths = torch.tensor([2, 6])
+    x[0, 2:] = 0.0
+    _, (h, _) = lstm(pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False))
+    _, (h_alone, _) = lstm(x[:1, :2])
+    assert torch.allclose(h[-1, 0], h_alone[-1, 0])
+    out, _ = lstm(x)
+    assert not torch.allclose(out[0, -1], h_alone[-1, 0])  # out[:, -1] is the state after the pads
