@@ -596,7 +596,7 @@ def test_scheduled_sampling_inverse_sigmoid():
 
 def test_default_rnn_init_spectral_radius():
     torch.manual_seed(0)
-    w = nn.RNN(1024, 1024).weight_hh_l0.detach().double()
+    w = nn.RNN(512, 512).weight_hh_l0.detach().double()
     rho = torch.linalg.eigvals(w).abs().max().item()
     assert abs(rho - 1 / math.sqrt(3)) < 0.03
     contains("sequence-batching/rnn-init", f"$1/\\sqrt{{3}} \\approx {1 / math.sqrt(3):.2f}$")
@@ -618,3 +618,56 @@ def test_packed_matches_single_sequence():
     assert torch.allclose(h[-1, 0], h_alone[-1, 0])
     out, _ = lstm(x)
     assert not torch.allclose(out[0, -1], h_alone[-1, 0])  # out[:, -1] is the state after the pads
+
+
+def test_inductive_bias_param_comparison():
+    conv = nparams(nn.Conv2d(3, 64, 3))
+    dense = (224 * 224 * 3) * (224 * 224 * 64)
+    contains("cnn-architectures/inductive-bias", f"**{commas(conv)}**", f"**{dense:.1e}**".replace("e+", "e"),
+             f"{tex_commas(224 * 224 * 3)} \\cdot {tex_commas(224 * 224 * 64)}")
+
+
+def test_vgg_first_dense_layer():
+    contains("cnn-architectures/pooling-gap", f"\\approx {round(7 * 7 * 512 * 4096 / 1e6)}$M")
+
+
+class _Block(nn.Module):
+    def __init__(self, c_in, c_out, stride):
+        super().__init__()
+        self.c1, self.b1 = nn.Conv2d(c_in, c_out, 3, stride, 1, bias=False), nn.BatchNorm2d(c_out)
+        self.c2, self.b2 = nn.Conv2d(c_out, c_out, 3, 1, 1, bias=False), nn.BatchNorm2d(c_out)
+        self.short = nn.Identity()
+        if stride != 1 or c_in != c_out:
+            self.short = nn.Sequential(nn.Conv2d(c_in, c_out, 1, stride, bias=False), nn.BatchNorm2d(c_out))
+
+    def forward(self, x):
+        return F.relu(self.b2(self.c2(F.relu(self.b1(self.c1(x))))) + self.short(x))
+
+
+def _resnet18() -> nn.Module:
+    layers = [nn.Conv2d(3, 64, 7, 2, 3, bias=False), nn.BatchNorm2d(64), nn.ReLU(), nn.MaxPool2d(3, 2, 1)]
+    c = 64
+    for i, w in enumerate((64, 128, 256, 512)):
+        layers += [_Block(c, w, 1 if i == 0 else 2), _Block(w, w, 1)]
+        c = w
+    layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(512, 1000)]
+    return nn.Sequential(*layers)
+
+
+def test_resnet18_param_count():
+    m = _resnet18()
+    assert m(torch.zeros(1, 3, 64, 64)).shape == (1, 1000)
+    assert m(torch.zeros(1, 3, 96, 80)).shape == (1, 1000)  # GAP: any input size
+    n = nparams(m)
+    contains("cnn-architectures/resnet-basic-block", f"**{commas(n)}**", f"about {n / 1e6:.1f}M")
+
+
+def test_im2col_shapes_and_memory():
+    x = torch.randn(2, 4, 9, 9, dtype=torch.float64)
+    w, b = torch.randn(5, 4, 3, 3, dtype=torch.float64), torch.randn(5, dtype=torch.float64)
+    cols = F.unfold(x, 3, padding=1)
+    assert cols.shape == (2, 4 * 9, 81)
+    out = (w.view(5, -1) @ cols + b.view(1, -1, 1)).view(2, 5, 9, 9)
+    assert torch.allclose(out, F.conv2d(x, w, b, padding=1))
+    act = 32 * 64 * 56 * 56 * 4
+    contains("cnn-architectures/im2col", f"fp32 activation ({act / 1e6:.1f} MB)", f"about {round(9 * act / 1e6)} MB")
