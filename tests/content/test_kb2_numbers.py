@@ -671,3 +671,21 @@ def test_im2col_shapes_and_memory():
     assert torch.allclose(out, F.conv2d(x, w, b, padding=1))
     act = 32 * 64 * 56 * 56 * 4
     contains("cnn-architectures/im2col", f"fp32 activation ({act / 1e6:.1f} MB)", f"about {round(9 * act / 1e6)} MB")
+
+
+def test_padding_waste():
+    lens = [10, 20, 30, 200]
+    waste = 1 - sum(lens) / (len(lens) * max(lens))
+    bucketed = 1 - sum(lens) / (3 * 30 + 200)
+    glob = 1 - sum(lens) / (4 * 512)
+    contains("batching-input-pipelines/padding-waste", f"**{100 * waste:.1f}%**", f"\\approx$ **{100 * bucketed:.1f}%**",
+             f"\\approx {round(100 * glob)}\\%")
+
+
+def test_imagenet_normalization_example():
+    mean = torch.tensor([0.485, 0.456, 0.406])
+    std = torch.tensor([0.229, 0.224, 0.225])
+    v = ((128 / 255 - mean) / std)[0].item()
+    contains("batching-input-pipelines/imagenet-constants", f"\\approx$ **{f3(v)}**")
+    lo, hi = (-mean / std).min().item(), ((1 - mean) / std).max().item()
+    contains("batching-input-pipelines/imagenet-constants", f"$[{lo:.1f}, {hi:.1f}]$")
