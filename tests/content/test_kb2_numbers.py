@@ -689,3 +689,33 @@ def test_imagenet_normalization_example():
     contains("batching-input-pipelines/imagenet-constants", f"\\approx$ **{f3(v)}**")
     lo, hi = (-mean / std).min().item(), ((1 - mean) / std).max().item()
     contains("batching-input-pipelines/imagenet-constants", f"$[{lo:.1f}, {hi:.1f}]$")
+
+
+def test_mixup_alpha_probabilities():
+    from scipy.stats import beta
+
+    for a, s in ((0.2, "\\approx$ **{:.2f}**"), (1.0, "$P = $ **{:.1f}**"), (2.0, "$P \\approx$ **{:.2f}**")):
+        d = beta(a, a)
+        contains("data-mixing-augmentation/mixup-alpha", s.format(d.cdf(0.9) - d.cdf(0.1)))
+
+
+def test_cutmix_clipped_box():
+    H = W = 224
+    lam0 = 0.75
+    side = int(H * math.sqrt(1 - lam0))
+    assert side == 112
+    area = 112 * 56
+    lam = 1 - area / (H * W)
+    contains("data-mixing-augmentation/cutmix", f"${tex_commas(area)}/{tex_commas(H * W)} = {100 * area / (H * W):.1f}\\%$",
+             f"$\\lambda = 1 - 0.125 = $ **{lam:.3f}**")
+
+
+def test_input_noise_equals_ridge():
+    rng = np.random.default_rng(0)
+    n, d, sigma = 50, 3, 0.3
+    X, y, w = rng.normal(size=(n, d)), rng.normal(size=n), rng.normal(size=d)
+    E = rng.normal(scale=sigma, size=(20_000, n, d))
+    mc = np.mean(np.sum((y - (X + E) @ w) ** 2, axis=1))
+    closed = np.sum((y - X @ w) ** 2) + n * sigma**2 * np.sum(w**2)
+    assert abs(mc - closed) / closed < 0.01
+    contains("data-mixing-augmentation/input-noise-ridge", "ridge with $\\lambda = n\\sigma^2$")
