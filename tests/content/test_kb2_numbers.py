@@ -719,3 +719,35 @@ def test_input_noise_equals_ridge():
     closed = np.sum((y - X @ w) ** 2) + n * sigma**2 * np.sum(w**2)
     assert abs(mc - closed) / closed < 0.01
     contains("data-mixing-augmentation/input-noise-ridge", "ridge with $\\lambda = n\\sigma^2$")
+
+
+# ---------------------------------------------------------------- hyperparameter search
+
+
+def test_random_search_coverage():
+    p = 1 - 0.95**60
+    contains("hyperparameter-search/grid-vs-random", f"\\approx$ **{f3(p)}**")
+    # Monte Carlo in 5 dimensions: top 5% by volume of a random objective's level set
+    rng = np.random.default_rng(0)
+    hits = (rng.random((20_000, 60)) < 0.05).any(axis=1).mean()
+    assert abs(hits - p) < 0.01
+
+
+def test_uniform_lr_sampling_mass():
+    frac_top_decade = (0.1 - 0.01) / (0.1 - 1e-5)
+    assert round(100 * frac_top_decade) == 90
+    contains("hyperparameter-search/log-scale-lr", "about 90% of trials in the top decade")
+
+
+def test_successive_halving_budget():
+    n, eta, rungs = 81, 3, []
+    k, budget = n, 1
+    while k >= 1:
+        rungs.append((k, budget))
+        k, budget = k // eta, budget * eta
+    for k, b in rungs:
+        contains("hyperparameter-search/successive-halving", f"| {k} | {b} | {k * b} |")
+    total = sum(k * b for k, b in rungs)
+    full = n * rungs[-1][1]
+    contains("hyperparameter-search/successive-halving", f"**{total}** epochs", f"**{commas(full)}** epochs",
+             f"about **{round(full / total)}×**")
