@@ -751,3 +751,55 @@ def test_successive_halving_budget():
     full = n * rungs[-1][1]
     contains("hyperparameter-search/successive-halving", f"**{total}** epochs", f"**{commas(full)}** epochs",
              f"about **{round(full / total)}×**")
+
+
+def test_conv_backward_is_transposed_conv():
+    torch.manual_seed(0)
+    x = torch.randn(2, 3, 7, 7, dtype=torch.float64, requires_grad=True)
+    w = torch.randn(4, 3, 3, 3, dtype=torch.float64)
+    y = F.conv2d(x, w)
+    g = torch.randn_like(y)
+    y.backward(g)
+    assert torch.allclose(F.conv_transpose2d(g, w), x.grad)
+    full_flipped = F.conv2d(g, w.flip(-1, -2).transpose(0, 1), padding=2)
+    assert torch.allclose(full_flipped, x.grad)
+    assert not torch.allclose(F.conv2d(g, w.transpose(0, 1), padding=2), x.grad)  # without the flip: wrong
+
+
+def test_custom_softplus_function_and_ctx_rules():
+    class Softplus(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return torch.clamp(x, min=0) + torch.log1p(torch.exp(-x.abs()))
+
+        @staticmethod
+        def backward(ctx, grad_out):
+            (x,) = ctx.saved_tensors
+            return grad_out * torch.sigmoid(x)
+
+    x = torch.randn(6, dtype=torch.float64, requires_grad=True)
+    assert torch.autograd.gradcheck(Softplus.apply, (x,))
+    assert torch.allclose(Softplus.apply(x), F.softplus(x))
+
+    class Bad(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, a, b):
+            return a * b
+
+        @staticmethod
+        def backward(ctx, g):
+            return g
+
+    with pytest.raises(RuntimeError, match="incorrect number of gradients"):
+        Bad.apply(x, x.detach() * 2).sum().backward()
+
+
+def test_non_differentiable_ops():
+    z = torch.randn(5, requires_grad=True)
+    assert z.argmax().grad_fn is None and not z.argmax().requires_grad
+    torch.round(z).sum().backward()
+    assert torch.equal(z.grad, torch.zeros(5))
+    z.grad = None
+    (z + (torch.round(z) - z).detach()).sum().backward()  # straight-through: identity gradient
+    assert torch.equal(z.grad, torch.ones(5))
