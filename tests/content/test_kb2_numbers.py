@@ -176,7 +176,7 @@ def test_soft_threshold_values():
 
     vals = {z: prox(z, 0.5) for z in (1.2, 0.3, -0.8)}
     assert abs(vals[1.2] - 0.7) < 1e-4 and abs(vals[0.3]) < 1e-4 and abs(vals[-0.8] + 0.3) < 1e-4
-    contains("weight-penalties/soft-threshold", "$S(1.2) = $ **0.7**", "$S(0.3) = $ **0**", "$S(-0.8) = $ **-0.3**")
+    contains("weight-penalties/soft-threshold", "$S(1.2)$ = **0.7**", "$S(0.3)$ = **0**", "$S(-0.8)$ = **-0.3**")
 
 
 def test_sklearn_elasticnet_vs_ridge_alpha():
@@ -257,7 +257,7 @@ def _ones_conv(k, s=1, d=1):
 def test_receptive_field_example():
     stack = nn.Sequential(_ones_conv(7, s=2), nn.AvgPool2d(3, stride=2), _ones_conv(3))
     rf = _rf_by_gradient(stack)
-    contains("conv-arithmetic/receptive-field", f"$R = 11 + 2 \\cdot 4 = $ **{rf}**")
+    contains("conv-arithmetic/receptive-field", f"$R = 11 + 2 \\cdot 4$ = **{rf}**")
     trap_contains("conv-arithmetic/receptive-field", f"instead of {rf}")
 
 
@@ -694,7 +694,7 @@ def test_imagenet_normalization_example():
 def test_mixup_alpha_probabilities():
     from scipy.stats import beta
 
-    for a, s in ((0.2, "\\approx$ **{:.2f}**"), (1.0, "$P = $ **{:.1f}**"), (2.0, "$P \\approx$ **{:.2f}**")):
+    for a, s in ((0.2, "\\approx$ **{:.2f}**"), (1.0, "$P$ = **{:.1f}**"), (2.0, "$P \\approx$ **{:.2f}**")):
         d = beta(a, a)
         contains("data-mixing-augmentation/mixup-alpha", s.format(d.cdf(0.9) - d.cdf(0.1)))
 
@@ -707,7 +707,7 @@ def test_cutmix_clipped_box():
     area = 112 * 56
     lam = 1 - area / (H * W)
     contains("data-mixing-augmentation/cutmix", f"${tex_commas(area)}/{tex_commas(H * W)} = {100 * area / (H * W):.1f}\\%$",
-             f"$\\lambda = 1 - 0.125 = $ **{lam:.3f}**")
+             f"$\\lambda = 1 - 0.125$ = **{lam:.3f}**")
 
 
 def test_input_noise_equals_ridge():
@@ -832,7 +832,7 @@ def test_lasso_alpha_max():
 
 def test_transposed_conv_size():
     out = nn.ConvTranspose2d(1, 1, 4, stride=2, padding=1)(torch.zeros(1, 1, 7, 7))
-    contains("cnn-architectures/transposed-conv", f"$6\\cdot2 - 2 + 3 + 1 = $ **{out.shape[-1]}**")
+    contains("cnn-architectures/transposed-conv", f"$6\\cdot2 - 2 + 3 + 1$ = **{out.shape[-1]}**")
 
 
 def test_stochastic_depth_expected_blocks():
