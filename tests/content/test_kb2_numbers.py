@@ -840,3 +840,28 @@ def test_stochastic_depth_expected_blocks():
     active = sum(1 - (l / L) * pL for l in range(1, L + 1)) / L
     assert abs(active - 0.75) < 1e-3
     contains("dropout/stochastic-depth-rates", "\\approx L(1 - p_L/2) = 0.75L")
+
+
+def test_batch_first_mismatch_leaks_across_examples():
+    torch.manual_seed(0)
+    lstm = nn.LSTM(8, 16).double()  # batch_first=False
+    x = torch.randn(4, 6, 8, dtype=torch.float64)  # meant as (B, T, F)
+    out, _ = lstm(x)
+    assert out[:, -1].shape == (4, 16)
+    x2 = x.clone()
+    x2[0, -1] += 1.0  # change example 0's last token
+    out2, _ = lstm(x2)
+    assert not torch.allclose(out[1:, -1], out2[1:, -1])  # other examples' "predictions" change
+    x3 = x.clone()
+    x3[2, :-1] += 1.0  # change example 2's tokens except the last: its own prediction ignores them
+    out3, _ = lstm(x3)
+    assert torch.allclose(out[2, -1], out3[2, -1])
+
+
+def test_grayscale_folded_stem_equivalence():
+    torch.manual_seed(0)
+    conv = nn.Conv2d(3, 8, 7, stride=2, padding=3, bias=False).double()
+    g = torch.randn(2, 1, 32, 32, dtype=torch.float64)
+    folded = F.conv2d(g, conv.weight.sum(dim=1, keepdim=True), stride=2, padding=3)
+    assert torch.allclose(conv(g.repeat(1, 3, 1, 1)), folded)
+    contains("cnn-architectures/grayscale-pretrained", "`w1 = conv1.weight.sum(dim=1, keepdim=True)`")
