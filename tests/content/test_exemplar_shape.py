@@ -43,7 +43,7 @@ ALLOWED_REFS = (
     | {
         "mldrill.ref.flash:flash_attention",
         "mldrill.ref.kv_cache:kv_cache_bytes",
-        "mldrill.ref.quant:quantize_nf4",
+        "mldrill.ref.quantization:quantize_nf4",
     }
     | {"mldrill.ref.lora:" + n for n in ("LoRALinear", "inject_lora", "merge_lora", "lora_params")}
 )

@@ -77,7 +77,7 @@ def test_sigmoid_tanh_derivative_maxima():
 
 
 def test_sigmoid_stack_bound():
-    contains("activation-functions/sigmoid-vanishing", f"**{sci(0.25 ** 10)}**", sci(0.25 ** 20))
+    contains("activation-functions/sigmoid-vanishing", f"**{sci(0.25**10)}**", sci(0.25**20))
     s = torch.sigmoid(f64(5.0))
     assert (s * (1 - s)).item() < 0.007
     contains("activation-functions/sigmoid-vanishing", "0.007")
@@ -172,8 +172,8 @@ def test_relu_halves_second_moment_and_compounds():
     torch.manual_seed(0)
     y = torch.randn(1_000_000, dtype=torch.float64)
     assert (F.relu(y) ** 2).mean().item() == pytest.approx(0.5, rel=0.01)
-    contains("weight-init/xavier-with-relu", f"**{sci(2 ** -25)}**", "$2^{50}$", "$2^{25}$")
-    contains("weight-init/variance-propagation", f"{0.9 ** 50 * 100:.1f}%", f"{1.1 ** 50:.0f}")
+    contains("weight-init/xavier-with-relu", f"**{sci(2**-25)}**", "$2^{50}$", "$2^{25}$")
+    contains("weight-init/variance-propagation", f"{0.9**50 * 100:.1f}%", f"{1.1**50:.0f}")
 
 
 def test_pytorch_default_linear_init():
@@ -191,7 +191,9 @@ def test_pytorch_default_linear_init():
 def test_calculate_gain_values():
     g = nn.init.calculate_gain
     assert g("linear") == 1 and g("sigmoid") == 1 and g("tanh") == pytest.approx(5 / 3) and g("selu") == 0.75
-    contains("weight-init/calculate-gain", f"**{g('relu'):.3f}**", f"**{g('leaky_relu', 0.2):.3f}**", "**5/3**", "**3/4**")
+    contains(
+        "weight-init/calculate-gain", f"**{g('relu'):.3f}**", f"**{g('leaky_relu', 0.2):.3f}**", "**5/3**", "**3/4**"
+    )
 
 
 def test_all_zero_mlp_only_output_bias_moves():
@@ -249,7 +251,7 @@ def test_batchnorm_biased_vs_unbiased():
 def test_batchnorm_defaults_and_momentum():
     bn = nn.BatchNorm2d(4)
     assert bn.momentum == 0.1 and bn.eps == 1e-5
-    contains("batchnorm/momentum-convention", "**10%**", f"{0.9 ** 50:.3f}")
+    contains("batchnorm/momentum-convention", "**10%**", f"{0.9**50:.3f}")
     contains("batchnorm/forward", "$\\epsilon = 10^{-5}$")
 
 
@@ -374,7 +376,7 @@ def test_nesterov_form():
     g = [1.0, 0.5, -0.2]
     traj = _run(torch.optim.SGD, g, p0=0.0, lr=0.1, momentum=0.9, nesterov=True)
     p, v = 0.0, 0.0
-    for gi, ti in zip(g, traj):
+    for gi, ti in zip(g, traj, strict=False):
         v = 0.9 * v + gi
         p -= 0.1 * (gi + 0.9 * v)
         assert p == pytest.approx(ti)
@@ -392,7 +394,11 @@ def test_quadratic_rates():
     r_gd = (kappa - 1) / (kappa + 1)
     r_hb = (math.sqrt(kappa) - 1) / (math.sqrt(kappa) + 1)
     contains(card, f"**{r_gd:.3f}**", f"**{r_hb:.3f}**")
-    contains(card, f"about {round(math.log(1000) / -math.log(r_gd))} steps", f"about {round(math.log(1000) / -math.log(r_hb))} steps")
+    contains(
+        card,
+        f"about {round(math.log(1000) / -math.log(r_gd))} steps",
+        f"about {round(math.log(1000) / -math.log(r_hb))} steps",
+    )
     # GD really diverges just above 2/lambda_max and converges just below
     for eta, ok in ((0.0199, True), (0.0201, False)):
         e = 1.0
@@ -422,7 +428,9 @@ def test_adam_adamw_defaults():
 
 def test_adagrad_rmsprop_defaults():
     sig = torch.optim.Adagrad.__init__
-    assert default(sig, "lr") == 0.01 and default(sig, "eps") == 1e-10 and default(sig, "initial_accumulator_value") == 0
+    assert (
+        default(sig, "lr") == 0.01 and default(sig, "eps") == 1e-10 and default(sig, "initial_accumulator_value") == 0
+    )
     contains("adaptive-optimizers/adagrad", "`lr=0.01`", "`eps=1e-10`")
     sig = torch.optim.RMSprop.__init__
     assert default(sig, "alpha") == 0.99 and default(sig, "eps") == 1e-8 and default(sig, "lr") == 0.01
@@ -456,7 +464,11 @@ def test_adam_update_matches_torch():
 
 def test_bias_correction_horizons():
     card = "adaptive-optimizers/adam-bias-correction"
-    contains(card, f"**{round(math.log(0.01) / math.log(0.9))} steps**", f"**{round(math.log(0.01) / math.log(0.999))} steps**")
+    contains(
+        card,
+        f"**{round(math.log(0.01) / math.log(0.9))} steps**",
+        f"**{round(math.log(0.01) / math.log(0.999))} steps**",
+    )
 
 
 def test_adam_first_step_is_lr_sign():
@@ -498,7 +510,12 @@ def test_adamw_differs_from_adam_l2_and_follows_lr():
     opt.step()
     assert p.item() == pytest.approx(1 - 1e-3 * 0.01)
     card = "adaptive-optimizers/adamw-lr-coupling"
-    contains(card, "$1 - 10^{-5}$", f"about {round(100 * (1 - (1 - 1e-5) ** 1000))}%", f"{round(100 * (1 - (1 - 1e-5) ** 100_000))}%")
+    contains(
+        card,
+        "$1 - 10^{-5}$",
+        f"about {round(100 * (1 - (1 - 1e-5) ** 1000))}%",
+        f"{round(100 * (1 - (1 - 1e-5) ** 100_000))}%",
+    )
     contains(card, f"{sci(0.1 * 3e-4, 0)}".replace("3e-5", "3\\times10^{-5}"))
 
 
@@ -571,7 +588,11 @@ def test_mean_vs_median():
     cs = torch.linspace(0, 100, 100_001, dtype=torch.float64)
     mse_best = cs[((y[None] - cs[:, None]) ** 2).mean(1).argmin()].item()
     mae_best = cs[(y[None] - cs[:, None]).abs().mean(1).argmin()].item()
-    huber_best = cs[F.huber_loss(cs[:, None].expand(-1, 5), y[None].expand(len(cs), -1), reduction="none", delta=1.0).mean(1).argmin()].item()
+    huber_best = cs[
+        F.huber_loss(cs[:, None].expand(-1, 5), y[None].expand(len(cs), -1), reduction="none", delta=1.0)
+        .mean(1)
+        .argmin()
+    ].item()
     card = "losses/mean-vs-median"
     contains(card, f"**{mse_best:.0f}**", f"**{mae_best:.0f}**")
     assert huber_best == pytest.approx(3.0, abs=1e-3)
@@ -584,7 +605,7 @@ def test_focal_factors():
         factor = 1 / (1 - pt) ** 2
         expected = round(factor, -2) if pt == 0.9 else round(factor, -3)
         contains(card, s.format(int(expected)))
-    contains(card, f"{round(100 * 0.9 ** 2)}\\%")
+    contains(card, f"{round(100 * 0.9**2)}\\%")
 
 
 def _sigmoid_focal(x, y, alpha, gamma):
@@ -599,7 +620,9 @@ def test_focal_gamma_zero_is_weighted_bce():
     torch.manual_seed(0)
     x, y = torch.randn(100, dtype=torch.float64), torch.randint(0, 2, (100,)).double()
     w = 0.25 * y + 0.75 * (1 - y)
-    assert torch.allclose(_sigmoid_focal(x, y, 0.25, 0.0), w * F.binary_cross_entropy_with_logits(x, y, reduction="none"))
+    assert torch.allclose(
+        _sigmoid_focal(x, y, 0.25, 0.0), w * F.binary_cross_entropy_with_logits(x, y, reduction="none")
+    )
 
 
 def test_balanced_weights_match_sklearn():
@@ -685,7 +708,7 @@ def test_gaussian_nll_eps_default():
 
 # ------------------------------------------------------------------------------------------- residual nets
 def test_plain_vs_residual_gradient():
-    contains("residual-connections/residual-jacobian", f"{0.9 ** 50:.3f}")
+    contains("residual-connections/residual-jacobian", f"{0.9**50:.3f}")
     torch.manual_seed(0)
     d, depth = 64, 50
     ws = [torch.randn(d, d, dtype=torch.float64) * 0.9 / math.sqrt(d) for _ in range(depth)]
@@ -718,7 +741,11 @@ def test_stream_variance_growth():
         x = x + torch.randn_like(x)  # each branch adds ~unit-variance, uncorrelated output
     var = x.var().item()
     assert var == pytest.approx(1 + n_blocks, rel=0.02)
-    contains("residual-connections/stream-variance", f"about **{1 + n_blocks}**", f"about {round(math.sqrt(1 + n_blocks))} times")
+    contains(
+        "residual-connections/stream-variance",
+        f"about **{1 + n_blocks}**",
+        f"about {round(math.sqrt(1 + n_blocks))} times",
+    )
 
 
 def test_deepnet_constants():
@@ -744,7 +771,7 @@ def test_rezero_identity_and_alpha_grad():
 
 # ---------------------------------------------------------------------------------- vanishing / exploding
 def test_depth_and_rnn_gains():
-    contains("vanishing-exploding-gradients/depth-gain", f"**{0.9 ** 50:.4f}**", f"**{1.1 ** 50:.0f}**")
+    contains("vanishing-exploding-gradients/depth-gain", f"**{0.9**50:.4f}**", f"**{1.1**50:.0f}**")
     contains("vanishing-exploding-gradients/debug-early-layers", f"{10 ** (-6 / 29):.2f}")
 
 
@@ -889,7 +916,12 @@ def test_groupnorm_counts():
     x = torch.randn(n, c, h, w)
     per = x.view(n, g, -1)
     card = "layer-rms-group-norm/groupnorm-number"
-    contains(card, f"**{per.shape[0] * per.shape[1]}**", f"**{per.shape[2]:,}**", f"{sum(p.numel() for p in nn.GroupNorm(g, c).parameters())}")
+    contains(
+        card,
+        f"**{per.shape[0] * per.shape[1]}**",
+        f"**{per.shape[2]:,}**",
+        f"{sum(p.numel() for p in nn.GroupNorm(g, c).parameters())}",
+    )
 
 
 def test_amsgrad_extra_state():
@@ -916,7 +948,7 @@ def test_depth_overflow_layers():
             h = torch.relu(z)
         assert first is not None
         contains(card, label.format(first))
-    contains(card, f"{16 ** 4:,}".replace(",", "{,}"), f"\\sqrt{{{512 // 2}}} = {math.isqrt(256)}")
+    contains(card, f"{16**4:,}".replace(",", "{,}"), f"\\sqrt{{{512 // 2}}} = {math.isqrt(256)}")
 
 
 def test_bn_plain_net_gradient_explosion():
@@ -945,8 +977,12 @@ def test_sgd_step_order_matches_torch():
 
     torch.manual_seed(0)
     grads = torch.randn(6, 4, dtype=torch.float64)
-    for kw in (dict(momentum=0.9), dict(momentum=0.9, nesterov=True, weight_decay=0.01),
-               dict(momentum=0.5, dampening=0.3, weight_decay=0.1), dict(weight_decay=0.05)):
+    for kw in (
+        dict(momentum=0.9),
+        dict(momentum=0.9, nesterov=True, weight_decay=0.01),
+        dict(momentum=0.5, dampening=0.3, weight_decay=0.1),
+        dict(weight_decay=0.05),
+    ):
         ref = torch.ones(4, dtype=torch.float64, requires_grad=True)
         opt = torch.optim.SGD([ref], lr=0.1, **kw)
         mine, buf = torch.ones(4, dtype=torch.float64), None
@@ -1025,8 +1061,8 @@ def test_ctc_greedy_decode():
 
 def test_llrd_compounding():
     card = "lr-schedules/llrd-too-aggressive"
-    contains(card, f"**{sci(1e-4 * 0.5 ** 24)}**", sci(1e-4 * 0.5 ** 12), f"{0.9 ** 24:.2f}", f"about {0.05 ** (1 / 24):.2f}")
-    contains(card, f"about {round(100 * 0.9 ** 24)}%")
+    contains(card, f"**{sci(1e-4 * 0.5**24)}**", sci(1e-4 * 0.5**12), f"{0.9**24:.2f}", f"about {0.05 ** (1 / 24):.2f}")
+    contains(card, f"about {round(100 * 0.9**24)}%")
 
 
 def test_cosine_with_warmup_code():
@@ -1041,7 +1077,7 @@ def test_cosine_with_warmup_code():
     assert vals[w - 1] == peak and vals[w] == pytest.approx(peak)
     assert vals[w + (tot - w) // 2] == pytest.approx((peak + floor) / 2)
     assert vals[tot] == pytest.approx(floor) and vals[-1] == pytest.approx(floor)
-    assert all(a >= b - 1e-12 for a, b in zip(vals[w:], vals[w + 1:]))
+    assert all(a >= b - 1e-12 for a, b in zip(vals[w:], vals[w + 1 :], strict=False))
     p = torch.zeros(1, requires_grad=True)
     opt = torch.optim.SGD([p], lr=2.0)
     torch.optim.lr_scheduler.LambdaLR(opt, lambda s: cosine_with_warmup(s, w, tot, peak, floor))
