@@ -138,3 +138,16 @@ def test_l2_penalty_grad_equals_sgd_weight_decay():
     w = torch.randn(5, requires_grad=True)
     Rg.l2_penalty([w], 0.3).backward()
     torch.testing.assert_close(w.grad, 0.3 * w.detach())
+
+
+@pytest.mark.parametrize("l1_ratio", [0.2, 0.7])
+def test_elastic_net_cd_matches_sklearn(l1_ratio):
+    from sklearn.linear_model import ElasticNet
+
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(40, 5))
+    y = X @ np.array([1.5, 0, -1.0, 0, 0]) + 0.2 * rng.normal(size=40)
+    w, b = Rg.lasso_cd(X, y, 0.2, l1_ratio=l1_ratio)
+    ref = ElasticNet(alpha=0.2, l1_ratio=l1_ratio, tol=1e-12, max_iter=100_000).fit(X, y)
+    np.testing.assert_allclose(w, ref.coef_, atol=1e-7)
+    assert b == pytest.approx(ref.intercept_, abs=1e-7)

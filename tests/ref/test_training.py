@@ -189,14 +189,14 @@ def test_checkpointed_gives_identical_grads():
 def test_overfit_one_batch_reaches_zero_and_catches_frozen_model():
     x, y = _data(8)
     m = _model()
-    assert T.overfit_one_batch(m, (x, y), nn.functional.cross_entropy, steps=120, lr=0.1)[-1] < 0.01
+    assert T.overfit_one_batch(m, (x, y), nn.functional.cross_entropy, steps=50, lr=0.1)[-1] < 0.01
     frozen = _model()
     for p in frozen[0].parameters():
         p.requires_grad_(False)
     for p in frozen[2].parameters():
         p.requires_grad_(False)
     frozen[2].bias.requires_grad_(True)  # only a bias can learn: the loss plateaus well above 0
-    assert T.overfit_one_batch(frozen, (x, y), nn.functional.cross_entropy, steps=120, lr=0.1)[-1] > 0.3
+    assert T.overfit_one_batch(frozen, (x, y), nn.functional.cross_entropy, steps=50, lr=0.1)[-1] > 0.3
 
 
 def test_expected_init_loss():
@@ -308,3 +308,33 @@ def test_dead_fraction_finds_known_dead_units():
 def test_successive_halving_rungs():
     best, rungs = T.successive_halving(list(range(27)), lambda c, b: abs(c - 13) + 1 / b, eta=3)
     assert rungs == [27, 9, 3, 1] and best == 13
+
+
+def test_random_search_log_scale():
+    cfgs = T.random_search({"lr": (1e-5, 1e-1, "log"), "dropout": (0.0, 0.5, "linear")}, 400, seed=0)
+    lrs = [c["lr"] for c in cfgs]
+    assert all(1e-5 <= v <= 1e-1 for v in lrs)
+    assert len({c["dropout"] for c in cfgs}) == 400  # every trial a new value (a grid would repeat)
+    decades = [sum(10**-k <= v < 10 ** (-k + 1) for v in lrs) for k in range(5, 1, -1)]
+    assert min(decades) > 60  # log-uniform: ~100 per decade, a linear draw would put ~90% in the top decade
+    with pytest.raises(ValueError, match="scale"):
+        T.random_search({"x": (0, 1, "cubic")}, 1, seed=0)
+
+
+def test_input_independent_baseline_detects_useful_input():
+    g = torch.Generator().manual_seed(0)
+    x = torch.randn(200, 5, generator=g)
+    y = (x[:, 0] > 0).long()
+
+    def fit_eval(xx, yy):
+        torch.manual_seed(0)
+        m = nn.Linear(5, 2)
+        opt = torch.optim.Adam(m.parameters(), lr=0.1)
+        for _ in range(50):
+            opt.zero_grad()
+            nn.functional.cross_entropy(m(xx), yy).backward()
+            opt.step()
+        return float((m(xx).argmax(-1) == yy).float().mean())
+
+    scores = T.input_independent_baseline(fit_eval, x, y)
+    assert scores["real"] > 0.9 and scores["zeroed"] < 0.65

@@ -58,10 +58,10 @@ def soft_threshold(w: np.ndarray, lam: float) -> np.ndarray:
     return np.sign(w) * np.maximum(np.abs(w) - lam, 0.0)
 
 
-def lasso_cd(X: np.ndarray, y: np.ndarray, alpha: float, *, max_iter: int = 1000, tol: float = 1e-10,
-             fit_intercept: bool = True) -> tuple[np.ndarray, float]:  # fmt: skip
-    """Cyclic coordinate descent for sklearn's Lasso objective ||y - Xw - b||^2 / (2n) + alpha ||w||_1.
-    Returns (coef, intercept)."""
+def lasso_cd(X: np.ndarray, y: np.ndarray, alpha: float, *, l1_ratio: float = 1.0, max_iter: int = 1000,
+             tol: float = 1e-10, fit_intercept: bool = True) -> tuple[np.ndarray, float]:  # fmt: skip
+    """Cyclic coordinate descent for sklearn's Lasso / ElasticNet objective
+    ||y - Xw - b||^2 / (2n) + alpha l1_ratio ||w||_1 + alpha (1 - l1_ratio) ||w||^2 / 2. Returns (coef, intercept)."""
     n, d = X.shape
     x_mean = X.mean(0) if fit_intercept else np.zeros(d)
     y_mean = y.mean() if fit_intercept else 0.0
@@ -72,11 +72,11 @@ def lasso_cd(X: np.ndarray, y: np.ndarray, alpha: float, *, max_iter: int = 1000
     for _ in range(max_iter):
         max_change = 0.0
         for j in range(d):
-            if col_sq[j] == 0:
+            if col_sq[j] == 0 and l1_ratio == 1.0:
                 continue
             old = w[j]
             rho = Xc[:, j] @ r / n + col_sq[j] * old  # correlation with the partial residual
-            w[j] = soft_threshold(np.array(rho), alpha) / col_sq[j]
+            w[j] = soft_threshold(np.array(rho), alpha * l1_ratio) / (col_sq[j] + alpha * (1 - l1_ratio))
             if w[j] != old:
                 r -= Xc[:, j] * (w[j] - old)
                 max_change = max(max_change, abs(w[j] - old))
