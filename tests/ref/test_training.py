@@ -338,3 +338,27 @@ def test_input_independent_baseline_detects_useful_input():
 
     scores = T.input_independent_baseline(fit_eval, x, y)
     assert scores["real"] > 0.9 and scores["zeroed"] < 0.65
+
+
+def test_amp_fp16_step_matches_torch_grad_scaler_recipe():
+    torch.manual_seed(0)
+    a = nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 3))
+    b = nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 3))
+    b.load_state_dict(a.state_dict())
+    x, y = torch.randn(32, 8), torch.randint(0, 3, (32,))
+    oa, ob = torch.optim.SGD(a.parameters(), lr=0.1), torch.optim.SGD(b.parameters(), lr=0.1)
+    ours = T.LossScaler(init_scale=2.0**20, growth_interval=2)
+    ref = torch.amp.GradScaler("cpu", init_scale=2.0**20, growth_interval=2)
+    for step in range(6):
+        T.amp_train_step(a, (x, y), nn.functional.cross_entropy, oa, ours, clip=0.5)
+        with torch.autocast("cpu", dtype=torch.float16):
+            out = b(x)
+        ref.scale(nn.functional.cross_entropy(out.float(), y)).backward()
+        ref.unscale_(ob)
+        torch.nn.utils.clip_grad_norm_(b.parameters(), 0.5)
+        ref.step(ob)
+        ref.update()
+        ob.zero_grad()
+        assert ours.scale_value == ref.get_scale(), f"step {step}"
+        for p, q in zip(a.parameters(), b.parameters(), strict=True):
+            torch.testing.assert_close(p, q, rtol=1e-6, atol=1e-7)
