@@ -314,3 +314,23 @@ def test_ctc_forward_matches_torch(target):
 def test_ctc_impossible_alignment_is_inf():
     lp = torch.randn(2, 3, dtype=torch.float64).log_softmax(-1)
     assert L.ctc_forward(lp, [1, 1]).item() == math.inf  # repeated label needs a blank between: 3 frames minimum
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    n=st.integers(1, 6),
+    c=st.integers(2, 6),
+    smoothing=st.sampled_from([0.0, 0.05, 0.3]),
+    n_ignored=st.integers(0, 2),
+    weighted=st.booleans(),
+    seed=st.integers(0, 1000),
+)
+def test_cross_entropy_random_shapes(n, c, smoothing, n_ignored, weighted, seed):
+    g = torch.Generator().manual_seed(seed)
+    y = torch.randint(0, c, (n,), generator=g)
+    y[: min(n_ignored, n - 1)] = -100  # keep at least one real target
+    w = torch.rand(c, dtype=torch.float64, generator=g) + 0.1 if weighted else None
+    kw = dict(weight=w, label_smoothing=smoothing)
+    check_against_torch(
+        lambda z: L.cross_entropy(z, y, **kw), lambda z: F.cross_entropy(z, y, **kw), [(n, c)], seed=seed
+    )
