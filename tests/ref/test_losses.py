@@ -334,3 +334,16 @@ def test_cross_entropy_random_shapes(n, c, smoothing, n_ignored, weighted, seed)
     check_against_torch(
         lambda z: L.cross_entropy(z, y, **kw), lambda z: F.cross_entropy(z, y, **kw), [(n, c)], seed=seed
     )
+
+
+def test_softmax_is_wrong_for_multi_label():
+    y = torch.tensor([[1.0, 1.0, 0.0]], dtype=torch.float64)  # two positive labels
+    z = torch.zeros(1, 3, dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.SGD([z], lr=1.0)
+    for _ in range(200):
+        opt.zero_grad()
+        L.bce_with_logits(z, y).backward()
+        opt.step()
+    assert (torch.sigmoid(z)[0, :2] > 0.9).all()  # independent sigmoids: both labels can be certain
+    p = torch.softmax(torch.tensor([[50.0, 50.0, -50.0]]), -1)
+    assert p[0, :2].max() <= 0.5 + 1e-12  # softmax classes compete: at most 0.5 each
