@@ -246,3 +246,22 @@ def test_lstm_cell_grad_through_time_matches_finite_difference():
             outs.append(h.sum().item())
         grad[j] = (outs[0] - outs[1]) / (2 * eps)
     assert norms[0] == pytest.approx(float(grad.norm()), rel=1e-6)
+
+
+@pytest.mark.parametrize("padded", [False, True])
+def test_bidirectional_wrapper_matches_nn_lstm(padded):
+    ref = torch.nn.LSTM(D_IN, H, bidirectional=True).double()
+    fwd, bwd = R.LSTM(D_IN, H).double(), R.LSTM(D_IN, H).double()
+    sd = ref.state_dict()
+    fwd.load_state_dict({k: v for k, v in sd.items() if not k.endswith("_reverse")})
+    bwd.load_state_dict({k.removesuffix("_reverse"): v for k, v in sd.items() if k.endswith("_reverse")})
+    x = torch.randn(5, 3, D_IN, dtype=torch.float64, generator=torch.Generator().manual_seed(0))
+    lengths = torch.tensor([5, 2, 4]) if padded else None
+    ours = R.Bidirectional(fwd, bwd)(x, lengths)
+    if padded:
+        out, _ = ref(pack_padded_sequence(x, lengths, enforce_sorted=False))
+        out, _ = pad_packed_sequence(out, total_length=5)
+    else:
+        out, _ = ref(x)
+    assert ours.shape == (5, 3, 2 * H)
+    torch.testing.assert_close(ours, out, rtol=1e-10, atol=1e-12)

@@ -198,6 +198,26 @@ class GRU(_Recurrent):
     mode = "GRU"
 
 
+class Bidirectional(nn.Module):
+    """Wrap two one-directional layers: the backward one reads each sequence reversed *within its own length*,
+    and its outputs are flipped back so that position t holds both directions' state at t. (T, B, C) -> (T, B, 2H).
+    Not usable for generation or streaming: every output depends on the future."""
+
+    def __init__(self, forward_layer: nn.Module, backward_layer: nn.Module):
+        super().__init__()
+        self.fwd, self.bwd = forward_layer, backward_layer
+
+    def forward(self, x: Tensor, lengths: Tensor | None = None) -> Tensor:
+        t_len, b = x.shape[:2]
+        lens = torch.full((b,), t_len) if lengths is None else lengths.cpu()
+        t_idx = torch.arange(t_len)[:, None].expand(t_len, b)
+        valid = t_idx < lens[None, :]  # (T, B)
+        rev_idx = torch.where(valid, lens[None, :] - 1 - t_idx, t_idx)  # (T, B)
+        out_f = self.fwd(x, lengths=lengths)[0]  # (T, B, H)
+        out_b = _gather_time(self.bwd(_gather_time(x, rev_idx), lengths=lengths)[0], rev_idx)  # (T, B, H)
+        return torch.cat([out_f, out_b], dim=-1)  # (T, B, 2H)
+
+
 def lstm_params(
     d_in: int, d_h: int, num_layers: int = 1, *, bidirectional: bool = False, textbook: bool = False
 ) -> int:
