@@ -52,6 +52,8 @@ CASES = [
     (O.Adam, torch.optim.Adam, dict(lr=0.05, betas=(0.8, 0.95), eps=1e-6)),
     (O.AdamW, torch.optim.AdamW, dict(lr=0.05)),
     (O.AdamW, torch.optim.AdamW, dict(lr=0.05, betas=(0.9, 0.95))),
+    (O.Adam, torch.optim.Adam, dict(lr=0.05, amsgrad=True)),
+    (O.AdamW, torch.optim.AdamW, dict(lr=0.05, betas=(0.5, 0.9), amsgrad=True)),
 ]
 
 
