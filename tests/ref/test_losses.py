@@ -347,3 +347,31 @@ def test_softmax_is_wrong_for_multi_label():
     assert (torch.sigmoid(z)[0, :2] > 0.9).all()  # independent sigmoids: both labels can be certain
     p = torch.softmax(torch.tensor([[50.0, 50.0, -50.0]]), -1)
     assert p[0, :2].max() <= 0.5 + 1e-12  # softmax classes compete: at most 0.5 each
+
+
+def test_batch_hard_triplet_equals_brute_force():
+    g = torch.Generator().manual_seed(3)
+    emb = torch.randn(8, 3, dtype=torch.float64, generator=g)
+    labels = torch.tensor([0, 0, 1, 1, 1, 2, 2, 0])
+    losses = []
+    for a in range(8):
+        pos = [torch.dist(emb[a], emb[p]) for p in range(8) if p != a and labels[p] == labels[a]]
+        neg = [torch.dist(emb[a], emb[n]) for n in range(8) if labels[n] != labels[a]]
+        losses.append(torch.clamp(max(pos) - min(neg) + 0.5, min=0))
+    torch.testing.assert_close(L.batch_hard_triplet_loss(emb, labels, margin=0.5), torch.stack(losses).mean())
+
+
+def test_info_nce_bounds():
+    g = torch.Generator().manual_seed(0)
+    for n in (4, 64):
+        q = torch.randn(n, 16, dtype=torch.float64, generator=g)
+        k_random = torch.randn(n, 16, dtype=torch.float64, generator=g)
+        assert L.info_nce(q, k_random, tau=100.0).item() == pytest.approx(math.log(n), rel=1e-3)  # chance: log N
+        assert L.info_nce(q, q, tau=0.01).item() < 1e-3  # perfectly aligned pairs
+    # the mutual-information lower bound log N - L is capped at log N: it rises with the batch size
+    bounds = []
+    for n in (4, 64):
+        q = torch.randn(n, 16, dtype=torch.float64, generator=g)
+        k = q + 0.5 * torch.randn(n, 16, dtype=torch.float64, generator=g)
+        bounds.append(math.log(n) - L.info_nce(q, k, tau=0.1).item())
+    assert bounds[1] > bounds[0] + 1.0

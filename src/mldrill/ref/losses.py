@@ -282,3 +282,14 @@ def _lse(terms: list[torch.Tensor]) -> torch.Tensor:
     if torch.isinf(stacked).all():
         return stacked[0]
     return torch.logsumexp(stacked, dim=0)
+
+
+def batch_hard_triplet_loss(emb: torch.Tensor, labels: torch.Tensor, *, margin: float = 0.2) -> torch.Tensor:
+    """Batch-hard mining (Hermans et al., 2017): for each anchor, its farthest positive and nearest negative in the
+    batch. Easy negatives contribute nothing, so mining the hardest keeps the gradient alive. (N, D), (N,)."""
+    d = torch.cdist(emb, emb)  # (N, N)
+    same = labels[:, None] == labels[None, :]
+    eye = torch.eye(len(labels), dtype=torch.bool)
+    hardest_pos = torch.where(same & ~eye, d, torch.zeros_like(d)).amax(1)  # (N,)
+    hardest_neg = torch.where(~same, d, torch.full_like(d, math.inf)).amin(1)  # (N,)
+    return torch.clamp(hardest_pos - hardest_neg + margin, min=0).mean()
