@@ -22,7 +22,7 @@ def _expr(a, b, ops):
     f = e**2
     g = f / 2.0
     g = g + 10.0 / f
-    h = ops["tanh"](g / 100) + ops["sigmoid"](a) * ops["exp"](b / 4) + ops["log"](a * a + 1)
+    h = ops["tanh"](g / 100) + ops["sigmoid"](a) * ops["exp"](b / 4) + ops["log"](a * a + 1) + (2 - b) * 0.5
     return h
 
 
