@@ -36,8 +36,9 @@ def test_value_matches_torch(av, bv):
     at = torch.tensor(av, dtype=torch.float64, requires_grad=True)
     bt = torch.tensor(bv, dtype=torch.float64, requires_grad=True)
     ref = _expr(at, bt, TORCH_OPS)
-    assume(math.isfinite(ref.item()))  # e.g. 10 / f with f = 0: Python floats raise where torch gives inf
     ref.backward()
+    # e.g. 10 / f with f = 0: Python floats raise where torch gives inf (and NaN gradients)
+    assume(math.isfinite(ref.item()) and math.isfinite(at.grad.item()) and math.isfinite(bt.grad.item()))
     a, b = Value(av), Value(bv)
     out = _expr(a, b, VALUE_OPS)
     out.backward()
