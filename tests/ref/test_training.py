@@ -362,3 +362,15 @@ def test_amp_fp16_step_matches_torch_grad_scaler_recipe():
         assert ours.scale_value == ref.get_scale(), f"step {step}"
         for p, q in zip(a.parameters(), b.parameters(), strict=True):
             torch.testing.assert_close(p, q, rtol=1e-6, atol=1e-7)
+
+
+def test_accumulation_differs_from_full_batch_with_batchnorm():
+    torch.manual_seed(0)
+    bn_model = nn.Sequential(nn.Linear(4, 8), nn.BatchNorm1d(8), nn.ReLU(), nn.Linear(8, 3)).double()
+    twin = nn.Sequential(nn.Linear(4, 8), nn.BatchNorm1d(8), nn.ReLU(), nn.Linear(8, 3)).double()
+    twin.load_state_dict(bn_model.state_dict())
+    x, y = _data(12)
+    nn.functional.cross_entropy(bn_model(x), y).backward()
+    T.accumulate(twin, nn.functional.cross_entropy, [(x[:6], y[:6]), (x[6:], y[6:])])
+    # BN normalizes each micro-batch with its own statistics, so the gradients are not the full-batch ones
+    assert not torch.allclose(bn_model[0].weight.grad, twin[0].weight.grad, rtol=1e-3)
