@@ -192,3 +192,11 @@ def test_pad_collate_matches_hf_data_collator_with_padding():
     assert set(ours) == set(ref)
     for k in ours:
         torch.testing.assert_close(ours[k], ref[k])
+
+
+def test_min_max_scaling_breaks_on_heavy_tails():
+    x = np.concatenate([np.linspace(0, 1, 99), [1000.0]])[:, None]
+    mm = D.MinMaxScaler().fit_transform(x)[:99, 0]
+    robust = D.RobustScaler().fit_transform(x)[:99, 0]
+    assert np.ptp(mm) < 0.002  # one outlier squashes the bulk into 0.1% of the range
+    assert np.ptp(robust) > 1.5  # median/IQR ignore it

@@ -375,3 +375,11 @@ def test_info_nce_bounds():
         k = q + 0.5 * torch.randn(n, 16, dtype=torch.float64, generator=g)
         bounds.append(math.log(n) - L.info_nce(q, k, tau=0.1).item())
     assert bounds[1] > bounds[0] + 1.0
+
+
+def test_mae_gradient_is_constant_mse_gradient_shrinks_near_optimum():
+    for r in (10.0, 0.01):
+        p = torch.tensor([r], dtype=torch.float64, requires_grad=True)
+        (g_mae,) = torch.autograd.grad(L.mae(p, torch.zeros(1, dtype=torch.float64)), p)
+        (g_mse,) = torch.autograd.grad(L.mse(p, torch.zeros(1, dtype=torch.float64)), p)
+        assert g_mae.item() == 1.0 and g_mse.item() == pytest.approx(2 * r)

@@ -374,3 +374,10 @@ def test_accumulation_differs_from_full_batch_with_batchnorm():
     T.accumulate(twin, nn.functional.cross_entropy, [(x[:6], y[:6]), (x[6:], y[6:])])
     # BN normalizes each micro-batch with its own statistics, so the gradients are not the full-batch ones
     assert not torch.allclose(bn_model[0].weight.grad, twin[0].weight.grad, rtol=1e-3)
+
+
+def test_clipping_never_helps_vanishing_gradients():
+    tiny = nn.Parameter(torch.ones(3))
+    tiny.grad = torch.full((3,), 1e-9)
+    T.clip_grad_norm([tiny], 1.0)
+    torch.testing.assert_close(tiny.grad, torch.full((3,), 1e-9))  # clipping only ever shrinks
