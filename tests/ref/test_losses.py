@@ -383,3 +383,19 @@ def test_mae_gradient_is_constant_mse_gradient_shrinks_near_optimum():
         (g_mae,) = torch.autograd.grad(L.mae(p, torch.zeros(1, dtype=torch.float64)), p)
         (g_mse,) = torch.autograd.grad(L.mse(p, torch.zeros(1, dtype=torch.float64)), p)
         assert g_mae.item() == 1.0 and g_mse.item() == pytest.approx(2 * r)
+
+
+def test_loss_vs_margin_derivatives_match_autograd():
+    m = torch.linspace(-6, 6, 121, dtype=torch.float64)
+    m = m[(m - 1).abs() > 1e-9].requires_grad_()  # skip the hinge kink
+    curves = L.loss_vs_margin(m.detach())
+    for name in ["ce", "mse_prob", "hinge", "focal_0", "focal_1", "focal_2", "focal_5"]:
+        (grad,) = torch.autograd.grad(L.loss_vs_margin(m)[name].sum(), m)
+        torch.testing.assert_close(curves[f"d_{name}"], grad, rtol=1e-9, atol=1e-12, msg=lambda s, n=name: f"{n}: {s}")
+    torch.testing.assert_close(curves["focal_0"], curves["ce"])
+
+
+def test_ce_gradient_big_when_confidently_wrong_but_mse_on_probabilities_vanishes():
+    c = L.loss_vs_margin(torch.tensor([-10.0], dtype=torch.float64))
+    assert c["d_ce"].item() == pytest.approx(-1.0, abs=1e-4)
+    assert abs(c["d_mse_prob"].item()) < 1e-4  # saturated sigmoid: MSE barely pushes a confidently wrong answer
