@@ -27,9 +27,9 @@ def layer_norm(
     x: torch.Tensor, weight: torch.Tensor | None = None, bias: torch.Tensor | None = None, eps: float = 1e-5
 ) -> torch.Tensor:
     """F.layer_norm over the last dim (weight/bias shape (C,))."""
-    mean = x.mean(dim=-1, keepdim=True)  # (..., 1)
-    var = ((x - mean) ** 2).mean(dim=-1, keepdim=True)  # (..., 1) biased, two-pass
-    y = (x - mean) / torch.sqrt(var + eps)
+    xc = x - x.mean(dim=-1, keepdim=True)  # (..., C) centred once, reused
+    var = (xc * xc).mean(dim=-1, keepdim=True)  # (..., 1) biased, two-pass
+    y = xc * torch.rsqrt(var + eps)
     if weight is not None:
         y = y * weight
     if bias is not None:
