@@ -27,9 +27,9 @@ def layer_norm(
     x: torch.Tensor, weight: torch.Tensor | None = None, bias: torch.Tensor | None = None, eps: float = 1e-5
 ) -> torch.Tensor:
     """F.layer_norm over the last dim (weight/bias shape (C,))."""
-    mean = x.mean(dim=-1, keepdim=True)  # (..., 1)
-    var = ((x - mean) ** 2).mean(dim=-1, keepdim=True)  # (..., 1) biased, two-pass
-    y = (x - mean) / torch.sqrt(var + eps)
+    xc = x - x.mean(dim=-1, keepdim=True)  # (..., C) centred once, reused
+    var = (xc * xc).mean(dim=-1, keepdim=True)  # (..., 1) biased, two-pass
+    y = xc * torch.rsqrt(var + eps)
     if weight is not None:
         y = y * weight
     if bias is not None:
@@ -180,19 +180,40 @@ def layernorm_backward(dout: torch.Tensor, cache: LNCache) -> tuple[torch.Tensor
 def batchnorm_forward(
     x: torch.Tensor, gamma: torch.Tensor, beta: torch.Tensor, eps: float = 1e-5
 ) -> tuple[torch.Tensor, LNCache]:
-    """Training-mode BatchNorm of x (N, C) with batch statistics; cache = (normalized x, gamma, rstd)."""
-    mean = x.mean(0, keepdim=True)  # (1, C)
-    rstd = ((x - mean) ** 2).mean(0, keepdim=True).add(eps).rsqrt()  # (1, C)
-    xhat = (x - mean) * rstd  # (N, C)
-    return xhat * gamma + beta, (xhat, gamma, rstd)
+    """Training-mode BatchNorm of x (N, C) or (N, C, *) with batch statistics over every dim but C;
+    cache = (normalized x, gamma, rstd)."""
+    dims = [0, *range(2, x.dim())]
+    shape = (1, -1) + (1,) * (x.dim() - 2)
+    mean = x.mean(dims, keepdim=True)  # (1, C, 1, ...)
+    rstd = ((x - mean) ** 2).mean(dims, keepdim=True).add(eps).rsqrt()  # (1, C, 1, ...)
+    xhat = (x - mean) * rstd  # (N, C, *)
+    return xhat * gamma.reshape(shape) + beta.reshape(shape), (xhat, gamma, rstd)
 
 
 def batchnorm_backward(dout: torch.Tensor, cache: LNCache) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """Returns dx (N, C), dgamma (C,), dbeta (C,). The batch mean and variance depend on every x, hence the
+    """Returns dx, dgamma (C,), dbeta (C,). The batch mean and variance depend on every x, hence the
     two correction terms (dropping them is the classic bug: it is the eval-mode gradient)."""
     xhat, gamma, rstd = cache
-    dbeta = dout.sum(0)
-    dgamma = (dout * xhat).sum(0)
-    dxhat = dout * gamma  # (N, C)
-    dx = dxhat - dxhat.mean(0, keepdim=True) - xhat * (dxhat * xhat).mean(0, keepdim=True)
+    dims = [0, *range(2, dout.dim())]
+    dbeta = dout.sum(dims)
+    dgamma = (dout * xhat).sum(dims)
+    dxhat = dout * gamma.reshape((1, -1) + (1,) * (dout.dim() - 2))  # (N, C, *)
+    dx = dxhat - dxhat.mean(dims, keepdim=True) - xhat * (dxhat * xhat).mean(dims, keepdim=True)
     return dx * rstd, dgamma, dbeta
+
+
+def sync_batch_stats(shards: list[torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
+    """What SyncBatchNorm all-reduces: per-shard count, sum and sum of squares per channel, combined into the global
+    batch mean and biased variance. Plain BN under DDP uses each GPU's own shard statistics instead.
+    Shards are (N_i, C) or (N_i, C, *); returns (mean (C,), var (C,))."""
+    c = shards[0].shape[1]
+    count = 0
+    total = torch.zeros(c, dtype=shards[0].dtype)
+    total_sq = torch.zeros(c, dtype=shards[0].dtype)
+    for x in shards:
+        dims = [0, *range(2, x.dim())]
+        count += x.numel() // x.shape[1]
+        total = total + x.sum(dims)  # (C,)
+        total_sq = total_sq + (x * x).sum(dims)  # (C,)
+    mean = total / count
+    return mean, total_sq / count - mean * mean  # E[x^2] - E[x]^2: fine in float64; use Welford for fp16

@@ -116,8 +116,10 @@ def adam_step(
     weight_decay: float = 0.0,
     decoupled: bool = False,
     bias_correction: bool = True,
+    amsgrad: bool = False,
 ) -> None:
-    """Adam (decoupled=False: weight_decay is L2 added to g) or AdamW (decoupled=True: p *= 1 - lr wd)."""
+    """Adam (decoupled=False: weight_decay is L2 added to g) or AdamW (decoupled=True: p *= 1 - lr wd).
+    amsgrad divides by the running maximum of v instead of v (Reddi et al., 2018), as torch does."""
     b1, b2 = betas
     state.setdefault("step", 0)
     state.setdefault("exp_avg", torch.zeros_like(p))
@@ -133,6 +135,10 @@ def adam_step(
     v.mul_(b2).addcmul_(g, g, value=1 - b2)
     bc1 = 1 - b1**t if bias_correction else 1.0
     bc2 = 1 - b2**t if bias_correction else 1.0
+    if amsgrad:
+        v_max = state.setdefault("max_exp_avg_sq", torch.zeros_like(p))
+        torch.maximum(v_max, v, out=v_max)
+        v = v_max
     denom = v.sqrt() / math.sqrt(bc2) + eps
     p.addcdiv_(m, denom, value=-lr / bc1)
 
@@ -227,13 +233,14 @@ class RMSprop(_StepOptimizer):
 
 
 class Adam(_StepOptimizer):
-    _hyper = ("lr", "betas", "eps", "weight_decay", "decoupled", "bias_correction")
+    _hyper = ("lr", "betas", "eps", "weight_decay", "decoupled", "bias_correction", "amsgrad")
     _decoupled = False
 
     def __init__(self, params: Iterable[Any], lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
-                 eps: float = 1e-8, weight_decay: float = 0.0, bias_correction: bool = True):  # fmt: skip
+                 eps: float = 1e-8, weight_decay: float = 0.0, bias_correction: bool = True,
+                 amsgrad: bool = False):  # fmt: skip
         defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, decoupled=self._decoupled,
-                        bias_correction=bias_correction)  # fmt: skip
+                        bias_correction=bias_correction, amsgrad=amsgrad)  # fmt: skip
         super().__init__(params, defaults)
 
     def _step_fn(self, p: torch.Tensor, g: torch.Tensor, state: State, **hp: Any) -> None:
@@ -246,8 +253,9 @@ class AdamW(Adam):
     _decoupled = True
 
     def __init__(self, params: Iterable[Any], lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
-                 eps: float = 1e-8, weight_decay: float = 1e-2, bias_correction: bool = True):  # fmt: skip
-        super().__init__(params, lr, betas, eps, weight_decay, bias_correction)
+                 eps: float = 1e-8, weight_decay: float = 1e-2, bias_correction: bool = True,
+                 amsgrad: bool = False):  # fmt: skip
+        super().__init__(params, lr, betas, eps, weight_decay, bias_correction, amsgrad)
 
 
 class Lion(_StepOptimizer):
@@ -310,3 +318,43 @@ def scaled_lr(lr: float, base_batch: int, batch: int, rule: str = "linear") -> f
     if rule == "sqrt":
         return lr * math.sqrt(k)
     raise ValueError(f"rule must be 'linear' or 'sqrt', got {rule!r}")
+
+
+def layerwise_lr_groups(layers: list[nn.Module], base_lr: float, decay: float) -> list[dict[str, Any]]:
+    """Discriminative LRs: the last module (the head) gets base_lr, each earlier one `decay` times the next
+    (ULMFiT-style; decay ~ 0.1-0.9, pretrained bottom layers 10-100x lower than the head)."""
+    n = len(layers)
+    return [{"params": list(m.parameters()), "lr": base_lr * decay ** (n - 1 - i)} for i, m in enumerate(layers)]
+
+
+def lr_range_test(
+    loss_and_grad: Callable[[torch.Tensor], tuple[float, torch.Tensor]],
+    w0: torch.Tensor,
+    *,
+    lo: float = 1e-6,
+    hi: float = 10.0,
+    n: int = 50,
+    steps: int = 20,
+    blowup: float = 4.0,
+) -> tuple[float, list[float], list[float]]:
+    """Leslie Smith's LR range test, one short SGD run per LR on a log grid from lo to hi (restarting from w0).
+
+    Returns (suggested lr, lrs, final losses). The suggestion is the largest LR whose run still ends below the
+    starting loss, divided by 10 (a common rule of thumb); runs that exceed blowup x the start count as diverged.
+    """
+    lrs = [lo * (hi / lo) ** (i / (n - 1)) for i in range(n)]
+    start, _ = loss_and_grad(w0)
+    finals = []
+    for lr in lrs:
+        w = w0.clone()
+        loss = start
+        for _ in range(steps):
+            loss, g = loss_and_grad(w)
+            if not math.isfinite(loss) or loss > blowup * start:
+                loss = math.inf
+                break
+            w = w - lr * g
+        loss = loss_and_grad(w)[0] if math.isfinite(loss) else loss
+        finals.append(loss if math.isfinite(loss) else math.inf)
+    ok = [lr for lr, f in zip(lrs, finals, strict=True) if f < start]
+    return (max(ok) / 10 if ok else lo), lrs, finals
