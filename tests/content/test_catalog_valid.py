@@ -8,7 +8,7 @@ from mldrill.catalog.katas import load_katas
 
 def test_shipped_content_is_valid() -> None:
     cat = load_catalog()
-    katas, kata_problems = load_katas()
+    _, kata_problems = load_katas()
     assert kata_problems == []
     problems = validate(cat, check_refs=True, kata_ids=None)
     assert problems == [], "\n".join(map(str, problems))

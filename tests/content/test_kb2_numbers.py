@@ -80,7 +80,9 @@ def test_ema_half_life():
         w *= beta
         steps += 1
     assert abs(steps - half_life) <= 1
-    contains("training-step/ema-weights", f"half-life of {round(half_life)} steps", f"about {round(1 / (1 - beta)):,} steps")
+    contains(
+        "training-step/ema-weights", f"half-life of {round(half_life)} steps", f"about {round(1 / (1 - beta)):,} steps"
+    )
 
 
 def test_init_loss_ln_c():
@@ -231,8 +233,13 @@ def test_conv_params_and_macs():
     with FlopCounterMode(display=False) as fc:
         conv(torch.zeros(1, 64, 56, 56))
     macs = fc.get_total_flops() // 2
-    contains("conv-arithmetic/params-vs-macs", f"**{commas(params)}**", f"**{commas(macs)}**",
-             f"about {round(macs / 1e6)}M MACs", f"about {round(2 * macs / 1e6)}M FLOPs")
+    contains(
+        "conv-arithmetic/params-vs-macs",
+        f"**{commas(params)}**",
+        f"**{commas(macs)}**",
+        f"about {round(macs / 1e6)}M MACs",
+        f"about {round(2 * macs / 1e6)}M FLOPs",
+    )
     with FlopCounterMode(display=False) as fc2:
         conv(torch.zeros(1, 64, 112, 112))
     assert fc2.get_total_flops() == 4 * fc.get_total_flops()
@@ -265,17 +272,23 @@ def test_two_3x3_vs_5x5():
     c = 256
     two = 2 * nn.Conv2d(c, c, 3, bias=False).weight.numel()
     one = nn.Conv2d(c, c, 5, bias=False).weight.numel()
-    contains("conv-arithmetic/two-3x3-vs-5x5", f"{commas(two)} vs {commas(one)}", f"{round(100 * (1 - two / one))}% fewer")
+    contains(
+        "conv-arithmetic/two-3x3-vs-5x5", f"{commas(two)} vs {commas(one)}", f"{round(100 * (1 - two / one))}% fewer"
+    )
     three, seven = 3 * 9, 49
     contains("conv-arithmetic/two-3x3-vs-5x5", f"{round(100 * (1 - three / seven))}% fewer")
     assert _rf_by_gradient(nn.Sequential(_ones_conv(3), _ones_conv(3))) == 5
 
 
 def test_bottleneck_params():
-    bott = nn.Sequential(nn.Conv2d(256, 64, 1, bias=False), nn.Conv2d(64, 64, 3, bias=False), nn.Conv2d(64, 256, 1, bias=False))
+    bott = nn.Sequential(
+        nn.Conv2d(256, 64, 1, bias=False), nn.Conv2d(64, 64, 3, bias=False), nn.Conv2d(64, 256, 1, bias=False)
+    )
     pb = sum(p.numel() for p in bott.parameters())
     plain = 2 * nn.Conv2d(256, 256, 3, bias=False).weight.numel()
-    contains("conv-arithmetic/one-by-one-conv", f"**{commas(pb)}**", f"**{commas(plain)}**", f"about {round(plain / pb)}×")
+    contains(
+        "conv-arithmetic/one-by-one-conv", f"**{commas(pb)}**", f"**{commas(plain)}**", f"about {round(plain / pb)}×"
+    )
     x = torch.randn(2, 5, 4, 4, dtype=torch.float64)
     w = torch.randn(7, 5, dtype=torch.float64)
     assert torch.allclose(F.conv2d(x, w[:, :, None, None]), torch.einsum("bchw,oc->bohw", x, w))
@@ -309,8 +322,11 @@ def test_rnn_param_count():
 
 
 def test_bptt_decay_numbers():
-    contains("rnn-gradients/bptt-vanishing-exploding", f"$0.9^{{40}} \\approx {0.9**40:.3f}$",
-             f"$1.1^{{40}} \\approx {round(1.1**40)}$")
+    contains(
+        "rnn-gradients/bptt-vanishing-exploding",
+        f"$0.9^{{40}} \\approx {0.9**40:.3f}$",
+        f"$1.1^{{40}} \\approx {round(1.1**40)}$",
+    )
     # a linear RNN with W_h = 0.9 I: the Jacobian over 50 steps has norm 0.9^50
     w = 0.9 * torch.eye(4, dtype=torch.float64)
     h0 = torch.randn(4, dtype=torch.float64, requires_grad=True)
@@ -334,9 +350,13 @@ def test_stacked_bidirectional_lstm_count():
     for name, p in m.named_parameters():
         layer = int(name.split("_l")[1][0])
         per[layer] = per.get(layer, 0) + p.numel()
-    contains("lstm-gru/stacked-bidirectional-count", f"**{commas(per[0])}**", f"**{commas(per[1])}**",
-             f"**{commas(nparams(m))}**")
-    out, (h, c) = m(torch.zeros(3, 2, 128))
+    contains(
+        "lstm-gru/stacked-bidirectional-count",
+        f"**{commas(per[0])}**",
+        f"**{commas(per[1])}**",
+        f"**{commas(nparams(m))}**",
+    )
+    out, (h, _c) = m(torch.zeros(3, 2, 128))
     assert out.shape[-1] == 512 and tuple(h.shape) == (4, 2, 256)
 
 
@@ -368,8 +388,12 @@ def test_lstm_gate_order_and_forget_bias():
     h2 = torch.sigmoid(o) * torch.tanh(c2)
     hh, cc = cell(x, (h, c))
     assert torch.allclose(hh, h2) and torch.allclose(cc, c2)
-    contains("lstm-gru/forget-gate-bias", f"$\\sigma(1) \\approx {torch.sigmoid(torch.tensor(1.0)).item():.2f}$",
-             f"about {torch.sigmoid(torch.tensor(2.0)).item():.2f}", "$0.5^{20} \\approx 10^{-6}$")
+    contains(
+        "lstm-gru/forget-gate-bias",
+        f"$\\sigma(1) \\approx {torch.sigmoid(torch.tensor(1.0)).item():.2f}$",
+        f"about {torch.sigmoid(torch.tensor(2.0)).item():.2f}",
+        "$0.5^{20} \\approx 10^{-6}$",
+    )
     assert 0.5**20 < 1e-6 * 1.5
     contains("lstm-gru/lstm-additive-path", f"$0.95^{{100}} \\approx {0.95**100:.3f}$")
 
@@ -386,13 +410,21 @@ def test_norm_vs_value_clipping():
     q = nn.Parameter(torch.zeros(2, dtype=torch.float64))
     q.grad = torch.tensor([3.0, 4.0], dtype=torch.float64)
     torch.nn.utils.clip_grad_value_([q], 1.0)
-    contains("gradient-clipping/norm-vs-value", f"**[{q.grad[0].item():g}, {q.grad[1].item():g}]**",
-             f"about {math.degrees(math.atan2(4, 3)):.1f}°", f"$\\sqrt2 \\approx {q.grad.norm().item():.3f}$")
+    contains(
+        "gradient-clipping/norm-vs-value",
+        f"**[{q.grad[0].item():g}, {q.grad[1].item():g}]**",
+        f"about {math.degrees(math.atan2(4, 3)):.1f}°",
+        f"$\\sqrt2 \\approx {q.grad.norm().item():.3f}$",
+    )
 
 
 def test_fp16_bf16_facts():
     f16, b16 = torch.finfo(torch.float16), torch.finfo(torch.bfloat16)
-    contains("mixed-precision/fp16-vs-bf16", f"| max | {commas(int(f16.max))} | ≈ {b16.max:.2e}".replace("e+", "e"), f"| machine epsilon | ≈ {f16.eps:.1e} | {b16.eps:.4f}".replace("e-04", "e-4"))
+    contains(
+        "mixed-precision/fp16-vs-bf16",
+        f"| max | {commas(int(f16.max))} | ≈ {b16.max:.2e}".replace("e+", "e"),
+        f"| machine epsilon | ≈ {f16.eps:.1e} | {b16.eps:.4f}".replace("e-04", "e-4"),
+    )
     one = torch.tensor(1.0, dtype=torch.bfloat16)
     assert (one + torch.tensor(1e-3, dtype=torch.bfloat16)).item() == 1.0
     assert (torch.tensor(256.0, dtype=torch.bfloat16) + 1).item() == 256.0
@@ -413,9 +445,17 @@ def test_grad_scaler_defaults():
 
     sig = inspect.signature(torch.amp.GradScaler.__init__).parameters
     d = {k: sig[k].default for k in ("init_scale", "growth_factor", "backoff_factor", "growth_interval")}
-    contains("mixed-precision/dynamic-loss-scaling", f"`init_scale={d['init_scale']}`", f"`growth_factor={d['growth_factor']}`",
-             f"`backoff_factor={d['backoff_factor']}`", f"`growth_interval={d['growth_interval']}`")
-    contains("mixed-precision/loss-scale-collapse", f"{tex_commas(int(d['init_scale']))}/2^3 = {tex_commas(int(d['init_scale'] / 8))}")
+    contains(
+        "mixed-precision/dynamic-loss-scaling",
+        f"`init_scale={d['init_scale']}`",
+        f"`growth_factor={d['growth_factor']}`",
+        f"`backoff_factor={d['backoff_factor']}`",
+        f"`growth_interval={d['growth_interval']}`",
+    )
+    contains(
+        "mixed-precision/loss-scale-collapse",
+        f"{tex_commas(int(d['init_scale']))}/2^3 = {tex_commas(int(d['init_scale'] / 8))}",
+    )
 
 
 # ---------------------------------------------------------------- data-pipeline
@@ -472,10 +512,15 @@ def test_feature_selection_leak_demo():
 
 def test_strides_and_offset():
     x = torch.arange(24).view(2, 3, 4)
-    assert x[1, 2, 3].item() == sum(i * s for i, s in zip((1, 2, 3), x.stride()))
+    assert x[1, 2, 3].item() == sum(i * s for i, s in zip((1, 2, 3), x.stride(), strict=False))
     t = x.transpose(0, 2)
-    contains("tensors-autograd/strides-number", f"**{tuple(x.stride())}**", f"**{x[1, 2, 3].item()}**",
-             f"**{tuple(t.stride())}**", f"strides {tuple(t.contiguous().stride())}")
+    contains(
+        "tensors-autograd/strides-number",
+        f"**{tuple(x.stride())}**",
+        f"**{x[1, 2, 3].item()}**",
+        f"**{tuple(t.stride())}**",
+        f"strides {tuple(t.contiguous().stride())}",
+    )
     assert not t.is_contiguous()
 
 
@@ -558,7 +603,9 @@ def test_frozen_parameter_is_still_a_parameter():
     m = _FrozenScale()
     total = sum(p.numel() for p in m.parameters())
     trainable = sum(p.numel() for p in m.parameters() if p.requires_grad)
-    contains("module-bookkeeping/frozen-parameter", f"**{total}**", f"**{trainable}**", f"**{len(m.state_dict())}** entries")
+    contains(
+        "module-bookkeeping/frozen-parameter", f"**{total}**", f"**{trainable}**", f"**{len(m.state_dict())}** entries"
+    )
 
 
 def test_state_dict_prefix_and_strict():
@@ -623,8 +670,12 @@ def test_packed_matches_single_sequence():
 def test_inductive_bias_param_comparison():
     conv = nparams(nn.Conv2d(3, 64, 3))
     dense = (224 * 224 * 3) * (224 * 224 * 64)
-    contains("cnn-architectures/inductive-bias", f"**{commas(conv)}**", f"**{dense:.1e}**".replace("e+", "e"),
-             f"{tex_commas(224 * 224 * 3)} \\cdot {tex_commas(224 * 224 * 64)}")
+    contains(
+        "cnn-architectures/inductive-bias",
+        f"**{commas(conv)}**",
+        f"**{dense:.1e}**".replace("e+", "e"),
+        f"{tex_commas(224 * 224 * 3)} \\cdot {tex_commas(224 * 224 * 64)}",
+    )
 
 
 def test_vgg_first_dense_layer():
@@ -678,8 +729,12 @@ def test_padding_waste():
     waste = 1 - sum(lens) / (len(lens) * max(lens))
     bucketed = 1 - sum(lens) / (3 * 30 + 200)
     glob = 1 - sum(lens) / (4 * 512)
-    contains("batching-input-pipelines/padding-waste", f"**{100 * waste:.1f}%**", f"\\approx$ **{100 * bucketed:.1f}%**",
-             f"\\approx {round(100 * glob)}\\%")
+    contains(
+        "batching-input-pipelines/padding-waste",
+        f"**{100 * waste:.1f}%**",
+        f"\\approx$ **{100 * bucketed:.1f}%**",
+        f"\\approx {round(100 * glob)}\\%",
+    )
 
 
 def test_imagenet_normalization_example():
@@ -706,8 +761,11 @@ def test_cutmix_clipped_box():
     assert side == 112
     area = 112 * 56
     lam = 1 - area / (H * W)
-    contains("data-mixing-augmentation/cutmix", f"${tex_commas(area)}/{tex_commas(H * W)} = {100 * area / (H * W):.1f}\\%$",
-             f"$\\lambda = 1 - 0.125$ = **{lam:.3f}**")
+    contains(
+        "data-mixing-augmentation/cutmix",
+        f"${tex_commas(area)}/{tex_commas(H * W)} = {100 * area / (H * W):.1f}\\%$",
+        f"$\\lambda = 1 - 0.125$ = **{lam:.3f}**",
+    )
 
 
 def test_input_noise_equals_ridge():
@@ -749,8 +807,12 @@ def test_successive_halving_budget():
         contains("hyperparameter-search/successive-halving", f"| {k} | {b} | {k * b} |")
     total = sum(k * b for k, b in rungs)
     full = n * rungs[-1][1]
-    contains("hyperparameter-search/successive-halving", f"**{total}** epochs", f"**{commas(full)}** epochs",
-             f"about **{round(full / total)}×**")
+    contains(
+        "hyperparameter-search/successive-halving",
+        f"**{total}** epochs",
+        f"**{commas(full)}** epochs",
+        f"about **{round(full / total)}×**",
+    )
 
 
 def test_conv_backward_is_transposed_conv():
@@ -820,7 +882,9 @@ def test_lasso_alpha_max():
     a_s = np.abs(Xs.T @ (y - y.mean())).max() / n
     coef = Lasso(alpha=0.9 * a_s, tol=1e-12).fit(Xs, y).coef_
     assert np.isclose(np.abs(coef).max(), 0.1 * a_s, rtol=1e-4)
-    contains("weight-penalties/lasso-alpha-max", "$0.1\\,\\alpha_\\text{max} \\approx 0.157$", "`eps=1e-3` and 100 values")
+    contains(
+        "weight-penalties/lasso-alpha-max", "$0.1\\,\\alpha_\\text{max} \\approx 0.157$", "`eps=1e-3` and 100 values"
+    )
     import inspect
 
     from sklearn.linear_model import LassoCV
