@@ -1,0 +1,187 @@
+"""Numbers stated in the kb4 cards (classical ML, information theory, NLP metrics, RAG, alignment, diffusion,
+distributed training, scaling, eval/safety, coding patterns), recomputed independently.
+
+Each test loads the card from its YAML file, recomputes the number from the problem's inputs with numpy / scipy /
+torch / sklearn / plain arithmetic (never from the card's text), formats it as the card writes it, and asserts the
+answer contains it. A few structural gates (word counts, balanced $, misconception tags) guard all kb4 files.
+"""
+
+import math
+import re
+from collections import Counter
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+
+CONTENT = Path(__file__).resolve().parents[2] / "src" / "mldrill" / "content"
+AREAS = [
+    "classical-ml",
+    "information-theory",
+    "nlp-embeddings-metrics",
+    "rag-retrieval",
+    "alignment-rlhf",
+    "diffusion",
+    "distributed-training",
+    "llm-foundations-scaling",
+    "eval-safety",
+    "coding-patterns",
+]
+FILES = sorted(p for a in AREAS for p in (CONTENT / a).glob("*.yaml"))
+
+
+@cache
+def load(path: Path) -> dict:
+    with path.open(encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+@cache
+def all_cards() -> dict:
+    return {c["id"]: c for p in FILES for c in load(p)["cards"]}
+
+
+def answer(card_id: str) -> str:
+    """The card's answer with every run of whitespace collapsed to one space."""
+    return " ".join(all_cards()[card_id]["answer"].split())
+
+
+def contains(card_id: str, *expected: str) -> None:
+    text = answer(card_id)
+    for s in expected:
+        assert s in text, f"{card_id}: expected {s!r} in the answer"
+
+
+def trap_contains(card_id: str, *expected: str) -> None:
+    text = " ".join(all_cards()[card_id]["trap"].split())
+    for s in expected:
+        assert s in text, f"{card_id}: expected {s!r} in the trap"
+
+
+def f3(x: float) -> str:
+    return f"{x:.3f}"
+
+
+# ------------------------------------------------------------------------------------------------ structure
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
+def test_topic_shape(path):
+    doc = load(path)
+    assert doc["id"] == path.stem and doc["area"] == path.parent.name
+    assert 120 <= len(doc["summary"].split()) <= 300, f"{path.stem}: summary words"
+    for c in doc["cards"]:
+        assert c["id"].split("/")[0] == doc["id"]
+        n = len(c["answer"].split())
+        if c["level"] == "L1":
+            assert n >= 25, f"{c['id']}: L1 answer has {n} words"
+        else:
+            assert 80 <= n <= 250, f"{c['id']}: {c['level']} answer has {n} words"
+        assert len(c["trap"].split()) >= 15, c["id"]
+        tags = c.get("tags", [])
+        assert any(re.fullmatch(r"M\d+", t) for t in tags) == ("misconception" in tags), c["id"]
+        if c["kind"] == "compare":
+            assert "compare" in tags, c["id"]
+        for text in (c["question"], c["answer"], c["trap"]):
+            s = re.sub(r"```.*?```|`[^`]*`", "", text.replace(r"\$", "").replace("$$", ""), flags=re.S)
+            assert s.count("$") % 2 == 0, f"{c['id']}: unbalanced $"
+
+
+def test_misconceptions_once_each():
+    seen = Counter(t for c in all_cards().values() for t in c.get("tags", []) if re.fullmatch(r"M\d+", t))
+    assert all(v == 1 for v in seen.values()), seen
+
+
+# ------------------------------------------------------------------------------------------------ classical-ml
+
+
+def test_ridge_lambda_is_noise_over_prior_variance():
+    from sklearn.linear_model import Ridge
+
+    sigma2, tau2 = 4.0, 0.5
+    lam = sigma2 / tau2
+    contains("linear-regression/ridge-prior", f"\\lambda = {lam:g}", f"halves it to {sigma2 / (2 * tau2):g}")
+    # The MAP under N(0, tau2 I) equals sklearn's Ridge(alpha = sigma2/tau2) without intercept.
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(30, 4)), rng.normal(size=30)
+    w_map = np.linalg.solve(X.T @ X / sigma2 + np.eye(4) / tau2, X.T @ y / sigma2)
+    np.testing.assert_allclose(w_map, Ridge(alpha=lam, fit_intercept=False).fit(X, y).coef_, rtol=1e-7)
+
+
+def test_vif_thresholds_and_condition_number():
+    for r2 in (0.9, 0.99):
+        contains("linear-regression/collinearity", f"{r2}")
+        assert round(1 / (1 - r2)) in (10, 100)
+    contains("linear-regression/collinearity", "VIF 10", "gives 100")
+    X = np.linalg.qr(np.random.default_rng(1).normal(size=(50, 2)))[0] @ np.diag([1.0, 1e-4])
+    assert np.isclose(np.linalg.cond(X.T @ X), np.linalg.cond(X) ** 2, rtol=1e-4)
+    contains("linear-regression/normal-equation", "10^4", "10^8")
+
+
+def _underflow_point(dtype) -> float:
+    """The most negative z at which the split sigmoid e^z/(1+e^z) is still > 0 (bisection)."""
+    lo, hi = -2000.0, 0.0
+    with np.errstate(over="ignore"):
+        for _ in range(80):
+            mid = (lo + hi) / 2
+            e = np.exp(dtype(mid), dtype=dtype)
+            s = e / (dtype(1) + e)
+            lo, hi = (lo, mid) if s > 0 else (mid, hi)
+    return hi
+
+
+def test_sigmoid_overflow_thresholds():
+    contains("logistic-regression/stable-loss", f"z < -{int(math.log(np.finfo(np.float64).max))}")
+    contains("logistic-regression/stable-loss", f"about $z = {round(_underflow_point(np.float64))}$")
+    with np.errstate(over="ignore"):
+        assert 1 / (1 + np.exp(np.float64(710))) == 0.0  # the naive form is exactly 0 past the overflow
+    contains("logistic-regression/stable-loss", f"z \\approx {round(_underflow_point(np.float32))}$")
+    trap_contains("logistic-regression/stable-loss", f"{-math.log(1e-15):.1f}")
+    z = np.float64(-1000.0)
+    assert np.maximum(z, 0) - 1.0 * z + np.log1p(np.exp(-abs(z))) == 1000.0
+    contains("logistic-regression/stable-loss", "exactly 1000")
+
+
+def test_poly_kernel_feature_dimensions():
+    from sklearn.preprocessing import PolynomialFeatures
+
+    homog = PolynomialFeatures(degree=(2, 2), include_bias=False).fit(np.zeros((1, 2))).n_output_features_
+    inhomog = PolynomialFeatures(degree=2, include_bias=True).fit(np.zeros((1, 2))).n_output_features_
+    contains("svm-kernels/kernel-trick-dimension", f"**{homog}-dimensional**", "**6 dimensions**")
+    assert homog == 3 and inhomog == 6
+    contains("svm-kernels/kernel-trick-dimension", f"{math.comb(102, 2):,}", f"{math.comb(103, 3):,}")
+    x, y = np.array([0.3, -1.2]), np.array([2.0, 0.7])
+    phi = lambda v: np.array([v[0] ** 2, math.sqrt(2) * v[0] * v[1], v[1] ** 2])  # noqa: E731
+    assert np.isclose(phi(x) @ phi(y), (x @ y) ** 2)
+
+
+def test_impurity_by_hand():
+    from scipy.stats import entropy
+
+    gini = lambda p: 1 - sum(q * q for q in p)  # noqa: E731
+    parent_g, child_g = gini([0.5, 0.5]), gini([0.8, 0.2])
+    child_h = entropy([0.8, 0.2], base=2)
+    cid = "decision-trees/impurity-by-hand"
+    contains(cid, f"{child_g:.2f}", f"{child_h:.3f}", f"{parent_g - child_g:.2f}", f"{1 - child_h:.3f}")
+    trap_contains(cid, f"{entropy([0.8, 0.2]):.3f} in nats")
+
+
+def test_base_rate_posterior():
+    prior, sens, fpr = 0.01, 0.95, 0.05
+    post = sens * prior / (sens * prior + fpr * (1 - prior))
+    contains("mle-map-bayes/base-rate", f3(post), f"{sens * prior + fpr * (1 - prior):.4f}")
+    contains("mle-map-bayes/base-rate", f"{round(100 * post)}%", f"{round(sens * 10000 * prior)} of the")
+    post2 = sens * post / (sens * post + fpr * (1 - post))
+    contains("mle-map-bayes/base-rate", f"{round(100 * post2)}%")
+
+
+def test_beta_map_example():
+    from scipy import stats
+
+    k, n, a, b = 3, 3, 2, 2
+    post = stats.beta(k + a, n - k + b)
+    mode = (k + a - 1) / (n + a + b - 2)
+    assert abs(post.pdf(mode) - max(post.pdf(np.linspace(0.01, 0.99, 99)))) < 1e-2
+    contains("mle-map-bayes/beta-map", f"= {mode:.1f}", f"{post.mean():.3f}", f"{(k + 1) / (n + 2):.1f}")
