@@ -185,3 +185,38 @@ def test_beta_map_example():
     mode = (k + a - 1) / (n + a + b - 2)
     assert abs(post.pdf(mode) - max(post.pdf(np.linspace(0.01, 0.99, 99)))) < 1e-2
     contains("mle-map-bayes/beta-map", f"= {mode:.1f}", f"{post.mean():.3f}", f"{(k + 1) / (n + 2):.1f}")
+
+
+# ------------------------------------------------------------------------------------------ information-theory
+
+
+def test_binary_entropy_09():
+    from scipy.stats import entropy
+
+    bits, nats = entropy([0.9, 0.1], base=2), entropy([0.9, 0.1])
+    contains("entropy-kl/entropy-basics", f"{bits:.3f} bits", f"{nats:.3f} nats", f"{1 / math.log(2):.3f}")
+    contains("entropy-kl/entropy-basics", f"{-0.9 * math.log2(0.9):.3f} + {-0.1 * math.log2(0.1):.3f}")
+    contains("entropy-kl/entropy-basics", f"{math.log(2):.3f}")
+
+
+def test_js_bounds_and_scipy_returns_sqrt():
+    from scipy.spatial.distance import jensenshannon
+    from scipy.special import rel_entr
+
+    p, q = np.array([1.0, 0.0]), np.array([0.0, 1.0])
+    m = (p + q) / 2
+    js = 0.5 * rel_entr(p, m).sum() + 0.5 * rel_entr(q, m).sum()
+    assert math.isclose(js, math.log(2))
+    d = jensenshannon(p, q)
+    assert math.isclose(d**2, js)
+    contains("entropy-kl/js-divergence", f"{math.log(2):.3f}", f"{d:.3f}")
+
+
+def test_die_parity_mutual_information():
+    from sklearn.metrics import mutual_info_score
+
+    faces = np.arange(1, 7)
+    parity = faces % 2
+    mi_bits = mutual_info_score(parity, faces) / math.log(2)
+    assert math.isclose(mi_bits, 1.0)
+    contains("mutual-information/mi-equals-entropy", "= 1 bit", f"{math.log2(6):.3f}", f"{math.log2(3):.3f}")
