@@ -194,7 +194,7 @@ def test_binary_entropy_09():
     from scipy.stats import entropy
 
     bits, nats = entropy([0.9, 0.1], base=2), entropy([0.9, 0.1])
-    contains("entropy-kl/entropy-basics", f"{bits:.3f} bits", f"{nats:.3f} nats", f"{1 / math.log(2):.3f}")
+    contains("entropy-kl/entropy-basics", f"{bits:.3f}$ bits", f"{nats:.3f} nats", f"{1 / math.log(2):.3f}")
     contains("entropy-kl/entropy-basics", f"{-0.9 * math.log2(0.9):.3f} + {-0.1 * math.log2(0.1):.3f}")
     contains("entropy-kl/entropy-basics", f"{math.log(2):.3f}")
 
@@ -219,4 +219,4 @@ def test_die_parity_mutual_information():
     parity = faces % 2
     mi_bits = mutual_info_score(parity, faces) / math.log(2)
     assert math.isclose(mi_bits, 1.0)
-    contains("mutual-information/mi-equals-entropy", "= 1 bit", f"{math.log2(6):.3f}", f"{math.log2(3):.3f}")
+    contains("mutual-information/mi-equals-entropy", "= 1$ bit", f"{math.log2(6):.3f}", f"{math.log2(3):.3f}")
