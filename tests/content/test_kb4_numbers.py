@@ -220,3 +220,83 @@ def test_die_parity_mutual_information():
     mi_bits = mutual_info_score(parity, faces) / math.log(2)
     assert math.isclose(mi_bits, 1.0)
     contains("mutual-information/mi-equals-entropy", "= 1$ bit", f"{math.log2(6):.3f}", f"{math.log2(3):.3f}")
+
+
+# -------------------------------------------------------------------------------------- nlp-embeddings-metrics
+
+
+def test_sklearn_tfidf_idf_values():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    docs = ["a b", "b c", "b d"]  # term "a" in 1 of 3 docs, term "b" in all 3
+    vec = TfidfVectorizer(token_pattern=r"\w+").fit(docs)
+    idf = dict(zip(vec.get_feature_names_out(), vec.idf_))
+    contains("ngram-lm-perplexity/tfidf-sklearn", f"{idf['a']:.3f}", f"{idf['b']:.3f}", f"{math.log(3):.3f}")
+    rows = vec.transform(docs).toarray()
+    assert np.allclose(np.linalg.norm(rows, axis=1), 1.0)  # L2-normalized rows
+
+
+def test_add_one_example():
+    mle, add1 = 3 / 10, (3 + 1) / (10 + 1000)
+    contains("ngram-lm-perplexity/add-k-vocab", f"= {mle}", f"{add1:.5f}", f"about {round(mle / add1)} times")
+    contains("ngram-lm-perplexity/add-k-vocab", "4/1012", f"{1000 - 3}")
+
+
+def test_perplexity_values():
+    import torch
+    import torch.nn.functional as F
+
+    contains("ngram-lm-perplexity/perplexity-definition", f"{math.exp(2):.3f}", f"{math.exp(3):.2f}", "50,257")
+    loss = F.cross_entropy(torch.zeros(4, 50257, dtype=torch.float64), torch.tensor([0, 1, 2, 3]))
+    assert round(math.exp(loss.item())) == 50257
+    assert 2**2.0 == 4
+    contains("ngram-lm-perplexity/perplexity-across-tokenizers", f"{1.3 * math.log(12):.2f}$M", f"{math.log(15):.2f}$M")
+
+
+def test_perplexity_indexing_pitfall():
+    import torch
+
+    B, T, V = 2, 3, 5
+    probs = torch.rand(B, T, V)
+    tokens = torch.randint(V, (B, T))
+    with pytest.raises(IndexError):
+        probs[range(B), range(T), tokens]  # elementwise pairing: shapes (2,), (3,), (2, 3) don't broadcast
+    right = probs[torch.arange(B)[:, None], torch.arange(T)[None, :], tokens]
+    assert torch.equal(right, probs.gather(-1, tokens[..., None]).squeeze(-1))
+
+
+def test_bleu_clipping_and_brevity():
+    import sacrebleu
+
+    hyp, ref = "the the the the the the the", "the cat is on the mat"
+    stats = sacrebleu.corpus_bleu([hyp], [[ref]])
+    assert stats.counts[0] == 2 and stats.totals[0] == 7 and stats.counts[1] == 0
+    contains("text-gen-metrics/bleu-clipping", "2/7", f"{2 / 7:.3f}", f"{math.exp(-1):.3f}")
+
+
+def test_rouge_example_fields():
+    from rouge_score import rouge_scorer
+
+    s = rouge_scorer.RougeScorer(["rouge1"]).score("the cat sat on the mat", "the cat sat")["rouge1"]
+    contains("text-gen-metrics/rouge-fields", f"precision {s.precision:.1f}", f"recall {s.recall:.1f}")
+    contains("text-gen-metrics/rouge-fields", f"F {s.fmeasure:.3f}")
+
+
+def test_squad_f1_example():
+    import string
+    from collections import Counter as C
+
+    def norm(t):
+        t = "".join(ch for ch in t.lower() if ch not in string.punctuation)
+        return [w for w in t.split() if w not in {"a", "an", "the"}]
+
+    p, g = norm("the Eiffel Tower in Paris"), norm("Eiffel Tower")
+    common = sum((C(p) & C(g)).values())
+    prec, rec = common / len(p), common / len(g)
+    contains("text-gen-metrics/squad-em-f1", f"{2 * prec * rec / (prec + rec):.3f}", f"{common}/{len(p)} = {prec}")
+
+
+def test_glove_and_clip_numbers():
+    contains("word-embeddings-clip/glove-ratios", f"{6.6e-5 / 7.8e-4:.3f}")
+    contains("word-embeddings-clip/clip-loss", f"{1 / 0.07:.1f}")
+    contains("word-embeddings-clip/clip-batch-temperature", f"{32768 - 1:,}", f"{1 / 0.07:.1f}")
