@@ -300,3 +300,62 @@ def test_glove_and_clip_numbers():
     contains("word-embeddings-clip/glove-ratios", f"{6.6e-5 / 7.8e-4:.3f}")
     contains("word-embeddings-clip/clip-loss", f"{1 / 0.07:.1f}")
     contains("word-embeddings-clip/clip-batch-temperature", f"{32768 - 1:,}", f"{1 / 0.07:.1f}")
+
+
+# ----------------------------------------------------------------------------------------------- rag-retrieval
+
+
+def test_bm25_tf_saturation_and_idf():
+    k1 = 1.5
+    tf = lambda f: f * (k1 + 1) / (f + k1)  # noqa: E731  (average-length document: the length term is 1)
+    contains("lexical-dense-retrieval/bm25-parameters", f"gives {tf(1):.1f}", f"{tf(2):.2f}", f"{tf(10):.2f}")
+    idf = math.log((10 - 8 + 0.5) / (8 + 0.5))
+    contains("lexical-dense-retrieval/bm25-negative-idf", f"{idf:.3f}", f"{math.log(1 + 2.5 / 8.5):.3f}")
+
+
+def test_rank_bm25_floors_negative_idf():
+    from rank_bm25 import BM25Okapi
+
+    corpus = [["common", f"w{i}"] if i < 8 else [f"w{i}"] for i in range(10)]
+    bm = BM25Okapi(corpus)  # k1=1.5, b=0.75, epsilon=0.25
+    assert bm.k1 == 1.5 and bm.b == 0.75 and bm.epsilon == 0.25
+    assert math.isclose(bm.idf["common"], 0.25 * bm.average_idf)  # the negative log(2.5/8.5) was replaced
+
+
+def test_rrf_example():
+    x, y = 1 / 61 + 1 / 70, 2 / 64
+    contains("lexical-dense-retrieval/rrf-hybrid", f"{1 / 61:.5f}", f"{1 / 70:.5f}", f"{x:.5f}", f"{y:.5f}")
+    assert y > x
+
+
+def test_chunk_count():
+    L, s, o = 10000, 512, 64
+    n = len(range(0, L - o, s - o))  # chunk starts 0, 448, ... while a chunk still adds new tokens
+    assert n == math.ceil((L - o) / (s - o))
+    contains("rag-pipeline/chunking", f"= {n}$ chunks")
+
+
+def test_retrieval_metrics_by_hand():
+    from sklearn.metrics import ndcg_score
+
+    rels = [1, 0, 1, 0, 0]
+    # 3 relevant docs in the corpus: append the unretrieved one with the lowest score so the ideal sees it.
+    y_true = np.array([rels + [1]])
+    y_score = np.array([[6, 5, 4, 3, 2, 1]])
+    ndcg = ndcg_score(y_true, y_score, k=5)
+    hits = [i for i, r in enumerate(rels, 1) if r]
+    precs = [sum(rels[:i]) / i for i in hits]
+    ap_all, ap_ret = sum(precs) / 3, sum(precs) / len(hits)
+    cid = "retrieval-metrics/metrics-by-hand"
+    contains(cid, f"{ap_all:.3f}", f"{ndcg:.3f}", f"{1 + 1 / math.log2(3) + 0.5:.3f}", f"{2 / 3:.3f}")
+    trap_contains(cid, f"{ap_ret:.3f}")
+
+
+def test_ndcg_gain_conventions():
+    from sklearn.metrics import ndcg_score
+
+    g = np.array([3, 2, 0, 1])
+    lin = ndcg_score(g[None], np.array([[4, 3, 2, 1]]))
+    disc = 1 / np.log2(np.arange(2, 6))
+    exp_gain = ((2.0**g - 1) * disc).sum() / ((2.0 ** np.sort(g)[::-1] - 1) * disc).sum()
+    contains("retrieval-metrics/metric-conventions", f"{lin:.3f}", f"{exp_gain:.3f}")
