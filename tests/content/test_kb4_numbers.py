@@ -359,3 +359,45 @@ def test_ndcg_gain_conventions():
     disc = 1 / np.log2(np.arange(2, 6))
     exp_gain = ((2.0**g - 1) * disc).sum() / ((2.0 ** np.sort(g)[::-1] - 1) * disc).sum()
     contains("retrieval-metrics/metric-conventions", f"{lin:.3f}", f"{exp_gain:.3f}")
+
+
+# ---------------------------------------------------------------------------------------------- alignment-rlhf
+
+
+def test_bradley_terry_values():
+    import torch
+    import torch.nn.functional as F
+
+    bt = lambda m: -F.logsigmoid(torch.tensor(m, dtype=torch.float64)).item()  # noqa: E731
+    contains("rlhf-reward-ppo/bradley-terry", f"{bt(0.0):.3f}", f"{bt(2.0):.3f}", f"{bt(-2.0):.3f}")
+    assert math.isclose(bt(0.0), math.log(2))
+
+
+def test_ppo_clip_example():
+    import torch
+
+    rho, adv, eps = torch.tensor(1.5, requires_grad=True), 1.0, 0.2
+    obj = torch.minimum(rho * adv, rho.clamp(1 - eps, 1 + eps) * adv)
+    obj.backward()
+    assert math.isclose(obj.item(), 1.2) and rho.grad.item() == 0.0
+    contains("rlhf-reward-ppo/ppo-clip", "\\min(1.5, 1.2) = 1.2")
+
+
+def test_dpo_values():
+    import torch
+    import torch.nn.functional as F
+
+    beta = 0.1
+    margin = (5 - 0) - (-5 - 0)
+    loss = -F.logsigmoid(torch.tensor(beta * margin, dtype=torch.float64)).item()
+    contains("preference-optimization/dpo-derivation", f"{loss:.3f}", f"{math.log(2):.3f}")
+
+
+def test_grpo_group_advantages():
+    import torch
+
+    r = torch.tensor([1.0, 0.0, 0.0, 1.0], dtype=torch.float64)
+    a_pop = (r - r.mean()) / r.std(unbiased=False)
+    a_unb = (r - r.mean()) / r.std()
+    assert a_pop.tolist() == [1.0, -1.0, -1.0, 1.0]
+    contains("preference-optimization/grpo", f"{r.std().item():.3f}", f"±{a_unb[0].item():.3f}")
