@@ -376,7 +376,7 @@ def test_bradley_terry_values():
 def test_ppo_clip_example():
     import torch
 
-    rho, adv, eps = torch.tensor(1.5, requires_grad=True), 1.0, 0.2
+    rho, adv, eps = torch.tensor(1.5, dtype=torch.float64, requires_grad=True), 1.0, 0.2
     obj = torch.minimum(rho * adv, rho.clamp(1 - eps, 1 + eps) * adv)
     obj.backward()
     assert math.isclose(obj.item(), 1.2) and rho.grad.item() == 0.0
