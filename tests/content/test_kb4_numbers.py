@@ -401,3 +401,38 @@ def test_grpo_group_advantages():
     a_unb = (r - r.mean()) / r.std()
     assert a_pop.tolist() == [1.0, -1.0, -1.0, 1.0]
     contains("preference-optimization/grpo", f"{r.std().item():.3f}", f"±{a_unb[0].item():.3f}")
+
+
+# --------------------------------------------------------------------------------------------------- diffusion
+
+
+def test_linear_schedule_abar():
+    betas = np.linspace(1e-4, 0.02, 1000)
+    abar = np.cumprod(1 - betas)
+    contains("ddpm/forward-closed-form", f"{abar[-1] / 1e-5:.1f}\\times10^{{-5}}", f"about {abar[499]:.3f}")
+
+
+def test_cosine_schedule_first_beta():
+    T, s = 1000, 0.008
+    f = lambda t: np.cos(((t / T + s) / (1 + s)) * np.pi / 2) ** 2  # noqa: E731
+    beta1 = 1 - f(1) / f(0)
+    naive = 1 - np.cos(np.pi / 2 / T) ** 2
+    contains("ddpm/cosine-schedule", f"{naive / 1e-6:.1f}\\times10^{{-6}}", f"{beta1 / 1e-5:.1f}\\times10^{{-5}}")
+    assert math.sqrt(beta1) < 1 / 127.5
+    assert f(T) < 1e-30  # abar_T = 0 before clipping, so beta_T = 1
+
+
+def test_fid_1d_gaussians():
+    from scipy.linalg import sqrtm
+
+    s1, s2 = np.array([[1.0]]), np.array([[4.0]])
+    fid = (0 - 1) ** 2 + np.trace(s1 + s2 - 2 * np.real(sqrtm(s1 @ s2)))
+    contains("ddpm/fid", f"FID $= {fid:g}$")
+
+
+def test_v_parameterization_round_trip():
+    rng = np.random.default_rng(0)
+    x0, eps, ab = rng.normal(size=5), rng.normal(size=5), 0.3
+    a, b = math.sqrt(ab), math.sqrt(1 - ab)
+    xt, v = a * x0 + b * eps, a * eps - b * x0
+    assert np.allclose(a * xt - b * v, x0) and np.allclose(b * xt + a * v, eps)
