@@ -436,3 +436,60 @@ def test_v_parameterization_round_trip():
     a, b = math.sqrt(ab), math.sqrt(1 - ab)
     xt, v = a * x0 + b * eps, a * eps - b * x0
     assert np.allclose(a * xt - b * v, x0) and np.allclose(b * xt + a * v, eps)
+
+
+# ---------------------------------------------------------------------------------------- distributed-training
+
+
+def test_zero_memory_stages():
+    psi, n, k = 7.5e9, 64, 12
+    gb = lambda b: b / 1e9  # noqa: E731
+    ddp, z1, z2, z3 = (2 + 2 + k) * psi, 4 * psi + k * psi / n, 2 * psi + (2 + k) * psi / n, (4 + k) * psi / n
+    cid = "parallelism-memory/zero-memory"
+    contains(cid, f"**{gb(ddp):.0f} GB**", f"**{gb(z1):.1f} GB**", f"**{gb(z2):.1f} GB**", f"**{gb(z3):.1f} GB**")
+    contains(cid, f"{gb(4 * psi):.0f} + {gb(k * psi / n):.2f}", f"{gb(2 * psi):.0f} + {gb(14 * psi / n):.2f}")
+
+
+def test_ring_allreduce_example():
+    s, n = 7e9 * 2 / 1e9, 8
+    sent = 2 * (n - 1) / n * s
+    contains("parallelism-memory/ring-allreduce", f"= {sent:.1f}$ GB", f"about {sent / 200:.2f} s")
+    # Simulate the ring: after reduce-scatter + all-gather each rank holds the full sum; count chunk sends.
+    rng = np.random.default_rng(0)
+    data = [rng.normal(size=n) for _ in range(n)]  # rank r holds a buffer of n chunks (one value each)
+    buf = [d.copy() for d in data]
+    sends = 0
+    for step in range(n - 1):  # reduce-scatter
+        msgs = [(r, (r - step) % n, buf[r][(r - step) % n]) for r in range(n)]
+        for r, c, v in msgs:
+            buf[(r + 1) % n][c] += v
+            sends += 1
+    for step in range(n - 1):  # all-gather
+        msgs = [(r, (r + 1 - step) % n, buf[r][(r + 1 - step) % n]) for r in range(n)]
+        for r, c, v in msgs:
+            buf[(r + 1) % n][c] = v
+            sends += 1
+    total = sum(data)
+    assert all(np.allclose(b, total) for b in buf)
+    assert sends / n == 2 * (n - 1)  # chunks of size S/N sent per rank
+
+
+def test_pipeline_bubble_values():
+    p = 4
+    for m in (4, 16, 32):
+        frac = (p - 1) / (m + p - 1)
+        contains("parallelism-memory/pipeline-bubble", f"{p - 1}/{m + p - 1} \\approx {frac:.3f}")
+
+
+def test_tensor_parallel_mlp_identity():
+    rng = np.random.default_rng(0)
+    d, t = 8, 4
+    X, A, B = rng.normal(size=(3, d)), rng.normal(size=(d, 4 * d)), rng.normal(size=(4 * d, d))
+    gelu = lambda x: 0.5 * x * (1 + np.tanh(0.79788456 * (x + 0.044715 * x**3)))  # noqa: E731
+    parts = [gelu(X @ a) @ b for a, b in zip(np.split(A, t, axis=1), np.split(B, t, axis=0))]
+    assert np.allclose(sum(parts), gelu(X @ A) @ B)
+
+
+def test_3d_layout_numbers():
+    contains("parallelism-memory/3d-layout", f"{175 / 64:.1f}B", f"{512 // 64}")
+    contains("parallelism-memory/ddp", f"{32 * 8 * 4:,}")
