@@ -493,3 +493,41 @@ def test_tensor_parallel_mlp_identity():
 def test_3d_layout_numbers():
     contains("parallelism-memory/3d-layout", f"{175 / 64:.1f}B", f"{512 // 64}")
     contains("parallelism-memory/ddp", f"{32 * 8 * 4:,}")
+
+
+# ------------------------------------------------------------------------------------- llm-foundations-scaling
+
+CHIN = dict(E=1.69, A=406.4, B=410.7, alpha=0.34, beta=0.28)
+
+
+def chinchilla_loss(n: float, d: float) -> float:
+    return CHIN["E"] + CHIN["A"] / n ** CHIN["alpha"] + CHIN["B"] / d ** CHIN["beta"]
+
+
+def test_six_nd_and_training_time():
+    c = 6 * 175e9 * 300e9
+    assert c == pytest.approx(3.15e23)
+    contains("scaling-laws/six-nd", "3.15\\times10^{23}")
+    rate = 1024 * 312e12 * 0.40
+    contains("scaling-laws/six-nd", f"{rate / 1e17:.2f}\\times10^{{17}}", f"**{c / rate / 86400:.1f} days**")
+
+
+def test_chinchilla_optimal_and_fit():
+    c = 5.76e23
+    n = math.sqrt(c / 120)
+    contains("scaling-laws/chinchilla-optimal", f"\\approx {n / 1e9:.0f}", f"{20 * n / 1e12:.1f}")
+    cid = "scaling-laws/chinchilla-optimal"
+    contains(cid, f"{chinchilla_loss(70e9, 1.4e12):.3f}", f"{chinchilla_loss(280e9, 300e9):.3f}")
+    contains(cid, f"{CHIN['A'] / 70e9 ** 0.34:.3f}", f"{CHIN['B'] / 1.4e12 ** 0.28:.3f}")
+
+
+def test_overtraining_llama3_8b():
+    cid = "scaling-laws/overtraining-for-inference"
+    c = 6 * 8e9 * 15e12
+    contains(cid, f"{c / 1e23:.1f}\\times10^{{23}}", f"{chinchilla_loss(8e9, 15e12):.3f}")
+    contains(cid, f"{chinchilla_loss(70e9, 1.4e12):.3f}", f"{6 * 70e9 * 1.4e12 / 1e23:.1f}\\times10^{{23}}")
+    contains(cid, f"{70 / 8:.2f}×")
+
+
+def test_initial_loss_ln_v():
+    contains("llm-lineage-capabilities/gpt-recipe", f"{math.log(50257):.3f}")
