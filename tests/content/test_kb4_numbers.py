@@ -531,3 +531,56 @@ def test_overtraining_llama3_8b():
 
 def test_initial_loss_ln_v():
     contains("llm-lineage-capabilities/gpt-recipe", f"{math.log(50257):.3f}")
+
+
+# ------------------------------------------------------------------------------------------------- eval-safety
+
+
+def test_ece_example():
+    conf = np.array([0.95] * 5 + [0.65] * 5)
+    correct = np.array([1, 1, 1, 1, 0] + [1, 1, 1, 0, 0])
+    edges = np.linspace(0, 1, 16)  # 15 equal-width bins
+    idx = np.digitize(conf, edges[1:-1])
+    ece = sum((idx == b).mean() * abs(correct[idx == b].mean() - conf[idx == b].mean()) for b in np.unique(idx))
+    contains("calibration-metrics/ece", f"ECE $= 0.5\\cdot0.15 + 0.5\\cdot0.05 = {ece:.2f}$")
+
+
+def test_temperature_keeps_argmax():
+    rng = np.random.default_rng(0)
+    z = rng.normal(size=(50, 7))
+    for t in (0.5, 1.7, 3.0):
+        assert (np.argmax(z / t, 1) == np.argmax(z, 1)).all()
+
+
+def test_pass_at_k_values():
+    n, c = 10, 3
+    est = lambda k: 1 - math.comb(n - c, k) / math.comb(n, k)  # noqa: E731
+    prod = lambda k: 1 - np.prod([1 - k / i for i in range(n - c + 1, n + 1)])  # noqa: E731
+    assert math.isclose(est(5), prod(5)) and math.isclose(est(1), c / n)
+    cid = "calibration-metrics/pass-at-k"
+    contains(cid, f"{math.comb(7, 5)}/{math.comb(10, 5)} \\approx {est(5):.3f}", f"{1 - 0.7**5:.3f}")
+    assert 1 - math.comb(2, 5) / math.comb(10, 5) == 1.0  # n - c < k gives 1
+
+
+def test_pr_auc_chance_and_ap_vs_trapezoid():
+    from sklearn.metrics import auc, average_precision_score, precision_recall_curve, roc_auc_score
+
+    rng = np.random.default_rng(0)
+    y = (rng.random(200_000) < 0.01).astype(int)
+    s = rng.random(y.size)
+    assert abs(average_precision_score(y, s) - 0.01) < 0.003 and abs(roc_auc_score(y, s) - 0.5) < 0.02
+    y2, s2 = np.array([1, 0, 1, 0, 0, 1]), np.array([0.9, 0.8, 0.7, 0.6, 0.5, 0.4])
+    p, r, _ = precision_recall_curve(y2, s2)
+    assert not math.isclose(average_precision_score(y2, s2), auc(r, p))
+    contains("calibration-metrics/imbalanced-metrics", "about **0.01**")
+
+
+def test_benchmark_uncertainty_numbers():
+    from scipy.stats import binomtest
+
+    se = math.sqrt(0.82 * 0.18 / 200)
+    cid = "calibration-metrics/benchmark-uncertainty"
+    contains(cid, f"\\approx {se:.3f}", f"±{1.96 * se * 100:.1f} points")
+    p = binomtest(14, 34, 0.5).pvalue
+    contains(cid, f"around {p:.2f}")
+    assert (20 - 14) / 200 == 0.03
