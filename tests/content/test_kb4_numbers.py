@@ -584,3 +584,73 @@ def test_benchmark_uncertainty_numbers():
     p = binomtest(14, 34, 0.5).pvalue
     contains(cid, f"around {p:.2f}")
     assert (20 - 14) / 200 == 0.03
+
+
+# --------------------------------------------------------------------------------------------- coding-patterns
+
+
+def test_climb_stairs_negative_index_bug():
+    def buggy(n):
+        dp = [1] * (n + 1)
+        for i in range(1, n + 1):
+            dp[i] = dp[i - 1] + dp[i - 2]
+        return dp
+
+    def ref(n):
+        a, b = 1, 1
+        for _ in range(2, n + 1):
+            a, b = b, a + b
+        return b if n >= 1 else 1
+
+    d = buggy(3)
+    assert d[1:] == [2, 3, 5] and ref(3) == 3
+    contains("graph-dp-heap-patterns/dp-base-cases", "`dp[1] = 1 + 1 = 2`", "`dp[2] = 3`", "`dp[3] = 5`")
+    assert [ref(n) for n in (1, 2, 3, 5)] == [1, 2, 3, 8]
+    contains("graph-dp-heap-patterns/dp-base-cases", "give 1, 2, 3, 8")
+
+
+def test_lis_examples():
+    from bisect import bisect_left
+
+    def lis(a):
+        tails = []
+        for x in a:
+            k = bisect_left(tails, x)
+            tails[k : k + 1] = [x]
+        return tails
+
+    assert lis([3, 4, 1]) == [1, 4]
+    assert len(lis([10, 9, 2, 5, 3, 7, 101, 18])) == 4
+    contains("graph-dp-heap-patterns/lis-patience", "[1, 4]", "gives 4")
+
+
+def test_sliding_window_examples():
+    def lus(s, guarded=True):
+        last, best, l = {}, 0, 0
+        for r, ch in enumerate(s):
+            if ch in last and (last[ch] >= l or not guarded):
+                l = last[ch] + 1
+            last[ch] = r
+            best = max(best, r - l + 1)
+        return best
+
+    assert lus("abcabcbb") == 3 and lus("abba") == 2 and lus("abba", guarded=False) == 3
+    contains("array-patterns/sliding-window", '"abcabcbb" gives 3')
+    trap_contains("array-patterns/sliding-window", '("abba" gives 3 instead of 2)')
+
+
+def test_three_sum_and_merge_examples():
+    import bisect
+    import itertools
+
+    nums = [-1, -1, 0, 0, 1, 1]
+    assert {tuple(sorted(t)) for t in itertools.combinations(nums, 3) if sum(t) == 0} == {(-1, 0, 1)}
+    a = [1, 3, 3, 5]
+    assert bisect.bisect_left(a, 6) == len(a)  # lower_bound can return len(a)
+    merged = []
+    for s, e in sorted([[1, 2], [2, 3], [1, 10], [2, 3]]):
+        if merged and s <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], e)
+        else:
+            merged.append([s, e])
+    assert merged == [[1, 10]]
