@@ -187,6 +187,62 @@ def test_beta_map_example():
     contains("mle-map-bayes/beta-map", f"= {mode:.1f}", f"{post.mean():.3f}", f"{(k + 1) / (n + 2):.1f}")
 
 
+def test_one_d_slope_by_hand():
+    x, y = np.array([1.0, 2, 3, 4]), np.array([2.0, 4, 5, 8])
+    slope, intercept = np.polyfit(x, y, 1)
+    contains("linear-regression/one-d-slope", f"$9.5/5 = {slope:.1f}$", f"{abs(intercept):.1f}$")
+    assert math.isclose(((x - x.mean()) * (y - y.mean())).sum(), 9.5)
+
+
+def test_log_odds_ratio():
+    contains("logistic-regression/log-odds", f"{math.exp(0.7):.3f}")
+
+
+def test_silhouette_by_hand():
+    from sklearn.metrics import silhouette_samples, silhouette_score
+
+    X = np.array([[0.0], [1.0], [5.0], [6.0]])
+    s = silhouette_samples(X, [0, 0, 1, 1])
+    contains("clustering/silhouette-by-hand", f"{s[0]:.3f}", f"{s[1]:.3f}", f"{silhouette_score(X, [0, 0, 1, 1]):.3f}")
+    s2 = silhouette_samples(X, [0, 0, 0, 1])
+    contains("clustering/silhouette-by-hand", f"{s2[2]:.3f}")
+    assert s2[3] == 0.0
+
+
+def test_sigmoid_kernel_not_psd():
+    from sklearn.metrics.pairwise import rbf_kernel, sigmoid_kernel
+
+    X = np.random.default_rng(0).normal(size=(30, 3))
+    assert np.linalg.eigvalsh(sigmoid_kernel(X, gamma=1.0, coef0=1.0)).min() < -1e-6
+    assert np.linalg.eigvalsh(rbf_kernel(X)).min() > -1e-10
+
+
+def test_curse_of_dimensionality_edges():
+    contains("knn/curse-of-dimensionality", f"{0.01 ** 0.1:.3f}", f"{0.01 ** 0.01:.3f}")
+
+
+def test_likelihood_underflow():
+    p = 1.0
+    n_zero = None
+    for i in range(1, 1001):
+        p *= 0.1
+        if p == 0.0 and n_zero is None:
+            n_zero = i
+    assert p == 0.0 and 320 <= n_zero <= 325
+    cid = "mle-map-bayes/likelihood-underflow"
+    contains(cid, f"{np.finfo(np.float64).smallest_subnormal:.1e}".replace("e-324", "\\times10^{-324}"))
+    contains(cid, f"{1000 * math.log(0.1):.3f}", "about 323 factors")
+
+
+def test_bagging_variance_formula():
+    rng = np.random.default_rng(0)
+    rho, B, n = 0.5, 10, 200_000
+    common = rng.normal(size=n)
+    preds = math.sqrt(rho) * common[:, None] + math.sqrt(1 - rho) * rng.normal(size=(n, B))  # unit variance, corr rho
+    assert abs(preds.mean(1).var() - (rho + (1 - rho) / B)) < 0.01
+    contains("bias-variance/bagging-variance", f"= {rho + (1 - rho) / B:.2f}\\sigma^2")
+
+
 # ------------------------------------------------------------------------------------------ information-theory
 
 
