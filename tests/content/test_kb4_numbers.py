@@ -278,6 +278,41 @@ def test_die_parity_mutual_information():
     contains("mutual-information/mi-equals-entropy", "= 1$ bit", f"{math.log2(6):.3f}", f"{math.log2(3):.3f}")
 
 
+def test_units_and_perplexity():
+    bits = 2.0 / math.log(2)
+    contains("entropy-kl/units-perplexity", f"{bits:.3f}$ bits", f"{math.exp(2.0):.3f}", f"{math.exp(bits):.1f}")
+    assert math.isclose(2**bits, math.exp(2.0))
+    contains("entropy-kl/max-entropy-uniform", f"{math.log(10):.3f}")
+
+
+def test_kl_infinite_support():
+    from scipy.special import rel_entr
+
+    p, q = np.array([0.5, 0.5]), np.array([1.0, 0.0])
+    assert np.isinf(rel_entr(p, q).sum())
+    contains("entropy-kl/kl-infinite-support", f"{rel_entr(q, p).sum():.3f}")
+
+
+def test_chain_rule_table():
+    from scipy.stats import entropy
+
+    joint = np.array([[0.4, 0.1], [0.1, 0.4]])
+    hxy = entropy(joint.ravel(), base=2)
+    hx = entropy(joint.sum(1), base=2)
+    cid = "mutual-information/chain-rule"
+    contains(cid, f"{hxy:.3f}", f"{hxy - hx:.3f}", f"{2 * hx - hxy:.3f}", f"{entropy([0.8, 0.2], base=2):.3f}")
+
+
+def test_mi_nats_and_correlation_zero():
+    from sklearn.metrics import mutual_info_score
+
+    y = np.array([0, 1] * 50)
+    assert math.isclose(mutual_info_score(y, y), math.log(2))
+    contains("mutual-information/sklearn-mi-units", f"{math.log(2):.3f}")
+    x = np.linspace(-1, 1, 201)
+    assert abs(np.corrcoef(x, x**2)[0, 1]) < 1e-12
+
+
 # -------------------------------------------------------------------------------------- nlp-embeddings-metrics
 
 
