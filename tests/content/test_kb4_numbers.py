@@ -393,6 +393,51 @@ def test_glove_and_clip_numbers():
     contains("word-embeddings-clip/clip-batch-temperature", f"{32768 - 1:,}", f"{1 / 0.07:.1f}")
 
 
+def test_distinct_n_example():
+    toks = "the cat the cat sat".split()
+    d1 = len(set(toks)) / len(toks)
+    bigrams = list(zip(toks, toks[1:]))
+    d2 = len(set(bigrams)) / len(bigrams)
+    contains("nlp-tasks-eval/distinct-n", f"3/5 = {d1}", f"= {d2}")
+
+
+def test_multimodal_recall_and_median_rank():
+    ranks = np.array([1, 3, 2, 10, 1])
+    cid = "nlp-tasks-eval/multimodal-retrieval-metrics"
+    contains(cid, f"2/5 = {(ranks <= 1).mean()}", f"{(ranks <= 5).mean()}", f"median {int(np.median(ranks))}")
+
+
+def test_best_span_joint_search():
+    start = np.array([0.0, 5.0, 0.0, 0.0])
+    end = np.array([6.0, 0.0, 0.0, 2.0])
+    best = max(((i, j) for i in range(4) for j in range(i, 4)), key=lambda ij: start[ij[0]] + end[ij[1]])
+    assert best == (1, 3) and np.argmax(end) < np.argmax(start)  # independent argmaxes give end < start
+
+
+def test_sgns_subsampling_and_power():
+    contains("word-embeddings-clip/sgns-sampling-numbers", f"{1 - math.sqrt(1e-5 / 0.05):.3f}", f"{math.sqrt(1e-5 / 0.05):.4f}")
+    contains("word-embeddings-clip/sgns-sampling-numbers", f"{5000**0.75:.0f}", f"{5000 / 5000**0.75:.1f}×")
+
+
+def test_glove_weights():
+    f = lambda x: min(1.0, (x / 100) ** 0.75)  # noqa: E731
+    contains("word-embeddings-clip/glove-weighting", f"{f(10):.3f}", f"{f(1):.3f}")
+    assert f(100) == 1.0 and f(1000) == 1.0
+
+
+def test_rouge_l_example():
+    from rouge_score import rouge_scorer
+
+    sc = rouge_scorer.RougeScorer(["rougeL", "rouge2"])
+    s = sc.score("the cat sat on the mat", "the cat lay on a mat")
+    contains("text-gen-metrics/rouge-l-lcs", f"4/6 \\approx {s['rougeL'].precision:.3f}", f"{s['rouge2'].fmeasure:.1f}")
+
+
+def test_sliding_window_passes():
+    n, ctx, stride = 100_000, 1024, 512
+    contains("ngram-lm-perplexity/sliding-window-ppl", f"about {math.ceil(n / ctx)} forward", f"about {math.ceil((n - ctx) / stride) + 1}")
+
+
 # ----------------------------------------------------------------------------------------------- rag-retrieval
 
 
