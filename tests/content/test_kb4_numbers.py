@@ -497,6 +497,22 @@ def test_ndcg_gain_conventions():
     contains("retrieval-metrics/metric-conventions", f"{lin:.3f}", f"{exp_gain:.3f}")
 
 
+def test_hybrid_min_max_example():
+    bm, dn = np.array([12.0, 9.0, 3.0]), np.array([0.82, 0.80, 0.90])
+    mm = lambda x: (x - x.min()) / (x.max() - x.min())  # noqa: E731
+    h = 0.5 * mm(bm) + 0.5 * mm(dn)
+    cid = "rag-advanced/hybrid-normalization"
+    contains(cid, f"A = {h[0]:.1f}", f"B = {h[1]:.3f}", f"C = {h[2]:.1f}", f"[1.0, {mm(bm)[1]:.3f}, 0.0]")
+    assert list(np.argsort(-h)) == [0, 2, 1]
+
+
+def test_mrr_and_pq_numbers():
+    rr = [1, 1 / 3, 0]
+    contains("rag-advanced/mrr-by-hand", f"{sum(rr) / 3:.3f}")
+    trap_contains("rag-advanced/mrr-by-hand", f"{sum(rr[:2]) / 2:.3f}")
+    contains("rag-advanced/hnsw-ann", f"{768 * 4:,} bytes", f"{768 * 4 // 64}×")
+
+
 # ---------------------------------------------------------------------------------------------- alignment-rlhf
 
 
