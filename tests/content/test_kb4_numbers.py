@@ -555,6 +555,18 @@ def test_grpo_group_advantages():
     contains("preference-optimization/grpo", f"{r.std().item():.3f}", f"±{a_unb[0].item():.3f}")
 
 
+def test_kl_estimators_k1_k3():
+    k1 = lambda p, r: math.log(p / r)  # noqa: E731
+    k3 = lambda p, r: (r / p - 1) - math.log(r / p)  # noqa: E731
+    cid = "alignment-practice/kl-estimators"
+    contains(cid, f"{k1(0.25, 0.5):.3f}", f"{k3(0.25, 0.5):.3f}", f"{k3(0.5, 0.25):.3f}")
+    # Both are unbiased: their expectation under pi equals the exact KL(pi || pi_ref).
+    pi, ref = np.array([0.5, 0.3, 0.2]), np.array([0.25, 0.25, 0.5])
+    kl = float((pi * np.log(pi / ref)).sum())
+    assert math.isclose(sum(p * k1(p, r) for p, r in zip(pi, ref)), kl)
+    assert math.isclose(sum(p * k3(p, r) for p, r in zip(pi, ref)), kl)
+
+
 # --------------------------------------------------------------------------------------------------- diffusion
 
 
