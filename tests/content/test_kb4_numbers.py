@@ -602,6 +602,30 @@ def test_v_parameterization_round_trip():
     assert np.allclose(a * xt - b * v, x0) and np.allclose(b * xt + a * v, eps)
 
 
+def test_snr_linear_schedule():
+    abar = np.cumprod(1 - np.linspace(1e-4, 0.02, 1000))
+    snr = abar / (1 - abar)
+    cid = "diffusion-variants/snr"
+    contains(cid, f"SNR ≈ {snr[0]:,.0f}", f"log-SNR ≈ {np.log(snr[0]):.2f}", f"SNR ≈ {snr[499]:.3f}")
+    um = lambda x, p: f"{x:.{p}f}".replace("-", "−")  # noqa: E731  (the card writes a Unicode minus)
+    contains(cid, f"log-SNR ≈ {um(np.log(snr[499]), 2)}", f"log-SNR ≈ {um(np.log(snr[-1]), 1)}", f"about {round(1 / snr[499])} times")
+
+
+def test_absorbing_mask_probability():
+    rng = np.random.default_rng(0)
+    masked = np.zeros(200_000, dtype=bool)
+    for _ in range(5):
+        masked |= rng.random(masked.size) < 0.1
+    assert abs(masked.mean() - (1 - 0.9**5)) < 0.005
+    contains("diffusion-variants/discrete-diffusion", f"{1 - 0.9**5:.3f}")
+
+
+def test_latent_sizes():
+    braces = lambda n: f"{n:,}".replace(",", "{,}")  # noqa: E731  (KaTeX thousands separator)
+    contains("diffusion-variants/latent-diffusion", braces(64 * 64 * 4), braces(512 * 512 * 3), f"{512 * 512 * 3 // (64 * 64 * 4)}× fewer")
+    contains("diffusion-variants/latent-diffusion", f"({64 * 64:,} instead of {512 * 512:,})")
+
+
 # ---------------------------------------------------------------------------------------- distributed-training
 
 
