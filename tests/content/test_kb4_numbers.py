@@ -683,6 +683,20 @@ def test_3d_layout_numbers():
     contains("parallelism-memory/ddp", f"{32 * 8 * 4:,}")
 
 
+def test_activation_memory_korthikanti():
+    s, b, h, a, L = 2048, 1, 12288, 96, 96
+    per_layer = s * b * h * (34 + 5 * a * s / h)
+    cid = "distributed-practice/activation-memory"
+    contains(cid, f"= {int(5 * a * s / h)}$", f"\\approx {per_layer / 1e9:.2f}$ GB", f"about {per_layer * L / 1e9:.0f} GB")
+    contains(cid, f"\\approx {34 * s * b * h / 1e9:.2f}$ GB", f"about **{34 * s * b * h * L / 1e9:.0f} GB**")
+    contains(cid, f"\\approx {2 * s * b * h / 1e6:.0f}$ MB", f"{2 * s * b * h * L / 1e9:.1f} GB")
+
+
+def test_fsdp_and_scaling_numbers():
+    contains("distributed-practice/fsdp-vs-ddp", f"about {16 * 7:.0f} GB")
+    contains("distributed-practice/scaling-efficiency", f"\\approx {4.5 / 8 * 100:.0f}\\%")
+
+
 # ------------------------------------------------------------------------------------- llm-foundations-scaling
 
 CHIN = dict(E=1.69, A=406.4, B=410.7, alpha=0.34, beta=0.28)
