@@ -735,6 +735,13 @@ def test_initial_loss_ln_v():
     contains("llm-lineage-capabilities/gpt-recipe", f"{math.log(50257):.3f}")
 
 
+def test_tokens_per_param_and_mfu():
+    cid = "pretraining-practice/tokens-per-parameter"
+    contains(cid, f"**{1.4e12 / 70e9:.0f}**", f"**{300 / 175:.1f}**", f"**{15e12 / 8e9:,.0f}**")
+    flops = 6 * 7e9 * 3000
+    contains("pretraining-practice/mfu", f"{flops / 1e14:.2f}\\times10^{{14}}", f"{flops / 1e12:.0f} TFLOP/s", f"**MFU ≈ {flops / 312e12 * 100:.0f}%**")
+
+
 # ------------------------------------------------------------------------------------------------- eval-safety
 
 
