@@ -896,3 +896,89 @@ def test_three_sum_and_merge_examples():
         else:
             merged.append([s, e])
     assert merged == [[1, 10]]
+
+
+def test_pattern_selection_numbers():
+    import sys
+
+    contains("pattern-selection/constraints-to-complexity", f"{1e5 * math.log2(1e5) / 1e6:.1f}\\times10^6")
+    assert round(math.log2(1e5)) == 17
+    assert sys.getrecursionlimit() >= 1000
+    contains("pattern-selection/dfs-recursion-limit", "**1,000** frames")
+
+
+def test_window_breaks_with_negatives():
+    def window(a, target):
+        best, l, s = float("inf"), 0, 0
+        for r, x in enumerate(a):
+            s += x
+            while s >= target:
+                best = min(best, r - l + 1)
+                s -= a[l]
+                l += 1
+        return best
+
+    a, t = [84, -37, 32, 40, 95], 167
+    brute = min(j - i for i in range(len(a)) for j in range(i + 1, len(a) + 1) if sum(a[i:j]) >= t)
+    assert (window(a, t), brute) == (5, 3)
+    trap_contains("pattern-selection/recognize-pattern", "returns 5 instead of 3")
+
+
+def test_rotated_search_and_ship_capacity_and_min_window():
+    from collections import Counter
+
+    def search_rotated(a, target):
+        lo, hi = 0, len(a) - 1
+        while lo <= hi:
+            mid = (lo + hi) // 2
+            if a[mid] == target:
+                return mid
+            if a[lo] <= a[mid]:
+                if a[lo] <= target < a[mid]:
+                    hi = mid - 1
+                else:
+                    lo = mid + 1
+            elif a[mid] < target <= a[hi]:
+                lo = mid + 1
+            else:
+                hi = mid - 1
+        return -1
+
+    for n in range(0, 7):
+        base = list(range(0, 2 * n, 2))
+        for k in range(max(n, 1)):
+            a = base[k:] + base[:k]
+            for t in range(-1, 2 * n + 1):
+                assert search_rotated(a, t) == (a.index(t) if t in a else -1)
+
+    def ship(w, d):
+        def feasible(c):
+            days, load = 1, 0
+            for x in w:
+                if load + x > c:
+                    days, load = days + 1, 0
+                load += x
+            return days <= d
+
+        return next(c for c in range(max(w), sum(w) + 1) if feasible(c))
+
+    assert ship([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 5) == 15
+
+    def min_window(s, t):
+        need, missing = Counter(t), len(t)
+        best, l = (0, float("inf")), 0
+        for r, ch in enumerate(s):
+            if need[ch] > 0:
+                missing -= 1
+            need[ch] -= 1
+            while missing == 0:
+                if r - l < best[1] - best[0]:
+                    best = (l, r)
+                need[s[l]] += 1
+                if need[s[l]] > 0:
+                    missing += 1
+                l += 1
+        return "" if best[1] == float("inf") else s[best[0] : best[1] + 1]
+
+    assert min_window("ADOBECODEBANC", "ABC") == "BANC"
+    contains("pattern-selection/min-window-substring", 'gives "BANC"')
