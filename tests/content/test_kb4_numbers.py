@@ -982,3 +982,29 @@ def test_rotated_search_and_ship_capacity_and_min_window():
 
     assert min_window("ADOBECODEBANC", "ABC") == "BANC"
     contains("pattern-selection/min-window-substring", 'gives "BANC"')
+
+
+def test_followups_resolve_without_cycles():
+    cards = all_cards()
+    state: dict[str, int] = {}
+
+    def visit(cid: str, path: tuple) -> None:
+        state[cid] = 1
+        for f in cards[cid].get("followups", []):
+            assert f in cards, f"{cid}: followup {f} missing"
+            assert state.get(f) != 1, "cycle: " + " -> ".join((*path, cid, f))
+            if f not in state:
+                visit(f, (*path, cid))
+        state[cid] = 2
+
+    for cid in cards:
+        if cid not in state:
+            visit(cid, ())
+
+
+def test_shares_per_area():
+    for area in AREAS:
+        cards = [c for p in FILES if p.parent.name == area for c in load(p)["cards"]]
+        n = len(cards)
+        assert sum(c["level"] == "L3" for c in cards) / n >= 0.25, area
+        assert sum(bool(c.get("followups")) for c in cards) / n >= 0.40, area
