@@ -1,0 +1,168 @@
+"""Numbers in the kb3 topic files (attention-transformers, llm-inference-efficiency, fine-tuning-peft, tokenization,
+moe, ssm-mamba), recomputed independently.
+
+Each test loads a card with yaml.safe_load, recomputes a number from the problem's inputs with torch / numpy /
+closed-form arithmetic (never from the card's text), formats it the way the card writes it, and asserts the
+answer contains it. A few structural gates (word counts, levels) guard the same files.
+"""
+
+import math
+import re
+from collections import Counter
+from functools import cache
+from pathlib import Path
+
+import pytest
+import torch
+import yaml
+
+CONTENT = Path(__file__).resolve().parents[2] / "src" / "mldrill" / "content"
+AREAS = ["attention-transformers", "llm-inference-efficiency", "fine-tuning-peft", "tokenization", "moe", "ssm-mamba"]
+EXEMPLARS = {"attention", "lora"}  # written by the lead, not part of this group
+FILES = sorted(p for a in AREAS for p in (CONTENT / a).glob("*.yaml") if p.stem not in EXEMPLARS)
+GiB, KiB = 2**30, 2**10
+
+
+@cache
+def topics() -> dict[str, dict]:
+    out = {}
+    for p in FILES:
+        with p.open(encoding="utf-8") as f:
+            doc = yaml.safe_load(f)
+        out[doc["id"]] = doc
+    return out
+
+
+def card(card_id: str) -> dict:
+    for c in topics()[card_id.split("/")[0]]["cards"]:
+        if c["id"] == card_id:
+            return c
+    raise KeyError(card_id)
+
+
+def answer(card_id: str) -> str:
+    """The card's answer with every run of whitespace collapsed to one space."""
+    return " ".join(card(card_id)["answer"].split())
+
+
+def contains(card_id: str, *expected: str) -> None:
+    text = answer(card_id)
+    for s in expected:
+        assert s in text, f"{card_id}: expected {s!r} in the answer"
+
+
+def comma(n: int) -> str:
+    return f"{n:,}"
+
+
+ALL_CARDS = [c for doc in topics().values() for c in doc["cards"]]
+
+
+# --------------------------------------------------------------------------------------------------- structure
+
+
+@pytest.mark.parametrize("c", ALL_CARDS, ids=[c["id"] for c in ALL_CARDS])
+def test_card_lengths(c):
+    n = len(c["answer"].split())
+    if c["level"] == "L1":
+        assert n >= 25, f"{c['id']}: L1 answer has {n} words"
+    else:
+        assert 80 <= n <= 250, f"{c['id']}: {c['level']} answer has {n} words"
+    assert len(c["trap"].split()) >= 15
+    tags = c.get("tags", [])
+    assert bool([t for t in tags if re.fullmatch(r"M\d+", t)]) == ("misconception" in tags)
+    if c["kind"] == "compare":
+        assert "compare" in tags
+
+
+@pytest.mark.parametrize("tid", sorted(topics()))
+def test_summary_length(tid):
+    n = len(topics()[tid]["summary"].split())
+    assert 120 <= n <= 300, f"{tid}: summary has {n} words"
+
+
+def test_shares():
+    n = len(ALL_CARDS)
+    levels = Counter(c["level"] for c in ALL_CARDS)
+    assert levels["L3"] / n >= 0.25, levels
+    assert sum(bool(c.get("followups")) for c in ALL_CARDS) / n >= 0.40
+
+
+# --------------------------------------------------------------------------------------------------- positions
+
+
+def test_sinusoidal_wavelengths_and_gpt2_wpe():
+    contains("positional-encoding/sinusoidal", f"{2 * math.pi:.2f}", comma(round(2 * math.pi * 10000)))
+    contains("positional-encoding/learned-absolute", comma(1024 * 768))
+
+
+def test_sinusoidal_shift_is_a_rotation():
+    d, p, k = 16, 7, 5
+    w = 10000.0 ** (-torch.arange(0, d, 2, dtype=torch.float64) / d)
+
+    def pe(pos):
+        return torch.stack([torch.sin(pos * w), torch.cos(pos * w)], -1)  # (d/2, 2)
+
+    c, s = torch.cos(k * w), torch.sin(k * w)
+    rot = torch.stack([torch.stack([c, s], -1), torch.stack([-s, c], -1)], -2)  # (d/2, 2, 2) as on the card
+    assert torch.allclose((rot @ pe(p)[..., None])[..., 0], pe(p + k), rtol=1e-12, atol=1e-12)
+
+
+def test_rope_slowest_wavelengths():
+    for base, text in ((10000, "54,410"), (500000, "2,559,196")):
+        theta = base ** (-126 / 128)
+        assert comma(round(2 * math.pi / theta)) == text
+        contains("positional-encoding/rope-base", f"{theta / 10 ** math.floor(math.log10(theta)):.3f}", text)
+
+
+def test_rope_relative_property_holds():
+    torch.manual_seed(0)
+    hs, base = 8, 10000.0
+    inv = base ** (-torch.arange(0, hs, 2, dtype=torch.float64) / hs)
+
+    def rope(x, pos):
+        ang = pos * inv
+        x1, x2 = x[..., 0::2], x[..., 1::2]
+        return torch.stack([x1 * ang.cos() - x2 * ang.sin(), x1 * ang.sin() + x2 * ang.cos()], -1).flatten(-2)
+
+    q, k = torch.randn(hs, dtype=torch.float64), torch.randn(hs, dtype=torch.float64)
+    assert torch.allclose(rope(q, 3) @ rope(k, 10), rope(q, 103) @ rope(k, 110), rtol=1e-10)
+    assert torch.allclose(rope(q, 57).norm(), q.norm(), rtol=1e-12)
+
+
+def test_ntk_base_interpolates_slowest_pair_by_s():
+    b, s, d = 10000.0, 8.0, 128
+    b2 = b * s ** (d / (d - 2))
+    i = d // 2 - 1
+    assert math.isclose(b ** (-2 * i / d) / b2 ** (-2 * i / d), s, rel_tol=1e-12)
+    assert b2 ** 0 == 1  # fastest pair unchanged
+
+
+def alibi_reference(n: int) -> list[float]:
+    # The rule as published: power-of-2 slopes, then every other slope of the 2c-head set.
+    def pow2(m: int) -> list[float]:
+        return [2 ** (-8 * (k + 1) / m) for k in range(m)]
+
+    if (n & (n - 1)) == 0:
+        return pow2(n)
+    c = 2 ** int(math.floor(math.log2(n)))
+    return pow2(c) + alibi_reference(2 * c)[0::2][: n - c]
+
+
+def test_alibi_slopes():
+    s8 = alibi_reference(8)
+    assert s8[0] == 0.5 and s8[-1] == 0.00390625
+    contains("positional-encoding/alibi-slopes", "0.00390625", "2^{-0.5}, 2^{-1.5}, 2^{-2.5}, 2^{-3.5}")
+    exps = [round(-math.log2(x), 6) for x in alibi_reference(12)[8:]]
+    assert exps == [0.5, 1.5, 2.5, 3.5]
+    contains("positional-encoding/alibi", "1/2, 1/4, …, 1/256")
+
+
+def test_alibi_slopes_match_bloom():
+    from transformers.models.bloom.modeling_bloom import build_alibi_tensor
+
+    mask = torch.ones(1, 4)
+    for h in (8, 12):
+        alibi = build_alibi_tensor(mask, h, torch.float64)  # (h, 1, 4): slope * position
+        slopes = (alibi[:, 0, 1] - alibi[:, 0, 0]).tolist()
+        assert slopes == pytest.approx(alibi_reference(h), rel=1e-6)
