@@ -166,3 +166,47 @@ def test_alibi_slopes_match_bloom():
         alibi = build_alibi_tensor(mask, h, torch.float64)  # (h, 1, 4): slope * position
         slopes = (alibi[:, 0, 1] - alibi[:, 0, 0]).tolist()
         assert slopes == pytest.approx(alibi_reference(h), rel=1e-6)
+
+
+# --------------------------------------------------------------------------------------------------- blocks
+
+
+def test_gpt2_small_block_and_total_params():
+    from transformers import GPT2Config, GPT2LMHeadModel
+
+    cfg = GPT2Config(n_embd=768, n_layer=12, n_head=12, n_positions=1024, vocab_size=50257)
+    with torch.device("meta"):
+        model = GPT2LMHeadModel(cfg)
+    block = sum(p.numel() for p in model.transformer.h[0].parameters())
+    attn = sum(p.numel() for p in model.transformer.h[0].attn.parameters())
+    mlp = sum(p.numel() for p in model.transformer.h[0].mlp.parameters())
+    total = sum(p.numel() for p in model.parameters())  # deduplicates the tied head
+    wte = model.transformer.wte.weight.numel()
+    contains("transformer-block/ffn-params", comma(block), comma(attn), comma(mlp), comma(12 * block))
+    contains("transformer-block/gpt2-param-count", comma(total), comma(total + wte), comma(wte))
+    contains("transformer-block/gpt2-param-count", f"{round(100 * wte / total)}%")
+    contains("transformer-block/final-ln-debug", f"{math.log(50257):.2f}")
+
+
+def test_swiglu_width_and_parity():
+    d = 4096
+    hidden = int(2 * 4 * d / 3)
+    d_ff = 256 * math.ceil(hidden / 256)
+    assert d_ff == 11008
+    contains("transformer-block/swiglu-width", "**11008**", comma(3 * d * d_ff), comma(2 * d * 4 * d))
+    llama3 = 1024 * math.ceil(int(1.3 * hidden) / 1024)
+    contains("transformer-block/swiglu-width", comma(llama3), str(int(1.3 * hidden)))
+
+
+def test_llama2_7b_param_count():
+    from transformers import LlamaConfig, LlamaForCausalLM
+
+    cfg = LlamaConfig(hidden_size=4096, intermediate_size=11008, num_hidden_layers=32, num_attention_heads=32,
+                      num_key_value_heads=32, vocab_size=32000, tie_word_embeddings=False)
+    with torch.device("meta"):
+        model = LlamaForCausalLM(cfg)
+    total = sum(p.numel() for p in model.parameters())
+    layer = sum(p.numel() for p in model.model.layers[0].parameters())
+    contains("transformer-block/llama-param-count", comma(total), comma(layer), comma(32 * layer))
+    contains("transformer-block/llama-param-count", f"{12 * 32 * 4096**2 / 1e9:.2f}B", f"{total * 2 / 1e9:.1f} GB")
+    contains("transformer-block/llama-param-count", f"about {round(total * 16 / 1e9)} GB")
