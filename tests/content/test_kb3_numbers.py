@@ -210,3 +210,50 @@ def test_llama2_7b_param_count():
     contains("transformer-block/llama-param-count", comma(total), comma(layer), comma(32 * layer))
     contains("transformer-block/llama-param-count", f"{12 * 32 * 4096**2 / 1e9:.2f}B", f"{total * 2 / 1e9:.1f} GB")
     contains("transformer-block/llama-param-count", f"about {round(total * 16 / 1e9)} GB")
+
+
+# --------------------------------------------------------------------------------------------------- serving
+
+LLAMA3_8B = dict(d=4096, n_layer=32, n_head=32, n_kv_head=8, head_dim=128, d_ff=14336, vocab=128256)
+
+
+def llama3_8b_params() -> int:
+    c = LLAMA3_8B
+    attn = 2 * c["d"] * c["d"] + 2 * c["d"] * c["n_kv_head"] * c["head_dim"]
+    return 2 * c["vocab"] * c["d"] + c["n_layer"] * (attn + 3 * c["d"] * c["d_ff"] + 2 * c["d"]) + c["d"]
+
+
+def kv_bytes_per_token(n_layer=32, g=8, hd=128, nbytes=2) -> int:
+    k = torch.zeros(n_layer, g, 1, hd, dtype=torch.bfloat16 if nbytes == 2 else torch.float8_e4m3fn)
+    return 2 * k.numel() * k.element_size()  # keys and values
+
+
+def test_decode_roofline_numbers():
+    weights = llama3_8b_params() * 2
+    bw, peak = 3.35e12, 989e12
+    t = weights / bw
+    contains("kv-cache-serving/roofline-numbers", f"**{weights / 1e9:.2f} GB**", f"**{t * 1e3:.1f} ms**")
+    contains("kv-cache-serving/roofline-numbers", f"**{round(1 / t)} tokens/s**", f"{round(peak / bw)} FLOP per byte")
+    contains("kv-cache-serving/roofline-numbers", f"{round(weights / peak * 1e6)} µs", f"{100 * (1 - weights / peak / t):.1f}%")
+    contains("kv-cache-serving/prefill-vs-decode", f"about {round(peak / bw)} FLOP/B")
+
+
+def test_kv_capacity_numbers():
+    per_tok = kv_bytes_per_token()
+    contains("kv-cache-serving/capacity", f"**{comma(per_tok)} B**")
+    budget = 60 * GiB
+    assert budget // (8192 * per_tok) == 60
+    mha = kv_bytes_per_token(g=32)
+    fp8 = kv_bytes_per_token(nbytes=1)
+    contains("kv-cache-serving/capacity", f"**{budget // (8192 * mha)}**", f"**{budget // (8192 * fp8)}**")
+    contains("kv-cache-serving/capacity", f"**{budget // (1024 * per_tok)}** sequences")
+    contains("kv-cache-serving/capacity", f"**{131072 * per_tok // GiB} GiB**", f"only **{budget // (131072 * per_tok)}** fit")
+    contains("kv-cache-serving/batching-limits", f"only {budget // (8192 * per_tok)} sequences of 8k")
+
+
+def test_paged_block_arithmetic():
+    block = 16
+    used = math.ceil(1000 / block)
+    contains("kv-cache-serving/paged-attention", f"uses {used} blocks and wastes {used * block - 1000}")
+    contains("kv-cache-serving/paged-attention", f"wastes {comma(4096 - 1000)} slots (about {round(100 * 3096 / 4096)}%)")
+    contains("kv-cache-serving/prefix-sharing", f"is {math.ceil(2000 / block)} blocks of 16")
