@@ -257,3 +257,59 @@ def test_paged_block_arithmetic():
     contains("kv-cache-serving/paged-attention", f"uses {used} blocks and wastes {used * block - 1000}")
     contains("kv-cache-serving/paged-attention", f"wastes {comma(4096 - 1000)} slots (about {round(100 * 3096 / 4096)}%)")
     contains("kv-cache-serving/prefix-sharing", f"is {math.ceil(2000 / block)} blocks of 16")
+
+
+# --------------------------------------------------------------------------------------------------- decoding
+
+
+def fmt_list(xs) -> str:
+    return "[" + ", ".join(f"{x:.3f}" for x in xs) + "]"
+
+
+def test_temperature_example():
+    z = torch.tensor([2.0, 1.0, 0.0], dtype=torch.float64)
+    contains("decoding-strategies/temperature", fmt_list(torch.softmax(z, 0)), fmt_list(torch.softmax(z / 0.5, 0)))
+
+
+def hf_top_p(probs: list[float], p: float) -> list[float]:
+    from transformers.generation.logits_process import TopPLogitsWarper
+
+    logits = torch.tensor([probs], dtype=torch.float64).log()
+    out = TopPLogitsWarper(top_p=p)(None, logits)
+    return torch.softmax(out, -1)[0].tolist()
+
+
+def test_top_p_example_matches_hf():
+    probs = [0.5, 0.3, 0.15, 0.05]
+    kept = [x for x in hf_top_p(probs, 0.9) if x > 0]
+    assert len(kept) == 3
+    contains("decoding-strategies/top-p", fmt_list(kept), "**3 tokens**")
+    # The boundary case on the code card: exact arithmetic keeps 2, HF's ascending cumsum after softmax keeps 3.
+    logits = torch.tensor([0.5, 0.25, 0.125, 0.125], dtype=torch.float64).log()
+    p = logits.softmax(-1)
+    assert int((p.cumsum(-1) - p < 0.75).sum()) == 2
+    assert sum(x > 0 for x in hf_top_p([0.5, 0.25, 0.125, 0.125], 0.75)) == 3
+    asc = logits.sort()[0].softmax(-1).cumsum(-1)
+    contains("decoding-strategies/top-p-code", repr(p[-1].item()), repr(asc[1].item()), "keeps 2", "keeps 3")
+    kept08 = [x / 0.8 for x in probs[:2]]
+    contains("decoding-strategies/top-p", fmt_list(kept08).replace("[", "").replace("]", ""), "**2 tokens**")
+
+
+def test_filter_order_example():
+    z = torch.tensor([2.0, 1.0, 0.0, -1.0], dtype=torch.float64)
+    for T, n in ((1.0, 3), (1.5, 4)):
+        p = torch.softmax(z / T, 0)
+        c = p.cumsum(0)
+        assert int((c - p < 0.95).sum()) == n
+        contains("decoding-strategies/filter-order", fmt_list(p), ", ".join(f"{x:.3f}" for x in c[: n if n < 4 else 3]))
+        contains("decoding-strategies/filter-order", f"**{n}**")
+
+
+def test_repetition_penalty_sign_rule_matches_hf():
+    from transformers.generation.logits_process import RepetitionPenaltyLogitsProcessor
+
+    scores = torch.tensor([[-3.0, 2.4, 0.5]])
+    out = RepetitionPenaltyLogitsProcessor(1.2)(torch.tensor([[0, 1]]), scores.clone())
+    assert out[0, 0].item() == pytest.approx(-3.6) and out[0, 1].item() == pytest.approx(2.0)
+    naive = -3.0 / 1.2
+    contains("decoding-strategies/repetition-penalty", f"becomes {naive}")
