@@ -313,3 +313,41 @@ def test_repetition_penalty_sign_rule_matches_hf():
     assert out[0, 0].item() == pytest.approx(-3.6) and out[0, 1].item() == pytest.approx(2.0)
     naive = -3.0 / 1.2
     contains("decoding-strategies/repetition-penalty", f"becomes {naive}")
+
+
+# --------------------------------------------------------------------------------------------------- peft
+
+
+def test_adapter_params_vs_torch_modules():
+    from torch import nn
+
+    def adapter(d, r):
+        return nn.Sequential(nn.Linear(d, r), nn.GELU(), nn.Linear(r, d))
+
+    one = sum(p.numel() for p in adapter(768, 64).parameters())
+    contains("peft-methods/adapter-params", f"**{comma(one)}**", f"**{comma(24 * one)}**")
+    small = sum(p.numel() for p in adapter(768, 8).parameters())
+    contains("peft-methods/adapter-params", comma(small), comma(24 * small))
+    bert_base = 109_482_240  # bert-base-uncased incl. pooler
+    from transformers import BertConfig, BertModel
+
+    with torch.device("meta"):
+        assert sum(p.numel() for p in BertModel(BertConfig()).parameters()) == bert_base
+    contains("peft-methods/adapter-params", f"about {100 * 24 * one / bert_base:.1f}%", f"{bert_base / 1e6:.1f}M")
+    contains("peft-methods/adapter-params", comma(2 * 12 * 8 * (768 + 768)))
+
+
+def test_prefix_and_prompt_params():
+    L, p, d = 12, 20, 768
+    prefix = torch.zeros(L, 2, p, d).numel()
+    contains("peft-methods/prefix-params", f"**{comma(prefix)}**", f"**{comma(p * d)}**", f"{prefix // (p * d)} times")
+    contains("peft-methods/prefix-params", f"about {100 * prefix / 124_439_808:.1f}%")
+    contains("peft-methods/prompt-tuning", comma(20 * 4096))
+
+
+def test_ia3_llama3_count():
+    per_layer = 8 * 128 + 8 * 128 + 14336
+    total = 32 * per_layer
+    contains("peft-methods/ia3", comma(per_layer), f"**{comma(total)}**", f"about {100 * total / llama3_8b_params():.4f}%")
+    lora_all = 32 * 16 * (2 * (4096 + 4096) + 2 * (4096 + 1024) + 3 * (4096 + 14336))
+    contains("peft-methods/ia3", f"roughly {round(lora_all / total)} times")
