@@ -351,3 +351,61 @@ def test_ia3_llama3_count():
     contains("peft-methods/ia3", comma(per_layer), f"**{comma(total)}**", f"about {100 * total / llama3_8b_params():.4f}%")
     lora_all = 32 * 16 * (2 * (4096 + 4096) + 2 * (4096 + 1024) + 3 * (4096 + 14336))
     contains("peft-methods/ia3", f"roughly {round(lora_all / total)} times")
+
+
+# --------------------------------------------------------------------------------------------------- tokenization
+
+
+def _train_pairs(freqs: dict[str, int], n: int) -> list[str]:
+    words = {w: list(w) for w in freqs}
+    merges = []
+    for _ in range(n):
+        c = Counter()
+        for w, s in words.items():
+            for a, b in zip(s, s[1:]):
+                c[a, b] += freqs[w]
+        if not c:
+            break
+        a, b = max(c, key=lambda p: (c[p], p))
+        merges.append(a + b)
+        for w, s in words.items():
+            out, i = [], 0
+            while i < len(s):
+                if i + 1 < len(s) and s[i] == a and s[i + 1] == b:
+                    out.append(a + b)
+                    i += 2
+                else:
+                    out.append(s[i])
+                    i += 1
+            words[w] = out
+    return merges
+
+
+def _encode_by_rank(word: str, ranks: dict[tuple[str, str], int]) -> list[str]:
+    s = list(word)
+    while True:
+        cands = [(ranks[p], i) for i, p in enumerate(zip(s, s[1:])) if p in ranks]
+        if not cands:
+            return s
+        _, i = min(cands)
+        s = s[:i] + [s[i] + s[i + 1]] + s[i + 2 :]
+
+
+def test_bpe_training_example():
+    assert _train_pairs({"ab": 3, "abc": 2, "bc": 1}, 3) == ["ab", "abc", "bc"]
+    contains("bpe-tokenizers/bpe-training", "merge 0 is **ab**", "merge 1 is **abc**", "merge 2 is **bc**")
+    assert _encode_by_rank("abc", {("b", "c"): 0, ("a", "b"): 1}) == ["a", "bc"]
+    contains("bpe-tokenizers/bpe-encoding", "giving `a` + `bc`", "`ab` + `c`")
+
+
+def test_gpt2_vocab_breakdown_and_llama3_vocab_cost():
+    from transformers import GPT2Config
+
+    v = GPT2Config().vocab_size
+    contains("bpe-tokenizers/byte-level", f"**{comma(v - 256 - 1)}**", f"**{comma(v)}**")
+    one, two = 128256 * 4096, 2 * 128256 * 4096
+    contains("bpe-tokenizers/vocab-size", f"**{comma(one)}**", f"**{comma(two)}**", comma(32000 * 4096))
+    contains("bpe-tokenizers/vocab-size", f"about {round(100 * two / llama3_8b_params())}%")
+    contains("bpe-tokenizers/vocab-size", f"about {2 * 128256 * 4096 / 1e9:.2f} GFLOPs")
+    logits = torch.empty(8, 8192, 128256, dtype=torch.float32, device="meta")
+    contains("bpe-tokenizers/vocab-size", f"about {round(logits.numel() * logits.element_size() / 1e9)} GB")
