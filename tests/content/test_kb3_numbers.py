@@ -409,3 +409,50 @@ def test_gpt2_vocab_breakdown_and_llama3_vocab_cost():
     contains("bpe-tokenizers/vocab-size", f"about {2 * 128256 * 4096 / 1e9:.2f} GFLOPs")
     logits = torch.empty(8, 8192, 128256, dtype=torch.float32, device="meta")
     contains("bpe-tokenizers/vocab-size", f"about {round(logits.numel() * logits.element_size() / 1e9)} GB")
+
+
+# --------------------------------------------------------------------------------------------------- moe
+
+
+def test_mixtral_total_and_active_params():
+    from transformers import MixtralConfig, MixtralForCausalLM
+
+    cfg = MixtralConfig(hidden_size=4096, intermediate_size=14336, num_hidden_layers=32, num_attention_heads=32,
+                        num_key_value_heads=8, vocab_size=32000, num_local_experts=8, num_experts_per_tok=2,
+                        tie_word_embeddings=False)
+    with torch.device("meta"):
+        model = MixtralForCausalLM(cfg)
+    total = sum(p.numel() for p in model.parameters())
+    expert = 3 * 4096 * 14336
+    active = total - 32 * 6 * expert
+    contains("mixture-of-experts/mixtral-params", f"**{comma(total)}**", f"**{comma(active)}**", comma(expert))
+    contains("mixture-of-experts/mixtral-params", comma(8 * expert), f"about {round(total * 2 / 1e9)} GB")
+    assert round(total / 1e9, 1) == 46.7 and round(active / 1e9, 1) == 12.9
+
+
+def test_router_gate_example_and_capacity():
+    g = torch.softmax(torch.tensor([2.0, 1.0], dtype=torch.float64), 0)
+    contains("mixture-of-experts/router-variants", fmt_list(g))
+    full = torch.softmax(torch.tensor([2.0, 1.0, 0.5, -1.0], dtype=torch.float64), 0)
+    assert torch.allclose(full[:2] / full[:2].sum(), g)  # GShard renormalization = Mixtral for the top 2
+    cap = math.ceil(2 * 4096 / 8 * 1.25)
+    contains("mixture-of-experts/capacity", f"\\mathbf{{{cap}}}", comma(2 * 4096 // 8), f"**{1500 - cap} are dropped**")
+
+
+def test_aux_loss_bounds_and_fine_grained_combinations():
+    E, alpha = 16, 0.01
+    u = torch.full((E,), 1 / E)
+    assert math.isclose(alpha * E * float((u * u).sum()), alpha)
+    onehot = torch.zeros(E)
+    onehot[0] = 1
+    assert math.isclose(alpha * E * float((onehot * onehot).sum()), alpha * E)
+    contains("mixture-of-experts/shared-fine-grained", f"there are {math.comb(16, 2)} combinations")
+    contains("mixture-of-experts/shared-fine-grained", f"about {math.comb(64, 8) / 1e9:.1f} billion")
+
+
+def test_bf16_spacing_and_all_to_all_bytes():
+    x = torch.tensor(100.0, dtype=torch.bfloat16)
+    spacing = (torch.nextafter(x, torch.tensor(200.0, dtype=torch.bfloat16)) - x).item()
+    contains("mixture-of-experts/z-loss", f"values are {spacing} apart")
+    nbytes = 8192 * 2 * 4096 * torch.tensor([], dtype=torch.bfloat16).element_size()
+    contains("mixture-of-experts/expert-parallelism", comma(nbytes), f"{nbytes // 2**20} MiB")
