@@ -456,3 +456,54 @@ def test_bf16_spacing_and_all_to_all_bytes():
     contains("mixture-of-experts/z-loss", f"values are {spacing} apart")
     nbytes = 8192 * 2 * 4096 * torch.tensor([], dtype=torch.bfloat16).element_size()
     contains("mixture-of-experts/expert-parallelism", comma(nbytes), f"{nbytes // 2**20} MiB")
+
+
+# --------------------------------------------------------------------------------------------------- ssm
+
+
+def test_zoh_scalar_matches_scipy():
+    import numpy as np
+    from scipy.signal import cont2discrete
+
+    ad, bd, *_ = cont2discrete((np.array([[-1.0]]), np.array([[1.0]]), np.array([[1.0]]), np.array([[0.0]])), 0.1, method="zoh")
+    contains("state-space-models/zoh", f"\\approx {ad[0, 0]:.4f}", f"\\approx {bd[0, 0]:.4f}")
+
+
+def test_ssm_decay_numbers():
+    for dt, abar, after in ((0.1, "0.905", "4.54"), (1.0, "0.368", "3.7"), (0.01, "0.990", "0.368")):
+        assert f"{math.exp(-dt):.3f}" == abar
+        v = math.exp(-100 * dt)
+        s = f"{v:.3g}" if v > 0.01 else f"{v / 10 ** math.floor(math.log10(v)):.3g}"
+        assert s.startswith(after)
+        contains("state-space-models/stability", f"\\bar A \\approx {abar}", after)
+
+
+def test_recurrence_equals_convolution_and_scan_order():
+    torch.manual_seed(0)
+    n = 12
+    a, b, c = 0.9, 0.3, 1.7
+    u = torch.randn(n, dtype=torch.float64)
+    h, ys = torch.tensor(0.0, dtype=torch.float64), []
+    for t in range(n):
+        h = a * h + b * u[t]
+        ys.append(c * h)
+    k = c * b * a ** torch.arange(n, dtype=torch.float64)
+    conv = torch.stack([(k[: t + 1].flip(0) * u[: t + 1]).sum() for t in range(n)])
+    assert torch.allclose(torch.stack(ys), conv, rtol=1e-12)
+
+    def op(x, y):
+        return (y[0] * x[0], y[0] * x[1] + y[1])
+
+    p, q, r = (0.5, 1.0), (2.0, -1.0), (0.3, 0.7)
+    assert op(op(p, q), r) == pytest.approx(op(p, op(q, r)))
+    assert op(p, q) != pytest.approx(op(q, p))
+
+
+def test_mamba_state_vs_kv_cache():
+    state = 64 * (5120 * 16 + 5120 * 3)
+    contains("state-space-models/inference-memory", comma(5120 * 16), comma(5120 * 3), comma(state))
+    contains("state-space-models/inference-memory", f"about **{state * 2 / 1e6:.1f} MB**")
+    kv_tok = 2 * 32 * 2560
+    kv = kv_tok * 2 * 8192
+    contains("state-space-models/inference-memory", comma(kv_tok), comma(kv_tok * 2), f"**{comma(kv)} bytes**")
+    assert kv / (state * 2) > 200
