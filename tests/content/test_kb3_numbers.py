@@ -507,3 +507,39 @@ def test_mamba_state_vs_kv_cache():
     kv = kv_tok * 2 * 8192
     contains("state-space-models/inference-memory", comma(kv_tok), comma(kv_tok * 2), f"**{comma(kv)} bytes**")
     assert kv / (state * 2) > 200
+
+
+# --------------------------------------------------------------------------------------------------- efficient attention
+
+
+def test_online_softmax_example():
+    l1 = math.exp(1 - 3) + math.exp(0)
+    l2 = l1 * math.exp(3 - 5) + math.exp(0) + math.exp(2 - 5)
+    direct = sum(math.exp(s - 5) for s in (1, 3, 5, 2))
+    assert math.isclose(l2, direct, rel_tol=1e-12)
+    contains("efficient-attention/online-softmax", f"\\approx {l1:.4f}", f"\\approx {direct:.4f}")
+
+
+def test_online_softmax_chunked_attention_matches_softmax():
+    torch.manual_seed(0)
+    q, k, v = torch.randn(8, dtype=torch.float64), torch.randn(37, 8, dtype=torch.float64), torch.randn(37, 5, dtype=torch.float64)
+    m, l, o = torch.tensor(float("-inf"), dtype=torch.float64), 0.0, torch.zeros(5, dtype=torch.float64)
+    for s in range(0, 37, 10):
+        sc = k[s : s + 10] @ q / math.sqrt(8)
+        m_new = torch.maximum(m, sc.max())
+        c = torch.exp(m - m_new)
+        p = torch.exp(sc - m_new)
+        l, o, m = c * l + p.sum(), c * o + p @ v[s : s + 10], m_new
+    assert torch.allclose(o / l, torch.softmax(k @ q / math.sqrt(8), 0) @ v, rtol=1e-10)
+
+
+def test_causal_tiles_and_window_numbers():
+    nb = 8192 // 128
+    keep = torch.ones(nb, nb, dtype=torch.bool).tril()
+    computed = int(keep.sum())
+    contains("efficient-attention/causal-block-skipping", f"**{comma(computed)}**", f"**{100 * computed / nb**2:.1f}%**")
+    contains("efficient-attention/sliding-window-span", f"**{comma(32 * 4096)} tokens**", f"{32768 // 4096} times smaller")
+    mask = torch.empty(16384, 16384, dtype=torch.bool, device="meta")
+    contains("efficient-attention/sparse-mask-no-speedup", f"{round(mask.numel() * mask.element_size() / 1e6)} MB")
+    contains("efficient-attention/sparse-mask-no-speedup", f"({100 * 256 / 16384:.1f}%)")
+    contains("efficient-attention/long-context-design", f"{131072 * kv_bytes_per_token() // GiB} GiB per sequence")
