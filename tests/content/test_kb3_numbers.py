@@ -543,3 +543,21 @@ def test_causal_tiles_and_window_numbers():
     contains("efficient-attention/sparse-mask-no-speedup", f"{round(mask.numel() * mask.element_size() / 1e6)} MB")
     contains("efficient-attention/sparse-mask-no-speedup", f"({100 * 256 / 16384:.1f}%)")
     contains("efficient-attention/long-context-design", f"{131072 * kv_bytes_per_token() // GiB} GiB per sequence")
+
+
+# --------------------------------------------------------------------------------------------------- analysis
+
+
+def test_js_bounds_for_heads():
+    p = torch.tensor([0.5, 0.5, 0.0, 0.0], dtype=torch.float64)
+    q = torch.tensor([0.0, 0.0, 0.5, 0.5], dtype=torch.float64)
+    m = 0.5 * (p + q)
+
+    def kl(a, b):
+        nz = a > 0
+        return float((a[nz] * (a[nz] / b[nz]).log()).sum())
+
+    js = 0.5 * kl(p, m) + 0.5 * kl(q, m)
+    assert math.isclose(js, math.log(2))
+    contains("transformer-analysis/head-redundancy", f"{math.log(2):.3f}")
+    contains("transformer-block/loss-flat-debug", f"{math.log(50257):.2f}")
