@@ -561,3 +561,45 @@ def test_js_bounds_for_heads():
     assert math.isclose(js, math.log(2))
     contains("transformer-analysis/head-redundancy", f"{math.log(2):.3f}")
     contains("transformer-block/loss-flat-debug", f"{math.log(50257):.2f}")
+
+
+# --------------------------------------------------------------------------------------------------- quantization
+
+
+def test_absmax_int4_example():
+    w = torch.tensor([0.4, -1.0, 0.123], dtype=torch.float64)
+    s = w.abs().max() / 7
+    q = torch.clamp(torch.round(w / s), -7, 7)
+    deq = s * q
+    assert q.tolist() == [3.0, -7.0, 1.0]
+    contains("llm-quantization/absmax", f"{s:.6f}", "[" + ", ".join(f"{x:.4f}".replace("-1.0000", "−1.0") for x in deq) + "]")
+    err = (w - deq).abs()
+    assert (err <= s / 2 + 1e-12).all()
+    contains("llm-quantization/absmax", f"{err[0]:.4f}", f"{err[2]:.4f}", f"\\approx {s / 2:.4f}")
+
+
+def test_group_overhead_and_int4_decode_bound():
+    contains("llm-quantization/granularity", f"**{16 / 128} bits per weight**", f"{4 + 16 / 128}", f"{16 / 32} bits")
+    bits = 4 + 16 / 128
+    nbytes = llama3_8b_params() * bits / 8
+    contains("llm-quantization/bits-vs-speed", f"{nbytes / 1e9:.2f} GB", f"{nbytes / 3.35e12 * 1e3:.2f} ms", f"**{16 / bits:.2f}×**")
+
+
+def test_fp8_maxima_and_zero_point_example():
+    contains("llm-quantization/fp8", f"**{int(torch.finfo(torch.float8_e4m3fn).max)}**")
+    contains("llm-quantization/fp8", f"**{comma(int(torch.finfo(torch.float8_e5m2).max))}**")
+    contains("llm-quantization/zero-point", f"{6 / 255:.4f}", f"{6 / 127:.4f}")
+    s = 60 / 127
+    codes = {int(round(x / s)) for x in torch.linspace(-1, 1, 101).tolist()}
+    assert codes == {-2, -1, 0, 1, 2}
+    contains("llm-quantization/activation-outliers", f"s \\approx {s:.2f}")
+
+
+def test_smoothquant_is_exact_and_balances_maxima():
+    torch.manual_seed(0)
+    X = torch.randn(16, 8, dtype=torch.float64)
+    X[:, 3] *= 50
+    W = torch.randn(8, 5, dtype=torch.float64)
+    s = X.abs().amax(0) ** 0.5 / W.abs().amax(1) ** 0.5
+    assert torch.allclose((X / s) @ (s[:, None] * W), X @ W, rtol=1e-12)
+    assert torch.allclose((X / s).abs().amax(0), (s[:, None] * W).abs().amax(1), rtol=1e-12)
