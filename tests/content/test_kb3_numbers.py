@@ -603,3 +603,27 @@ def test_smoothquant_is_exact_and_balances_maxima():
     s = X.abs().amax(0) ** 0.5 / W.abs().amax(1) ** 0.5
     assert torch.allclose((X / s) @ (s[:, None] * W), X @ W, rtol=1e-12)
     assert torch.allclose((X / s).abs().amax(0), (s[:, None] * W).abs().amax(1), rtol=1e-12)
+
+
+# --------------------------------------------------------------------------------------------------- speculative
+
+
+def test_speculative_expected_tokens():
+    def e(a, k):
+        return sum(a**i for i in range(k + 1))
+
+    assert math.isclose(e(0.8, 4), (1 - 0.8**5) / 0.2)
+    contains("speculative-decoding/expected-tokens", f"\\mathbf{{{e(0.8, 4):.2f}}}", f"{e(0.8, 4) / 1.2:.2f}")
+    contains("speculative-decoding/expected-tokens", f"E \\approx {e(0.6, 4):.2f}", f"{e(0.6, 4) / 1.2:.2f}")
+    contains("speculative-decoding/expected-tokens", f"= {round(1 / (1 - 0.8))} at")
+
+
+def test_speculative_rule_is_exact_in_closed_form():
+    p = torch.tensor([0.5, 0.3, 0.15, 0.05], dtype=torch.float64)
+    q = torch.tensor([0.2, 0.5, 0.1, 0.2], dtype=torch.float64)
+    accept = torch.minimum(p, q)
+    beta = accept.sum()
+    resid = (p - q).clamp(min=0)
+    out = accept + (1 - beta) * resid / resid.sum()
+    assert torch.allclose(out, p, rtol=1e-12)
+    assert math.isclose(float(beta), 1 - 0.5 * float((p - q).abs().sum()))
