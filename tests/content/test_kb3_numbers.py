@@ -627,3 +627,24 @@ def test_speculative_rule_is_exact_in_closed_form():
     out = accept + (1 - beta) * resid / resid.sum()
     assert torch.allclose(out, p, rtol=1e-12)
     assert math.isclose(float(beta), 1 - 0.5 * float((p - q).abs().sum()))
+
+
+# --------------------------------------------------------------------------------------------------- fine-tuning practice
+
+
+def test_full_ft_memory():
+    per_param = 2 + 2 + 4 + 4 + 4  # bf16 w, bf16 g, fp32 master, m, v
+    total = llama3_8b_params() * per_param
+    contains("fine-tuning-practice/full-ft-memory", f"**{per_param} bytes per parameter**", f"**{total / 1e9:.1f} GB**")
+    contains("fine-tuning-practice/full-ft-memory", f"**{total / 8 / 1e9:.1f} GB**")
+
+
+def test_ewc_penalty_is_fisher_weighted():
+    theta_star = torch.tensor([1.0, -2.0, 0.5], dtype=torch.float64)
+    theta = torch.tensor([1.5, -2.0, 3.5], dtype=torch.float64, requires_grad=True)
+    fisher = torch.tensor([4.0, 1.0, 0.0], dtype=torch.float64)
+    lam = 2.0
+    pen = lam / 2 * (fisher * (theta - theta_star) ** 2).sum()
+    pen.backward()
+    assert pen.item() == pytest.approx(1.0)  # only the first weight is anchored
+    assert theta.grad.tolist() == pytest.approx([4.0, 0.0, 0.0])  # zero-Fisher weights are free
