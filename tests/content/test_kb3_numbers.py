@@ -648,3 +648,31 @@ def test_ewc_penalty_is_fisher_weighted():
     pen.backward()
     assert pen.item() == pytest.approx(1.0)  # only the first weight is anchored
     assert theta.grad.tolist() == pytest.approx([4.0, 0.0, 0.0])  # zero-Fisher weights are free
+
+
+def test_tiktoken_special_token_policy():
+    import tiktoken
+
+    ranks = {bytes([i]): i for i in range(256)}
+    enc = tiktoken.Encoding("kb3-bytes", pat_str=r"\S+|\s+", mergeable_ranks=ranks, special_tokens={"<|endoftext|>": 256})
+    text = "hi <|endoftext|>"
+    with pytest.raises(ValueError):
+        enc.encode(text)  # disallowed_special="all" by default
+    plain = enc.encode(text, disallowed_special=())
+    assert 256 not in plain and enc.decode(plain) == text
+    assert 256 in enc.encode(text, allowed_special={"<|endoftext|>"})
+    contains("tokenizer-practice/special-tokens", "`ValueError`", 'disallowed_special="all"')
+
+
+def test_utf8_lengths_and_incremental_decoding():
+    import codecs
+
+    word = "नमस्ते"
+    contains("tokenizer-practice/multilingual-cost", f"is {len(word)} code points but **{len(word.encode())} bytes**")
+    assert len("€".encode()) == 3 and len("😀".encode()) == 4
+    data = "a😀b中文".encode()
+    pieces = [data[i : i + 1] for i in range(len(data))]  # worst case: one byte per token
+    dec = codecs.getincrementaldecoder("utf-8")()
+    outs = [dec.decode(p) for p in pieces] + [dec.decode(b"", final=True)]
+    assert "".join(outs) == data.decode() and all("\ufffd" not in o for o in outs)
+    contains("tokenizer-practice/token-estimate", f"about **{comma(round(3000 / 0.75))} tokens**")
