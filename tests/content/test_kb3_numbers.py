@@ -676,3 +676,10 @@ def test_utf8_lengths_and_incremental_decoding():
     outs = [dec.decode(p) for p in pieces] + [dec.decode(b"", final=True)]
     assert "".join(outs) == data.decode() and all("\ufffd" not in o for o in outs)
     contains("tokenizer-practice/token-estimate", f"about **{comma(round(3000 / 0.75))} tokens**")
+
+
+def test_min_p_and_multi_lora_numbers():
+    contains("decoding-strategies/min-p", f"cutoff is {0.1 * 0.6:.2f}", f"it is {0.1 * 0.05:.3f}")
+    lora_all = 32 * 16 * (2 * (4096 + 4096) + 2 * (4096 + 1024) + 3 * (4096 + 14336))
+    contains("kv-cache-serving/multi-lora-batching", f"about {round(lora_all / 1e6)}M parameters")
+    contains("kv-cache-serving/multi-lora-batching", f"({round(lora_all * 2 / 1e6)} MB in bf16)", f"about {round(500 * lora_all * 2 / 1e9)} GB")
