@@ -6,6 +6,7 @@ closed-form arithmetic (never from the card's text), formats it the way the card
 answer contains it. A few structural gates (word counts, levels) guard the same files.
 """
 
+import itertools
 import math
 import re
 from collections import Counter
@@ -135,7 +136,7 @@ def test_ntk_base_interpolates_slowest_pair_by_s():
     b2 = b * s ** (d / (d - 2))
     i = d // 2 - 1
     assert math.isclose(b ** (-2 * i / d) / b2 ** (-2 * i / d), s, rel_tol=1e-12)
-    assert b2 ** 0 == 1  # fastest pair unchanged
+    assert b2**0 == 1  # fastest pair unchanged
 
 
 def alibi_reference(n: int) -> list[float]:
@@ -145,7 +146,7 @@ def alibi_reference(n: int) -> list[float]:
 
     if (n & (n - 1)) == 0:
         return pow2(n)
-    c = 2 ** int(math.floor(math.log2(n)))
+    c = 2 ** math.floor(math.log2(n))
     return pow2(c) + alibi_reference(2 * c)[0::2][: n - c]
 
 
@@ -201,8 +202,15 @@ def test_swiglu_width_and_parity():
 def test_llama2_7b_param_count():
     from transformers import LlamaConfig, LlamaForCausalLM
 
-    cfg = LlamaConfig(hidden_size=4096, intermediate_size=11008, num_hidden_layers=32, num_attention_heads=32,
-                      num_key_value_heads=32, vocab_size=32000, tie_word_embeddings=False)
+    cfg = LlamaConfig(
+        hidden_size=4096,
+        intermediate_size=11008,
+        num_hidden_layers=32,
+        num_attention_heads=32,
+        num_key_value_heads=32,
+        vocab_size=32000,
+        tie_word_embeddings=False,
+    )
     with torch.device("meta"):
         model = LlamaForCausalLM(cfg)
     total = sum(p.numel() for p in model.parameters())
@@ -234,7 +242,11 @@ def test_decode_roofline_numbers():
     t = weights / bw
     contains("kv-cache-serving/roofline-numbers", f"**{weights / 1e9:.2f} GB**", f"**{t * 1e3:.1f} ms**")
     contains("kv-cache-serving/roofline-numbers", f"**{round(1 / t)} tokens/s**", f"{round(peak / bw)} FLOP per byte")
-    contains("kv-cache-serving/roofline-numbers", f"{round(weights / peak * 1e6)} µs", f"{100 * (1 - weights / peak / t):.1f}%")
+    contains(
+        "kv-cache-serving/roofline-numbers",
+        f"{round(weights / peak * 1e6)} µs",
+        f"{100 * (1 - weights / peak / t):.1f}%",
+    )
     contains("kv-cache-serving/prefill-vs-decode", f"about {round(peak / bw)} FLOP/B")
 
 
@@ -247,7 +259,11 @@ def test_kv_capacity_numbers():
     fp8 = kv_bytes_per_token(nbytes=1)
     contains("kv-cache-serving/capacity", f"**{budget // (8192 * mha)}**", f"**{budget // (8192 * fp8)}**")
     contains("kv-cache-serving/capacity", f"**{budget // (1024 * per_tok)}** sequences")
-    contains("kv-cache-serving/capacity", f"**{131072 * per_tok // GiB} GiB**", f"only **{budget // (131072 * per_tok)}** fit")
+    contains(
+        "kv-cache-serving/capacity",
+        f"**{131072 * per_tok // GiB} GiB**",
+        f"only **{budget // (131072 * per_tok)}** fit",
+    )
     contains("kv-cache-serving/batching-limits", f"only {budget // (8192 * per_tok)} sequences of 8k")
 
 
@@ -255,7 +271,9 @@ def test_paged_block_arithmetic():
     block = 16
     used = math.ceil(1000 / block)
     contains("kv-cache-serving/paged-attention", f"uses {used} blocks and wastes {used * block - 1000}")
-    contains("kv-cache-serving/paged-attention", f"wastes {comma(4096 - 1000)} slots (about {round(100 * 3096 / 4096)}%)")
+    contains(
+        "kv-cache-serving/paged-attention", f"wastes {comma(4096 - 1000)} slots (about {round(100 * 3096 / 4096)}%)"
+    )
     contains("kv-cache-serving/prefix-sharing", f"is {math.ceil(2000 / block)} blocks of 16")
 
 
@@ -348,7 +366,9 @@ def test_prefix_and_prompt_params():
 def test_ia3_llama3_count():
     per_layer = 8 * 128 + 8 * 128 + 14336
     total = 32 * per_layer
-    contains("peft-methods/ia3", comma(per_layer), f"**{comma(total)}**", f"about {100 * total / llama3_8b_params():.4f}%")
+    contains(
+        "peft-methods/ia3", comma(per_layer), f"**{comma(total)}**", f"about {100 * total / llama3_8b_params():.4f}%"
+    )
     lora_all = 32 * 16 * (2 * (4096 + 4096) + 2 * (4096 + 1024) + 3 * (4096 + 14336))
     contains("peft-methods/ia3", f"roughly {round(lora_all / total)} times")
 
@@ -362,7 +382,7 @@ def _train_pairs(freqs: dict[str, int], n: int) -> list[str]:
     for _ in range(n):
         c = Counter()
         for w, s in words.items():
-            for a, b in zip(s, s[1:]):
+            for a, b in itertools.pairwise(s):
                 c[a, b] += freqs[w]
         if not c:
             break
@@ -384,11 +404,11 @@ def _train_pairs(freqs: dict[str, int], n: int) -> list[str]:
 def _encode_by_rank(word: str, ranks: dict[tuple[str, str], int]) -> list[str]:
     s = list(word)
     while True:
-        cands = [(ranks[p], i) for i, p in enumerate(zip(s, s[1:])) if p in ranks]
+        cands = [(ranks[p], i) for i, p in enumerate(itertools.pairwise(s)) if p in ranks]
         if not cands:
             return s
         _, i = min(cands)
-        s = s[:i] + [s[i] + s[i + 1]] + s[i + 2 :]
+        s = [*s[:i], s[i] + s[i + 1], *s[i + 2 :]]
 
 
 def test_bpe_training_example():
@@ -417,9 +437,17 @@ def test_gpt2_vocab_breakdown_and_llama3_vocab_cost():
 def test_mixtral_total_and_active_params():
     from transformers import MixtralConfig, MixtralForCausalLM
 
-    cfg = MixtralConfig(hidden_size=4096, intermediate_size=14336, num_hidden_layers=32, num_attention_heads=32,
-                        num_key_value_heads=8, vocab_size=32000, num_local_experts=8, num_experts_per_tok=2,
-                        tie_word_embeddings=False)
+    cfg = MixtralConfig(
+        hidden_size=4096,
+        intermediate_size=14336,
+        num_hidden_layers=32,
+        num_attention_heads=32,
+        num_key_value_heads=8,
+        vocab_size=32000,
+        num_local_experts=8,
+        num_experts_per_tok=2,
+        tie_word_embeddings=False,
+    )
     with torch.device("meta"):
         model = MixtralForCausalLM(cfg)
     total = sum(p.numel() for p in model.parameters())
@@ -465,7 +493,9 @@ def test_zoh_scalar_matches_scipy():
     import numpy as np
     from scipy.signal import cont2discrete
 
-    ad, bd, *_ = cont2discrete((np.array([[-1.0]]), np.array([[1.0]]), np.array([[1.0]]), np.array([[0.0]])), 0.1, method="zoh")
+    ad, bd, *_ = cont2discrete(
+        (np.array([[-1.0]]), np.array([[1.0]]), np.array([[1.0]]), np.array([[0.0]])), 0.1, method="zoh"
+    )
     contains("state-space-models/zoh", f"\\approx {ad[0, 0]:.4f}", f"\\approx {bd[0, 0]:.4f}")
 
 
@@ -509,7 +539,7 @@ def test_mamba_state_vs_kv_cache():
     assert kv / (state * 2) > 200
 
 
-# --------------------------------------------------------------------------------------------------- efficient attention
+# ------------------------------------------------------------------------------------------ efficient attention
 
 
 def test_online_softmax_example():
@@ -522,7 +552,11 @@ def test_online_softmax_example():
 
 def test_online_softmax_chunked_attention_matches_softmax():
     torch.manual_seed(0)
-    q, k, v = torch.randn(8, dtype=torch.float64), torch.randn(37, 8, dtype=torch.float64), torch.randn(37, 5, dtype=torch.float64)
+    q, k, v = (
+        torch.randn(8, dtype=torch.float64),
+        torch.randn(37, 8, dtype=torch.float64),
+        torch.randn(37, 5, dtype=torch.float64),
+    )
     m, l, o = torch.tensor(float("-inf"), dtype=torch.float64), 0.0, torch.zeros(5, dtype=torch.float64)
     for s in range(0, 37, 10):
         sc = k[s : s + 10] @ q / math.sqrt(8)
@@ -537,8 +571,12 @@ def test_causal_tiles_and_window_numbers():
     nb = 8192 // 128
     keep = torch.ones(nb, nb, dtype=torch.bool).tril()
     computed = int(keep.sum())
-    contains("efficient-attention/causal-block-skipping", f"**{comma(computed)}**", f"**{100 * computed / nb**2:.1f}%**")
-    contains("efficient-attention/sliding-window-span", f"**{comma(32 * 4096)} tokens**", f"{32768 // 4096} times smaller")
+    contains(
+        "efficient-attention/causal-block-skipping", f"**{comma(computed)}**", f"**{100 * computed / nb**2:.1f}%**"
+    )
+    contains(
+        "efficient-attention/sliding-window-span", f"**{comma(32 * 4096)} tokens**", f"{32768 // 4096} times smaller"
+    )
     mask = torch.empty(16384, 16384, dtype=torch.bool, device="meta")
     contains("efficient-attention/sparse-mask-no-speedup", f"{round(mask.numel() * mask.element_size() / 1e6)} MB")
     contains("efficient-attention/sparse-mask-no-speedup", f"({100 * 256 / 16384:.1f}%)")
@@ -572,7 +610,9 @@ def test_absmax_int4_example():
     q = torch.clamp(torch.round(w / s), -7, 7)
     deq = s * q
     assert q.tolist() == [3.0, -7.0, 1.0]
-    contains("llm-quantization/absmax", f"{s:.6f}", "[" + ", ".join(f"{x:.4f}".replace("-1.0000", "−1.0") for x in deq) + "]")
+    contains(
+        "llm-quantization/absmax", f"{s:.6f}", "[" + ", ".join(f"{x:.4f}".replace("-1.0000", "−1.0") for x in deq) + "]"
+    )
     err = (w - deq).abs()
     assert (err <= s / 2 + 1e-12).all()
     contains("llm-quantization/absmax", f"{err[0]:.4f}", f"{err[2]:.4f}", f"\\approx {s / 2:.4f}")
@@ -582,7 +622,12 @@ def test_group_overhead_and_int4_decode_bound():
     contains("llm-quantization/granularity", f"**{16 / 128} bits per weight**", f"{4 + 16 / 128}", f"{16 / 32} bits")
     bits = 4 + 16 / 128
     nbytes = llama3_8b_params() * bits / 8
-    contains("llm-quantization/bits-vs-speed", f"{nbytes / 1e9:.2f} GB", f"{nbytes / 3.35e12 * 1e3:.2f} ms", f"**{16 / bits:.2f}×**")
+    contains(
+        "llm-quantization/bits-vs-speed",
+        f"{nbytes / 1e9:.2f} GB",
+        f"{nbytes / 3.35e12 * 1e3:.2f} ms",
+        f"**{16 / bits:.2f}×**",
+    )
 
 
 def test_fp8_maxima_and_zero_point_example():
@@ -590,7 +635,7 @@ def test_fp8_maxima_and_zero_point_example():
     contains("llm-quantization/fp8", f"**{comma(int(torch.finfo(torch.float8_e5m2).max))}**")
     contains("llm-quantization/zero-point", f"{6 / 255:.4f}", f"{6 / 127:.4f}")
     s = 60 / 127
-    codes = {int(round(x / s)) for x in torch.linspace(-1, 1, 101).tolist()}
+    codes = {round(x / s) for x in torch.linspace(-1, 1, 101).tolist()}
     assert codes == {-2, -1, 0, 1, 2}
     contains("llm-quantization/activation-outliers", f"s \\approx {s:.2f}")
 
@@ -629,7 +674,7 @@ def test_speculative_rule_is_exact_in_closed_form():
     assert math.isclose(float(beta), 1 - 0.5 * float((p - q).abs().sum()))
 
 
-# --------------------------------------------------------------------------------------------------- fine-tuning practice
+# ------------------------------------------------------------------------------------------ fine-tuning practice
 
 
 def test_full_ft_memory():
@@ -654,7 +699,9 @@ def test_tiktoken_special_token_policy():
     import tiktoken
 
     ranks = {bytes([i]): i for i in range(256)}
-    enc = tiktoken.Encoding("kb3-bytes", pat_str=r"\S+|\s+", mergeable_ranks=ranks, special_tokens={"<|endoftext|>": 256})
+    enc = tiktoken.Encoding(
+        "kb3-bytes", pat_str=r"\S+|\s+", mergeable_ranks=ranks, special_tokens={"<|endoftext|>": 256}
+    )
     text = "hi <|endoftext|>"
     with pytest.raises(ValueError):
         enc.encode(text)  # disallowed_special="all" by default
@@ -682,4 +729,104 @@ def test_min_p_and_multi_lora_numbers():
     contains("decoding-strategies/min-p", f"cutoff is {0.1 * 0.6:.2f}", f"it is {0.1 * 0.05:.3f}")
     lora_all = 32 * 16 * (2 * (4096 + 4096) + 2 * (4096 + 1024) + 3 * (4096 + 14336))
     contains("kv-cache-serving/multi-lora-batching", f"about {round(lora_all / 1e6)}M parameters")
-    contains("kv-cache-serving/multi-lora-batching", f"({round(lora_all * 2 / 1e6)} MB in bf16)", f"about {round(500 * lora_all * 2 / 1e9)} GB")
+    contains(
+        "kv-cache-serving/multi-lora-batching",
+        f"({round(lora_all * 2 / 1e6)} MB in bf16)",
+        f"about {round(500 * lora_all * 2 / 1e9)} GB",
+    )
+
+
+# --------------------------------------------------------------------------------------------------- code on cards
+# The code blocks on code cards are executed and checked against an independent oracle.
+
+
+def card_code(card_id: str) -> dict:
+    src = re.search(r"```python\n(.*?)```", card(card_id)["answer"], flags=re.S).group(1)
+    ns: dict = {"torch": torch, "math": math}  # snippets assume `import torch`
+    exec(compile(src, card_id, "exec"), ns)
+    return ns
+
+
+def test_card_code_selective_scan_equals_lti_convolution():
+    ns = card_code("state-space-models/selective-scan-code")
+    torch.manual_seed(0)
+    T, Dm, N = 9, 3, 4
+    x = torch.randn(T, Dm, dtype=torch.float64)
+    A = -torch.rand(Dm, N, dtype=torch.float64) - 0.1
+    d = torch.rand(Dm, dtype=torch.float64)
+    B, C, D = (
+        torch.randn(N, dtype=torch.float64),
+        torch.randn(N, dtype=torch.float64),
+        torch.randn(Dm, dtype=torch.float64),
+    )
+    y = ns["selective_scan_naive"](x, d.expand(T, Dm), A, B.expand(T, N), C.expand(T, N), D)
+    abar, bbar = torch.exp(d[:, None] * A), d[:, None] * B  # (Dm, N)
+    K = torch.stack([(abar**m * bbar) @ C for m in range(T)])  # (T, Dm) kernel per channel
+    conv = torch.stack([(K[: t + 1].flip(0) * x[: t + 1]).sum(0) for t in range(T)]) + D * x
+    assert torch.allclose(y, conv, rtol=1e-10)
+
+
+def test_card_code_top_p_matches_hf():
+    from transformers.generation.logits_process import TopPLogitsWarper
+
+    ns = card_code("decoding-strategies/top-p-code")
+    torch.manual_seed(0)
+    logits = torch.randn(4, 50, dtype=torch.float64) * 3
+    for p in (0.3, 0.9):
+        ours = ns["top_p_filter"](logits, p)
+        ref = TopPLogitsWarper(top_p=p)(None, logits.clone())
+        assert torch.equal(torch.isinf(ours), torch.isinf(ref))
+
+
+def test_card_code_online_softmax_and_rope():
+    ns = card_code("efficient-attention/online-softmax-code")
+    torch.manual_seed(1)
+    q, k, v = torch.randn(16), torch.randn(300, 16), torch.randn(300, 8)
+    ref = torch.softmax(k @ q / 4.0, 0) @ v
+    for chunk in (7, 128, 300):
+        assert torch.allclose(ns["chunked_attention"](q, k, v, chunk), ref, atol=1e-5, rtol=1e-4)
+    rope = card_code("positional-encoding/rope-code")
+    from transformers.models.llama.modeling_llama import apply_rotary_pos_emb
+
+    qq, kk = torch.randn(1, 2, 6, 8), torch.randn(1, 2, 6, 8)
+    cos, sin = rope["rope_cos_sin"](6, 8)
+    ours = rope["apply_rope"](qq, kk, cos, sin)
+    theirs = apply_rotary_pos_emb(qq, kk, cos[None], sin[None])
+    assert all(torch.allclose(a, b, atol=1e-6) for a, b in zip(ours, theirs, strict=True))
+
+
+def test_card_code_bpe_moe_masks_heads_decoder():
+    bpe = card_code("bpe-tokenizers/bpe-code")
+    merges = bpe["train_bpe"]({b"ab": 3, b"abc": 2, b"bc": 1}, 3)
+    assert [a + b for a, b in merges] == [b"ab", b"abc", b"bc"]
+    assert bpe["train_bpe"]({b"aaa": 1}, 1) == [(b"a", b"a")]
+
+    moe = card_code("mixture-of-experts/moe-code")
+    torch.manual_seed(0)
+    E, d = 4, 6
+    router = torch.nn.Linear(d, E).double()
+    experts = [torch.nn.Linear(d, d).double() for _ in range(E)]
+    x = torch.randn(10, d, dtype=torch.float64)
+    y, _logits = moe["moe_forward"](x, router, experts, k=E)
+    dense = sum(torch.softmax(router(x), -1)[:, i : i + 1] * experts[i](x) for i in range(E))
+    assert torch.allclose(y, dense, atol=1e-5, rtol=1e-4)  # gates are computed in fp32 on purpose
+
+    masks = card_code("transformer-block/prefix-lm-packed-masks")
+    pm = masks["prefix_lm_mask"](5, 2)
+    assert pm[0, 1] and not pm[2, 3] and pm[4].all()
+    ids = torch.tensor([0, 0, 1, 1, 1])
+    km = masks["packed_mask"](ids)
+    assert not km[2, 1] and km[4, 2] and not km[2, 3]
+
+    heads = card_code("transformer-analysis/head-similarity-code")
+    a = torch.softmax(torch.randn(3, 5, 5, dtype=torch.float64), -1)
+    att = torch.stack([a[0], a[0], torch.eye(5, dtype=torch.float64)])
+    js = heads["head_similarity"](att)
+    assert js[0, 1].abs() < 1e-9 and torch.allclose(js, js.T) and (js <= math.log(2) + 1e-9).all()
+
+    dec = card_code("tokenizer-practice/streaming-utf8")
+    data = "x😀é中".encode()
+    table = {i: data[i : i + 1] for i in range(len(data))}
+    inc = dec["IncrementalDecoder"](table)
+    outs = [inc.push(i) for i in range(len(data))] + [inc.flush()]
+    assert "".join(outs) == data.decode() and "\ufffd" not in "".join(outs)
