@@ -740,9 +740,9 @@ def test_min_p_and_multi_lora_numbers():
 # The code blocks on code cards are executed and checked against an independent oracle.
 
 
-def card_code(card_id: str) -> dict:
+def card_code(card_id: str, **env) -> dict:
     src = re.search(r"```python\n(.*?)```", card(card_id)["answer"], flags=re.S).group(1)
-    ns: dict = {"torch": torch, "math": math}  # snippets assume `import torch`
+    ns: dict = {"torch": torch, "math": math, **env}  # snippets assume `import torch`
     exec(compile(src, card_id, "exec"), ns)
     return ns
 
@@ -830,3 +830,33 @@ def test_card_code_bpe_moe_masks_heads_decoder():
     inc = dec["IncrementalDecoder"](table)
     outs = [inc.push(i) for i in range(len(data))] + [inc.flush()]
     assert "".join(outs) == data.decode() and "\ufffd" not in "".join(outs)
+
+
+def test_card_code_speculative_verify_reproduces_target():
+    from scipy.stats import chisquare
+
+    ns = card_code("speculative-decoding/step-code")
+    gen = torch.Generator().manual_seed(0)
+    p = torch.tensor([[0.5, 0.3, 0.15, 0.05], [0.25, 0.25, 0.25, 0.25]], dtype=torch.float64)
+    q = torch.tensor([[0.1, 0.6, 0.1, 0.2]], dtype=torch.float64)
+    n = 20000
+    counts = torch.zeros(4)
+    for _ in range(n):
+        draft = torch.multinomial(q[0], 1, generator=gen)
+        counts[ns["verify"](draft, q, p, gen)[0]] += 1
+    # Fixed seed; a correct rule fails this at the 0.001 level with probability 0.001.
+    assert chisquare(counts.numpy(), (p[0] * n).numpy()).pvalue > 1e-3
+
+
+def test_card_code_temperature_zero_and_freezing():
+    ns = card_code("decoding-strategies/temperature-zero")
+    logits = torch.tensor([[0.1, 2.0, -1.0], [3.0, 0.0, 3.0]])
+    assert ns["sample_next"](logits, 0, torch.Generator()).tolist() == [1, 0]
+
+    model = torch.nn.Module()
+    model.embed = torch.nn.Embedding(10, 4)
+    model.blocks = torch.nn.ModuleList(torch.nn.Linear(4, 4) for _ in range(4))
+    fz = card_code("fine-tuning-practice/freezing", model=model)  # the snippet freezes the bottom half
+    assert sum(p.numel() for g in fz["opt"].param_groups for p in g["params"]) == 2 * (16 + 4)
+    trainable = [p.requires_grad for b in model.blocks for p in b.parameters()]
+    assert trainable == [False] * 4 + [True] * 4 and not model.embed.weight.requires_grad
