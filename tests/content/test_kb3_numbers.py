@@ -860,3 +860,23 @@ def test_card_code_temperature_zero_and_freezing():
     assert sum(p.numel() for g in fz["opt"].param_groups for p in g["params"]) == 2 * (16 + 4)
     trainable = [p.requires_grad for b in model.blocks for p in b.parameters()]
     assert trainable == [False] * 4 + [True] * 4 and not model.embed.weight.requires_grad
+
+
+def test_unigram_viterbi_example():
+    lp = {"a": -2.0, "b": -2.0, "c": -2.0, "ab": -2.5, "bc": -3.0, "abc": -6.0}
+    s = "abc"
+    best = [0.0] + [-math.inf] * len(s)
+    back = [None] * (len(s) + 1)
+    for end in range(1, len(s) + 1):
+        for start in range(end):
+            piece = s[start:end]
+            if piece in lp and best[start] + lp[piece] > best[end]:
+                best[end], back[end] = best[start] + lp[piece], start
+    pieces, end = [], len(s)
+    while end:
+        pieces.append(s[back[end] : end])
+        end = back[end]
+    assert pieces[::-1] == ["ab", "c"] and best[-1] == -4.5
+    contains(
+        "bpe-tokenizers/unigram-viterbi", "**ab + c** at −4.5", f"**abc**, scoring {lp['abc']:.0f}".replace("-", "−")
+    )
