@@ -880,3 +880,13 @@ def test_unigram_viterbi_example():
     contains(
         "bpe-tokenizers/unigram-viterbi", "**ab + c** at −4.5", f"**abc**, scoring {lp['abc']:.0f}".replace("-", "−")
     )
+
+
+def test_moe_decode_bandwidth_and_mla_ratio():
+    p_unused = math.comb(7, 2) / math.comb(8, 2)
+    assert p_unused == 0.75
+    contains("mixture-of-experts/decode-bandwidth", f"{p_unused**8:.3f}", f"**{8 * (1 - p_unused**8):.1f} of 8**")
+    assert f"{p_unused**32:.1e}" == "1.0e-04"
+    contains("mixture-of-experts/decode-bandwidth", f"≈ **{12_879_925_248 * 2 / 1e9:.1f} GB**")
+    mla, mha = 512 + 64, 2 * 128 * 128
+    contains("efficient-attention/mla", f"= {mla}", comma(mha), f"about **{round(mha / mla)} times**")
