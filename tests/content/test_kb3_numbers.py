@@ -890,3 +890,28 @@ def test_moe_decode_bandwidth_and_mla_ratio():
     contains("mixture-of-experts/decode-bandwidth", f"≈ **{12_879_925_248 * 2 / 1e9:.1f} GB**")
     mla, mha = 512 + 64, 2 * 128 * 128
     contains("efficient-attention/mla", f"= {mla}", comma(mha), f"about **{round(mha / mla)} times**")
+
+
+def test_bitfit_bert_bias_count_and_ssd_duality():
+    from transformers import BertConfig, BertModel
+
+    with torch.device("meta"):
+        bert = BertModel(BertConfig())
+    layer_biases = sum(p.numel() for n, p in bert.encoder.named_parameters() if n.endswith("bias"))
+    assert 95_000 < layer_biases < 105_000  # "about 100k bias values" in the 12 layers
+    contains("peft-methods/bitfit", "about 100k bias values")
+    # SSD: a scalar-decay selective SSM equals masked decaying linear attention (L ∘ C Bᵀ) x.
+    torch.manual_seed(0)
+    T, N = 7, 3
+    a = torch.rand(T, dtype=torch.float64) * 0.9 + 0.05
+    B, C, x = (torch.randn(T, N, dtype=torch.float64) for _ in range(3))
+    x = x[:, 0]
+    h, ys = torch.zeros(N, dtype=torch.float64), []
+    for t in range(T):
+        h = a[t] * h + B[t] * x[t]
+        ys.append(C[t] @ h)
+    L = torch.zeros(T, T, dtype=torch.float64)
+    for t in range(T):
+        for s in range(t + 1):
+            L[t, s] = torch.prod(a[s + 1 : t + 1])
+    assert torch.allclose(torch.stack(ys), (L * (C @ B.T)) @ x, rtol=1e-10)
