@@ -915,3 +915,46 @@ def test_bitfit_bert_bias_count_and_ssd_duality():
         for s in range(t + 1):
             L[t, s] = torch.prod(a[s + 1 : t + 1])
     assert torch.allclose(torch.stack(ys), (L * (C @ B.T)) @ x, rtol=1e-10)
+
+
+def test_prefill_intensity_numbers():
+    flops = 2 * llama3_8b_params() * 2000
+    contains(
+        "kv-cache-serving/prefill-intensity", f"{flops / 1e12:.1f} TFLOPs", f"roughly {round(flops / 989e12 * 1e3)} ms"
+    )
+    contains("kv-cache-serving/prefill-intensity", f"**m ≈ {round(989 / 3.35)} tokens**")
+
+
+def test_card_code_kv_int8_prefix_attention_wordpiece_aux_loss():
+    kv = card_code("kv-cache-serving/kv-int8-code")
+    torch.manual_seed(0)
+    x = torch.randn(2, 3, 9, 8) * torch.logspace(-2, 1, 8)  # channels with very different ranges
+    q, s = kv["quantize_kv_int8"](x)
+    assert q.dtype == torch.int8 and ((kv["dequantize_kv"](q, s) - x).abs() <= s / 2 + 1e-6).all()
+
+    pa = card_code("peft-methods/prefix-attention-code")
+    B, nh, T, hs, P = 2, 3, 5, 4, 2
+    qq, kk, vv = (torch.randn(B, nh, T, hs, dtype=torch.float64) for _ in range(3))
+    pk, pv = torch.randn(nh, P, hs, dtype=torch.float64), torch.randn(nh, P, hs, dtype=torch.float64)
+    out = pa["prefix_attention"](qq, kk, vv, pk, pv)
+    K = torch.cat([pk.expand(B, -1, -1, -1), kk], 2)
+    V = torch.cat([pv.expand(B, -1, -1, -1), vv], 2)
+    sc = qq @ K.transpose(-1, -2) / math.sqrt(hs)
+    future = torch.ones(T, T, dtype=torch.bool).triu(1)
+    sc[..., P:] = sc[..., P:].masked_fill(future, -math.inf)
+    assert torch.allclose(out, sc.softmax(-1) @ V, rtol=1e-10)
+
+    from tokenizers import models
+
+    wp = card_code("bpe-tokenizers/wordpiece-code")
+    vocab = ["[UNK]", "un", "##aff", "##able", "aff", "able", "##a", "u", "##n"]
+    ref = models.WordPiece({t: i for i, t in enumerate(vocab)}, unk_token="[UNK]")
+    for w in ("unaffable", "unable", "affable", "xyz", "una"):
+        assert wp["wordpiece_encode"](w, set(vocab)) == [t.value for t in ref.tokenize(w)], w
+    contains("bpe-tokenizers/wordpiece-code", '["un", "##aff", "##able"]')
+
+    aux = card_code("mixture-of-experts/aux-loss-code")["switch_aux_loss"]
+    E = 4
+    uniform = aux(torch.zeros(8, E), torch.arange(8) % E, E)
+    collapsed = aux(torch.tensor([[50.0, 0, 0, 0]]).repeat(8, 1), torch.zeros(8, dtype=torch.long), E)
+    assert math.isclose(uniform.item(), 0.01, rel_tol=1e-6) and math.isclose(collapsed.item(), 0.01 * E, rel_tol=1e-6)
