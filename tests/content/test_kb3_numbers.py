@@ -958,3 +958,26 @@ def test_card_code_kv_int8_prefix_attention_wordpiece_aux_loss():
     uniform = aux(torch.zeros(8, E), torch.arange(8) % E, E)
     collapsed = aux(torch.tensor([[50.0, 0, 0, 0]]).repeat(8, 1), torch.zeros(8, dtype=torch.long), E)
     assert math.isclose(uniform.item(), 0.01, rel_tol=1e-6) and math.isclose(collapsed.item(), 0.01 * E, rel_tol=1e-6)
+
+
+def test_card_code_beam_search_matches_brute_force():
+    bs = card_code("decoding-strategies/beam-search-code")["beam_search"]
+    torch.manual_seed(0)
+    V, eos, bos, L = 3, 2, 0, 3
+    table = torch.log_softmax(torch.randn(V, V, dtype=torch.float64), -1)  # a bigram "model"
+
+    def step(prefix):
+        return table[prefix[-1]].tolist()
+
+    def score(seq):
+        return sum(table[a, b].item() for a, b in itertools.pairwise(seq))
+
+    seqs = []
+    for n in range(1, L + 1):
+        for tail in itertools.product(range(V), repeat=n):
+            if eos in tail[:-1]:
+                continue  # nothing follows EOS
+            seqs.append([bos, *tail])
+    best = max(seqs, key=lambda s: score(s) / (len(s) - 1))
+    toks, sc = bs(step, bos, eos, k=V**L, max_len=L, alpha=1.0)
+    assert toks == best and math.isclose(sc, score(best))
