@@ -975,8 +975,8 @@ def test_card_code_beam_search_matches_brute_force():
     seqs = []
     for n in range(1, L + 1):
         for tail in itertools.product(range(V), repeat=n):
-            if eos in tail[:-1]:
-                continue  # nothing follows EOS
+            if eos in tail[:-1] or (n < L and tail[-1] != eos):
+                continue  # complete hypotheses: end in EOS, or reach max_len
             seqs.append([bos, *tail])
     best = max(seqs, key=lambda s: score(s) / (len(s) - 1))
     toks, sc = bs(step, bos, eos, k=V**L, max_len=L, alpha=1.0)
