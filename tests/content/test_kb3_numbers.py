@@ -996,3 +996,17 @@ def test_card_code_alibi_bias_equals_bloom_after_softmax():
     a = torch.softmax(scores + ours, -1)
     b = torch.softmax((scores + bloom[:, None, :]).masked_fill(~causal, -math.inf), -1)
     assert torch.allclose(a, b, rtol=1e-12)
+
+
+def test_card_code_adapter_identity_and_count():
+    ns = card_code("peft-methods/adapter-code")
+    torch.manual_seed(0)
+    base = torch.nn.Linear(8, 8)
+    wrapped = ns["WithAdapter"](base, 8, 3)
+    x = torch.randn(2, 5, 8)
+    assert torch.equal(wrapped(x), base(x))
+    trainable = [p for p in wrapped.parameters() if p.requires_grad]
+    assert sum(p.numel() for p in trainable) == 2 * 8 * 3 + 8 + 3
+    wrapped(x).pow(2).sum().backward()
+    assert wrapped.adapter.up.weight.grad.abs().sum() > 0  # the zero-initialized side learns first
+    assert wrapped.adapter.down.weight.grad.abs().sum() == 0  # blocked by the zero up-projection at step 0
