@@ -115,24 +115,7 @@ def test_ids_unique():
     assert not dupes
 
 
-def test_followups_resolve_and_have_no_cycles():
-    for _, card in CARDS:
-        for f in card.get("followups", []):
-            assert f in BY_ID, f"{card['id']}: followup {f} does not exist"
-            assert f != card["id"]
-    state: dict[str, int] = {}  # 1 = on the stack, 2 = done
-
-    def visit(cid: str, path: list[str]) -> None:
-        state[cid] = 1
-        for f in BY_ID[cid].get("followups", []):
-            assert state.get(f) != 1, "followup cycle: " + " -> ".join([*path, cid, f])
-            if f not in state:
-                visit(f, [*path, cid])
-        state[cid] = 2
-
-    for cid in BY_ID:
-        if cid not in state:
-            visit(cid, [])
+# Follow-ups (resolution, no cycles) are checked over the whole catalog by tests/content/test_catalog_valid.py.
 
 
 def test_totals_levels_and_followup_share():
