@@ -208,3 +208,39 @@ def test_lamb_trust_ratio_closed_form(w, u):
 def test_scaled_lr():
     assert O.scaled_lr(0.1, 256, 1024) == pytest.approx(0.4)
     assert O.scaled_lr(0.1, 256, 1024, "sqrt") == pytest.approx(0.2)
+
+
+def test_layerwise_lr_groups():
+    layers = [torch.nn.Linear(2, 2) for _ in range(3)]
+    groups = O.layerwise_lr_groups(layers, 1e-3, 0.1)
+    assert [g["lr"] for g in groups] == pytest.approx([1e-5, 1e-4, 1e-3])
+    opt = torch.optim.AdamW(groups)
+    assert [g["lr"] for g in opt.param_groups] == pytest.approx([1e-5, 1e-4, 1e-3])
+
+
+def test_lr_range_test_stays_below_2_over_lambda_max():
+    lam = torch.tensor([100.0, 1.0, 0.1], dtype=torch.float64)
+
+    def loss_and_grad(w):
+        return float(0.5 * (lam * w * w).sum()), lam * w
+
+    lr, lrs, finals = O.lr_range_test(loss_and_grad, torch.ones(3, dtype=torch.float64), lo=1e-4, hi=1.0, n=41)
+    assert lr < 2 / lam.max().item()
+    diverged = [lr_ for lr_, f in zip(lrs, finals, strict=True) if f == math.inf]
+    assert diverged and min(diverged) > 2 / lam.max().item()  # SGD on a quadratic diverges past 2 / lambda_max
+
+
+def test_m11_adam_second_moment_is_noisy_early():
+    """Warmup is not only a post-LN fix: Adam's bias-corrected v_hat is a 1-sample estimate at step 1."""
+    g = torch.Generator().manual_seed(0)
+    grads = torch.randn(500, 2000, dtype=torch.float64, generator=g)  # 2000 params, unit-variance gradients
+    state: dict = {}
+    p = torch.zeros(2000, dtype=torch.float64)
+    spread = {}
+    for t in range(1, 501):
+        O.adam_step(p, grads[t - 1], state, lr=0.0)
+        if t in (1, 500):
+            v_hat = state["exp_avg_sq"] / (1 - 0.999**t)
+            spread[t] = float(v_hat.std() / v_hat.mean())
+    assert spread[1] == pytest.approx(math.sqrt(2), rel=0.1)  # chi-square(1): relative std sqrt(2)
+    assert spread[500] < 0.25 * spread[1]

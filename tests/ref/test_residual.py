@@ -103,3 +103,21 @@ def test_m58_degradation_deep_plain_net_has_higher_training_loss():
     shallow_plain, deep_plain, deep_res = train(2, False), train(24, False), train(24, True)
     assert deep_plain > shallow_plain  # depth made training error worse...
     assert deep_res < deep_plain  # ...and the residual version of the same depth fixes it
+
+
+def test_pre_norm_keeps_first_layer_gradient_as_depth_grows_post_norm_does_not():
+    """Ratio of first-block gradient norms between 24 and 2 blocks, median over seeds (statistical, seeded)."""
+    x = torch.randn(8, 4, 16, generator=torch.Generator().manual_seed(0))
+
+    def ratio(cls):
+        out = []
+        for seed in range(3):
+            norms = []
+            for depth in (2, 24):
+                torch.manual_seed(seed)
+                blocks = [cls(16) for _ in range(depth)]
+                norms.append(Rz.grad_norm_first_layer(blocks, x, lambda h: h.pow(2).mean()))
+            out.append(norms[1] / norms[0])
+        return sorted(out)[1]
+
+    assert ratio(Rz.PostLNBlock) < 0.5 * ratio(Rz.PreLNBlock)

@@ -310,3 +310,43 @@ def scaled_lr(lr: float, base_batch: int, batch: int, rule: str = "linear") -> f
     if rule == "sqrt":
         return lr * math.sqrt(k)
     raise ValueError(f"rule must be 'linear' or 'sqrt', got {rule!r}")
+
+
+def layerwise_lr_groups(layers: list[nn.Module], base_lr: float, decay: float) -> list[dict[str, Any]]:
+    """Discriminative LRs: the last module (the head) gets base_lr, each earlier one `decay` times the next
+    (ULMFiT-style; decay ~ 0.1-0.9, pretrained bottom layers 10-100x lower than the head)."""
+    n = len(layers)
+    return [{"params": list(m.parameters()), "lr": base_lr * decay ** (n - 1 - i)} for i, m in enumerate(layers)]
+
+
+def lr_range_test(
+    loss_and_grad: Callable[[torch.Tensor], tuple[float, torch.Tensor]],
+    w0: torch.Tensor,
+    *,
+    lo: float = 1e-6,
+    hi: float = 10.0,
+    n: int = 50,
+    steps: int = 20,
+    blowup: float = 4.0,
+) -> tuple[float, list[float], list[float]]:
+    """Leslie Smith's LR range test, one short SGD run per LR on a log grid from lo to hi (restarting from w0).
+
+    Returns (suggested lr, lrs, final losses). The suggestion is the largest LR whose run still ends below the
+    starting loss, divided by 10 (a common rule of thumb); runs that exceed blowup x the start count as diverged.
+    """
+    lrs = [lo * (hi / lo) ** (i / (n - 1)) for i in range(n)]
+    start, _ = loss_and_grad(w0)
+    finals = []
+    for lr in lrs:
+        w = w0.clone()
+        loss = start
+        for _ in range(steps):
+            loss, g = loss_and_grad(w)
+            if not math.isfinite(loss) or loss > blowup * start:
+                loss = math.inf
+                break
+            w = w - lr * g
+        loss = loss_and_grad(w)[0] if math.isfinite(loss) else loss
+        finals.append(loss if math.isfinite(loss) else math.inf)
+    ok = [lr for lr, f in zip(lrs, finals, strict=True) if f < start]
+    return (max(ok) / 10 if ok else lo), lrs, finals

@@ -1,0 +1,167 @@
+"""data: scalers, splits, target encoding, hashing and imputation vs scikit-learn; padding vs torch pad_sequence;
+SMOTE, stratification and bucketing by their defining properties."""
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn import preprocessing as skp
+from sklearn.feature_extraction import FeatureHasher
+from sklearn.impute import SimpleImputer
+from sklearn.model_selection import GroupKFold, KFold, TimeSeriesSplit
+from sklearn.preprocessing import TargetEncoder
+from sklearn.utils import murmurhash3_32 as sk_murmur
+
+from mldrill.ref import data as D
+
+
+@pytest.mark.parametrize(
+    "ours,ref",
+    [(D.StandardScaler, skp.StandardScaler), (D.MinMaxScaler, skp.MinMaxScaler), (D.RobustScaler, skp.RobustScaler)],
+)
+def test_scalers_match_sklearn_and_fit_on_train_only(ours, ref):
+    rng = np.random.default_rng(0)
+    train = rng.standard_t(2, size=(40, 3)) * [1, 10, 100]
+    train[:, 2] = 5.0  # a constant feature
+    test = rng.normal(size=(10, 3)) * 50
+    a, b = ours().fit(train), ref().fit(train)
+    np.testing.assert_allclose(a.transform(test), b.transform(test), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(a.fit_transform(train), b.fit_transform(train), rtol=1e-12, atol=1e-12)
+    leaky = ours().fit(np.vstack([train, test])).transform(test)
+    assert not np.allclose(leaky, a.transform(test))  # fitting on all data changes the test features
+
+
+def test_standard_scaler_uses_ddof_0():
+    x = np.array([[1.0], [2.0], [3.0], [4.0]])
+    assert D.StandardScaler().fit(x).scale_[0] == pytest.approx(np.std(x, ddof=0))
+
+
+@pytest.mark.parametrize("n,k,gap,test_size", [(20, 4, 0, None), (23, 3, 2, None), (30, 5, 1, 3)])
+def test_time_series_split_matches_sklearn(n, k, gap, test_size):
+    ours = D.time_series_split(n, k, gap=gap, test_size=test_size)
+    ref = list(TimeSeriesSplit(k, gap=gap, test_size=test_size).split(np.zeros(n)))
+    assert len(ours) == len(ref)
+    for (tr, te), (rtr, rte) in zip(ours, ref, strict=True):
+        np.testing.assert_array_equal(tr, rtr)
+        np.testing.assert_array_equal(te, rte)
+        assert tr.max() < te.min()  # never train on the future
+
+
+@settings(max_examples=20, deadline=None)
+@given(groups=st.lists(st.integers(0, 9), min_size=12, max_size=40).filter(lambda g: len(set(g)) >= 4))
+def test_group_kfold_matches_sklearn(groups):
+    ours = D.group_kfold(groups, 4)
+    ref = list(GroupKFold(4).split(np.zeros(len(groups)), groups=groups))
+    for (tr, te), (rtr, rte) in zip(ours, ref, strict=True):
+        np.testing.assert_array_equal(te, rte)
+        np.testing.assert_array_equal(tr, rtr)
+        assert not set(np.asarray(groups)[tr]) & set(np.asarray(groups)[te])
+
+
+@settings(max_examples=20, deadline=None)
+@given(y=st.lists(st.integers(0, 2), min_size=15, max_size=60), seed=st.none() | st.integers(0, 100))
+def test_stratified_kfold_properties(y, seed):
+    y = np.array(y)
+    folds = D.stratified_kfold(y, 3, seed=seed)
+    tests = np.concatenate([te for _, te in folds])
+    np.testing.assert_array_equal(np.sort(tests), np.arange(len(y)))  # a partition
+    for c in np.unique(y):
+        counts = [int((y[te] == c).sum()) for _, te in folds]
+        assert max(counts) - min(counts) <= 1  # proportions kept up to one sample per class
+
+
+def test_smote_points_lie_on_neighbour_segments():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(12, 2))
+    new = D.smote(X, 50, k=3, rng=rng)
+    d2 = ((X[:, None] - X[None]) ** 2).sum(-1)
+    np.fill_diagonal(d2, np.inf)
+    nn3 = np.argsort(d2, 1)[:, :3]
+    for p in new:
+        ok = False
+        for i in range(12):
+            for j in nn3[i]:
+                seg = X[j] - X[i]
+                t = np.dot(p - X[i], seg) / np.dot(seg, seg)
+                ok |= 0 <= t <= 1 and np.allclose(X[i] + t * seg, p, atol=1e-12)
+        assert ok
+
+
+def test_imagenet_normalize():
+    img = torch.rand(2, 3, 4, 5)
+    out = D.imagenet_normalize(img)
+    torch.testing.assert_close(out[:, 1], (img[:, 1] - 0.456) / 0.224)
+    u8 = (img * 255).round().to(torch.uint8)
+    torch.testing.assert_close(D.imagenet_normalize(u8), D.imagenet_normalize(u8.float() / 255))
+
+
+def test_pad_collate_matches_pad_sequence_and_masks_labels():
+    seqs = [[5, 6, 7], [1], [2, 3]]
+    out = D.pad_collate(seqs, pad_id=0)
+    ref = torch.nn.utils.rnn.pad_sequence([torch.tensor(s) for s in seqs], batch_first=True, padding_value=0)
+    torch.testing.assert_close(out["input_ids"], ref)
+    torch.testing.assert_close(out["attention_mask"], torch.tensor([[1, 1, 1], [1, 0, 0], [1, 1, 0]]))
+    assert out["labels"][1].tolist() == [1, -100, -100]
+    loss = torch.nn.functional.cross_entropy(torch.randn(3, 10, 3), out["labels"], reduction="sum")
+    assert torch.isfinite(loss)
+
+
+def test_bucketing_cuts_padding_waste():
+    rng = np.random.default_rng(0)
+    lengths = rng.integers(5, 200, size=256).tolist()
+    random_batches = [list(range(i, i + 16)) for i in range(0, 256, 16)]
+    buckets = D.bucket_by_length(lengths, 16, seed=0)
+    assert sorted(i for b in buckets for i in b) == list(range(256))
+    assert D.padding_waste(lengths, buckets) < 0.1 < D.padding_waste(lengths, random_batches)
+    assert D.padding_waste([2, 4], [[0, 1]]) == pytest.approx(1 - 6 / 8)
+
+
+@pytest.mark.parametrize("smooth", [1.0, 10.0])
+def test_target_encode_oof_matches_sklearn(smooth):
+    rng = np.random.default_rng(0)
+    cats = rng.choice(np.array(["a", "b", "c", "d", "e"]), size=60)
+    y = rng.normal(size=60) + (cats == "a") * 2
+    folds = list(KFold(5).split(cats))
+    ours = D.target_encode_oof(cats, y, folds, smooth=smooth)
+    ref = TargetEncoder(target_type="continuous", smooth=smooth, cv=KFold(5)).fit_transform(cats[:, None], y)
+    np.testing.assert_allclose(ours, ref[:, 0], rtol=1e-10)
+
+
+def test_in_fold_target_encoding_leaks():
+    rng = np.random.default_rng(1)
+    cats = np.arange(40).astype(str)  # an ID column: every category unique
+    y = rng.normal(size=40)
+    in_fold = np.array([D._fit_target_encoding(cats, y, y.mean(), 0.0)[c] for c in cats])
+    assert np.corrcoef(in_fold, y)[0, 1] > 0.99  # the encoding *is* the target
+    oof = D.target_encode_oof(cats, y, list(KFold(5).split(cats)), smooth=0.0)
+    assert abs(np.corrcoef(oof, y)[0, 1]) < 0.5
+
+
+@settings(max_examples=30, deadline=None)
+@given(s=st.text(max_size=20), seed=st.integers(0, 2**31 - 1))
+def test_murmurhash_matches_sklearn(s, seed):
+    assert D.murmurhash3_32(s, seed) == sk_murmur(s, seed)
+
+
+def test_hash_feature_matches_feature_hasher():
+    samples = [["cat", "dog", "cat"], ["unseen-category"], ["a", "b", "c", "d", "e", "f"]]
+    ref = FeatureHasher(n_features=8, input_type="string").transform(samples).toarray()
+    ours = np.stack([D.hash_feature(s, 8) for s in samples])
+    np.testing.assert_array_equal(ours, ref)
+
+
+def test_impute_median_with_indicator_matches_simple_imputer():
+    rng = np.random.default_rng(0)
+    train = rng.normal(size=(20, 4))
+    train[rng.random((20, 4)) < 0.2] = np.nan
+    train[:, 3] = rng.normal(size=20)  # no missing values: no indicator column
+    test = rng.normal(size=(6, 4))
+    test[0, 0] = test[1, 3] = np.nan
+    ref = SimpleImputer(strategy="median", add_indicator=True).fit(train)
+    np.testing.assert_allclose(D.impute_median_with_indicator(train, test), ref.transform(test))
+
+
+def test_batches_cover_everything_once():
+    got = np.concatenate(list(D.batches(10, 3, seed=0)))
+    assert sorted(got.tolist()) == list(range(10)) and got.tolist() != list(range(10))

@@ -1,0 +1,340 @@
+"""training: clipping vs torch.nn.utils, accumulation = full batch, LossScaler vs torch.amp.GradScaler with injected
+infs, bf16 autocast step, float facts vs torch.finfo, early stopping, EMA vs AveragedModel, probes."""
+
+import math
+
+import pytest
+import torch
+from torch import nn
+from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
+
+from mldrill.ref import training as T
+
+
+def _model(seed=0):
+    torch.manual_seed(seed)
+    return nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 3)).double()
+
+
+def _data(n=12, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    return torch.randn(n, 4, dtype=torch.float64, generator=g), torch.randint(0, 3, (n,), generator=g)
+
+
+def _with_grads(seed=0, scale=10.0):
+    m = _model(seed)
+    x, y = _data()
+    (nn.functional.cross_entropy(m(x), y) * scale).backward()
+    return m
+
+
+@pytest.mark.parametrize("max_norm", [0.01, 1.0, 1e6])
+@pytest.mark.parametrize("norm_type", [2.0, 1.0, math.inf])
+def test_clip_grad_norm_matches_torch(max_norm, norm_type):
+    a, b = _with_grads(), _with_grads()
+    ours = T.clip_grad_norm(a.parameters(), max_norm, norm_type)
+    ref = torch.nn.utils.clip_grad_norm_(b.parameters(), max_norm, norm_type)
+    torch.testing.assert_close(ours.double(), ref.double(), rtol=1e-12, atol=0)  # the pre-clip norm
+    for p, q in zip(a.parameters(), b.parameters(), strict=True):
+        torch.testing.assert_close(p.grad, q.grad, rtol=1e-12, atol=0)
+
+
+def test_clipping_by_norm_preserves_direction_by_value_does_not():
+    a, b = _with_grads(), _with_grads()
+    before = torch.cat([p.grad.flatten() for p in a.parameters()])
+    T.clip_grad_norm(a.parameters(), 0.1)
+    after = torch.cat([p.grad.flatten() for p in a.parameters()])
+    assert float(after.norm()) == pytest.approx(0.1, rel=1e-4)
+    assert float(nn.functional.cosine_similarity(before, after, dim=0)) == pytest.approx(1.0, abs=1e-12)
+    T.clip_grad_value(b.parameters(), 0.01)
+    clipped = torch.cat([p.grad.flatten() for p in b.parameters()])
+    assert float(nn.functional.cosine_similarity(before, clipped, dim=0)) < 0.999
+    c = _with_grads()
+    torch.nn.utils.clip_grad_value_(c.parameters(), 0.01)
+    torch.testing.assert_close(clipped, torch.cat([p.grad.flatten() for p in c.parameters()]))
+
+
+@pytest.mark.parametrize("sizes", [[4, 4, 4], [5, 5, 2]])
+def test_accumulation_equals_full_batch(sizes):
+    x, y = _data(12)
+    full, acc = _model(), _model()
+    nn.functional.cross_entropy(full(x), y).backward()
+    micro, i = [], 0
+    for s in sizes:
+        micro.append((x[i : i + s], y[i : i + s]))
+        i += s
+    loss = T.accumulate(acc, nn.functional.cross_entropy, micro)
+    assert loss == pytest.approx(nn.functional.cross_entropy(full(x), y).item(), rel=1e-12)
+    for p, q in zip(acc.parameters(), full.parameters(), strict=True):
+        torch.testing.assert_close(p.grad, q.grad, rtol=1e-10, atol=1e-14)
+
+
+def test_forgetting_divide_by_k_scales_the_gradient():
+    x, y = _data(12)
+    m, full = _model(), _model()
+    for k in range(3):
+        nn.functional.cross_entropy(m(x[4 * k : 4 * k + 4]), y[4 * k : 4 * k + 4]).backward()  # no / k
+    nn.functional.cross_entropy(full(x), y).backward()
+    torch.testing.assert_close(m[0].weight.grad, 3 * full[0].weight.grad)
+
+
+def test_train_step_decreases_loss_and_zeroes_grads():
+    m = _model()
+    x, y = _data(32)
+    opt = torch.optim.SGD(m.parameters(), lr=0.5)
+    losses = [T.train_step(m, (x, y), nn.functional.cross_entropy, opt, clip=1.0)[0] for _ in range(30)]
+    assert losses[-1] < 0.7 * losses[0]
+    assert all(p.grad is None for p in m.parameters())
+
+
+def test_loss_scaler_matches_grad_scaler_with_injected_infs():
+    def run(scaler_kind):
+        p = nn.Parameter(torch.ones(3))
+        opt = torch.optim.SGD([p], lr=0.1)
+        kw = dict(init_scale=2.0**4, growth_factor=2.0, backoff_factor=0.5, growth_interval=3)
+        s = torch.amp.GradScaler("cpu", **kw) if scaler_kind == "torch" else T.LossScaler(**kw)
+        scales, params = [], []
+        for i in range(12):
+            s.scale((p * torch.arange(1.0, 4.0)).sum()).backward()
+            if i in (2, 3, 9):
+                p.grad[1] = float("inf") if i != 3 else float("nan")
+            s.step(opt)
+            s.update()
+            opt.zero_grad()
+            scales.append(s.get_scale() if scaler_kind == "torch" else s.scale_value)
+            params.append(p.detach().clone())
+        return scales, params
+
+    (s1, p1), (s2, p2) = run("torch"), run("ours")
+    assert s1 == s2
+    for a, b in zip(p1, p2, strict=True):
+        torch.testing.assert_close(a, b)
+
+
+def test_unscale_before_clipping():
+    p = nn.Parameter(torch.ones(2))
+    opt = torch.optim.SGD([p], lr=1.0)
+    s = T.LossScaler(init_scale=1024.0)
+    s.scale((p * torch.tensor([3.0, 4.0])).sum()).backward()
+    s.unscale_(opt)
+    assert T.clip_grad_norm([p], 100.0).item() == pytest.approx(5.0)  # the true norm, not 5 * 1024
+    with pytest.raises(RuntimeError, match="already been called"):
+        s.unscale_(opt)
+    assert s.step(opt)
+    s.update()
+
+
+def test_bf16_mixed_precision_step_keeps_fp32_master_weights():
+    torch.manual_seed(0)
+    m32 = nn.Sequential(nn.Linear(16, 32), nn.ReLU(), nn.Linear(32, 4))
+    mbf = nn.Sequential(nn.Linear(16, 32), nn.ReLU(), nn.Linear(32, 4))
+    mbf.load_state_dict(m32.state_dict())
+    x, y = torch.randn(64, 16), torch.randint(0, 4, (64,))
+    o32 = torch.optim.SGD(m32.parameters(), lr=0.1)
+    obf = torch.optim.SGD(mbf.parameters(), lr=0.1)
+    for _ in range(5):
+        l32 = T.train_step(m32, (x, y), nn.functional.cross_entropy, o32)[0]
+        lbf = T.mixed_precision_step(mbf, (x, y), nn.functional.cross_entropy, obf)
+        assert lbf == pytest.approx(l32, rel=2e-2)  # bf16 has ~3 significant digits
+    assert all(p.dtype == torch.float32 for p in mbf.parameters())
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        assert mbf(x).dtype == torch.bfloat16
+
+
+@pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16, torch.float32, torch.float64])
+def test_float_facts_match_finfo(dtype):
+    facts = T.float_facts(*T.FORMATS[dtype])
+    fi = torch.finfo(dtype)
+    assert facts["bits"] == fi.bits
+    assert facts["max"] == fi.max and facts["tiny"] == fi.tiny and facts["eps"] == fi.eps
+    assert facts["smallest_subnormal"] == fi.smallest_normal * fi.eps
+
+
+def test_fp16_underflows_small_gradients_bf16_does_not():
+    g = torch.logspace(-10, -2, 1000, dtype=torch.float32)
+    assert T.underflow_fraction(g, torch.float16) > 0.1
+    assert T.underflow_fraction(g, torch.bfloat16) == 0.0
+    assert T.underflow_fraction(g * 2**16, torch.float16) == 0.0  # loss scaling rescues them
+    assert T.float_facts(5, 10)["max"] == 65504.0
+
+
+def test_early_stopping_stops_at_the_right_epoch_and_restores_best():
+    m = nn.Linear(1, 1)
+    es = T.EarlyStopping(patience=3, min_delta=0.01)
+    curve = [1.0, 0.8, 0.6, 0.595, 0.7, 0.65, 0.9]
+    stopped_at = None
+    for epoch, v in enumerate(curve):
+        with torch.no_grad():
+            m.weight.fill_(float(epoch))
+        if es.step(v, m):
+            stopped_at = epoch
+            break
+    assert stopped_at == 5  # 0.595 is not better than 0.6 by min_delta; epochs 3, 4, 5 are bad
+    assert es.best_epoch == 2 and m.weight.item() == 2.0  # best weights restored, not the last ones
+
+
+def test_checkpointed_gives_identical_grads():
+    m = _model()
+    x, _ = _data()
+    x1, x2 = x.clone().requires_grad_(), x.clone().requires_grad_()
+    m(x1).pow(2).sum().backward()
+    g1 = [p.grad.clone() for p in m.parameters()]
+    m.zero_grad()
+    T.checkpointed(m)(x2).pow(2).sum().backward()
+    for a, p in zip(g1, m.parameters(), strict=True):
+        torch.testing.assert_close(a, p.grad, rtol=0, atol=0)
+    torch.testing.assert_close(x1.grad, x2.grad, rtol=0, atol=0)
+
+
+def test_overfit_one_batch_reaches_zero_and_catches_frozen_model():
+    x, y = _data(8)
+    m = _model()
+    assert T.overfit_one_batch(m, (x, y), nn.functional.cross_entropy, steps=50, lr=0.1)[-1] < 0.01
+    frozen = _model()
+    for p in frozen[0].parameters():
+        p.requires_grad_(False)
+    for p in frozen[2].parameters():
+        p.requires_grad_(False)
+    frozen[2].bias.requires_grad_(True)  # only a bias can learn: the loss plateaus well above 0
+    assert T.overfit_one_batch(frozen, (x, y), nn.functional.cross_entropy, steps=50, lr=0.1)[-1] > 0.3
+
+
+def test_expected_init_loss():
+    for c, v in [(2, 0.693), (10, 2.303), (100, 4.605), (1000, 6.908)]:
+        assert T.expected_init_loss(c) == pytest.approx(v, abs=5e-4)
+    torch.manual_seed(0)
+    m = nn.Linear(32, 10)
+    nn.init.normal_(m.weight, std=1e-3)
+    nn.init.zeros_(m.bias)
+    loss = nn.functional.cross_entropy(m(torch.randn(256, 32)), torch.randint(0, 10, (256,)))
+    assert loss.item() == pytest.approx(T.expected_init_loss(10), abs=0.01)
+
+
+def test_assert_finite_names_the_tensor():
+    T.assert_finite({"w": torch.ones(3)}, "step 1")
+    with pytest.raises(FloatingPointError, match=r"step 7: grad has 1 non-finite values, first at index \[1\]"):
+        T.assert_finite({"grad": torch.tensor([0.0, float("nan"), 1.0])}, "step 7")
+
+
+def test_z_loss():
+    z = torch.randn(4, 5, dtype=torch.float64)
+    torch.testing.assert_close(T.z_loss(z, 0.1), 0.1 * (torch.logsumexp(z, -1) ** 2).mean())
+
+
+def test_ema_matches_averaged_model():
+    m = _model()
+    ours = _model()
+    ours.load_state_dict(m.state_dict())
+    ref = AveragedModel(m, multi_avg_fn=get_ema_multi_avg_fn(0.9))
+    ref.update_parameters(m)  # AveragedModel's first update copies (W_0^EMA = W_0); ours starts as a copy
+    opt = torch.optim.SGD(m.parameters(), lr=0.1)
+    x, y = _data()
+    for _ in range(5):
+        T.train_step(m, (x, y), nn.functional.cross_entropy, opt)
+        T.ema_update(ours, m, 0.9)
+        ref.update_parameters(m)
+    for p, q in zip(ours.parameters(), ref.module.parameters(), strict=True):
+        torch.testing.assert_close(p, q, rtol=1e-12, atol=1e-14)
+
+
+def test_ema_copies_bn_buffers():
+    m, e = nn.BatchNorm1d(3), nn.BatchNorm1d(3)
+    m(torch.randn(8, 3) + 4)
+    T.ema_update(e, m, 0.99)
+    torch.testing.assert_close(e.running_mean, m.running_mean)
+
+
+def test_set_determinism_reproduces_trajectory():
+    def run():
+        T.set_determinism(123)
+        m = nn.Sequential(nn.Linear(4, 4), nn.Dropout(0.5), nn.Linear(4, 1))
+        opt = torch.optim.SGD(m.parameters(), lr=0.1)
+        return [
+            T.train_step(m, (torch.randn(8, 4), torch.randn(8, 1)), nn.functional.mse_loss, opt)[0] for _ in range(5)
+        ]
+
+    assert run() == run()
+
+
+def test_layer_stats_hooks_equal_manual():
+    m = _model()
+    x, _ = _data()
+    stats = T.layer_stats(m, x)
+    h1 = m[0](x)
+    h2 = m[2](torch.relu(h1))
+    assert [s["name"] for s in stats] == ["0", "2"]
+    assert stats[0]["std"] == pytest.approx(h1.std().item()) and stats[1]["mean"] == pytest.approx(h2.mean().item())
+    assert not m[0]._forward_hooks  # hooks removed
+
+
+def test_activation_std_decays_with_xavier_relu_but_not_he():
+    def profile(init):
+        torch.manual_seed(0)
+        layers = []
+        for _ in range(20):
+            lin = nn.Linear(128, 128, bias=False)
+            init(lin.weight)
+            layers += [lin, nn.ReLU()]
+        return [s["std"] for s in T.layer_stats(nn.Sequential(*layers), torch.randn(256, 128))]
+
+    xavier = profile(nn.init.xavier_normal_)
+    he = profile(lambda w: nn.init.kaiming_normal_(w, nonlinearity="relu"))
+    assert xavier[-1] < 0.01 * xavier[0]  # halves in variance per layer: 2^-19 in variance
+    assert 0.3 < he[-1] / he[0] < 3
+
+
+def test_grad_norms_vanish_in_deep_sigmoid_net():
+    torch.manual_seed(0)
+    layers = []
+    for _ in range(10):
+        layers += [nn.Linear(16, 16), nn.Sigmoid()]
+    m = nn.Sequential(*layers, nn.Linear(16, 1))
+    norms = T.grad_norms_per_layer(m, torch.randn(32, 16), torch.randn(32, 1), nn.functional.mse_loss)
+    assert norms["0.weight"] < 1e-3 * norms["18.weight"]
+
+
+def test_dead_fraction_finds_known_dead_units():
+    lin = nn.Linear(4, 10)
+    with torch.no_grad():
+        lin.bias[:3] = -100.0  # three units can never fire
+        lin.bias[3:] = 100.0
+    model = nn.Sequential(lin, nn.ReLU())
+    batches = [torch.randn(16, 4) for _ in range(3)]
+    assert T.dead_fraction(model, batches) == {"1": pytest.approx(0.3)}
+    sparse = nn.Sequential(nn.Linear(4, 10), nn.ReLU())  # per-example zeros are not death
+    assert T.dead_fraction(sparse, batches)["1"] < 0.3
+
+
+def test_successive_halving_rungs():
+    best, rungs = T.successive_halving(list(range(27)), lambda c, b: abs(c - 13) + 1 / b, eta=3)
+    assert rungs == [27, 9, 3, 1] and best == 13
+
+
+def test_random_search_log_scale():
+    cfgs = T.random_search({"lr": (1e-5, 1e-1, "log"), "dropout": (0.0, 0.5, "linear")}, 400, seed=0)
+    lrs = [c["lr"] for c in cfgs]
+    assert all(1e-5 <= v <= 1e-1 for v in lrs)
+    assert len({c["dropout"] for c in cfgs}) == 400  # every trial a new value (a grid would repeat)
+    decades = [sum(10**-k <= v < 10 ** (-k + 1) for v in lrs) for k in range(5, 1, -1)]
+    assert min(decades) > 60  # log-uniform: ~100 per decade, a linear draw would put ~90% in the top decade
+    with pytest.raises(ValueError, match="scale"):
+        T.random_search({"x": (0, 1, "cubic")}, 1, seed=0)
+
+
+def test_input_independent_baseline_detects_useful_input():
+    g = torch.Generator().manual_seed(0)
+    x = torch.randn(200, 5, generator=g)
+    y = (x[:, 0] > 0).long()
+
+    def fit_eval(xx, yy):
+        torch.manual_seed(0)
+        m = nn.Linear(5, 2)
+        opt = torch.optim.Adam(m.parameters(), lr=0.1)
+        for _ in range(50):
+            opt.zero_grad()
+            nn.functional.cross_entropy(m(xx), yy).backward()
+            opt.step()
+        return float((m(xx).argmax(-1) == yy).float().mean())
+
+    scores = T.input_independent_baseline(fit_eval, x, y)
+    assert scores["real"] > 0.9 and scores["zeroed"] < 0.65
