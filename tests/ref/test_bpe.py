@@ -1,0 +1,188 @@
+"""Byte-level BPE vs tiktoken on our own ranks, vs the recount-every-merge trainer, and round trips."""
+
+import random
+
+import pytest
+import regex
+import tiktoken
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mldrill.ref.bpe import GPT2_SPLIT_PATTERN, GPT4_SPLIT_PATTERN, BPETokenizer, pretokenize, train_bpe_naive
+
+
+def corpus(n_words: int = 1500, seed: int = 0) -> str:
+    """Generated text with a Zipf-like word distribution, digits, punctuation, whitespace runs and non-ASCII."""
+    rng = random.Random(seed)
+    vocab = [
+        "the", "tokenizer", "merges", "pairs", "héllo", "naïve", "über", "日本語", "テキスト", "😀", "emoji", "don't",
+        "we'll", "I'M", "1234567", "3.14", "hello", "world", "attention", "is", "all", "you", "need", "  ", "\n",
+        "\t", "!!", "...", "(x)", "a_b", "aaaa",
+    ]  # fmt: skip
+    weights = [1 / (i + 1) for i in range(len(vocab))]
+    return " ".join(rng.choices(vocab, weights, k=n_words))
+
+
+@pytest.fixture(scope="module")
+def tok() -> BPETokenizer:
+    return BPETokenizer().train(corpus(), 256 + 120)
+
+
+def tiktoken_of(t: BPETokenizer) -> tiktoken.Encoding:
+    return tiktoken.Encoding(
+        name="mldrill-test", pat_str=t.pattern, mergeable_ranks=t.mergeable_ranks(), special_tokens=t.special_tokens
+    )
+
+
+def test_vocab_size_and_merge_count(tok):
+    assert len(tok.vocab) == 256 + 120 == len(tok.merges) + 256  # merges = V - 256 - specials
+    assert len(set(tok.vocab.values())) == len(tok.vocab)  # every token's bytes distinct
+
+
+@pytest.mark.parametrize("pattern", [GPT4_SPLIT_PATTERN, GPT2_SPLIT_PATTERN], ids=["gpt4", "gpt2"])
+@pytest.mark.parametrize("vocab_size", [256, 300, 340])
+def test_incremental_training_equals_recount_every_merge(pattern, vocab_size):
+    text = corpus(600, seed=1)
+    fast = BPETokenizer(pattern).train(text, vocab_size)
+    assert fast.merges == train_bpe_naive(text, vocab_size, pattern)
+
+
+def test_textbook_example_and_tie_rule():
+    # "aaabdaaabac" (Wikipedia's BPE example) as one pre-token: (a, a) is most frequent (4 overlapping counts)
+    merges = train_bpe_naive("aaabdaaabac", 259, pattern=r".+")
+    a, b, c = ord("a"), ord("b"), ord("c")
+    assert merges[0] == ((a, a), 256)
+    # "ZabdZabac": (Z, a) = (256, 97) and (a, b) = (97, 98) both occur twice; the smaller first id wins
+    assert merges[1] == ((a, b), 257)
+    assert merges[2] == ((256, 257), 258)  # "ZYdZYac"
+    assert BPETokenizer(r".+").train("aaabdaaabac", 259).merges == merges
+    assert c not in {x for (p, _) in merges for x in p}
+
+
+def test_encodings_identical_to_tiktoken_on_our_ranks(tok):
+    enc = tiktoken_of(tok)
+    for text in [corpus(300, seed=7), "héllo wörld 12345 😀😀 don't\n\n  x", "", " ", "日本語テキスト"]:
+        assert tok.encode(text) == enc.encode(text)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.text(max_size=60))
+def test_round_trip_and_tiktoken_on_any_unicode(tok, s):
+    ids = tok.encode_ordinary(s)
+    assert tok.decode(ids) == s
+    assert ids == tiktoken_of(tok).encode_ordinary(s)
+
+
+def test_merges_never_cross_pretoken_boundaries(tok):
+    for t in tok.vocab.values():
+        text = t.decode("utf-8", errors="ignore")
+        if text:
+            assert len(pretokenize(text, tok.pattern)) == 1, t
+
+
+def test_unicode_classes_need_the_regex_module():
+    import re
+
+    with pytest.raises(re.error):
+        re.compile(r"\p{L}+")
+    assert regex.findall(r"\p{L}+", "naïve 日本") == ["naïve", "日本"]
+    assert pretokenize("Hello world's 12345!", GPT4_SPLIT_PATTERN) == ["Hello", " world", "'s", " ", "123", "45", "!"]
+
+
+def test_encode_uses_merge_ranks_not_longest_match():
+    # (b, c) is learned first (rank 256), (a, b) second (257): "abc" -> [a, bc] by rank, [ab, c] by longest match
+    t = BPETokenizer(r"\S+").train("bc bc bc ab ab abc", 258)
+    assert [t.vocab[n] for _, n in t.merges] == [b"bc", b"ab"]
+    assert t.encode("abc") == [ord("a"), 256]
+    enc = tiktoken_of(t)
+    for s in ["abc", "bcab", "abcbc"]:
+        assert t.encode(s) == enc.encode(s)
+
+
+def test_special_tokens_like_tiktoken(tok):
+    t = BPETokenizer().train(corpus(400), 300)
+    t.register_special_tokens({"<|endoftext|>": 300, "<|pad|>": 301})
+    enc = tiktoken_of(t)
+    text = "hello<|endoftext|> world<|pad|>"
+    with pytest.raises(ValueError, match="special token"):
+        t.encode(text)
+    with pytest.raises(ValueError):
+        enc.encode(text)
+    assert t.encode(text, allowed_special="all") == enc.encode(text, allowed_special="all")
+    assert 300 in t.encode(text, allowed_special="all")
+    plain = t.encode(text, disallowed_special=())
+    assert plain == enc.encode(text, disallowed_special=()) and 300 not in plain  # never the special id
+    assert t.encode(text, allowed_special={"<|pad|>"}, disallowed_special=()) == enc.encode(
+        text, allowed_special={"<|pad|>"}, disallowed_special=()
+    )
+    assert t.decode(t.encode(text, allowed_special="all")) == text
+
+
+def test_save_load_round_trip(tok, tmp_path):
+    tok.register_special_tokens({"<|endoftext|>": 1000})
+    path = tmp_path / "tok.json"
+    tok.save(path)
+    back = BPETokenizer.load(path)
+    assert back.merges == tok.merges and back.vocab == tok.vocab and back.special_tokens == tok.special_tokens
+    text = corpus(100, seed=3)
+    assert back.encode(text) == tok.encode(text)
+    tok.register_special_tokens({})
+
+
+def test_bad_inputs_are_clear_errors(tmp_path):
+    with pytest.raises(ValueError, match="256"):
+        BPETokenizer().train("abc", 100)
+    (tmp_path / "x.json").write_text('{"version": 9}')
+    with pytest.raises(ValueError, match="version"):
+        BPETokenizer.load(tmp_path / "x.json")
+
+
+def test_partial_utf8_token_decodes_with_replacement(tok):
+    ids = tok.encode("😀")
+    raw = tok.decode_bytes(ids)
+    assert raw == "😀".encode()
+    assert tok.decode([raw[0]]) == "\ufffd"  # a lone lead byte is not a character
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab c\néé日1"), max_size=120), st.integers(256, 300))
+def test_incremental_equals_naive_on_random_text(text, vocab_size):
+    assert BPETokenizer().train(text, vocab_size).merges == train_bpe_naive(text, vocab_size)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.text(max_size=40), st.lists(st.integers(1, 5), max_size=40))
+def test_incremental_decoder_equals_decoding_the_whole_stream(s, cuts):
+    from mldrill.ref.bpe import IncrementalDecoder
+
+    data = s.encode("utf-8")
+    dec, pieces, i = IncrementalDecoder(), [], 0
+    for c in [*cuts, len(data)]:  # arbitrary byte splits, like tokens ending mid-character
+        pieces.append(dec.feed(data[i : i + c]))
+        i += c
+    pieces.append(dec.flush())
+    assert "".join(pieces) == s
+    assert all("\ufffd" not in p for p in pieces) or "\ufffd" in s
+
+
+def test_incremental_decoder_over_tokens(tok):
+    from mldrill.ref.bpe import IncrementalDecoder
+
+    text = "日本語 😀 naïve"
+    dec = IncrementalDecoder()
+    streamed = "".join(dec.feed(tok.decode_bytes([t])) for t in tok.encode(text)) + dec.flush()
+    assert streamed == text
+
+
+def test_token_stats_match_tiktoken_counts_and_show_tokenization_artifacts(tok):
+    from mldrill.ref.bpe import token_stats
+
+    enc = tiktoken_of(tok)
+    texts = ["the tokenizer merges pairs", "съешь же ещё этих мягких", " hello", "hello", "1234567"]
+    stats = token_stats(texts, tok.encode_ordinary)
+    assert [s["tokens"] for s in stats] == [len(enc.encode_ordinary(t)) for t in texts]
+    assert stats[0]["bytes_per_token"] > 3  # in-distribution English compresses well
+    assert stats[1]["bytes_per_token"] < 1.2  # an unseen script costs about one token per byte
+    assert tok.encode(" hello") != tok.encode("hello")  # a leading space is a different token
+    assert stats[4]["tokens"] >= 3  # the GPT-4 pattern splits digits into groups of at most 3
+    assert all(s["bytes"] == len(t.encode()) for s, t in zip(stats, texts, strict=True))
