@@ -1,0 +1,180 @@
+"""K-means (Lloyd's algorithm), k-means++ seeding, restarts, and the elbow / silhouette helpers.
+
+Lloyd: alternate assign (each point to its nearest centre) and update (each centre to the mean of its points).
+Inertia (WCSS) = sum_i ||x_i - c_{label_i}||^2 never increases from one iteration to the next.
+k-means++ (Arthur & Vassilvitskii, 2007): first centre uniform, each next one drawn with probability proportional
+to D(x)^2, the squared distance to the nearest centre chosen so far; O(log k)-competitive in expectation.
+`n_local_trials > 1` is sklearn's greedy variant (draw several candidates, keep the one that lowers the potential
+most); the default 1 is the paper's plain D^2 sampling.
+
+Traps: Lloyd converges to a local optimum (use `n_init` restarts, keep the lowest inertia); a centre can lose all its
+points (empty cluster): like sklearn, we move it onto the point farthest from its current centre; k-means assumes
+spherical, equal-size clusters.
+Conventions copied from sklearn.cluster.KMeans(algorithm="lloyd") so that both give the same centres from the same
+initial centres: tol is relative (tol * mean feature variance) and compared to the total squared centre shift;
+iteration stops early when labels stop changing; if it stopped on tol, labels are recomputed from the final
+centres. Tested in tests/ref/classical/test_classical_kmeans.py.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+
+
+def _sq_dists(X: np.ndarray, C: np.ndarray, x_sq: np.ndarray | None = None) -> np.ndarray:
+    x_sq = (X**2).sum(1) if x_sq is None else x_sq
+    D = x_sq[:, None] - 2.0 * X @ C.T + (C**2).sum(1)[None, :]  # (n, k)
+    return np.maximum(D, 0.0)
+
+
+def kmeans_plusplus(
+    X: np.ndarray, n_clusters: int, *, random_state: int | np.random.Generator | None = None, n_local_trials: int = 1
+) -> tuple[np.ndarray, np.ndarray]:
+    """k-means++ seeding -> (centers (k, d), indices of the chosen points (k,))."""
+    rng = np.random.default_rng(random_state)
+    n = X.shape[0]
+    if n_clusters > n:
+        raise ValueError(f"n_clusters={n_clusters} > n_samples={n}")
+    idx = [int(rng.integers(n))]  # the first centre is uniform
+    closest = ((X - X[idx[0]]) ** 2).sum(1)  # (n,) D(x)^2
+    for _ in range(1, n_clusters):
+        total = closest.sum()
+        if total == 0.0:  # fewer distinct points than clusters: any point will do
+            cand = rng.integers(n, size=n_local_trials)
+        else:
+            cand = np.searchsorted(np.cumsum(closest), rng.random(n_local_trials) * total, side="right")
+            cand = np.minimum(cand, n - 1)
+        cand_d = np.minimum(closest[None, :], _sq_dists(X, X[cand]).T)  # (t, n)
+        best = int(np.argmin(cand_d.sum(1)))
+        idx.append(int(cand[best]))
+        closest = cand_d[best]
+    return X[idx].copy(), np.array(idx)
+
+
+def lloyd(
+    X: np.ndarray, centers: np.ndarray, *, max_iter: int = 300, tol: float = 0.0
+) -> tuple[np.ndarray, np.ndarray, float, int]:
+    """Run Lloyd's algorithm from given centres -> (centers, labels, inertia, n_iter). `tol` is absolute here."""
+    n, k = X.shape[0], centers.shape[0]
+    centers = np.array(centers, dtype=np.float64)
+    x_sq = (X**2).sum(1)
+    labels_old = np.full(n, -1)
+    strict = False
+    n_iter = 0
+    labels = labels_old
+    for n_iter in range(1, max_iter + 1):  # noqa: B007 (n_iter is reported after the loop)
+        D = _sq_dists(X, centers, x_sq)  # (n, k)
+        labels = np.argmin(D, axis=1)
+        counts = np.bincount(labels, minlength=k).astype(np.float64)  # (k,)
+        onehot = np.zeros((k, n))
+        onehot[labels, np.arange(n)] = 1.0
+        sums = onehot @ X  # (k, d)
+        empty = np.flatnonzero(counts == 0)
+        if len(empty):
+            # Relocate each empty centre onto a far point, taking that point out of its old cluster.
+            far_d = D[np.arange(n), labels]
+            far = np.argsort(-far_d, kind="stable")[: len(empty)]
+            if far_d.max() > 0:
+                for e, f in zip(empty, far, strict=True):
+                    sums[labels[f]] -= X[f]
+                    counts[labels[f]] -= 1
+                    sums[e], counts[e] = X[f], 1.0
+        nonzero = counts > 0
+        new_centers = centers.copy()
+        new_centers[nonzero] = sums[nonzero] / counts[nonzero, None]
+        shift = float(((new_centers - centers) ** 2).sum())
+        centers = new_centers
+        if np.array_equal(labels, labels_old):
+            strict = True
+            break
+        if shift <= tol:
+            break
+        labels_old = labels
+    if not strict:  # make the labels consistent with the final centres
+        labels = np.argmin(_sq_dists(X, centers, x_sq), axis=1)
+    inertia = float(((X - centers[labels]) ** 2).sum())
+    return centers, labels, inertia, n_iter
+
+
+class KMeans:
+    """Lloyd k-means with k-means++ / random / given initial centres and `n_init` restarts."""
+
+    def __init__(
+        self,
+        n_clusters: int = 8,
+        *,
+        init: Literal["k-means++", "random"] | np.ndarray = "k-means++",
+        n_init: int = 1,
+        max_iter: int = 300,
+        tol: float = 1e-4,
+        random_state: int | np.random.Generator | None = None,
+    ) -> None:
+        self.n_clusters, self.init, self.n_init = n_clusters, init, n_init
+        self.max_iter, self.tol, self.random_state = max_iter, tol, random_state
+
+    def _init_centers(self, X: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        if isinstance(self.init, np.ndarray):
+            if self.init.shape != (self.n_clusters, X.shape[1]):
+                raise ValueError(f"init has shape {self.init.shape}, expected {(self.n_clusters, X.shape[1])}")
+            return self.init.astype(np.float64)
+        if self.init == "random":
+            return X[rng.choice(X.shape[0], self.n_clusters, replace=False)].copy()
+        if self.init == "k-means++":
+            return kmeans_plusplus(
+                X, self.n_clusters, random_state=rng, n_local_trials=2 + int(np.log(self.n_clusters))
+            )[0]
+        raise ValueError(f"unknown init {self.init!r}")
+
+    def fit(self, X: np.ndarray, y: object = None) -> KMeans:
+        X = np.asarray(X, dtype=np.float64)
+        rng = np.random.default_rng(self.random_state)
+        tol = float(np.mean(np.var(X, axis=0)) * self.tol)
+        best: tuple[np.ndarray, np.ndarray, float, int] | None = None
+        n_runs = 1 if isinstance(self.init, np.ndarray) else self.n_init
+        for _ in range(n_runs):
+            run = lloyd(X, self._init_centers(X, rng), max_iter=self.max_iter, tol=tol)
+            if best is None or run[2] < best[2]:
+                best = run
+        assert best is not None
+        self.cluster_centers_, self.labels_, self.inertia_, self.n_iter_ = best
+        return self
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        return np.argmin(_sq_dists(np.asarray(X, dtype=np.float64), self.cluster_centers_), axis=1)
+
+    def fit_predict(self, X: np.ndarray) -> np.ndarray:
+        return self.fit(X).labels_
+
+
+def elbow(X: np.ndarray, ks: list[int], *, n_init: int = 3, random_state: int = 0) -> list[float]:
+    """Inertia for each k (plot it against k and look for the bend); it only decreases with k."""
+    return [KMeans(k, n_init=n_init, random_state=random_state).fit(X).inertia_ for k in ks]
+
+
+def silhouette_samples(X: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """s(i) = (b - a) / max(a, b); a = mean distance to its own cluster, b = to the nearest other cluster.
+
+    A point alone in its cluster gets 0 (sklearn's convention). Undefined for a single cluster: raises.
+    """
+    X = np.asarray(X, dtype=np.float64)
+    uniq, lab = np.unique(labels, return_inverse=True)
+    if not 2 <= len(uniq) <= len(X) - 1:
+        raise ValueError(f"silhouette needs 2 <= n_labels <= n_samples - 1, got {len(uniq)} labels")
+    D = np.sqrt(_sq_dists(X, X))  # (n, n)
+    np.fill_diagonal(D, 0.0)
+    onehot = np.eye(len(uniq))[lab]  # (n, K)
+    sizes = onehot.sum(0)  # (K,)
+    per_cluster = D @ onehot  # (n, K): sum of distances to each cluster
+    own = sizes[lab] - 1
+    a = np.where(own > 0, per_cluster[np.arange(len(X)), lab] / np.maximum(own, 1), 0.0)
+    mean_other = per_cluster / sizes
+    mean_other[np.arange(len(X)), lab] = np.inf
+    b = mean_other.min(1)
+    s = (b - a) / np.maximum(a, b)
+    return np.where(own > 0, s, 0.0)
+
+
+def silhouette_score(X: np.ndarray, labels: np.ndarray) -> float:
+    return float(silhouette_samples(X, labels).mean())

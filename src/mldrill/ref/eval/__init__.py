@@ -1,0 +1,1 @@
+"""Evaluation hygiene: contamination checks, pass@k and paired significance tests."""

@@ -1,0 +1,1 @@
+"""Coding-interview patterns in typed pure Python, one module per family; each is checked against a brute force."""
