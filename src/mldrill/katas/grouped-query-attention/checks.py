@@ -1,4 +1,4 @@
-"""Hidden checks for the grouped-query-attention kata. Expected values: F.scaled_dot_product_attention(enable_gqa=True)."""
+"""Hidden checks for the grouped-query-attention kata. Expected values: F.scaled_dot_product_attention, GQA mode."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Hidden checks for the sdpa-mask kata. Expected values: the attention formula with scipy's softmax, and the reference."""
+"""Hidden checks for the sdpa-mask kata. Expected values: the attention formula with scipy's softmax."""
 
 from __future__ import annotations
 
@@ -59,20 +59,20 @@ def checks(solution):  # type: ignore[no-untyped-def]
             "True in the mask means blocked, and blocked scores are -inf before the softmax",
             "Here True = blocked (masked_fill polarity, M22). Fill with -inf before the softmax: zeroing weights "
             "after it leaves rows that do not sum to 1, and multiplying scores by 0 still attends to them.",
-            [Call(masked[:3] + (mask,))],
+            [Call((*masked[:3], mask))],
             expect_close([_oracle(*masked, mask)], atol=1e-10, rtol=1e-8),
         ),
         Check(
             "the mask broadcasts over the batch and head dimensions",
             "A (T, S) mask applies to every (batch, head): let NumPy broadcast it against the (..., T, S) scores.",
-            [Call(bcast + (causal,))],
+            [Call((*bcast, causal))],
             expect_close([_oracle(*bcast, causal)], atol=1e-10, rtol=1e-8),
         ),
         Check(
             "a fully blocked query outputs zeros, not NaN",
             "With -inf everywhere the row max is -inf and exp(-inf - -inf) is NaN; a -1e9 fill instead spreads "
             "uniform weight over blocked keys (a silent leak, M21). Give such rows all-zero weights.",
-            [Call(dead_q + (dead_m,))],
+            [Call((*dead_q, dead_m))],
             expect_close([_oracle(*dead_q, dead_m)], atol=1e-10, rtol=1e-8),
         ),
         Check(
