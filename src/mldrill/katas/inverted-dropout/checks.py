@@ -47,7 +47,10 @@ def drop_rate(n: int, p: float) -> Judge:
         dropped = int((y == 0).sum())
         stat = scipy.stats.chisquare([dropped, n - dropped], [p * n, (1 - p) * n])
         if stat.pvalue < ALPHA:
-            return f"{dropped} of {n} elements dropped ({dropped / n:.3f}), expected about p = {p} (chi-square p-value {stat.pvalue:.2g} < {ALPHA})"
+            return (
+                f"{dropped} of {n} elements dropped ({dropped / n:.3f}), expected about p = {p} "
+                f"(chi-square p-value {stat.pvalue:.2g} < {ALPHA})"
+            )
         return None
 
     return judge

@@ -59,7 +59,8 @@ def checks(solution):  # type: ignore[no-untyped-def]
             "float32 in, float32 out",
             "Keep the input's dtype (compute in float32 or higher, then cast back).",
             [call(f32)],
-            expect_close_as([_oracle(f32[0].astype(np.float64), f32[1].astype(np.float64), 1e-6)], np.float32,
-                            atol=1e-5, rtol=1e-4),
+            expect_close_as(
+                [_oracle(f32[0].astype(np.float64), f32[1].astype(np.float64), 1e-6)], np.float32, atol=1e-5, rtol=1e-4
+            ),
         ),
     ]

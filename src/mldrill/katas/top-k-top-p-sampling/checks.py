@@ -58,8 +58,22 @@ def distributed_as(probs: np.ndarray) -> Judge:
         if stat.pvalue < ALPHA:
             freq = np.round(counts / N, 3).tolist()
             want = np.round(probs[support], 3).tolist()
-            return f"frequencies {freq} of tokens {support.tolist()}, expected {want} (chi-square p-value {stat.pvalue:.2g} < {ALPHA})"
+            return (
+                f"frequencies {freq} of tokens {support.tolist()}, expected {want} "
+                f"(chi-square p-value {stat.pvalue:.2g} < {ALPHA})"
+            )
         return None
+
+    return judge
+
+
+def greedy(token: int, n: int) -> Judge:
+    def judge(outcomes: list[Outcome]) -> str | None:
+        o = outcomes[0]
+        if o.error is not None:
+            return f"raised {o.error}"
+        got = np.asarray(o.value).tolist()
+        return None if got == [token] * n else f"expected token {token} every time, got {got[:10]}..."
 
     return judge
 
@@ -101,11 +115,7 @@ def checks(solution):  # type: ignore[no-untyped-def]
             "temperature 0 is greedy",
             "T = 0 means argmax (dividing by 0 gives inf/NaN): every draw is the most likely token.",
             [Call((T(np.tile(wide, (100, 1))),), {"temperature": 0.0, "generator": TorchGen(3)})],
-            lambda outs: (
-                None
-                if outs[0].error is None and np.asarray(outs[0].value).tolist() == [int(np.argmax(wide))] * 100
-                else f"expected token {int(np.argmax(wide))} every time, got {outs[0].error or np.asarray(outs[0].value)[:10].tolist()}"
-            ),
+            greedy(int(np.argmax(wide)), 100),
         ),
         case(
             "top-k keeps exactly the k most likely tokens",
