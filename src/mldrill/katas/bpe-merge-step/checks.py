@@ -18,7 +18,7 @@ def expect_merges(expected: list[list[tuple[tuple[int, int], int]]]) -> Judge:
             except (TypeError, ValueError, IndexError):
                 return f"call {i + 1}: expected a list of ((a, b), new_id), got {str(o.value)[:80]}"
             if got != e:
-                k = next((j for j, (g, w) in enumerate(zip(got, e)) if g != w), min(len(got), len(e)))
+                k = next((j for j, (g, w) in enumerate(zip(got, e, strict=False)) if g != w), min(len(got), len(e)))
                 g = got[k] if k < len(got) else "nothing"
                 w = e[k] if k < len(e) else "nothing"
                 return f"call {i + 1}: merge {k} is {g}, expected {w} ({len(got)} merges returned, {len(e)} expected)"
