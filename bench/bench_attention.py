@@ -1,15 +1,29 @@
 """Our readable attention (ref.attention.sdpa_torch) vs torch's F.scaled_dot_product_attention, causal, forward."""
 
 import sys
+import time
 from pathlib import Path
 
 import torch
 import torch.nn.functional as F
 
-sys.path.insert(0, str(Path(__file__).parent))
-from _common import best_of
+try:
+    import mldrill  # noqa: F401
+except ModuleNotFoundError:  # running from a source checkout without `pip install -e .`
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from mldrill.ref.attention import causal_mask, sdpa_torch
+
+
+def best_of(fn, repeats: int = 5) -> float:
+    """Best wall time in seconds over `repeats` runs, after one warm-up call."""
+    fn()
+    times = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return min(times)
 
 
 def main() -> None:

@@ -6,10 +6,31 @@ from pathlib import Path
 
 import tiktoken
 
-sys.path.insert(0, str(Path(__file__).parent))
-from _common import bench_file, best_of
+try:
+    import mldrill  # noqa: F401
+except ModuleNotFoundError:  # running from a source checkout without `pip install -e .`
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from mldrill.ref.bpe import BPETokenizer, train_bpe_naive
+
+
+def best_of(fn, repeats: int = 5) -> float:
+    """Best wall time in seconds over `repeats` runs, after one warm-up call."""
+    fn()
+    times = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def bench_file(name: str) -> Path | None:
+    """../shared/bench-data/<name> next to the repository root or the current directory, if present."""
+    for root in (Path(__file__).resolve().parents[2] / "shared" / "bench-data", Path("../shared/bench-data")):
+        if (root / name).is_file():
+            return root / name
+    return None
 
 
 def main() -> None:

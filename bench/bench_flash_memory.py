@@ -7,7 +7,10 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).parent))
+try:
+    import mldrill  # noqa: F401
+except ModuleNotFoundError:  # running from a source checkout without `pip install -e .`
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from mldrill.ref.attention import sdpa
 from mldrill.ref.flash import flash_attention

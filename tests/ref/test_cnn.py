@@ -204,3 +204,9 @@ def test_resnet18_parameter_count_matches_torchvision():
     assert sum(p.numel() for p in m.parameters()) == 11_689_512  # torchvision.models.resnet18
     small = C.ResNet((1, 1), num_classes=10, width=4)
     assert small(torch.randn(2, 3, 32, 32)).shape == (2, 10)
+
+
+def test_im2col_layout_matches_f_unfold():
+    x = torch.randn(2, 3, 7, 6, dtype=torch.float64)
+    for kw in [dict(stride=1, padding=0, dilation=1), dict(stride=2, padding=1, dilation=2)]:
+        torch.testing.assert_close(C.im2col(x, 3, 2, **kw), F.unfold(x, (3, 2), **kw), rtol=0, atol=0)

@@ -165,3 +165,38 @@ def test_impute_median_with_indicator_matches_simple_imputer():
 def test_batches_cover_everything_once():
     got = np.concatenate(list(D.batches(10, 3, seed=0)))
     assert sorted(got.tolist()) == list(range(10)) and got.tolist() != list(range(10))
+
+
+def test_feature_selection_before_cv_leaks_on_noise_labels():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(100, 2000))
+    y = rng.integers(0, 2, size=100)  # labels independent of X: chance is 0.5
+    leaky = D.cv_accuracy_with_selection(X, y, k_features=20, select_inside_cv=False)
+    clean = D.cv_accuracy_with_selection(X, y, k_features=20, select_inside_cv=True)
+    assert leaky > 0.8
+    # binomial(100, 0.5): |acc - 0.5| > 0.165 has probability < 0.001
+    assert abs(clean - 0.5) < 0.165
+
+
+def test_pad_collate_matches_hf_data_collator_with_padding():
+    from tokenizers import Tokenizer, models
+    from transformers import DataCollatorWithPadding, PreTrainedTokenizerFast
+
+    vocab = {"[PAD]": 0, "[UNK]": 1, "a": 2, "b": 3}
+    tok = PreTrainedTokenizerFast(
+        tokenizer_object=Tokenizer(models.WordLevel(vocab, unk_token="[UNK]")), pad_token="[PAD]"
+    )
+    seqs = [[2, 3, 2, 3], [3], [2, 2]]
+    ref = DataCollatorWithPadding(tok, return_tensors="pt")([{"input_ids": s} for s in seqs])
+    ours = D.pad_collate(seqs, pad_id=tok.pad_token_id, labels=False)
+    assert set(ours) == set(ref)
+    for k in ours:
+        torch.testing.assert_close(ours[k], ref[k])
+
+
+def test_min_max_scaling_breaks_on_heavy_tails():
+    x = np.concatenate([np.linspace(0, 1, 99), [1000.0]])[:, None]
+    mm = D.MinMaxScaler().fit_transform(x)[:99, 0]
+    robust = D.RobustScaler().fit_transform(x)[:99, 0]
+    assert np.ptp(mm) < 0.002  # one outlier squashes the bulk into 0.1% of the range
+    assert np.ptp(robust) > 1.5  # median/IQR ignore it

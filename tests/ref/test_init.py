@@ -151,3 +151,20 @@ def test_constant_init_fails_to_break_symmetry():
     nn.functional.cross_entropy(model(x), torch.tensor([0, 1, 0, 1, 1])).backward()
     g = model[0].weight.grad
     assert np.allclose(g.numpy(), g[0].numpy())  # every hidden unit gets the same gradient
+
+
+def test_bn_masks_a_bad_init_scale_in_the_forward_pass():
+    from mldrill.ref.training import layer_stats
+
+    def profile(with_bn):
+        torch.manual_seed(0)
+        layers = []
+        for _ in range(10):
+            lin = nn.Linear(64, 64, bias=False)
+            nn.init.normal_(lin.weight, std=0.01)  # far too small: activations shrink ~12x per layer
+            layers += [lin] + ([nn.BatchNorm1d(64)] if with_bn else []) + [nn.ReLU()]
+        return [s["std"] for s in layer_stats(nn.Sequential(*layers), torch.randn(128, 64))]
+
+    plain, bn = profile(False), profile(True)
+    assert plain[-1] < 1e-8 * plain[0]
+    assert bn[-1] > 0.1 * bn[1]  # each Linear's output is small, but the BN after it restores unit scale

@@ -314,3 +314,88 @@ def test_ctc_forward_matches_torch(target):
 def test_ctc_impossible_alignment_is_inf():
     lp = torch.randn(2, 3, dtype=torch.float64).log_softmax(-1)
     assert L.ctc_forward(lp, [1, 1]).item() == math.inf  # repeated label needs a blank between: 3 frames minimum
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    n=st.integers(1, 6),
+    c=st.integers(2, 6),
+    smoothing=st.sampled_from([0.0, 0.05, 0.3]),
+    n_ignored=st.integers(0, 2),
+    weighted=st.booleans(),
+    seed=st.integers(0, 1000),
+)
+def test_cross_entropy_random_shapes(n, c, smoothing, n_ignored, weighted, seed):
+    g = torch.Generator().manual_seed(seed)
+    y = torch.randint(0, c, (n,), generator=g)
+    y[: min(n_ignored, n - 1)] = -100  # keep at least one real target
+    w = torch.rand(c, dtype=torch.float64, generator=g) + 0.1 if weighted else None
+    kw = dict(weight=w, label_smoothing=smoothing)
+    check_against_torch(
+        lambda z: L.cross_entropy(z, y, **kw), lambda z: F.cross_entropy(z, y, **kw), [(n, c)], seed=seed
+    )
+
+
+def test_softmax_is_wrong_for_multi_label():
+    y = torch.tensor([[1.0, 1.0, 0.0]], dtype=torch.float64)  # two positive labels
+    z = torch.zeros(1, 3, dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.SGD([z], lr=1.0)
+    for _ in range(200):
+        opt.zero_grad()
+        L.bce_with_logits(z, y).backward()
+        opt.step()
+    assert (torch.sigmoid(z)[0, :2] > 0.9).all()  # independent sigmoids: both labels can be certain
+    p = torch.softmax(torch.tensor([[50.0, 50.0, -50.0]]), -1)
+    assert p[0, :2].max() <= 0.5 + 1e-12  # softmax classes compete: at most 0.5 each
+
+
+def test_batch_hard_triplet_equals_brute_force():
+    g = torch.Generator().manual_seed(3)
+    emb = torch.randn(8, 3, dtype=torch.float64, generator=g)
+    labels = torch.tensor([0, 0, 1, 1, 1, 2, 2, 0])
+    losses = []
+    for a in range(8):
+        pos = [torch.dist(emb[a], emb[p]) for p in range(8) if p != a and labels[p] == labels[a]]
+        neg = [torch.dist(emb[a], emb[n]) for n in range(8) if labels[n] != labels[a]]
+        losses.append(torch.clamp(max(pos) - min(neg) + 0.5, min=0))
+    torch.testing.assert_close(L.batch_hard_triplet_loss(emb, labels, margin=0.5), torch.stack(losses).mean())
+
+
+def test_info_nce_bounds():
+    g = torch.Generator().manual_seed(0)
+    for n in (4, 64):
+        q = torch.randn(n, 16, dtype=torch.float64, generator=g)
+        k_random = torch.randn(n, 16, dtype=torch.float64, generator=g)
+        assert L.info_nce(q, k_random, tau=100.0).item() == pytest.approx(math.log(n), rel=1e-3)  # chance: log N
+        assert L.info_nce(q, q, tau=0.01).item() < 1e-3  # perfectly aligned pairs
+    # the mutual-information lower bound log N - L is capped at log N: it rises with the batch size
+    bounds = []
+    for n in (4, 64):
+        q = torch.randn(n, 16, dtype=torch.float64, generator=g)
+        k = q + 0.5 * torch.randn(n, 16, dtype=torch.float64, generator=g)
+        bounds.append(math.log(n) - L.info_nce(q, k, tau=0.1).item())
+    assert bounds[1] > bounds[0] + 1.0
+
+
+def test_mae_gradient_is_constant_mse_gradient_shrinks_near_optimum():
+    for r in (10.0, 0.01):
+        p = torch.tensor([r], dtype=torch.float64, requires_grad=True)
+        (g_mae,) = torch.autograd.grad(L.mae(p, torch.zeros(1, dtype=torch.float64)), p)
+        (g_mse,) = torch.autograd.grad(L.mse(p, torch.zeros(1, dtype=torch.float64)), p)
+        assert g_mae.item() == 1.0 and g_mse.item() == pytest.approx(2 * r)
+
+
+def test_loss_vs_margin_derivatives_match_autograd():
+    m = torch.linspace(-6, 6, 121, dtype=torch.float64)
+    m = m[(m - 1).abs() > 1e-9].requires_grad_()  # skip the hinge kink
+    curves = L.loss_vs_margin(m.detach())
+    for name in ["ce", "mse_prob", "hinge", "focal_0", "focal_1", "focal_2", "focal_5"]:
+        (grad,) = torch.autograd.grad(L.loss_vs_margin(m)[name].sum(), m)
+        torch.testing.assert_close(curves[f"d_{name}"], grad, rtol=1e-9, atol=1e-12, msg=lambda s, n=name: f"{n}: {s}")
+    torch.testing.assert_close(curves["focal_0"], curves["ce"])
+
+
+def test_ce_gradient_big_when_confidently_wrong_but_mse_on_probabilities_vanishes():
+    c = L.loss_vs_margin(torch.tensor([-10.0], dtype=torch.float64))
+    assert c["d_ce"].item() == pytest.approx(-1.0, abs=1e-4)
+    assert abs(c["d_mse_prob"].item()) < 1e-4  # saturated sigmoid: MSE barely pushes a confidently wrong answer

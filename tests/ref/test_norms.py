@@ -168,3 +168,28 @@ def test_manual_batchnorm_backward_vs_autograd(n, c, seed):
     grads = torch.autograd.grad((ref * dout).sum(), [x, w, b])
     for ours, theirs in zip(N.batchnorm_backward(dout, cache), grads, strict=True):
         torch.testing.assert_close(ours, theirs, rtol=1e-8, atol=1e-10)
+
+
+def test_manual_batchnorm_backward_4d_vs_autograd():
+    g = torch.Generator().manual_seed(5)
+    x = torch.randn(3, 4, 2, 5, dtype=torch.float64, generator=g, requires_grad=True)
+    w = torch.randn(4, dtype=torch.float64, generator=g, requires_grad=True)
+    b = torch.randn(4, dtype=torch.float64, generator=g, requires_grad=True)
+    out, cache = N.batchnorm_forward(x.detach(), w.detach(), b.detach())
+    ref = F.batch_norm(x, None, None, w, b, training=True)
+    torch.testing.assert_close(out, ref.detach(), rtol=1e-10, atol=1e-12)
+    dout = torch.randn(x.shape, dtype=torch.float64, generator=g)
+    grads = torch.autograd.grad((ref * dout).sum(), [x, w, b])
+    for ours, theirs in zip(N.batchnorm_backward(dout, cache), grads, strict=True):
+        torch.testing.assert_close(ours, theirs, rtol=1e-8, atol=1e-10)
+
+
+def test_dropping_the_batch_statistic_terms_gives_the_wrong_gradient():
+    g = torch.Generator().manual_seed(6)
+    x = torch.randn(6, 3, dtype=torch.float64, generator=g, requires_grad=True)
+    _, (xhat, gamma, rstd) = N.batchnorm_forward(x.detach(), torch.ones(3, dtype=torch.float64), torch.zeros(3))
+    dout = torch.randn(6, 3, dtype=torch.float64, generator=g)
+    (ref,) = torch.autograd.grad((F.batch_norm(x, None, None, training=True) * dout).sum(), [x])
+    naive = dout * rstd  # treats mean and variance as constants (the eval-mode gradient)
+    assert not torch.allclose(naive, ref)
+    torch.testing.assert_close(N.batchnorm_backward(dout, (xhat, gamma, rstd))[0], ref)

@@ -113,3 +113,17 @@ def test_ce_grad_is_large_when_confidently_wrong():
 def test_float32_input_keeps_dtype():
     x = np.array([1.0, 2.0], dtype=np.float32)
     assert nm.softmax(x).dtype == np.float32
+
+
+def test_numpy_half_imports_without_torch():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; sys.modules['torch'] = None\n"
+        "import numpy as np\n"
+        "from mldrill.ref import autograd, mlp, numerics\n"
+        "assert abs(numerics.softmax(np.array([3.0, 0.0, 0.0]))[0] - 0.909) < 1e-3\n"
+    )
+    src = str(__import__("pathlib").Path(__file__).resolve().parents[2] / "src")
+    subprocess.run([sys.executable, "-c", code], check=True, env={"PYTHONPATH": src})

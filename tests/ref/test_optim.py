@@ -52,6 +52,8 @@ CASES = [
     (O.Adam, torch.optim.Adam, dict(lr=0.05, betas=(0.8, 0.95), eps=1e-6)),
     (O.AdamW, torch.optim.AdamW, dict(lr=0.05)),
     (O.AdamW, torch.optim.AdamW, dict(lr=0.05, betas=(0.9, 0.95))),
+    (O.Adam, torch.optim.Adam, dict(lr=0.05, amsgrad=True)),
+    (O.AdamW, torch.optim.AdamW, dict(lr=0.05, betas=(0.5, 0.9), amsgrad=True)),
 ]
 
 
@@ -244,3 +246,17 @@ def test_m11_adam_second_moment_is_noisy_early():
             spread[t] = float(v_hat.std() / v_hat.mean())
     assert spread[1] == pytest.approx(math.sqrt(2), rel=0.1)  # chi-square(1): relative std sqrt(2)
     assert spread[500] < 0.25 * spread[1]
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    lr=st.floats(1e-3, 0.1),
+    b1=st.floats(0.0, 0.95),
+    b2=st.floats(0.9, 0.9999),
+    wd=st.sampled_from([0.0, 0.01, 0.3]),
+    decoupled=st.booleans(),
+)
+def test_adam_family_random_hyperparameters(lr, b1, b2, wd, decoupled):
+    kw = dict(lr=lr, betas=(b1, b2), weight_decay=wd)
+    ours_cls, ref_cls = (O.AdamW, torch.optim.AdamW) if decoupled else (O.Adam, torch.optim.Adam)
+    torch.testing.assert_close(_run(ours_cls, kw, steps=20), _run(ref_cls, kw, steps=20), rtol=1e-10, atol=1e-12)

@@ -54,3 +54,18 @@ def test_prefix_attention_equals_attention_over_concatenated_kv():
 def test_ewc_penalty_closed_form():
     p, a, f = [torch.tensor([1.0, 2.0])], [torch.tensor([0.0, 1.0])], [torch.tensor([2.0, 0.5])]
     assert ewc_penalty(p, a, f, lam=3.0).item() == pytest.approx(0.5 * 3.0 * (2.0 * 1 + 0.5 * 1))
+
+
+def test_freeze_blocks_and_new_head():
+    from mldrill.ref.gpt import GPT, GPTConfig
+    from mldrill.ref.peft import freeze, init_head
+
+    model = GPT(GPTConfig(block_size=8, vocab_size=20, n_layer=3, n_head=2, n_embd=8, tie_weights=False))
+    freeze(model, upto=2)
+    trainable = {n for n, p in model.named_parameters() if p.requires_grad}
+    assert all(n.startswith(("transformer.h.2.", "transformer.ln_f", "lm_head")) for n in trainable)
+    assert any(n.startswith("transformer.h.2.") for n in trainable) and "lm_head.weight" in trainable
+    head = torch.nn.Linear(8, 5)
+    init_head(head, std=1e-3, generator=torch.Generator().manual_seed(0))
+    probs = torch.softmax(head(torch.randn(4, 8)), -1)
+    torch.testing.assert_close(probs, torch.full((4, 5), 0.2), atol=0.01, rtol=0)  # near-uniform at the start

@@ -151,3 +151,27 @@ def test_ntk_scaling_keeps_fastest_pair_and_interpolates_slowest():
     ntk = rope_angles(pos, 16, scaling="ntk", factor=8.0)
     torch.testing.assert_close(ntk[:, 0], plain[:, 0])  # the fastest-rotating pair is untouched
     torch.testing.assert_close(ntk[:, -1], plain[:, -1] / 8.0)  # the slowest is interpolated by the factor
+
+
+def test_yarn_rope_matches_hf_yarn_rope_type():
+    cfg = LlamaConfig(
+        hidden_size=64,
+        num_attention_heads=2,
+        num_key_value_heads=2,
+        max_position_embeddings=128,
+        rope_parameters={
+            "rope_type": "yarn",
+            "factor": 4.0,
+            "original_max_position_embeddings": 32,
+            "rope_theta": 10000.0,
+        },
+    )
+    rot = LlamaRotaryEmbedding(cfg)
+    q = torch.randn(1, 2, 100, 32, generator=torch.Generator().manual_seed(0))
+    pos = torch.arange(100)[None]
+    cos, sin = rot(q, pos)
+    q_ref, _ = apply_rotary_pos_emb(q, q, cos, sin)
+    ours = apply_rope(q, pos, scaling="yarn", factor=4.0, original_max_len=32)
+    torch.testing.assert_close(ours, q_ref)
+    with pytest.raises(ValueError, match="original_max_len"):
+        apply_rope(q, pos, scaling="yarn", factor=4.0)

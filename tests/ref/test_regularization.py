@@ -151,3 +151,9 @@ def test_elastic_net_cd_matches_sklearn(l1_ratio):
     ref = ElasticNet(alpha=0.2, l1_ratio=l1_ratio, tol=1e-12, max_iter=100_000).fit(X, y)
     np.testing.assert_allclose(w, ref.coef_, atol=1e-7)
     assert b == pytest.approx(ref.intercept_, abs=1e-7)
+
+
+def test_drop_path_rates_rise_linearly_with_depth():
+    rates = Rg.drop_path_rates(5, 0.2)
+    assert rates == pytest.approx([0.0, 0.05, 0.1, 0.15, 0.2])
+    assert Rg.drop_path_rates(1, 0.1) == [0.1]

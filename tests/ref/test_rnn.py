@@ -213,3 +213,55 @@ def test_lstm_random_shapes(t, b, seed):
     x = torch.randn(t, b, 2, dtype=torch.float64)
     h0 = (torch.randn(1, b, 3, dtype=torch.float64), torch.randn(1, b, 3, dtype=torch.float64))
     torch.testing.assert_close(ours(x, h0)[0], ref(x, h0)[0], rtol=1e-10, atol=1e-12)
+
+
+def test_forget_bias_one_carries_gradient_further():
+    g = torch.Generator().manual_seed(0)
+    cell = torch.nn.LSTMCell(D_IN, 8).double()
+    x = torch.randn(30, 4, D_IN, dtype=torch.float64, generator=g)
+    norms = {}
+    for bias in (0.0, 1.0):
+        R.init_forget_bias(cell, bias)
+        p = [t.detach() for t in (cell.weight_ih, cell.weight_hh, cell.bias_ih, cell.bias_hh)]
+        norms[bias] = R.lstm_cell_grad_through_time(*p, x)
+    # gradient reaching 25 steps back, relative to the last step
+    assert norms[1.0][5] / norms[1.0][-1] > 10 * norms[0.0][5] / norms[0.0][-1]
+
+
+def test_lstm_cell_grad_through_time_matches_finite_difference():
+    g = torch.Generator().manual_seed(1)
+    cell = torch.nn.LSTMCell(D_IN, H).double()
+    p = [t.detach() for t in (cell.weight_ih, cell.weight_hh, cell.bias_ih, cell.bias_hh)]
+    x = torch.randn(4, 1, D_IN, dtype=torch.float64, generator=g)
+    norms = R.lstm_cell_grad_through_time(*p, x)
+    # d sum(h_T) / d c_0 by central differences on the initial cell state
+    eps, grad = 1e-6, torch.zeros(H, dtype=torch.float64)
+    for j in range(H):
+        outs = []
+        for sgn in (1, -1):
+            h, c = torch.zeros(1, H, dtype=torch.float64), torch.zeros(1, H, dtype=torch.float64)
+            c[0, j] = sgn * eps
+            for t in range(4):
+                h, c = cell(x[t], (h, c))
+            outs.append(h.sum().item())
+        grad[j] = (outs[0] - outs[1]) / (2 * eps)
+    assert norms[0] == pytest.approx(float(grad.norm()), rel=1e-6)
+
+
+@pytest.mark.parametrize("padded", [False, True])
+def test_bidirectional_wrapper_matches_nn_lstm(padded):
+    ref = torch.nn.LSTM(D_IN, H, bidirectional=True).double()
+    fwd, bwd = R.LSTM(D_IN, H).double(), R.LSTM(D_IN, H).double()
+    sd = ref.state_dict()
+    fwd.load_state_dict({k: v for k, v in sd.items() if not k.endswith("_reverse")})
+    bwd.load_state_dict({k.removesuffix("_reverse"): v for k, v in sd.items() if k.endswith("_reverse")})
+    x = torch.randn(5, 3, D_IN, dtype=torch.float64, generator=torch.Generator().manual_seed(0))
+    lengths = torch.tensor([5, 2, 4]) if padded else None
+    ours = R.Bidirectional(fwd, bwd)(x, lengths)
+    if padded:
+        out, _ = ref(pack_padded_sequence(x, lengths, enforce_sorted=False))
+        out, _ = pad_packed_sequence(out, total_length=5)
+    else:
+        out, _ = ref(x)
+    assert ours.shape == (5, 3, 2 * H)
+    torch.testing.assert_close(ours, out, rtol=1e-10, atol=1e-12)

@@ -210,3 +210,20 @@ def test_speculative_sampling_reproduces_the_target_distribution_M46():
     expected = (1 - a ** (k + 1)) / (1 - a)
     z = (lengths.mean() - expected) / (lengths.std() / math.sqrt(n))
     assert abs(float(z)) < 3.29  # two-sided alpha = 0.001
+
+
+def test_gnmt_length_penalty_changes_the_normaliser():
+    V, L = 3, 3
+    step = toy_step_fn(V, seed=3)
+    power = beam_search(step, [1, 2], beam_width=27, max_new_tokens=L, eos_id=0, alpha=1.0)
+    gnmt = beam_search(step, [1, 2], beam_width=27, max_new_tokens=L, eos_id=0, alpha=1.0, length_penalty="gnmt")
+    h = next(x for x in gnmt if len(x.tokens) == 2)
+    assert h.score == pytest.approx(h.logprob / ((5 + 2) / 6))
+    assert {x.tokens for x in power} == {x.tokens for x in gnmt}  # same hypotheses, different ranking scores
+
+
+def test_top_p_orders_by_logit_when_probabilities_round_equal():
+    # found by hypothesis: these logits differ but their float64 probabilities are both exactly 0.5
+    logits = torch.tensor([[-5.9704e-33, 0.0]])
+    assert torch.isfinite(top_p_filter(logits, 0.25)).tolist() == [[False, True]]
+    assert torch.equal(top_p_filter(logits, 0.25), TopPLogitsWarper(top_p=0.25)(DUMMY_IDS, logits.clone()))

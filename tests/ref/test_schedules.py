@@ -100,3 +100,29 @@ def test_noam_closed_form():
     peak = max(range(1, 20000, 50), key=lambda s: S.noam(s, d_model=512, warmup=4000))
     assert abs(peak - 4000) <= 50
     assert S.noam(16000, d_model=512, warmup=4000) == pytest.approx(S.noam(4000, d_model=512, warmup=4000) / 2)
+
+
+@pytest.mark.parametrize("T_0,T_mult,eta_min", [(5, 1, 0.0), (3, 2, 0.01)])
+def test_cosine_warm_restarts(T_0, T_mult, eta_min):
+    _check(
+        [S.cosine_warm_restarts(t, lr=0.1, T_0=T_0, T_mult=T_mult, eta_min=eta_min) for t in range(30)],
+        _torch_lrs(lambda o: torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(o, T_0, T_mult, eta_min), 30),
+    )
+
+
+@pytest.mark.parametrize("patience,cooldown,min_lr", [(2, 0, 0.0), (1, 2, 0.003), (0, 1, 0.0)])
+def test_reduce_on_plateau_matches_torch(patience, cooldown, min_lr):
+    curve = [1.0, 0.9, 0.9, 0.91, 0.9, 0.85, 0.86, 0.86, 0.87, 0.84, 0.84, 0.8404, 0.85, 0.9, 0.95, 0.7,
+             0.71, 0.72, 0.73, 0.74, 0.75, 0.76, 0.77, 0.78]  # fmt: skip
+    p = torch.nn.Parameter(torch.zeros(1))
+    opt = torch.optim.SGD([p], lr=0.1)
+    ref = torch.optim.lr_scheduler.ReduceLROnPlateau(opt, factor=0.5, patience=patience, cooldown=cooldown,
+                                                     min_lr=min_lr, threshold=1e-3)  # fmt: skip
+    ours = S.ReduceOnPlateau(0.1, factor=0.5, patience=patience, cooldown=cooldown, min_lr=min_lr, threshold=1e-3)
+    got, want = [], []
+    for m in curve:
+        ref.step(m)
+        want.append(opt.param_groups[0]["lr"])
+        got.append(ours.step(m))
+    _check(got, want)
+    assert min(want) < 0.1  # the curve does trigger reductions

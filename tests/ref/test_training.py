@@ -338,3 +338,46 @@ def test_input_independent_baseline_detects_useful_input():
 
     scores = T.input_independent_baseline(fit_eval, x, y)
     assert scores["real"] > 0.9 and scores["zeroed"] < 0.65
+
+
+def test_amp_fp16_step_matches_torch_grad_scaler_recipe():
+    torch.manual_seed(0)
+    a = nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 3))
+    b = nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 3))
+    b.load_state_dict(a.state_dict())
+    x, y = torch.randn(32, 8), torch.randint(0, 3, (32,))
+    oa, ob = torch.optim.SGD(a.parameters(), lr=0.1), torch.optim.SGD(b.parameters(), lr=0.1)
+    ours = T.LossScaler(init_scale=2.0**20, growth_interval=2)
+    ref = torch.amp.GradScaler("cpu", init_scale=2.0**20, growth_interval=2)
+    for step in range(6):
+        T.amp_train_step(a, (x, y), nn.functional.cross_entropy, oa, ours, clip=0.5)
+        with torch.autocast("cpu", dtype=torch.float16):
+            out = b(x)
+        ref.scale(nn.functional.cross_entropy(out.float(), y)).backward()
+        ref.unscale_(ob)
+        torch.nn.utils.clip_grad_norm_(b.parameters(), 0.5)
+        ref.step(ob)
+        ref.update()
+        ob.zero_grad()
+        assert ours.scale_value == ref.get_scale(), f"step {step}"
+        for p, q in zip(a.parameters(), b.parameters(), strict=True):
+            torch.testing.assert_close(p, q, rtol=1e-6, atol=1e-7)
+
+
+def test_accumulation_differs_from_full_batch_with_batchnorm():
+    torch.manual_seed(0)
+    bn_model = nn.Sequential(nn.Linear(4, 8), nn.BatchNorm1d(8), nn.ReLU(), nn.Linear(8, 3)).double()
+    twin = nn.Sequential(nn.Linear(4, 8), nn.BatchNorm1d(8), nn.ReLU(), nn.Linear(8, 3)).double()
+    twin.load_state_dict(bn_model.state_dict())
+    x, y = _data(12)
+    nn.functional.cross_entropy(bn_model(x), y).backward()
+    T.accumulate(twin, nn.functional.cross_entropy, [(x[:6], y[:6]), (x[6:], y[6:])])
+    # BN normalizes each micro-batch with its own statistics, so the gradients are not the full-batch ones
+    assert not torch.allclose(bn_model[0].weight.grad, twin[0].weight.grad, rtol=1e-3)
+
+
+def test_clipping_never_helps_vanishing_gradients():
+    tiny = nn.Parameter(torch.ones(3))
+    tiny.grad = torch.full((3,), 1e-9)
+    T.clip_grad_norm([tiny], 1.0)
+    torch.testing.assert_close(tiny.grad, torch.full((3,), 1e-9))  # clipping only ever shrinks

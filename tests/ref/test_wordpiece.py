@@ -69,3 +69,40 @@ def test_unknown_role_is_an_error(chat_tok):
     tok, tpl = chat_tok
     with pytest.raises(ValueError, match="role"):
         render_chat([{"role": "robot", "content": "x"}], tok.encode_ordinary, tok.special_tokens, tpl)
+
+
+def brute_force_segmentations(text, logprobs):
+    if not text:
+        yield [], 0.0
+        return
+    for i in range(1, len(text) + 1):
+        if text[:i] in logprobs:
+            for rest, score in brute_force_segmentations(text[i:], logprobs):
+                yield [text[:i], *rest], logprobs[text[:i]] + score
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.text(alphabet="abc", min_size=1, max_size=10), st.integers(0, 1000))
+def test_unigram_viterbi_equals_brute_force(text, seed):
+    import math
+    import random
+
+    from mldrill.ref.wordpiece import unigram_viterbi
+
+    rng = random.Random(seed)
+    pieces = {"a", "b", "c", "ab", "bc", "ca", "abc", "aa", "cab", "bb"}
+    logprobs = {p: math.log(rng.uniform(0.01, 1.0)) for p in pieces}
+    seg, score = unigram_viterbi(text, logprobs)
+    best_score = max(s for _, s in brute_force_segmentations(text, logprobs))
+    assert score == pytest.approx(best_score, rel=1e-12)
+    assert "".join(seg) == text and sum(logprobs[p] for p in seg) == pytest.approx(score, rel=1e-12)
+
+
+def test_unigram_is_not_greedy_longest_match():
+    from mldrill.ref.wordpiece import unigram_viterbi
+
+    logprobs = {"a": -1.0, "b": -1.0, "ab": -5.0, "abc": -0.5, "c": -1.0, "bc": -0.1}
+    assert unigram_viterbi("abc", logprobs)[0] == ["abc"]
+    assert unigram_viterbi("ab", logprobs)[0] == ["a", "b"]  # -2 beats the longer piece's -5
+    with pytest.raises(ValueError, match="no segmentation"):
+        unigram_viterbi("abd", logprobs)

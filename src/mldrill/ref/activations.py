@@ -44,6 +44,13 @@ def prelu(x: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
     return torch.where(x > 0, x, w * x)
 
 
+def prelu_grad(x: torch.Tensor, weight: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """(dy/dx, dy/da) elementwise: 1 or a for x, and 0 or x for the slope (sum over all but dim 1 for per-channel a)."""
+    w = weight.reshape(-1, *([1] * (x.dim() - 2))) if x.dim() >= 2 and weight.numel() > 1 else weight
+    pos = x > 0
+    return torch.where(pos, torch.ones_like(x), w * torch.ones_like(x)), torch.where(pos, torch.zeros_like(x), x)
+
+
 class PReLU(torch.nn.Module):
     """Leaky ReLU with a learned slope, initialised to 0.25 like nn.PReLU."""
 

@@ -16,7 +16,9 @@ boundaries, so the counts are kept per *distinct* pre-token, weighted by its fre
 Encoding applies merges by rank, not by greedy longest match: inside each pre-token, repeatedly merge the adjacent
 pair whose concatenated bytes has the lowest rank (leftmost on ties), exactly tiktoken's algorithm, so ids are
 identical to `tiktoken.Encoding(pat_str=pattern, mergeable_ranks=tok.mergeable_ranks(), special_tokens=...)`
-(tests/ref/test_bpe.py). Any string round-trips: every byte is a token, so there is no UNK.
+(tests/ref/test_bpe.py). Any string round-trips: every byte is a token, so there is no UNK. One difference from
+tiktoken lies outside BPE: Python's `regex` and tiktoken's Rust regex may use different Unicode versions, so a very
+recently assigned code point can be a letter for one and not the other and pre-tokenize differently.
 
 Special tokens follow tiktoken: text containing a special-token string raises unless it is in `allowed_special`
 ("all" or a set); with `disallowed_special=()` it is encoded as plain text, never as the special id.

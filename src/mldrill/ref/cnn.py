@@ -83,14 +83,15 @@ def conv2d(
 def im2col(
     x: torch.Tensor, kh: int, kw: int, *, stride: IntPair = 1, padding: IntPair = 0, dilation: IntPair = 1
 ) -> torch.Tensor:
-    """Every receptive-field patch as a row: (N, C, H, W) -> (N, H_out * W_out, C * kh * kw), channel-major."""
+    """Every receptive-field patch as a column: (N, C, H, W) -> (N, C * kh * kw, H_out * W_out), channel-major
+    (the layout of F.unfold). Copying with the output positions innermost keeps the copy close to sequential."""
     (sh, sw), (ph, pw), (dh, dw) = _pair(stride), _pair(padding), _pair(dilation)
     xp = _pad(x, ph, pw)
     eff_h, eff_w = dh * (kh - 1) + 1, dw * (kw - 1) + 1
     patches = xp.unfold(2, eff_h, sh).unfold(3, eff_w, sw)  # (N, C, H_out, W_out, eff_h, eff_w), a strided view
     patches = patches[..., ::dh, ::dw]  # (N, C, H_out, W_out, kh, kw)
     n, c, h_out, w_out = patches.shape[:4]
-    return patches.permute(0, 2, 3, 1, 4, 5).reshape(n, h_out * w_out, c * kh * kw)
+    return patches.permute(0, 1, 4, 5, 2, 3).reshape(n, c * kh * kw, h_out * w_out)  # (N, C*kh*kw, L)
 
 
 def conv2d_im2col(
@@ -103,20 +104,20 @@ def conv2d_im2col(
     dilation: IntPair = 1,
     groups: int = 1,
 ) -> torch.Tensor:
-    """Fast path: one batched matmul of the patch matrix with the flattened kernels."""
+    """Fast path: one (batched) matmul of the flattened kernels with the patch matrix."""
     n, _, h, w = x.shape
     c_out, cg_in, kh, kw = weight.shape
     (sh, sw), (ph, pw), (dh, dw) = _pair(stride), _pair(padding), _pair(dilation)
     h_out = conv_output_shape(h, kh, stride=sh, padding=ph, dilation=dh)
     w_out = conv_output_shape(w, kw, stride=sw, padding=pw, dilation=dw)
-    cols = im2col(x, kh, kw, stride=stride, padding=padding, dilation=dilation)  # (N, L, C_in * kh * kw)
+    cols = im2col(x, kh, kw, stride=stride, padding=padding, dilation=dilation)  # (N, C_in*kh*kw, L)
     if groups == 1:
-        out = cols @ weight.reshape(c_out, -1).T  # (N, L, C_out)
+        out = weight.reshape(c_out, -1) @ cols  # (N, C_out, L)
     else:
-        cols = cols.reshape(n, h_out * w_out, groups, cg_in * kh * kw)  # (N, L, G, K)
+        cols = cols.reshape(n, groups, cg_in * kh * kw, h_out * w_out)  # (N, G, K, L)
         wg = weight.reshape(groups, c_out // groups, -1)  # (G, C_out/G, K)
-        out = torch.einsum("nlgk,gok->nlgo", cols, wg).reshape(n, h_out * w_out, c_out)  # (N, L, C_out)
-    out = out.transpose(1, 2).reshape(n, c_out, h_out, w_out)  # (N, C_out, H_out, W_out)
+        out = (wg @ cols).reshape(n, c_out, h_out * w_out)  # (N, C_out, L)
+    out = out.reshape(n, c_out, h_out, w_out)  # (N, C_out, H_out, W_out)
     return out if bias is None else out + bias.reshape(1, -1, 1, 1)
 
 

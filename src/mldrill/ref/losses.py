@@ -282,3 +282,32 @@ def _lse(terms: list[torch.Tensor]) -> torch.Tensor:
     if torch.isinf(stacked).all():
         return stacked[0]
     return torch.logsumexp(stacked, dim=0)
+
+
+def batch_hard_triplet_loss(emb: torch.Tensor, labels: torch.Tensor, *, margin: float = 0.2) -> torch.Tensor:
+    """Batch-hard mining (Hermans et al., 2017): for each anchor, its farthest positive and nearest negative in the
+    batch. Easy negatives contribute nothing, so mining the hardest keeps the gradient alive. (N, D), (N,)."""
+    d = torch.cdist(emb, emb)  # (N, N)
+    same = labels[:, None] == labels[None, :]
+    eye = torch.eye(len(labels), dtype=torch.bool)
+    hardest_pos = torch.where(same & ~eye, d, torch.zeros_like(d)).amax(1)  # (N,)
+    hardest_neg = torch.where(~same, d, torch.full_like(d, math.inf)).amin(1)  # (N,)
+    return torch.clamp(hardest_pos - hardest_neg + margin, min=0).mean()
+
+
+def loss_vs_margin(m: torch.Tensor, *, gammas: tuple[float, ...] = (0.0, 1.0, 2.0, 5.0)) -> dict[str, torch.Tensor]:
+    """Binary losses as functions of the true-class margin m (the logit of the right class), and their d/dm:
+    CE = softplus(-m); focal_g = (1 - p)^g CE with p = sigmoid(m); MSE on probabilities = (1 - p)^2;
+    hinge = max(0, 1 - m). Keys 'ce', 'focal_<g>', 'mse_prob', 'hinge' and the same with a 'd_' prefix.
+
+    The point of the figure: as m -> -inf (confidently wrong) d CE/dm -> -1, while d MSE_prob/dm -> 0."""
+    p = torch.sigmoid(m)
+    ce = softplus_stable(-m)
+    out = {"ce": ce, "d_ce": p - 1, "mse_prob": (1 - p) ** 2, "d_mse_prob": -2 * (1 - p) * p * (1 - p)}
+    out["hinge"] = torch.clamp(1 - m, min=0)
+    out["d_hinge"] = torch.where(m < 1, -torch.ones_like(m), torch.zeros_like(m))
+    for g in gammas:
+        q = 1 - p  # dq/dm = -p (1 - p)
+        out[f"focal_{g:g}"] = q**g * ce
+        out[f"d_focal_{g:g}"] = -g * q ** max(g - 1, 0) * p * q * ce + q**g * (p - 1)
+    return out

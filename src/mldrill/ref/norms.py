@@ -180,19 +180,23 @@ def layernorm_backward(dout: torch.Tensor, cache: LNCache) -> tuple[torch.Tensor
 def batchnorm_forward(
     x: torch.Tensor, gamma: torch.Tensor, beta: torch.Tensor, eps: float = 1e-5
 ) -> tuple[torch.Tensor, LNCache]:
-    """Training-mode BatchNorm of x (N, C) with batch statistics; cache = (normalized x, gamma, rstd)."""
-    mean = x.mean(0, keepdim=True)  # (1, C)
-    rstd = ((x - mean) ** 2).mean(0, keepdim=True).add(eps).rsqrt()  # (1, C)
-    xhat = (x - mean) * rstd  # (N, C)
-    return xhat * gamma + beta, (xhat, gamma, rstd)
+    """Training-mode BatchNorm of x (N, C) or (N, C, *) with batch statistics over every dim but C;
+    cache = (normalized x, gamma, rstd)."""
+    dims = [0, *range(2, x.dim())]
+    shape = (1, -1) + (1,) * (x.dim() - 2)
+    mean = x.mean(dims, keepdim=True)  # (1, C, 1, ...)
+    rstd = ((x - mean) ** 2).mean(dims, keepdim=True).add(eps).rsqrt()  # (1, C, 1, ...)
+    xhat = (x - mean) * rstd  # (N, C, *)
+    return xhat * gamma.reshape(shape) + beta.reshape(shape), (xhat, gamma, rstd)
 
 
 def batchnorm_backward(dout: torch.Tensor, cache: LNCache) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """Returns dx (N, C), dgamma (C,), dbeta (C,). The batch mean and variance depend on every x, hence the
+    """Returns dx, dgamma (C,), dbeta (C,). The batch mean and variance depend on every x, hence the
     two correction terms (dropping them is the classic bug: it is the eval-mode gradient)."""
     xhat, gamma, rstd = cache
-    dbeta = dout.sum(0)
-    dgamma = (dout * xhat).sum(0)
-    dxhat = dout * gamma  # (N, C)
-    dx = dxhat - dxhat.mean(0, keepdim=True) - xhat * (dxhat * xhat).mean(0, keepdim=True)
+    dims = [0, *range(2, dout.dim())]
+    dbeta = dout.sum(dims)
+    dgamma = (dout * xhat).sum(dims)
+    dxhat = dout * gamma.reshape((1, -1) + (1,) * (dout.dim() - 2))  # (N, C, *)
+    dx = dxhat - dxhat.mean(dims, keepdim=True) - xhat * (dxhat * xhat).mean(dims, keepdim=True)
     return dx * rstd, dgamma, dbeta

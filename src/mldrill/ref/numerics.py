@@ -20,8 +20,12 @@ forward and backward). Tests: tests/ref/test_numerics.py.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import torch
+
+if TYPE_CHECKING:  # torch is optional for the app: the NumPy half of this module must import without it
+    import torch
 
 
 def _safe_max(x: np.ndarray, axis: int) -> np.ndarray:
@@ -78,6 +82,8 @@ def ce_grad(logits: np.ndarray, y: np.ndarray, reduction: str = "mean") -> np.nd
 
 
 def logsumexp_torch(x: torch.Tensor, dim: int = -1, keepdim: bool = False) -> torch.Tensor:
+    import torch
+
     m = x.detach().amax(dim=dim, keepdim=True)  # (..., 1); detached: the shift does not change the value
     m = torch.where(torch.isfinite(m), m, torch.zeros_like(m))
     out = m + torch.log(torch.exp(x - m).sum(dim=dim, keepdim=True))
@@ -85,6 +91,8 @@ def logsumexp_torch(x: torch.Tensor, dim: int = -1, keepdim: bool = False) -> to
 
 
 def softmax_torch(x: torch.Tensor, dim: int = -1) -> torch.Tensor:
+    import torch
+
     e = torch.exp(x - x.detach().amax(dim=dim, keepdim=True))
     return e / e.sum(dim=dim, keepdim=True)
 
@@ -94,4 +102,6 @@ def log_softmax_torch(x: torch.Tensor, dim: int = -1) -> torch.Tensor:
 
 
 def softmax_jacobian_torch(p: torch.Tensor) -> torch.Tensor:
+    import torch
+
     return torch.diag_embed(p) - p.unsqueeze(-1) * p.unsqueeze(-2)  # (..., C, C)

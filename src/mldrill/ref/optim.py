@@ -116,8 +116,10 @@ def adam_step(
     weight_decay: float = 0.0,
     decoupled: bool = False,
     bias_correction: bool = True,
+    amsgrad: bool = False,
 ) -> None:
-    """Adam (decoupled=False: weight_decay is L2 added to g) or AdamW (decoupled=True: p *= 1 - lr wd)."""
+    """Adam (decoupled=False: weight_decay is L2 added to g) or AdamW (decoupled=True: p *= 1 - lr wd).
+    amsgrad divides by the running maximum of v instead of v (Reddi et al., 2018), as torch does."""
     b1, b2 = betas
     state.setdefault("step", 0)
     state.setdefault("exp_avg", torch.zeros_like(p))
@@ -133,6 +135,10 @@ def adam_step(
     v.mul_(b2).addcmul_(g, g, value=1 - b2)
     bc1 = 1 - b1**t if bias_correction else 1.0
     bc2 = 1 - b2**t if bias_correction else 1.0
+    if amsgrad:
+        v_max = state.setdefault("max_exp_avg_sq", torch.zeros_like(p))
+        torch.maximum(v_max, v, out=v_max)
+        v = v_max
     denom = v.sqrt() / math.sqrt(bc2) + eps
     p.addcdiv_(m, denom, value=-lr / bc1)
 
@@ -227,13 +233,14 @@ class RMSprop(_StepOptimizer):
 
 
 class Adam(_StepOptimizer):
-    _hyper = ("lr", "betas", "eps", "weight_decay", "decoupled", "bias_correction")
+    _hyper = ("lr", "betas", "eps", "weight_decay", "decoupled", "bias_correction", "amsgrad")
     _decoupled = False
 
     def __init__(self, params: Iterable[Any], lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
-                 eps: float = 1e-8, weight_decay: float = 0.0, bias_correction: bool = True):  # fmt: skip
+                 eps: float = 1e-8, weight_decay: float = 0.0, bias_correction: bool = True,
+                 amsgrad: bool = False):  # fmt: skip
         defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, decoupled=self._decoupled,
-                        bias_correction=bias_correction)  # fmt: skip
+                        bias_correction=bias_correction, amsgrad=amsgrad)  # fmt: skip
         super().__init__(params, defaults)
 
     def _step_fn(self, p: torch.Tensor, g: torch.Tensor, state: State, **hp: Any) -> None:
@@ -246,8 +253,9 @@ class AdamW(Adam):
     _decoupled = True
 
     def __init__(self, params: Iterable[Any], lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
-                 eps: float = 1e-8, weight_decay: float = 1e-2, bias_correction: bool = True):  # fmt: skip
-        super().__init__(params, lr, betas, eps, weight_decay, bias_correction)
+                 eps: float = 1e-8, weight_decay: float = 1e-2, bias_correction: bool = True,
+                 amsgrad: bool = False):  # fmt: skip
+        super().__init__(params, lr, betas, eps, weight_decay, bias_correction, amsgrad)
 
 
 class Lion(_StepOptimizer):

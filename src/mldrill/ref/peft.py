@@ -8,6 +8,8 @@
   The attention mask and the labels (-100) must be extended over the prompt; the output has p + L positions.
 - Prefix tuning (Li & Liang, 2021): trainable key/value prefixes in every layer, L * p * 2 * d params
   (ref.lora.prefix_params); attention then runs over [prefix; K] and [prefix; V], every query sees the whole prefix.
+- Freezing: `freeze(model, upto)` stops gradients for the first blocks (embeddings included); a new head starts
+  with small weights (`init_head`) so its first outputs are near-uniform and do not wreck the backbone's features.
 - EWC (Kirkpatrick et al., 2017): (lambda / 2) sum_i F_i (theta_i - theta*_i)^2 keeps weights important to an old
   task (Fisher diagonal F) near their old values.
 
@@ -100,3 +102,27 @@ def ewc_penalty(
         * lam
         * sum(((f * (p - a) ** 2).sum() for p, a, f in zip(params, anchor, fisher, strict=True)), torch.tensor(0.0))
     )
+
+
+def freeze(
+    model: nn.Module,
+    *,
+    upto: int,
+    blocks_attr: str = "transformer.h",
+    embeddings: Sequence[str] = ("transformer.wte", "transformer.wpe"),
+) -> None:
+    """Freeze the embeddings and blocks [0, upto); later blocks and the head stay trainable."""
+    for name in embeddings:
+        for p in model.get_submodule(name).parameters():
+            p.requires_grad_(False)
+    blocks = model.get_submodule(blocks_attr)
+    for i, block in enumerate(blocks.children()):
+        for p in block.parameters():
+            p.requires_grad_(i >= upto)
+
+
+def init_head(linear: nn.Linear, *, std: float = 0.02, generator: torch.Generator | None = None) -> None:
+    with torch.no_grad():
+        linear.weight.normal_(0.0, std, generator=generator)
+        if linear.bias is not None:
+            linear.bias.zero_()

@@ -135,3 +135,11 @@ def cutmix(x: torch.Tensor, y: torch.Tensor, *, alpha: float = 1.0,
 def l2_penalty(params: list[torch.Tensor], lam: float) -> torch.Tensor:
     """lam / 2 * sum ||w||^2: its gradient lam * w is what SGD's weight_decay adds to g."""
     return 0.5 * lam * sum((p**2).sum() for p in params)  # type: ignore[return-value]
+
+
+def drop_path_rates(n_layer: int, p_max: float) -> list[float]:
+    """Linear-decay rule of stochastic depth: block l (0-based) drops with p_max * l / (n_layer - 1), so the first
+    block is never dropped and the last is dropped with p_max (Huang et al., 2016; timm's `drop_path_rate`)."""
+    if n_layer == 1:
+        return [p_max]
+    return [p_max * i / (n_layer - 1) for i in range(n_layer)]

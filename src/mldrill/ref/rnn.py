@@ -27,35 +27,51 @@ from torch import nn
 Tensor = torch.Tensor
 
 
-def rnn_cell(x: Tensor, h: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor | None, b_hh: Tensor | None,
-             nonlinearity: str = "tanh") -> Tensor:  # fmt: skip
-    a = x @ w_ih.T + h @ w_hh.T  # (B, H)
-    if b_ih is not None and b_hh is not None:
-        a = a + b_ih + b_hh
+def _input_proj(x: Tensor, w_ih: Tensor, b_ih: Tensor | None) -> Tensor:
+    """x W_ih^T + b_ih; a layer computes it for all T steps in one matmul, outside the recurrence."""
+    gi = x @ w_ih.T  # (..., k*H)
+    return gi if b_ih is None else gi + b_ih
+
+
+def _hidden_proj(h: Tensor, w_hh: Tensor, b_hh: Tensor | None) -> Tensor:
+    gh = h @ w_hh.T  # (B, k*H)
+    return gh if b_hh is None else gh + b_hh
+
+
+def _rnn_from_proj(gi: Tensor, h: Tensor, w_hh: Tensor, b_hh: Tensor | None, nonlinearity: str) -> Tensor:
+    a = gi + _hidden_proj(h, w_hh, b_hh)  # (B, H)
     return torch.tanh(a) if nonlinearity == "tanh" else torch.relu(a)
 
 
-def lstm_cell(x: Tensor, h: Tensor, c: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor | None,
-              b_hh: Tensor | None) -> tuple[Tensor, Tensor]:  # fmt: skip
-    gates = x @ w_ih.T + h @ w_hh.T  # (B, 4H)
-    if b_ih is not None and b_hh is not None:
-        gates = gates + b_ih + b_hh
+def _lstm_from_proj(gi: Tensor, h: Tensor, c: Tensor, w_hh: Tensor, b_hh: Tensor | None) -> tuple[Tensor, Tensor]:
+    gates = gi + _hidden_proj(h, w_hh, b_hh)  # (B, 4H)
     i, f, g, o = gates.chunk(4, dim=-1)  # 4 x (B, H), torch's order
     c_new = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
     return torch.sigmoid(o) * torch.tanh(c_new), c_new
 
 
-def gru_cell(x: Tensor, h: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor | None, b_hh: Tensor | None) -> Tensor:
-    gi = x @ w_ih.T  # (B, 3H)
-    gh = h @ w_hh.T  # (B, 3H)
-    if b_ih is not None and b_hh is not None:
-        gi, gh = gi + b_ih, gh + b_hh
+def _gru_from_proj(gi: Tensor, h: Tensor, w_hh: Tensor, b_hh: Tensor | None) -> Tensor:
+    gh = _hidden_proj(h, w_hh, b_hh)  # (B, 3H)
     i_r, i_z, i_n = gi.chunk(3, dim=-1)
     h_r, h_z, h_n = gh.chunk(3, dim=-1)
     r = torch.sigmoid(i_r + h_r)
     z = torch.sigmoid(i_z + h_z)
     n = torch.tanh(i_n + r * h_n)  # r gates (W_hn h + b_hn), bias included
     return (1 - z) * n + z * h
+
+
+def rnn_cell(x: Tensor, h: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor | None, b_hh: Tensor | None,
+             nonlinearity: str = "tanh") -> Tensor:  # fmt: skip
+    return _rnn_from_proj(_input_proj(x, w_ih, b_ih), h, w_hh, b_hh, nonlinearity)
+
+
+def lstm_cell(x: Tensor, h: Tensor, c: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor | None,
+              b_hh: Tensor | None) -> tuple[Tensor, Tensor]:  # fmt: skip
+    return _lstm_from_proj(_input_proj(x, w_ih, b_ih), h, c, w_hh, b_hh)
+
+
+def gru_cell(x: Tensor, h: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor | None, b_hh: Tensor | None) -> Tensor:
+    return _gru_from_proj(_input_proj(x, w_ih, b_ih), h, w_hh, b_hh)
 
 
 GATES = {"RNN": 1, "LSTM": 4, "GRU": 3}
@@ -97,25 +113,33 @@ class _Recurrent(nn.Module):
         assert w_ih is not None and w_hh is not None
         return w_ih, w_hh, get("bias_ih"), get("bias_hh")
 
-    def _step(
-        self, x: Tensor, state: tuple[Tensor, ...], p: tuple[Tensor, Tensor, Tensor | None, Tensor | None]
-    ) -> tuple[Tensor, ...]:
+    def _step(self, gi: Tensor, state: tuple[Tensor, ...], w_hh: Tensor, b_hh: Tensor | None) -> tuple[Tensor, ...]:
         if self.mode == "LSTM":
-            return lstm_cell(x, state[0], state[1], *p)
+            return _lstm_from_proj(gi, state[0], state[1], w_hh, b_hh)
         if self.mode == "GRU":
-            return (gru_cell(x, state[0], *p),)
-        return (rnn_cell(x, state[0], p[0], p[1], p[2], p[3], nonlinearity=self.nonlinearity),)
+            return (_gru_from_proj(gi, state[0], w_hh, b_hh),)
+        return (_rnn_from_proj(gi, state[0], w_hh, b_hh, self.nonlinearity),)
 
     def _run(
-        self, x: Tensor, state: tuple[Tensor, ...], p: tuple[Tensor, Tensor, Tensor | None, Tensor | None], mask: Tensor
+        self,
+        x: Tensor,
+        state: tuple[Tensor, ...],
+        p: tuple[Tensor, Tensor, Tensor | None, Tensor | None],
+        mask: Tensor | None,
     ) -> tuple[Tensor, tuple[Tensor, ...]]:
         """One direction over (T, B, C); state is frozen wherever mask[t] is False (padding)."""
+        w_ih, w_hh, b_ih, b_hh = p
+        gi = _input_proj(x, w_ih, b_ih)  # (T, B, k*H): every input projection in one matmul
         outs = []
         for t in range(x.shape[0]):
-            new = self._step(x[t], state, p)
-            m = mask[t][:, None]  # (B, 1)
-            state = tuple(torch.where(m, n, s) for n, s in zip(new, state, strict=True))
-            outs.append(torch.where(m, state[0], torch.zeros_like(state[0])))
+            new = self._step(gi[t], state, w_hh, b_hh)
+            if mask is None:
+                state = new
+                outs.append(state[0])
+            else:
+                m = mask[t][:, None]  # (B, 1)
+                state = tuple(torch.where(m, n, s) for n, s in zip(new, state, strict=True))
+                outs.append(torch.where(m, state[0], torch.zeros_like(state[0])))
         return torch.stack(outs), state  # (T, B, H)
 
     def forward(
@@ -126,11 +150,13 @@ class _Recurrent(nn.Module):
             x = x.transpose(0, 1)  # (T, B, C)
         t_len, b = x.shape[:2]
         n_dir = 2 if self.bidirectional else 1
+        padded = lengths is not None
         lengths = torch.full((b,), t_len) if lengths is None else lengths.cpu()
         mask = torch.arange(t_len)[:, None] < lengths[None, :]  # (T, B)
         # reverse each sequence within its own length: index t -> len - 1 - t for valid steps (an involution)
         t_idx = torch.arange(t_len)[:, None].expand(t_len, b)
         rev_idx = torch.where(mask, lengths[None, :] - 1 - t_idx, t_idx)  # (T, B)
+        step_mask = mask if padded else None  # without padding every step updates: skip the masking work
         zeros = x.new_zeros(self.num_layers * n_dir, b, self.hidden_size)
         if hx is None:
             h0, c0 = zeros, zeros
@@ -145,8 +171,8 @@ class _Recurrent(nn.Module):
                 k = layer * n_dir + d
                 state = (h0[k], c0[k]) if self.mode == "LSTM" else (h0[k],)
                 seq = inp if d == 0 else _gather_time(inp, rev_idx)
-                out, final = self._run(seq, state, self._params(layer, suffix), mask)
-                dir_outs.append(out if d == 0 else _gather_time(out, rev_idx) * mask[..., None])
+                out, final = self._run(seq, state, self._params(layer, suffix), step_mask)
+                dir_outs.append(out if d == 0 else _gather_time(out, rev_idx))
                 h_n.append(final[0])
                 if self.mode == "LSTM":
                     c_n.append(final[1])
@@ -170,6 +196,26 @@ class LSTM(_Recurrent):
 
 class GRU(_Recurrent):
     mode = "GRU"
+
+
+class Bidirectional(nn.Module):
+    """Wrap two one-directional layers: the backward one reads each sequence reversed *within its own length*,
+    and its outputs are flipped back so that position t holds both directions' state at t. (T, B, C) -> (T, B, 2H).
+    Not usable for generation or streaming: every output depends on the future."""
+
+    def __init__(self, forward_layer: nn.Module, backward_layer: nn.Module):
+        super().__init__()
+        self.fwd, self.bwd = forward_layer, backward_layer
+
+    def forward(self, x: Tensor, lengths: Tensor | None = None) -> Tensor:
+        t_len, b = x.shape[:2]
+        lens = torch.full((b,), t_len) if lengths is None else lengths.cpu()
+        t_idx = torch.arange(t_len)[:, None].expand(t_len, b)
+        valid = t_idx < lens[None, :]  # (T, B)
+        rev_idx = torch.where(valid, lens[None, :] - 1 - t_idx, t_idx)  # (T, B)
+        out_f = self.fwd(x, lengths=lengths)[0]  # (T, B, H)
+        out_b = _gather_time(self.bwd(_gather_time(x, rev_idx), lengths=lengths)[0], rev_idx)  # (T, B, H)
+        return torch.cat([out_f, out_b], dim=-1)  # (T, B, 2H)
 
 
 def lstm_params(
@@ -255,3 +301,16 @@ def sampling_prob(step: int, kind: str = "inverse_sigmoid", *, k: float = 10.0, 
     if kind == "inverse_sigmoid":
         return k / (k + math.exp(step / k))
     raise ValueError(f"kind must be 'linear', 'exponential' or 'inverse_sigmoid', got {kind!r}")
+
+
+def lstm_cell_grad_through_time(w_ih: Tensor, w_hh: Tensor, b_ih: Tensor, b_hh: Tensor, x: Tensor) -> list[float]:
+    """||d sum(h_T) / d c_t|| for t = 0..T of an LSTM over x (T, B, C) from zero state: how much of the final
+    output's gradient reaches the cell state t steps back. A forget bias of +1 keeps f ~ 0.73 and the path alive."""
+    b, h = x.shape[1], w_hh.shape[1]
+    hs, cs = torch.zeros(b, h, dtype=x.dtype), torch.zeros(b, h, dtype=x.dtype, requires_grad=True)
+    cells = [cs]
+    for t in range(x.shape[0]):
+        hs, c_new = lstm_cell(x[t], hs, cells[-1], w_ih, w_hh, b_ih, b_hh)
+        cells.append(c_new)
+    grads = torch.autograd.grad(hs.sum(), cells)
+    return [float(g.norm()) for g in grads]

@@ -8,9 +8,9 @@ All filters take logits (..., V) and return logits of the same shape with remove
   can exceed k.
 - top-p (nucleus, Holtzman et al., 2020): keep the *smallest* prefix of tokens sorted by probability whose mass is
   >= p, **including the token that crosses p** (M32). Rule used: a token is kept iff the probability mass strictly
-  before it (sorted descending, ties in index order) is < p, computed in float64. A cumulative sum exactly equal to p
-  stops at that token; at least one token is always kept. Among equal probabilities the lower index comes first
-  (HF's `TopPLogitsWarper` sorts ascending and so prefers the higher index: the only difference from it).
+  before it is < p, computed in float64. A cumulative sum exactly equal to p stops at that token; at least one token
+  is always kept. Tokens are ordered by logit (distinct logits can round to equal probabilities); among equal logits
+  the lower index comes first, while HF's `TopPLogitsWarper` prefers the higher one: the only difference from it.
 - min-p (Nguyen et al., 2024): keep tokens with prob >= min_p * max prob.
 - repetition penalty (Keskar et al., 2019, CTRL): for tokens already generated, divide positive logits by the penalty
   and multiply negative ones (dividing a negative logit would *raise* its probability).
@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import torch
 
@@ -55,8 +56,9 @@ def top_p_filter(logits: torch.Tensor, p: float) -> torch.Tensor:
     """Keep the smallest most-probable prefix with mass >= p, the crossing token included (M32)."""
     if not 0.0 < p <= 1.0:
         raise ValueError(f"p must be in (0, 1], got {p}")
-    probs = torch.softmax(logits.double(), dim=-1)
-    sorted_probs, order = torch.sort(probs, dim=-1, descending=True, stable=True)  # (..., V)
+    # sort the logits, not the probabilities: distinct logits can round to equal probabilities
+    order = torch.sort(logits, dim=-1, descending=True, stable=True).indices  # (..., V)
+    sorted_probs = torch.gather(torch.softmax(logits.double(), dim=-1), -1, order)
     mass_before = torch.cumsum(sorted_probs, dim=-1) - sorted_probs  # exclusive cumsum
     keep_sorted = mass_before < p
     keep_sorted[..., 0] = True
@@ -116,6 +118,7 @@ def beam_search(
     max_new_tokens: int,
     eos_id: int | None = None,
     alpha: float = 0.0,
+    length_penalty: Literal["power", "gnmt"] = "power",
 ) -> list[Hypothesis]:
     """Beam search. step_fn(seqs (n, t) long) -> log-probs (n, V) of the next token. Returns hypotheses, best first.
 
@@ -126,7 +129,9 @@ def beam_search(
     finished: list[Hypothesis] = []
 
     def finish(toks: tuple[int, ...], lp: float) -> None:
-        finished.append(Hypothesis(toks, lp, lp / max(len(toks), 1) ** alpha))
+        n = max(len(toks), 1)
+        norm = n**alpha if length_penalty == "power" else ((5 + n) / 6) ** alpha  # GNMT (Wu et al., 2016)
+        finished.append(Hypothesis(toks, lp, lp / norm))
 
     for _ in range(max_new_tokens):
         if not alive:

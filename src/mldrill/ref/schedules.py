@@ -98,3 +98,42 @@ def inverse_sqrt(step: int, *, lr: float, warmup: int, timescale: int | None = N
         return lr * step / max(1, warmup)
     shift = timescale - warmup
     return lr / math.sqrt((step + shift) / timescale)
+
+
+def cosine_warm_restarts(step: int, *, lr: float, T_0: int, T_mult: int = 1, eta_min: float = 0.0) -> float:
+    """SGDR (CosineAnnealingWarmRestarts): cosine over a cycle of T_i steps, then jump back to lr; T_i *= T_mult."""
+    t_cur, t_i = step, T_0
+    while t_cur >= t_i:
+        t_cur -= t_i
+        t_i *= T_mult
+    return eta_min + (lr - eta_min) * (1 + math.cos(math.pi * t_cur / t_i)) / 2
+
+
+class ReduceOnPlateau:
+    """ReduceLROnPlateau (mode 'min', relative threshold): after more than `patience` checks without the metric
+    beating best * (1 - threshold), multiply the lr by `factor` (not below min_lr), then wait `cooldown` checks."""
+
+    def __init__(self, lr: float, *, factor: float = 0.1, patience: int = 10, threshold: float = 1e-4,
+                 cooldown: int = 0, min_lr: float = 0.0, eps: float = 1e-8):  # fmt: skip
+        if factor >= 1.0:
+            raise ValueError("factor must be < 1")
+        self.lr, self.factor, self.patience, self.threshold = lr, factor, patience, threshold
+        self.cooldown, self.min_lr, self.eps = cooldown, min_lr, eps
+        self.best = math.inf
+        self.num_bad = 0
+        self.cooldown_counter = 0
+
+    def step(self, metric: float) -> float:
+        if metric < self.best * (1 - self.threshold):
+            self.best, self.num_bad = metric, 0
+        else:
+            self.num_bad += 1
+        if self.cooldown_counter > 0:
+            self.cooldown_counter -= 1
+            self.num_bad = 0  # bad checks during cooldown do not count
+        if self.num_bad > self.patience:
+            new = max(self.lr * self.factor, self.min_lr)
+            if self.lr - new > self.eps:
+                self.lr = new
+            self.cooldown_counter, self.num_bad = self.cooldown, 0
+        return self.lr

@@ -356,3 +356,22 @@ def input_independent_baseline(fit_eval: Callable[[torch.Tensor, torch.Tensor], 
     """Score of the same training recipe on real inputs vs zeroed inputs: if zeros score as well, the model is not
     using its input (a leak through labels/ordering, or majority-class exploitation)."""
     return {"real": fit_eval(x, y), "zeroed": fit_eval(torch.zeros_like(x), y)}
+
+
+def amp_train_step(model: nn.Module, batch: Batch, loss_fn: LossFn, optimizer: torch.optim.Optimizer,
+                   scaler: LossScaler, *, clip: float | None = None, dtype: torch.dtype = torch.float16,
+                   device_type: str = "cpu") -> tuple[float, bool]:  # fmt: skip
+    """fp16 step: autocast forward, scaled backward, unscale_ *then* clip, step unless inf/NaN, update the scale.
+    Returns (loss, whether the optimizer stepped)."""
+    x, y = batch
+    with torch.autocast(device_type=device_type, dtype=dtype):
+        out = model(x)
+    loss = loss_fn(out.float(), y)
+    scaler.scale(loss).backward()
+    scaler.unscale_(optimizer)
+    if clip is not None:
+        clip_grad_norm(model.parameters(), clip)
+    stepped = scaler.step(optimizer)
+    scaler.update()
+    optimizer.zero_grad(set_to_none=True)
+    return float(loss.detach()), stepped

@@ -1,9 +1,13 @@
-"""WordPiece encoding (BERT; Schuster & Nakajima, 2012; Wu et al., 2016) and a chat template with a loss mask.
+"""WordPiece and Unigram subword encoding, and a chat template with a loss mask.
 
 WordPiece encodes each whitespace/punctuation-separated word by greedy *longest match* from the left: take the
 longest vocabulary entry that starts the rest of the word, continuation pieces carry a "##" prefix, and if some
 position has no match the *whole word* becomes [UNK] (not just the unmatched part). That is the difference from BPE,
 which applies learned merges by rank. Tested against HF `tokenizers`' WordPiece model (tests/ref/test_wordpiece.py).
+
+Unigram LM (Kudo, 2018; SentencePiece, T5): each piece has a log-probability and a string is segmented into the
+pieces maximising the sum of log-probabilities, found by Viterbi dynamic programming over end positions (O(n L)
+for pieces up to length L), not greedily. Tested against brute-force enumeration of all segmentations.
 
 Chat templates: a conversation is rendered with role markers (special tokens) and only the assistant's replies are
 trained on: the loss mask is -100 (ignore_index) on every template and user token. Special-token strings typed by a
@@ -85,3 +89,22 @@ def render_chat(
         add([special_ids[t.end_turn]], train=trained)
         add(encode("\n"), train=False)
     return ids, labels
+
+
+def unigram_viterbi(text: str, logprobs: dict[str, float]) -> tuple[list[str], float]:
+    """Max-likelihood segmentation of text into pieces of `logprobs`; raises if no segmentation exists."""
+    n, max_len = len(text), max(map(len, logprobs))
+    best = [0.0] + [float("-inf")] * n  # best[i]: best score of text[:i]
+    back = [0] * (n + 1)  # back[i]: start of the last piece in that best segmentation
+    for end in range(1, n + 1):
+        for start in range(max(0, end - max_len), end):
+            piece = text[start:end]
+            if piece in logprobs and best[start] + logprobs[piece] > best[end]:
+                best[end], back[end] = best[start] + logprobs[piece], start
+    if best[n] == float("-inf"):
+        raise ValueError(f"no segmentation of {text!r} with the given pieces (add byte/char fallback pieces)")
+    pieces, i = [], n
+    while i > 0:
+        pieces.append(text[back[i] : i])
+        i = back[i]
+    return pieces[::-1], best[n]

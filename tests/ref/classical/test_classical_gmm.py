@@ -107,3 +107,22 @@ def test_hard_em_limit_is_kmeans_assignment():
     _, log_resp = e_step(X, np.full(3, 1 / 3), means, np.full((3, 2), 1 / s), "diag")
     nearest = np.argmin(((X[:, None] - means[None]) ** 2).sum(-1), axis=1)
     assert_array_equal(np.exp(log_resp), np.eye(3)[nearest])
+
+
+def test_full_covariance_gmm_beats_kmeans_on_anisotropic_blobs():
+    """Trap: k-means assumes spherical clusters; a full-covariance GMM fits stretched ones."""
+    from sklearn.metrics import adjusted_rand_score
+
+    from mldrill.ref.classical.kmeans import KMeans
+
+    rng = np.random.default_rng(6)
+    y = np.repeat([0, 1, 2], 150)
+    base = rng.normal(size=(450, 2)) * [0.1, 3.0]  # long thin vertical clusters, close together sideways
+    X = base + np.array([[0.0, 0.0], [1.0, 0.0], [2.0, 0.0]])[y]
+    km = KMeans(3, n_init=5, random_state=0).fit(X)
+    means = np.array([[0.0, 0.0], [1.0, 0.0], [2.0, 0.0]]) + 0.1
+    gm = GaussianMixture(
+        3, means_init=means, weights_init=np.full(3, 1 / 3), precisions_init=np.stack([np.eye(2)] * 3), max_iter=200
+    ).fit(X)
+    assert adjusted_rand_score(y, gm.predict(X)) > 0.9
+    assert adjusted_rand_score(y, km.labels_) < 0.5

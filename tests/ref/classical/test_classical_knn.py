@@ -92,3 +92,15 @@ def test_fast_selection_equals_a_full_stable_sort_with_ties():
         ref = np.argsort(D, axis=1, kind="stable")[:, :k]
         assert_array_equal(i, ref)
         assert_allclose(d, np.take_along_axis(D, ref, axis=1), rtol=1e-12, atol=1e-12)
+
+
+def test_unscaled_feature_drowns_the_informative_one():
+    """Trap: scale the features. A noise feature in large units dominates the Euclidean distance."""
+    rng = np.random.default_rng(4)
+    y = rng.integers(0, 2, 400)
+    X = np.column_stack([y + 0.3 * rng.normal(size=400), 1000.0 * rng.normal(size=400)])  # signal, big noise
+    Xtr, Xte, ytr, yte = X[:300], X[300:], y[:300], y[300:]
+    raw = (KNNClassifier(n_neighbors=5).fit(Xtr, ytr).predict(Xte) == yte).mean()
+    mu, sd = Xtr.mean(0), Xtr.std(0)
+    scaled = (KNNClassifier(n_neighbors=5).fit((Xtr - mu) / sd, ytr).predict((Xte - mu) / sd) == yte).mean()
+    assert raw < 0.7 and scaled > 0.85

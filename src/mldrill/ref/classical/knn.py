@@ -9,6 +9,10 @@ underfits (high bias); k ~ sqrt(n) is only a heuristic; prediction costs O(n d) 
 Ties: neighbours at equal distance are ordered by index (stable sort); a tied vote goes to the smallest class label
 (argmax of the class probabilities), which is what scikit-learn does too. `weights="distance"` gives 1/d weights
 and, for a query that coincides with training points, uses only those points (sklearn's convention).
+Speed: Euclidean neighbours are ranked by ||b||^2 - 2 a.b (the query's ||a||^2 is the same for every candidate),
+selected with argpartition (O(N) per query), and only the k winners are sorted and finished (+||a||^2, sqrt);
+rows with a tie at the k-th distance fall back to a full stable sort, so the result equals the readable
+`argsort(D, kind="stable")[:, :k]` exactly (tested).
 Tested against sklearn.neighbors.KNeighborsClassifier/Regressor(algorithm="brute").
 """
 
@@ -62,14 +66,50 @@ class _KNNBase:
 
     def kneighbors(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(distances, indices) of the k nearest training points, nearest first, ties broken by index."""
-        # Euclidean: select on squared distances (same order) and take square roots of the k winners only.
-        metric = "sqeuclidean" if self.metric == "euclidean" else self.metric
-        D = pairwise_distances(X, self._X, metric=metric, p=self.p)  # (n, N)
-        finish = np.sqrt if self.metric == "euclidean" else (lambda a: a)
+        X = np.asarray(X, dtype=np.float64)
+        if self.metric in ("euclidean", "sqeuclidean"):
+            # Rank by ||b||^2 - 2 a.b: the query's own ||a||^2 is the same for every candidate, so it is added
+            # back (and the square root taken) for the k winners only.
+            D = X @ (-2.0 * self._X.T)  # (n, N)
+            D += (self._X**2).sum(1)
+            x_sq = (X**2).sum(1, keepdims=True)  # (n, 1)
+            root = self.metric == "euclidean"
+
+            def finish(d: np.ndarray) -> np.ndarray:
+                d = np.maximum(d + x_sq, 0.0)
+                return np.sqrt(d) if root else d
+        else:
+            D = pairwise_distances(X, self._X, metric=self.metric, p=self.p)  # (n, N)
+
+            def finish(d: np.ndarray) -> np.ndarray:
+                return d
+
         k = self.n_neighbors
         if k == D.shape[1]:
             idx = np.argsort(D, axis=1, kind="stable")
             return finish(np.take_along_axis(D, idx, axis=1)), idx
+        # Fast path: O(N) selection of k candidates, then sort only those (by distance, then index).
+        cand = np.argpartition(D, k - 1, axis=1)[:, :k]  # (n, k), unordered
+        cand.sort(axis=1)  # index order, so the stable sort below breaks distance ties by index
+        order = np.argsort(np.take_along_axis(D, cand, axis=1), axis=1, kind="stable")
+        idx = np.take_along_axis(cand, order, axis=1)  # (n, k)
+        # argpartition may pick any of several points tied at the k-th distance: redo those rows exactly.
+        kth = np.take_along_axis(D, idx[:, -1:], axis=1)  # (n, 1)
+        tied = np.flatnonzero(np.less_equal(D, kth).sum(axis=1) > k)
+        if len(tied):
+            idx[tied] = np.argsort(D[tied], axis=1, kind="stable")[:, :k]
+        return finish(np.take_along_axis(D, idx, axis=1)), idx
+        # Fast path: O(N) selection of the k smallest (positions k-1 and k placed exactly), then sort only those.
+        part = np.argpartition(D, [k - 1, k], axis=1)  # (n, N)
+        cand = np.sort(part[:, :k], axis=1)  # index order, so the stable sort below breaks distance ties by index
+        order = np.argsort(np.take_along_axis(D, cand, axis=1), axis=1, kind="stable")
+        idx = np.take_along_axis(cand, order, axis=1)  # (n, k)
+        # If the k-th and (k+1)-th smallest distances are equal, the selected set is arbitrary: redo those rows.
+        boundary = np.take_along_axis(D, part[:, k - 1 : k + 1], axis=1)  # (n, 2)
+        tied = np.flatnonzero(boundary[:, 0] == boundary[:, 1])
+        if len(tied):
+            idx[tied] = np.argsort(D[tied], axis=1, kind="stable")[:, :k]
+        return finish(np.take_along_axis(D, idx, axis=1)), idx
         # Fast path: O(N) selection of k candidates, then sort only those (by distance, then index).
         cand = np.argpartition(D, k - 1, axis=1)[:, :k]  # (n, k), unordered
         cand.sort(axis=1)  # index order, so the stable sort below breaks distance ties by index

@@ -139,3 +139,24 @@ class Lasso(_LinearModel):
         self.coef_ = w
         self.intercept_ = y_mean - float(x_mean @ w)
         return self
+
+
+def vif(X: np.ndarray) -> np.ndarray:
+    """Variance inflation factor of each column: 1 / (1 - R^2_j), R^2_j from regressing column j on the others
+    *with an intercept* (added here; statsmodels' variance_inflation_factor expects you to add the constant column
+    yourself, and gives wrong values without it). VIF > 5-10 flags collinearity."""
+    X = np.asarray(X, dtype=np.float64)
+    out = np.empty(X.shape[1])
+    for j in range(X.shape[1]):
+        others = np.delete(X, j, axis=1)
+        model = LinearRegression().fit(others, X[:, j])
+        resid = X[:, j] - model.predict(others)
+        r2 = 1.0 - (resid @ resid) / ((X[:, j] - X[:, j].mean()) ** 2).sum()
+        out[j] = np.inf if r2 >= 1.0 else 1.0 / (1.0 - r2)
+    return out
+
+
+def durbin_watson(resid: np.ndarray) -> float:
+    """sum (e_t - e_{t-1})^2 / sum e_t^2: ~2 without autocorrelation, ~2(1 - rho) for AR(1) residuals."""
+    e = np.asarray(resid, dtype=np.float64)
+    return float((np.diff(e) ** 2).sum() / (e @ e))

@@ -173,3 +173,13 @@ class SVC:
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         return self.classes_[(self.decision_function(X) > 0).astype(int)]
+
+
+poly_kernel = polynomial_kernel  # the syllabus name
+
+
+def linear_svm_sgd(
+    X: np.ndarray, y: np.ndarray, C: float = 1.0, *, lr: float = 0.01, max_iter: int = 5000
+) -> LinearSVM:
+    """Functional form of LinearSVM (sub-gradient descent on the hinge loss)."""
+    return LinearSVM(C=C, lr=lr, max_iter=max_iter).fit(X, y)

@@ -148,3 +148,8 @@ def r2_score(y_true: np.ndarray, y_pred: np.ndarray) -> float:
     ss_res = float(((y - y_pred) ** 2).sum())
     ss_tot = float(((y - y.mean()) ** 2).sum())
     return 1.0 - ss_res / ss_tot
+
+
+def pr_auc(y_true: np.ndarray, scores: np.ndarray) -> float:
+    """PR-AUC reported as average precision (step-wise), the number sklearn and most papers mean."""
+    return average_precision_score(y_true, scores)

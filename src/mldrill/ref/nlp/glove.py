@@ -86,3 +86,16 @@ class GloVe:
         self.W_, self.Wt_, self.b_, self.bt_ = params
         self.vectors_ = self.W_ + self.Wt_
         return self
+
+
+def glove_loss(
+    W: np.ndarray,
+    Wt: np.ndarray,
+    b: np.ndarray,
+    bt: np.ndarray,
+    X: np.ndarray,
+    *,
+    x_max: float = 100.0,
+    alpha: float = 0.75,
+) -> float:
+    return glove_loss_grads(W, Wt, b, bt, X, x_max=x_max, alpha=alpha)[0]

@@ -85,3 +85,8 @@ def perplexity(logits: np.ndarray, targets: np.ndarray, *, ignore_index: int = -
     B, T = targets.shape
     picked = log_probs[np.arange(B)[:, None], np.arange(T)[None, :], safe]  # (B, T): broadcast, not zip (M61)
     return float(np.exp(-(picked * mask).sum() / mask.sum()))
+
+
+def BigramLM(sentences: Sequence[Sequence[str]], *, k: float = 0.0) -> NgramLM:
+    """A bigram model (MLE when k = 0, add-k otherwise) fitted on tokenized sentences."""
+    return NgramLM(2, k=k).fit(sentences)

@@ -82,3 +82,11 @@ def tfidf_search(docs: Sequence[str], query: str, *, k: int = 5) -> list[tuple[i
     scores = D @ q  # (n_docs,)
     order = np.argsort(-scores, kind="stable")[:k]
     return [(int(i), float(scores[i])) for i in order]
+
+
+def tfidf(
+    docs: Sequence[str], *, smooth_idf: bool = True, norm: Literal["l2", "l1"] | None = "l2", sublinear_tf: bool = False
+) -> tuple[np.ndarray, list[str]]:
+    """Functional form -> (matrix (n_docs, V), vocabulary in column order)."""
+    vec = TfidfVectorizer(smooth_idf=smooth_idf, norm=norm, sublinear_tf=sublinear_tf)
+    return vec.fit_transform(docs), vec.get_feature_names_out()

@@ -136,3 +136,8 @@ def load_minilm_embedder(*, device: str = "cpu", max_length: int = 256, batch_si
         return np.concatenate(outs).astype(np.float32) if outs else np.zeros((0, 384), dtype=np.float32)
 
     return embed
+
+
+def dense_topk(Q: np.ndarray, D: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The syllabus name for cosine_topk."""
+    return cosine_topk(Q, D, k)

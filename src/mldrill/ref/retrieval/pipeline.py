@@ -100,7 +100,10 @@ class RetrievalPipeline:
             fused = hybrid_scores(bm, de, alpha=self.alpha)
             order = np.argsort(-fused, kind="stable")
         else:
-            rankings = [list(np.argsort(-s, kind="stable")[: self.candidates]) for s in (bm, de)]
+            # BM25 ranks only chunks that match at least one query term: a zero score is not a match, and ranking
+            # zero-score chunks (in index order) would hand them RRF credit they did not earn.
+            bm_rank = [i for i in np.argsort(-bm, kind="stable")[: self.candidates] if bm[i] > 0]
+            rankings = [bm_rank, list(np.argsort(-de, kind="stable")[: self.candidates])]
             fused_pairs = rrf(rankings, k=self.rrf_k)
             order = np.array([i for i, _ in fused_pairs])
             fused = np.zeros(len(self.chunks))
