@@ -3,6 +3,8 @@ against tiktoken: an Encoding built from its ranks gives identical ids, tests/re
 
 from __future__ import annotations
 
+import numpy as np
+
 from mldrill.grader.checks import Call, Check, Judge, Outcome
 
 GPT2 = r"""'(?:[sdmt]|ll|ve|re)| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+"""
@@ -32,12 +34,16 @@ def checks(solution):  # type: ignore[no-untyped-def]
         return Call((text, vocab, GPT2)), solution(text, vocab, GPT2)
 
     corpus = "low lower lowest newer newest wider widest low low newer"
+    rng = np.random.default_rng(31)
+    words = ["".join(rng.choice(list("abcde"), size=rng.integers(1, 7))) for _ in range(40)]
+    random_text = " ".join(words)
     cases = {
         "one": [case("hug pug pun bun hugs", 257)],
         "tie": [case("ab ab cd cd", 257)],
         "boundary": [case("x.x.x.x.x.yy", 258)],
         "overlap": [case("aaaaaaa aaa", 259)],
         "many": [case(corpus, 256 + 12)],
+        "random": [case(random_text, 256 + 15)],
         "utf8": [case("héhé hé", 258)],
     }
 
@@ -46,6 +52,8 @@ def checks(solution):  # type: ignore[no-untyped-def]
         return Check(name, expl, list(calls), expect_merges(list(want)))
 
     return [
+        check("random", "matches the reference trainer on random text", "15 merges on random words over a small "
+              "alphabet: counts per pre-token, the tie rule and the merge rule all matter."),
         check("one", "the first merge is the most frequent pair", "Count adjacent pairs inside every pre-token, "
               "weighted by how often the pre-token occurs, and merge the most frequent one into id 256."),
         check("tie", "ties go to the smallest pair", "Equal counts need a deterministic rule: the highest count, "

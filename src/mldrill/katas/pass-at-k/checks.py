@@ -36,12 +36,19 @@ def _exact(n: int, c: int, k: int) -> float:
 
 
 def checks(solution):  # type: ignore[no-untyped-def]
+    rng = np.random.default_rng(32)
+    triples = []
+    for _ in range(8):
+        n = int(rng.integers(1, 60))
+        triples.append((n, int(rng.integers(0, n + 1)), int(rng.integers(1, n + 1))))
+
     def case(triples: list[tuple[int, int, int]]) -> tuple[list[Call], Judge]:
         return [Call(t) for t in triples], expect_scalar([_exact(*t) for t in triples], atol=1e-12, rtol=1e-10)
 
     return [
         Check("matches 1 - C(n-c, k) / C(n, k)", "The probability that k samples drawn without replacement from the "
               "n include at least one of the c passing ones.", *case([(10, 3, 2), (20, 5, 5), (7, 1, 3)])),
+        Check("matches on random (n, c, k)", "Any 0 <= c <= n and 1 <= k <= n.", *case(triples)),
         Check("is unbiased, not 1 - (1 - c/n)^k", "The plug-in 1 - (1 - c/n)^k samples with replacement and "
               "underestimates pass@k; the estimator of Chen et al. counts subsets of the n samples.",
               *case([(5, 2, 3), (10, 5, 4)])),
