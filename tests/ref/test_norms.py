@@ -193,3 +193,15 @@ def test_dropping_the_batch_statistic_terms_gives_the_wrong_gradient():
     naive = dout * rstd  # treats mean and variance as constants (the eval-mode gradient)
     assert not torch.allclose(naive, ref)
     torch.testing.assert_close(N.batchnorm_backward(dout, (xhat, gamma, rstd))[0], ref)
+
+
+def test_sync_batch_stats_equal_full_batch_and_differ_from_a_shard():
+    g = torch.Generator().manual_seed(8)
+    shards = [torch.randn(n, 3, 4, dtype=torch.float64, generator=g) + i for i, n in enumerate((2, 5, 3))]
+    full = torch.cat(shards)
+    mean, var = N.sync_batch_stats(shards)
+    torch.testing.assert_close(mean, full.mean((0, 2)))
+    torch.testing.assert_close(var, full.var((0, 2), unbiased=False))
+    bn = torch.nn.BatchNorm1d(3, affine=False).double()
+    torch.testing.assert_close(bn(full), (full - mean[:, None]) / torch.sqrt(var[:, None] + 1e-5))
+    assert not torch.allclose(shards[0].mean((0, 2)), mean)  # per-GPU statistics are not the global ones

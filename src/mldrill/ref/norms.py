@@ -27,9 +27,9 @@ def layer_norm(
     x: torch.Tensor, weight: torch.Tensor | None = None, bias: torch.Tensor | None = None, eps: float = 1e-5
 ) -> torch.Tensor:
     """F.layer_norm over the last dim (weight/bias shape (C,))."""
-    mean = x.mean(dim=-1, keepdim=True)  # (..., 1)
-    var = ((x - mean) ** 2).mean(dim=-1, keepdim=True)  # (..., 1) biased, two-pass
-    y = (x - mean) / torch.sqrt(var + eps)
+    xc = x - x.mean(dim=-1, keepdim=True)  # (..., C) centred once, reused
+    var = (xc * xc).mean(dim=-1, keepdim=True)  # (..., 1) biased, two-pass
+    y = xc * torch.rsqrt(var + eps)
     if weight is not None:
         y = y * weight
     if bias is not None:
@@ -200,3 +200,20 @@ def batchnorm_backward(dout: torch.Tensor, cache: LNCache) -> tuple[torch.Tensor
     dxhat = dout * gamma.reshape((1, -1) + (1,) * (dout.dim() - 2))  # (N, C, *)
     dx = dxhat - dxhat.mean(dims, keepdim=True) - xhat * (dxhat * xhat).mean(dims, keepdim=True)
     return dx * rstd, dgamma, dbeta
+
+
+def sync_batch_stats(shards: list[torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
+    """What SyncBatchNorm all-reduces: per-shard count, sum and sum of squares per channel, combined into the global
+    batch mean and biased variance. Plain BN under DDP uses each GPU's own shard statistics instead.
+    Shards are (N_i, C) or (N_i, C, *); returns (mean (C,), var (C,))."""
+    c = shards[0].shape[1]
+    count = 0
+    total = torch.zeros(c, dtype=shards[0].dtype)
+    total_sq = torch.zeros(c, dtype=shards[0].dtype)
+    for x in shards:
+        dims = [0, *range(2, x.dim())]
+        count += x.numel() // x.shape[1]
+        total = total + x.sum(dims)  # (C,)
+        total_sq = total_sq + (x * x).sum(dims)  # (C,)
+    mean = total / count
+    return mean, total_sq / count - mean * mean  # E[x^2] - E[x]^2: fine in float64; use Welford for fp16
