@@ -1,0 +1,52 @@
+"""Hidden checks for the average-precision kata. Expected values come from sklearn.metrics.average_precision_score."""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.metrics import average_precision_score
+
+from mldrill.grader.checks import Call, Check, Judge, Outcome, compare_arrays
+
+
+def expect_scalar(expected: list[float], *, atol: float, rtol: float) -> Judge:
+    """Each call must return one number (a float or a one-element tensor); 0-d tensors arrive as shape (1,)."""
+
+    def judge(outcomes: list[Outcome]) -> str | None:
+        for i, (o, e) in enumerate(zip(outcomes, expected, strict=True)):
+            if o.error is not None:
+                return f"call {i + 1}: raised {o.error}"
+            try:
+                got = np.asarray(o.value, dtype=np.float64)
+            except (TypeError, ValueError):
+                return f"call {i + 1}: expected a number, got {type(o.value).__name__}"
+            if got.size != 1:
+                return f"call {i + 1}: expected a single number (a 0-d tensor), got shape {got.shape}"
+            msg = compare_arrays(got.reshape(()), np.asarray(e, dtype=np.float64), atol=atol, rtol=rtol, name="score")
+            if msg:
+                return f"call {i + 1}: {msg}"
+        return None
+
+    return judge
+
+
+def checks(solution):  # type: ignore[no-untyped-def]
+    rng = np.random.default_rng(43)
+    rand = [((rng.random(n) < 0.4).astype(int), rng.normal(size=n)) for n in (12, 30)]
+    rand = [(y, s) if 0 < y.sum() < len(y) else (np.r_[y, 1, 0], np.r_[s, 0.1, 0.2]) for y, s in rand]
+    convex = (np.array([1, 0, 1, 0, 0, 1, 0, 0]), np.array([0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2]))
+    ties = (np.array([1, 0, 1, 1, 0, 0, 1]), np.array([0.9, 0.7, 0.7, 0.7, 0.3, 0.3, 0.1]))
+    perfect = (np.array([0, 0, 1, 1]), np.array([0.1, 0.2, 0.8, 0.9]))
+
+    def check(name: str, expl: str, cases: list[tuple[np.ndarray, np.ndarray]]) -> Check:
+        want = [float(average_precision_score(y, s)) for y, s in cases]
+        return Check(name, expl, [Call(c) for c in cases], expect_scalar(want, atol=1e-12, rtol=1e-10))
+
+    return [
+        check("matches sklearn on random scores", "Sum over thresholds of recall gained times precision.", rand),
+        check("step-wise, not the trapezoid", "Linear interpolation between PR points (np.trapz of precision over "
+              "recall) overestimates AP; sklearn sums rectangles.", [convex]),
+        check("tied scores are one threshold", "Three examples share 0.7: they cross the threshold together, so "
+              "precision is evaluated once after all of them, not one by one in some arbitrary order.", [ties]),
+        check("a perfect ranking gives 1", "All positives above all negatives: precision 1 at every recall step.",
+              [perfect]),
+    ]  # fmt: skip

@@ -1,0 +1,55 @@
+"""Hidden checks for the batch-norm-backward kata. Expected gradients: torch.autograd through F.batch_norm in training
+mode, in float64, with a random upstream gradient (not .sum(), which hides symmetric mistakes)."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from mldrill.grader.checks import Call, Check, Judge, Outcome, T, compare_arrays
+
+
+def _case(rng: np.random.Generator, n: int, c: int, eps: float = 1e-5):  # type: ignore[no-untyped-def]
+    x = rng.normal(size=(n, c)) * 2 + 1
+    gamma, beta, dout = rng.normal(size=c), rng.normal(size=c), rng.normal(size=(n, c))
+    xt, gt, bt = (torch.tensor(a, requires_grad=True) for a in (x, gamma, beta))
+    y = F.batch_norm(xt, None, None, gt, bt, training=True, eps=eps)
+    dx, dg, db = torch.autograd.grad(y, (xt, gt, bt), torch.from_numpy(dout))
+    rstd = 1.0 / np.sqrt(x.var(axis=0, keepdims=True) + eps)
+    cache = ((x - x.mean(0, keepdims=True)) * rstd, gamma, rstd)
+    return (dout, cache), [dx.numpy(), dg.numpy(), db.numpy()]
+
+
+def expect_grads(expected: list[list[np.ndarray]]) -> Judge:
+    def judge(outcomes: list[Outcome]) -> str | None:
+        for i, (o, e) in enumerate(zip(outcomes, expected, strict=True)):
+            if o.error is not None:
+                return f"call {i + 1}: raised {o.error}"
+            if not isinstance(o.value, list) or len(o.value) != 3:
+                return f"call {i + 1}: expected (dx, dgamma, dbeta)"
+            for name, got, want in zip(("dx", "dgamma", "dbeta"), o.value, e, strict=True):
+                msg = compare_arrays(got, want, atol=1e-10, rtol=1e-8, name=name)
+                if msg:
+                    return f"call {i + 1}: {msg}"
+        return None
+
+    return judge
+
+
+def checks(solution):  # type: ignore[no-untyped-def]
+    rng = np.random.default_rng(26)
+
+    def check(name: str, expl: str, shapes: list[tuple[int, int]]) -> Check:
+        cases = [_case(rng, n, c) for n, c in shapes]
+        calls = [Call((T(d), tuple(T(a) for a in cache))) for (d, cache), _ in cases]
+        return Check(name, expl, calls, expect_grads([want for _, want in cases]))
+
+    return [
+        check("matches autograd through F.batch_norm", "dx = rstd (g - mean(g) - x_hat mean(g x_hat)) with "
+              "g = dout gamma; dgamma = sum(dout x_hat); dbeta = sum(dout).", [(6, 3), (10, 5)]),
+        check("dx includes the paths through the batch mean and variance", "Every x_n moves mu and sigma^2, so dx "
+              "has two correction terms; rstd * g alone is the eval-mode gradient (frozen statistics).", [(4, 2)]),
+        check("dgamma and dbeta sum over the batch", "The parameters are shared by all N rows: sum their gradients "
+              "over dim 0 (shape (C,)), do not average them.", [(8, 4)]),
+    ]  # fmt: skip

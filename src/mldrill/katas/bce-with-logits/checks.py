@@ -1,0 +1,71 @@
+"""Hidden checks for the bce-with-logits kata. Expected values come from F.binary_cross_entropy_with_logits."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from mldrill.grader.checks import Call, Check, Judge, Outcome, T, compare_arrays
+
+
+def expect_scalar(expected: list[float], *, atol: float, rtol: float) -> Judge:
+    """Each call must return one number (a float or a one-element tensor); 0-d tensors arrive as shape (1,)."""
+
+    def judge(outcomes: list[Outcome]) -> str | None:
+        for i, (o, e) in enumerate(zip(outcomes, expected, strict=True)):
+            if o.error is not None:
+                return f"call {i + 1}: raised {o.error}"
+            try:
+                got = np.asarray(o.value, dtype=np.float64)
+            except (TypeError, ValueError):
+                return f"call {i + 1}: expected a number, got {type(o.value).__name__}"
+            if got.size != 1:
+                return f"call {i + 1}: expected a single number (a 0-d tensor), got shape {got.shape}"
+            msg = compare_arrays(got.reshape(()), np.asarray(e, dtype=np.float64), atol=atol, rtol=rtol, name="loss")
+            if msg:
+                return f"call {i + 1}: {msg}"
+        return None
+
+    return judge
+
+
+def _bce(x: np.ndarray, y: np.ndarray, pw: np.ndarray | None = None) -> float:
+    w = None if pw is None else torch.from_numpy(pw)
+    return float(F.binary_cross_entropy_with_logits(torch.from_numpy(x), torch.from_numpy(y), pos_weight=w))
+
+
+def checks(solution):  # type: ignore[no-untyped-def]
+    rng = np.random.default_rng(19)
+    random = [(rng.normal(size=(5, 3)) * 2, (rng.random((5, 3)) < 0.4).astype(float)) for _ in range(2)]
+    big = (np.array([[1000.0, -1000.0], [-1000.0, 1000.0]]), np.array([[1.0, 1.0], [0.0, 0.0]]))
+    pw_case = (rng.normal(size=(6, 3)), (rng.random((6, 3)) < 0.5).astype(float), np.array([3.0, 0.5, 10.0]))
+    soft = (rng.normal(size=(4, 3)), rng.random((4, 3)))
+    return [
+        Check(
+            "matches BCEWithLogitsLoss on random multi-label targets",
+            "Each element is an independent sigmoid + BCE; average over all N * C elements.",
+            [Call((T(x), T(y))) for x, y in random],
+            expect_scalar([_bce(*c) for c in random], atol=1e-12, rtol=1e-9),
+        ),
+        Check(
+            "finite for logits of +-1000",
+            "sigmoid(-1000) is 0.0 in floating point and log(0) = -inf; with softplus the loss of a confident miss "
+            "is 1000, exactly.",
+            [Call((T(big[0]), T(big[1])))],
+            expect_scalar([_bce(*big)], atol=1e-9, rtol=1e-9),
+        ),
+        Check(
+            "pos_weight scales only the positive term, per class",
+            "w_c multiplies y * softplus(-x) (the positives of class c) and leaves the negative term alone; it "
+            "broadcasts over the rows.",
+            [Call((T(pw_case[0]), T(pw_case[1])), {"pos_weight": T(pw_case[2])})],
+            expect_scalar([_bce(*pw_case)], atol=1e-12, rtol=1e-9),
+        ),
+        Check(
+            "soft targets in [0, 1]",
+            "y need not be 0/1 (label smoothing, distillation): keep both terms weighted by y and 1 - y.",
+            [Call((T(soft[0]), T(soft[1])))],
+            expect_scalar([_bce(*soft)], atol=1e-12, rtol=1e-9),
+        ),
+    ]

@@ -1,0 +1,57 @@
+"""Hidden checks for the best-span kata. Expected spans come from a brute force over every valid (start, end)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from mldrill.grader.checks import Call, Check, Judge, Outcome
+
+
+def _brute(st: np.ndarray, en: np.ndarray, max_len: int) -> tuple[int, int, float]:
+    best = (0, 0, -np.inf)
+    for s in range(len(st)):
+        for e in range(s, min(len(st), s + max_len)):
+            if st[s] + en[e] > best[2]:  # strict: the first (earliest start, then end) of equal scores stays
+                best = (s, e, float(st[s] + en[e]))
+    return best
+
+
+def expect_spans(expected: list[tuple[int, int, float]]) -> Judge:
+    def judge(outcomes: list[Outcome]) -> str | None:
+        for i, (o, (s, e, sc)) in enumerate(zip(outcomes, expected, strict=True)):
+            if o.error is not None:
+                return f"call {i + 1}: raised {o.error}"
+            try:
+                gs, ge, gsc = int(o.value[0]), int(o.value[1]), float(o.value[2])
+            except (TypeError, ValueError, IndexError):
+                return f"call {i + 1}: expected (start, end, score), got {str(o.value)[:80]}"
+            if (gs, ge) != (s, e) or abs(gsc - sc) > 1e-9 * max(1.0, abs(sc)):
+                return f"call {i + 1}: got span ({gs}, {ge}) with score {gsc:.6g}, expected ({s}, {e}) with {sc:.6g}"
+        return None
+
+    return judge
+
+
+def checks(solution):  # type: ignore[no-untyped-def]
+    rng = np.random.default_rng(29)
+    rand = [(rng.normal(size=n), rng.normal(size=n), m) for n, m in ((20, 5), (40, 30), (8, 3))]
+    backwards = (np.array([0.0, 0.0, 0.0, 5.0, 0.0]), np.array([4.0, 0.0, 1.0, 0.0, 2.0]), 5)
+    long_ = (np.array([3.0, 0.0, 0.0, 0.0, 0.0, 0.0]), np.array([0.0, 0.0, 0.0, 0.0, 0.0, 3.0]), 3)
+    ties = (np.array([1.0, 1.0, 0.0, 1.0]), np.array([0.0, 1.0, 1.0, 0.0]), 4)
+    short = (rng.normal(size=4), rng.normal(size=4), 30)
+
+    def check(name: str, expl: str, cases: list[tuple[np.ndarray, np.ndarray, int]]) -> Check:
+        calls = [Call((st, en), {"max_len": m}) for st, en, m in cases]
+        return Check(name, expl, calls, expect_spans([_brute(*c) for c in cases]))
+
+    return [
+        check("matches a brute force over valid spans", "Maximize start[s] + end[e] over s <= e < s + max_len.", rand),
+        check("the end is never before the start", "argmax(start) = 3 and argmax(end) = 0 here: taken separately they "
+              "give an invalid span (end < start).", [backwards]),
+        check("spans longer than max_len are excluded", "The best pair (0, 5) is 6 tokens long and max_len = 3: cap "
+              "the answer length.", [long_]),
+        check("ties go to the earliest start, then the earliest end", "Several spans score 2 here: keep the first "
+              "one in (start, end) order, replacing only on a strictly higher score.", [ties]),
+        check("sequences shorter than max_len", "With n < max_len every span with s <= e is allowed; do not index "
+              "past the end.", [short]),
+    ]  # fmt: skip

@@ -1,0 +1,64 @@
+"""Hidden checks for the bleu kata. Expected statistics come from sacrebleu (BLEU(tokenize='none'))."""
+
+from __future__ import annotations
+
+from sacrebleu.metrics import BLEU
+
+from mldrill.grader.checks import Call, Check, Judge, Outcome
+
+
+def _sacre(hyp: str, refs: list[str], max_n: int = 4) -> list[int]:
+    stats = BLEU(tokenize="none", max_ngram_order=max_n)._extract_corpus_statistics([hyp], [[r] for r in refs])
+    return [int(v) for v in stats[0]]
+
+
+def _fmt(s: list[int]) -> str:
+    n = (len(s) - 2) // 2
+    return f"hyp_len={s[0]}, ref_len={s[1]}, matches={s[2 : 2 + n]}, totals={s[2 + n :]}"
+
+
+def expect_stats(expected: list[list[int]]) -> Judge:
+    def judge(outcomes: list[Outcome]) -> str | None:
+        for i, (o, e) in enumerate(zip(outcomes, expected, strict=True)):
+            if o.error is not None:
+                return f"call {i + 1}: raised {o.error}"
+            v = o.value
+            try:
+                got = [int(v[0]), int(v[1]), *(int(x) for x in v[2]), *(int(x) for x in v[3])]
+            except (TypeError, ValueError, IndexError):
+                return f"call {i + 1}: expected (hyp_len, ref_len, matches, totals), got {str(v)[:80]}"
+            if got != e:
+                return f"call {i + 1}: got {_fmt(got)}; expected {_fmt(e)}"
+        return None
+
+    return judge
+
+
+def checks(solution):  # type: ignore[no-untyped-def]
+    def cases(*items: tuple[str, list[str]], max_n: int = 4) -> tuple[list[Call], Judge]:
+        calls = [Call((h, r), {"max_n": max_n}) for h, r in items]
+        return calls, expect_stats([_sacre(h, r, max_n) for h, r in items])
+
+    return [
+        Check("matches sacrebleu's statistics on ordinary sentences",
+              "Whitespace tokens; for n = 1..4 count hypothesis n-grams and their clipped matches.",
+              *cases(("the cat sat on the mat", ["the cat is on the mat"]),
+                     ("a quick brown fox jumps over the dog", ["the quick brown fox jumped over the lazy dog",
+                                                               "a fast brown fox leaps over the dog"]))),
+        Check("clips by the maximum count in a single reference",
+              "'the the the the' against 'the cat' and 'the the dog' has 2 unigram matches, not 4 (unclipped) nor 3 "
+              "(clipped by the sum over references).",
+              *cases(("the the the the", ["the cat", "the the dog"]))),
+        Check("uses the closest reference length, shorter on a tie",
+              "The brevity penalty uses the reference whose length is closest to the hypothesis; between two equally "
+              "close ones, the shorter. Not the shortest, longest or average.",
+              *cases(("one two three four five", ["a b c", "a b c d e f g"]),
+                     ("one two three four", ["a b c", "a b c d e"]),
+                     ("one two three four five six", ["a b", "a b c d e f g"]))),
+        Check("short hypotheses have zero higher-order n-grams",
+              "A hypothesis of 2 tokens has no 3-grams or 4-grams: totals are max(c - n + 1, 0), never negative.",
+              *cases(("hello world", ["hello world again"]), ("hi", ["hi"]))),
+        Check("respects max_n",
+              "max_n sets the number of orders returned.",
+              *cases(("the cat sat on the mat", ["the cat sat on a mat"]), max_n=2)),
+    ]  # fmt: skip

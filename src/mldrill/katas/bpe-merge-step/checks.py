@@ -1,0 +1,70 @@
+"""Hidden checks for the bpe-merge-step kata. Expected merges come from the reference trainer (which is itself checked
+against tiktoken: an Encoding built from its ranks gives identical ids, tests/ref/test_bpe.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from mldrill.grader.checks import Call, Check, Judge, Outcome
+
+GPT2 = r"""'(?:[sdmt]|ll|ve|re)| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+"""
+
+
+def expect_merges(expected: list[list[tuple[tuple[int, int], int]]]) -> Judge:
+    def judge(outcomes: list[Outcome]) -> str | None:
+        for i, (o, e) in enumerate(zip(outcomes, expected, strict=True)):
+            if o.error is not None:
+                return f"call {i + 1}: raised {o.error}"
+            try:
+                got = [((int(p[0][0]), int(p[0][1])), int(p[1])) for p in o.value]
+            except (TypeError, ValueError, IndexError):
+                return f"call {i + 1}: expected a list of ((a, b), new_id), got {str(o.value)[:80]}"
+            if got != e:
+                k = next((j for j, (g, w) in enumerate(zip(got, e, strict=False)) if g != w), min(len(got), len(e)))
+                g = got[k] if k < len(got) else "nothing"
+                w = e[k] if k < len(e) else "nothing"
+                return f"call {i + 1}: merge {k} is {g}, expected {w} ({len(got)} merges returned, {len(e)} expected)"
+        return None
+
+    return judge
+
+
+def checks(solution):  # type: ignore[no-untyped-def]
+    def case(text: str, vocab: int) -> tuple[Call, list[tuple[tuple[int, int], int]]]:
+        return Call((text, vocab, GPT2)), solution(text, vocab, GPT2)
+
+    corpus = "low lower lowest newer newest wider widest low low newer"
+    rng = np.random.default_rng(31)
+    words = ["".join(rng.choice(list("abcde"), size=rng.integers(1, 7))) for _ in range(40)]
+    random_text = " ".join(words)
+    cases = {
+        "one": [case("hug pug pun bun hugs", 257)],
+        "tie": [case("ab ab cd cd", 257)],
+        "boundary": [case("x.x.x.x.x.yy", 258)],
+        "overlap": [case("aaaaaaa aaa", 259)],
+        "many": [case(corpus, 256 + 12)],
+        "random": [case(random_text, 256 + 15)],
+        "utf8": [case("héhé hé", 258)],
+    }
+
+    def check(key: str, name: str, expl: str) -> Check:
+        calls, want = zip(*cases[key], strict=True)
+        return Check(name, expl, list(calls), expect_merges(list(want)))
+
+    return [
+        check("random", "matches the reference trainer on random text", "15 merges on random words over a small "
+              "alphabet: counts per pre-token, the tie rule and the merge rule all matter."),
+        check("one", "the first merge is the most frequent pair", "Count adjacent pairs inside every pre-token, "
+              "weighted by how often the pre-token occurs, and merge the most frequent one into id 256."),
+        check("tie", "ties go to the smallest pair", "Equal counts need a deterministic rule: the highest count, "
+              "then the smallest (a, b); iteration order of a dict or Counter is not a rule."),
+        check("boundary", "merges never cross pre-token boundaries", "Pairs are counted inside each regex "
+              "pre-token only: here (x, .) spans a boundary every time and must never be merged; stop when no pair "
+              "is left."),
+        check("overlap", "occurrences merge left to right without overlap", "'aaa' becomes [aa, a]: after a match "
+              "skip both tokens. Counting (a, a) in 'aaa' still gives 2 before the merge."),
+        check("many", "counts are updated after every merge", "Each merge creates pairs (with the new token) and "
+              "destroys others: recount, or update the counts, before choosing the next merge."),
+        check("utf8", "works on UTF-8 bytes", "Tokens are bytes: 'é' is two bytes (195, 169), and merging them is an "
+              "ordinary merge."),
+    ]  # fmt: skip

@@ -1,0 +1,58 @@
+"""Hidden checks for the flash-attention kata. Expected values: dense attention with scipy's softmax."""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.special
+
+from mldrill.grader.checks import Call, Check, expect_close
+
+
+def _dense(q: np.ndarray, k: np.ndarray, v: np.ndarray, causal: bool = False, scale: float | None = None):  # type: ignore[no-untyped-def]
+    scale = 1.0 / np.sqrt(q.shape[-1]) if scale is None else scale
+    s = q @ np.swapaxes(k, -1, -2) * scale  # (..., T, S)
+    if causal:
+        t, n = q.shape[-2], k.shape[-2]
+        s = np.where(np.arange(n)[None, :] > np.arange(t)[:, None] + (n - t), -np.inf, s)
+    return scipy.special.softmax(s, axis=-1) @ v
+
+
+def checks(solution):  # type: ignore[no-untyped-def]
+    rng = np.random.default_rng(24)
+
+    def qkv(*lead: int, t: int, s: int, hs: int = 4, hv: int = 3, mult: float = 1.0):  # type: ignore[no-untyped-def]
+        return (rng.normal(size=(*lead, t, hs)) * mult, rng.normal(size=(*lead, s, hs)) * mult,
+                rng.normal(size=(*lead, s, hv)))  # fmt: skip
+
+    a = qkv(2, t=7, s=9)
+    growing = qkv(t=4, s=10)
+    growing[1][:] = growing[1] * np.linspace(0.1, 6.0, 10)[:, None]  # later keys score higher: the max keeps growing
+    c1 = qkv(2, t=6, s=6)
+    c2 = qkv(t=3, s=8)
+    big = qkv(t=5, s=7, mult=20.0)
+
+    def call(x, bq: int, bk: int, **kw: object) -> Call:  # type: ignore[no-untyped-def]
+        return Call(x, {"block_q": bq, "block_k": bk, **kw})
+
+    return [
+        Check("equals dense attention, blocks that do not divide T or S",
+              "Tile the queries and keys (the last tiles are partial) and normalize by the running sum at the end.",
+              [call(a, 3, 4), call(a, 7, 9), call(a, 1, 1)], expect_close([_dense(*a)] * 3, atol=1e-10, rtol=1e-8)),
+        Check("rescales the running sum and output when the max grows",
+              "When a new tile raises the row max from m to m', multiply both l and acc by exp(m - m'): forgetting "
+              "acc (or l) mixes terms measured against different maxima.",
+              [call(growing, 4, 2)], expect_close([_dense(*growing)], atol=1e-10, rtol=1e-8)),
+        Check("causal mask inside the tiles",
+              "Query i sees keys j <= i; tiles on the diagonal are partly masked, tiles above it fully (skip them). "
+              "A row whose first tiles are all masked must not produce NaN from exp(-inf - (-inf)).",
+              [call(c1, 2, 2, causal=True), call(c1, 4, 3, causal=True)],
+              expect_close([_dense(*c1, causal=True)] * 2, atol=1e-10, rtol=1e-8)),
+        Check("causal with S > T aligns the last query with the last key",
+              "With a KV cache of S - T earlier tokens, query i sits at position i + S - T: the diagonal shifts.",
+              [call(c2, 2, 3, causal=True)], expect_close([_dense(*c2, causal=True)], atol=1e-10, rtol=1e-8)),
+        Check("finite for large scores, and uses scale",
+              "Scores of order 1000 overflow exp unless every exponent is relative to the running max; an explicit "
+              "scale replaces 1/sqrt(d_k).",
+              [call(big, 2, 3), call(a, 3, 3, scale=0.2)],
+              expect_close([_dense(*big), _dense(*a, scale=0.2)], atol=1e-9, rtol=1e-7)),
+    ]  # fmt: skip

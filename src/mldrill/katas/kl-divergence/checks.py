@@ -1,0 +1,63 @@
+"""Hidden checks for the kl-divergence kata. Expected values: scipy.special.rel_entr summed (= scipy.stats.entropy)."""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.special
+import scipy.stats
+
+from mldrill.grader.checks import Call, Check, Judge, Outcome, compare_arrays
+
+
+def expect_scalar(expected: list[float], *, atol: float, rtol: float) -> Judge:
+    """Each call must return one number (a float or a one-element tensor); 0-d tensors arrive as shape (1,)."""
+
+    def judge(outcomes: list[Outcome]) -> str | None:
+        for i, (o, e) in enumerate(zip(outcomes, expected, strict=True)):
+            if o.error is not None:
+                return f"call {i + 1}: raised {o.error}"
+            try:
+                got = np.asarray(o.value, dtype=np.float64)
+            except (TypeError, ValueError):
+                return f"call {i + 1}: expected a number, got {type(o.value).__name__}"
+            if got.size != 1:
+                return f"call {i + 1}: expected a single number (a 0-d tensor), got shape {got.shape}"
+            msg = compare_arrays(got.reshape(()), np.asarray(e, dtype=np.float64), atol=atol, rtol=rtol, name="kl")
+            if msg:
+                return f"call {i + 1}: {msg}"
+        return None
+
+    return judge
+
+
+def _kl(p: np.ndarray, q: np.ndarray, base: float | None = None) -> float:
+    p, q = p / p.sum(), q / q.sum()
+    v = float(scipy.special.rel_entr(p, q).sum())
+    assert np.isclose(v, scipy.stats.entropy(p, q)) or np.isinf(v)
+    return v if base is None else v / np.log(base)
+
+
+def checks(solution):  # type: ignore[no-untyped-def]
+    rng = np.random.default_rng(30)
+    p1, q1 = rng.dirichlet(np.ones(5)), rng.dirichlet(np.ones(5))
+    skew_p, skew_q = np.array([0.9, 0.05, 0.05]), np.array([0.2, 0.4, 0.4])
+    zero_p = np.array([0.5, 0.0, 0.5])
+    zero_q = np.array([0.0, 0.5, 0.5])
+    unnorm = (np.array([2.0, 1.0, 1.0]), np.array([1.0, 1.0, 2.0]))
+
+    def check(name: str, expl: str, cases: list[tuple[np.ndarray, np.ndarray, float | None]]) -> Check:
+        calls = [Call((p, q), {} if b is None else {"base": b}) for p, q, b in cases]
+        return Check(name, expl, calls, expect_scalar([_kl(p, q, b) for p, q, b in cases], atol=1e-12, rtol=1e-10))
+
+    return [
+        check("matches sum rel_entr(p, q)", "sum_i p_i log(p_i / q_i) in nats.", [(p1, q1, None), (q1, p1, None)]),
+        check("is not symmetric: the expectation is under p", "KL(P || Q) != KL(Q || P): swapping the arguments "
+              "computes the reverse KL (F.kl_div(input, target) is KL(target || input), M6).",
+              [(skew_p, skew_q, None)]),
+        check("0 log 0 = 0", "Where p_i = 0 the term is 0, even if q_i = 0 too; a NaN from 0 * log 0 is a bug.",
+              [(zero_p, np.array([0.25, 0.25, 0.5]), None), (zero_p, np.array([0.5, 0.0, 0.5]), None)]),
+        check("infinite where q = 0 < p", "Q gives zero probability to an outcome P can produce: the divergence "
+              "is +inf (not NaN, not a large finite number).", [(np.array([0.5, 0.25, 0.25]), zero_q, None)]),
+        check("normalizes its inputs and converts units", "Weights are normalized to sum 1 first; base=2 gives "
+              "bits (divide by log 2).", [(unnorm[0], unnorm[1], None), (p1, q1, 2.0)]),
+    ]  # fmt: skip

@@ -1,0 +1,32 @@
+"""Hidden checks for the kv-cache-bytes kata. Expected sizes: the nbytes of real K and V tensors of that shape (small
+cases), and Llama-3-8B's published configuration (32 layers, 8 KV heads of size 128) for M30."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from mldrill.grader.checks import Call, Check, expect_equal
+
+
+def _real(n_layer: int, g: int, dh: int, n: int, dtype: type, batch: int = 1) -> int:
+    k = np.zeros((n_layer, batch, g, n, dh), dtype=dtype)
+    return int(k.nbytes + np.zeros_like(k).nbytes)
+
+
+def checks(solution):  # type: ignore[no-untyped-def]
+    def check(name: str, expl: str, cases: list[tuple[tuple[int, int, int, int, float, int], int]]) -> Check:
+        return Check(name, expl, [Call(a) for a, _ in cases], expect_equal([w for _, w in cases]))
+
+    small = [
+        ((2, 3, 4, 5, 2, 1), _real(2, 3, 4, 5, np.float16)),
+        ((4, 2, 8, 7, 4, 3), _real(4, 2, 8, 7, np.float32, 3)),
+    ]
+    return [
+        check("equals the bytes of real K and V tensors", "2 (K and V) x layers x KV heads x head size x tokens x "
+              "batch x bytes per element.", small),
+        check("Llama-3-8B: 128 KiB per token, 1 GiB at 8k (M30)", "32 layers, 8 KV heads (GQA) of size 128 in bf16: "
+              "131,072 bytes per token. Using the 32 query heads instead gives 4 GiB at 8k.",
+              [((32, 8, 128, 1, 2, 1), 131_072), ((32, 8, 128, 8192, 2, 1), 2**30)]),
+        check("batch and precision scale linearly", "Each sequence of the batch has its own cache; int8 halves bf16.",
+              [((32, 8, 128, 8192, 2, 4), 4 * 2**30), ((32, 8, 128, 8192, 1, 1), 2**29)]),
+    ]  # fmt: skip

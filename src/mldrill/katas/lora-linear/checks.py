@@ -1,0 +1,64 @@
+"""Hidden checks for the lora-linear kata. Expected values: a per-request loop over merged weights W + s B A."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from mldrill.grader.checks import Call, Check, T, expect_close
+
+
+def _loop(x, w, a, b, idx, s):  # type: ignore[no-untyped-def]
+    """One request at a time, with the adapter merged into the weight: x_n (W + s B A)^T."""
+    return np.stack([x[n] @ (w + s * b[i] @ a[i]).T for n, i in enumerate(idx)])
+
+
+def checks(solution):  # type: ignore[no-untyped-def]
+    rng = np.random.default_rng(7)
+
+    def case(n: int, d_in: int, d_out: int, r: int, n_ad: int, zero_b: bool = False):  # type: ignore[no-untyped-def]
+        b = np.zeros((n_ad, d_out, r)) if zero_b else rng.normal(size=(n_ad, d_out, r))
+        idx = rng.integers(0, n_ad, size=n)
+        return rng.normal(size=(n, d_in)), rng.normal(size=(d_out, d_in)), rng.normal(size=(n_ad, r, d_in)), b, idx
+
+    def call(c, s: float) -> Call:  # type: ignore[no-untyped-def]
+        return Call(tuple(T(a) for a in c), {"scaling": s})
+
+    random = [case(6, 5, 4, 2, 3), case(8, 7, 7, 3, 2)]
+    mixed = case(6, 4, 3, 2, 3)
+    mixed[4][:] = [0, 1, 2, 2, 1, 0]  # every adapter in use
+    square = case(4, 5, 5, 2, 1)  # d_in = d_out: x @ W and x @ W.T both run, only one is right
+    init = case(5, 4, 3, 2, 2, zero_b=True)
+    return [
+        Check(
+            "matches a per-request loop over merged weights",
+            "y_n = x_n W^T + s * (B_a A_a x_n): the unmerged batch must equal merging each adapter into W.",
+            [call(c, 0.5) for c in random],
+            expect_close([_loop(*c, 0.5) for c in random], atol=1e-10, rtol=1e-8),
+        ),
+        Check(
+            "each row uses its own adapter",
+            "Gather A[adapter_idx] and B[adapter_idx]: applying one adapter to the whole batch mixes users' adapters.",
+            [call(mixed, 1.0)],
+            expect_close([_loop(*mixed, 1.0)], atol=1e-10, rtol=1e-8),
+        ),
+        Check(
+            "the scale multiplies the low-rank path only",
+            "alpha / r scales B A x, never the frozen base W x (changing r without alpha changes the update's "
+            "magnitude, which is why the scale exists).",
+            [call(random[0], 4.0)],
+            expect_close([_loop(*random[0], 4.0)], atol=1e-10, rtol=1e-8),
+        ),
+        Check(
+            "the weight is stored (d_out, d_in): the base output is x W^T",
+            "nn.Linear keeps W as (out_features, in_features); with a square W, x @ W runs but is wrong.",
+            [call(square, 1.0)],
+            expect_close([_loop(*square, 1.0)], atol=1e-10, rtol=1e-8),
+        ),
+        Check(
+            "with B = 0 the output is exactly the base layer",
+            "LoRA initialises B = 0 (and A random) so training starts from the pretrained model: the adapter path "
+            "must add exactly zero (M36).",
+            [call(init, 2.0)],
+            expect_close([init[0] @ init[1].T], atol=1e-12, rtol=1e-12),
+        ),
+    ]

@@ -1,0 +1,53 @@
+"""Hidden checks for the mmr kata. Expected selections: the greedy MMR rule evaluated with explicit loops over
+sklearn's cosine_similarity."""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.metrics.pairwise import cosine_similarity
+
+from mldrill.grader.checks import Call, Check, expect_equal
+
+
+def _greedy(q: np.ndarray, docs: np.ndarray, k: int, lam: float) -> list[int]:
+    rel = cosine_similarity(docs, q[None, :])[:, 0]
+    sim = cosine_similarity(docs)
+    chosen: list[int] = []
+    for _ in range(min(k, len(docs))):
+        best, best_i = -np.inf, -1
+        for i in range(len(docs)):
+            if i in chosen:
+                continue
+            red = max((sim[i, j] for j in chosen), default=0.0)
+            score = lam * rel[i] - (1 - lam) * red
+            if score > best + 1e-12:
+                best, best_i = score, i
+        chosen.append(best_i)
+    return chosen
+
+
+def checks(solution):  # type: ignore[no-untyped-def]
+    rng = np.random.default_rng(46)
+    q = rng.normal(size=6)
+    docs = rng.normal(size=(10, 6))
+    near = np.stack([q + 0.05 * rng.normal(size=6), q + 0.05 * rng.normal(size=6), q + 0.06 * rng.normal(size=6),
+                     rng.normal(size=6), q * 0.5 + rng.normal(size=6)])  # fmt: skip
+    scaled = docs * rng.uniform(0.1, 10, size=(10, 1))  # norms must not matter
+
+    def check(name: str, expl: str, cases: list[tuple[np.ndarray, np.ndarray, int, float]]) -> Check:
+        calls = [Call((qq, d), {"k": k, "lambda_mult": lam}) for qq, d, k, lam in cases]
+        return Check(name, expl, calls, expect_equal([_greedy(*c) for c in cases]))
+
+    return [
+        check("matches the greedy MMR rule", "First the most relevant document, then each pick maximizes "
+              "lambda * relevance - (1 - lambda) * max similarity to the picks.",
+              [(q, docs, 4, 0.5), (q, docs, 6, 0.7)]),
+        check("near-duplicates are penalized", "Three near-copies of the query: after the first, the others are "
+              "redundant (max similarity ~1): with lambda = 0.3 the next picks are the diverse documents.",
+              [(q, near, 3, 0.3)]),
+        check("lambda = 1 is plain relevance ranking", "With lambda = 1 diversity has no weight: the top-k by cosine.",
+              [(q, docs, 5, 1.0)]),
+        check("uses cosine similarity", "Normalize the vectors: with raw dot products long documents win.",
+              [(q, scaled, 4, 0.5)]),
+        check("k larger than the number of documents", "Return all N documents, each once.", [(q, docs[:3], 5, 0.5)]),
+    ]  # fmt: skip

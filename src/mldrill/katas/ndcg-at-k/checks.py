@@ -1,0 +1,72 @@
+"""Hidden checks for the ndcg-at-k kata. Expected values: sklearn.metrics.ndcg_score (linear gain) and the closed form
+with exponential gain (no ties in the scores, so the tie handling of the two never matters)."""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.metrics import ndcg_score
+
+from mldrill.grader.checks import Call, Check, Judge, Outcome, compare_arrays
+
+
+def expect_scalar(expected: list[float], *, atol: float, rtol: float) -> Judge:
+    """Each call must return one number (a float or a one-element tensor); 0-d tensors arrive as shape (1,)."""
+
+    def judge(outcomes: list[Outcome]) -> str | None:
+        for i, (o, e) in enumerate(zip(outcomes, expected, strict=True)):
+            if o.error is not None:
+                return f"call {i + 1}: raised {o.error}"
+            try:
+                got = np.asarray(o.value, dtype=np.float64)
+            except (TypeError, ValueError):
+                return f"call {i + 1}: expected a number, got {type(o.value).__name__}"
+            if got.size != 1:
+                return f"call {i + 1}: expected a single number (a 0-d tensor), got shape {got.shape}"
+            msg = compare_arrays(got.reshape(()), np.asarray(e, dtype=np.float64), atol=atol, rtol=rtol, name="ndcg")
+            if msg:
+                return f"call {i + 1}: {msg}"
+        return None
+
+    return judge
+
+
+def _exp_ndcg(t: np.ndarray, s: np.ndarray, k: int | None) -> float:
+    out = []
+    for rel, sc in zip(t, s, strict=True):
+        g = 2.0 ** rel[np.argsort(-sc)][:k] - 1
+        ideal = 2.0 ** np.sort(rel)[::-1][:k] - 1
+        disc = 1 / np.log2(np.arange(2, len(g) + 2))
+        idcg = float((ideal * disc).sum())
+        out.append(float((g * disc).sum()) / idcg if idcg > 0 else 0.0)
+    return float(np.mean(out))
+
+
+def checks(solution):  # type: ignore[no-untyped-def]
+    rng = np.random.default_rng(22)
+
+    def case(q: int, d: int) -> tuple[np.ndarray, np.ndarray]:
+        return rng.integers(0, 4, size=(q, d)).astype(float), rng.permutation(q * d).reshape(q, d) / (q * d)
+
+    a, b, c = case(3, 6), case(4, 8), case(2, 10)
+    binary = (rng.integers(0, 2, size=(3, 6)).astype(float), rng.permutation(18).reshape(3, 6) / 18.0)
+    empty = (np.array([[0.0, 0.0, 0.0], [1.0, 0.0, 2.0]]), np.array([[0.3, 0.2, 0.1], [0.1, 0.5, 0.9]]))
+
+    def lin(t, s, k=None):  # type: ignore[no-untyped-def]
+        return [Call((t, s), {"k": k})], expect_scalar([float(ndcg_score(t, s, k=k))], atol=1e-12, rtol=1e-10)
+
+    def expo(t, s, k=None):  # type: ignore[no-untyped-def]
+        calls = [Call((t, s), {"k": k, "gain": "exponential"})]
+        return calls, expect_scalar([_exp_ndcg(t, s, k)], atol=1e-12, rtol=1e-10)
+
+    return [
+        Check("matches sklearn's ndcg_score (linear gain)", "Rank by decreasing score, DCG = sum rel_i / log2(i + 1), "
+              "divide by the ideal DCG, average over queries.", *lin(*a)),
+        Check("the cut-off k applies to DCG and IDCG", "nDCG@k sums the top k ranks of both the system and the "
+              "ideal ranking; cutting only the DCG deflates the score.", *lin(*b, k=3)),
+        Check("exponential gain 2^r - 1", "The other convention (M50): graded relevance counts as 2^r - 1, which "
+              "rewards highly relevant documents more; state which one you use.", *expo(*c, k=5)),
+        Check("gains agree on binary relevance", "With relevance in {0, 1}, r and 2^r - 1 coincide.",
+              *expo(*binary, k=4)),
+        Check("a query with no relevant document scores 0", "IDCG = 0 there: return 0 for that query instead of "
+              "0/0 = NaN, and still average over all queries (as sklearn does).", *lin(*empty)),
+    ]  # fmt: skip

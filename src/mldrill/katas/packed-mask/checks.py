@@ -1,0 +1,58 @@
+"""Hidden checks for the packed-mask kata. Expected masks: an explicit double loop over (i, j)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from mldrill.grader.checks import Call, Check, Judge, Outcome, T
+
+
+def _loop(doc: np.ndarray, causal: bool) -> np.ndarray:
+    t = len(doc)
+    return np.array([[doc[i] != doc[j] or (causal and j > i) for j in range(t)] for i in range(t)])
+
+
+def _want(doc: np.ndarray, causal: bool) -> np.ndarray:
+    if doc.ndim == 1:
+        return _loop(doc, causal)
+    return np.stack([_loop(d, causal) for d in doc])[:, None]
+
+
+def expect_mask(expected: list[np.ndarray]) -> Judge:
+    def judge(outcomes: list[Outcome]) -> str | None:
+        for i, (o, e) in enumerate(zip(outcomes, expected, strict=True)):
+            if o.error is not None:
+                return f"call {i + 1}: raised {o.error}"
+            got = o.value
+            if not isinstance(got, np.ndarray) or got.dtype != np.bool_:
+                return f"call {i + 1}: expected a torch.bool tensor, got {getattr(got, 'dtype', type(got).__name__)}"
+            if got.shape != e.shape:
+                return f"call {i + 1}: shape {got.shape}, expected {e.shape}"
+            bad = np.argwhere(got != e)
+            if len(bad):
+                idx = tuple(int(x) for x in bad[0])
+                return f"call {i + 1}: mask{list(idx)} = {bool(got[idx])}, expected {bool(e[idx])} ({len(bad)} differ)"
+        return None
+
+    return judge
+
+
+def checks(solution):  # type: ignore[no-untyped-def]
+    docs = np.array([0, 0, 0, 1, 1, 2])
+    batch = np.array([[0, 0, 1, 1, 1], [0, 1, 1, 2, 2]])
+    single = np.zeros(4, dtype=np.int64)
+
+    def check(name: str, expl: str, cases: list[tuple[np.ndarray, bool]]) -> Check:
+        calls = [Call((T(d),), {"causal": c}) for d, c in cases]
+        return Check(name, expl, calls, expect_mask([_want(d, c) for d, c in cases]))
+
+    return [
+        check("block-diagonal and causal", "Blocked if the documents differ OR j > i: a token sees only the earlier "
+              "tokens of its own document.", [(docs, True)]),
+        check("no attention across documents", "Without the document term, packed documents leak into each other: a "
+              "plain causal mask lets document 1 read document 0.", [(docs, False)]),
+        check("a single document is the causal mask", "With one document the mask reduces to triu(ones, 1), True = "
+              "blocked, the diagonal kept.", [(single, True)]),
+        check("a batch gives (B, 1, T, T)", "Each row has its own documents; the singleton dimension broadcasts over "
+              "heads.", [(batch, True)]),
+    ]  # fmt: skip

@@ -1,0 +1,58 @@
+"""Hidden checks for the roc-auc kata. Expected values come from sklearn.metrics.roc_auc_score."""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.metrics import roc_auc_score
+
+from mldrill.grader.checks import Call, Check, Judge, Outcome, compare_arrays
+
+
+def expect_scalar(expected: list[float], *, atol: float, rtol: float) -> Judge:
+    """Each call must return one number (a float or a one-element tensor); 0-d tensors arrive as shape (1,)."""
+
+    def judge(outcomes: list[Outcome]) -> str | None:
+        for i, (o, e) in enumerate(zip(outcomes, expected, strict=True)):
+            if o.error is not None:
+                return f"call {i + 1}: raised {o.error}"
+            try:
+                got = np.asarray(o.value, dtype=np.float64)
+            except (TypeError, ValueError):
+                return f"call {i + 1}: expected a number, got {type(o.value).__name__}"
+            if got.size != 1:
+                return f"call {i + 1}: expected a single number (a 0-d tensor), got shape {got.shape}"
+            msg = compare_arrays(got.reshape(()), np.asarray(e, dtype=np.float64), atol=atol, rtol=rtol, name="score")
+            if msg:
+                return f"call {i + 1}: {msg}"
+        return None
+
+    return judge
+
+
+def checks(solution):  # type: ignore[no-untyped-def]
+    rng = np.random.default_rng(44)
+    rand = [(np.r_[1, 0, (rng.random(n) < 0.5).astype(int)], rng.normal(size=n + 2)) for n in (10, 40)]
+    ties = (np.array([1, 0, 1, 0, 1, 0]), np.array([0.5, 0.5, 0.5, 0.5, 0.9, 0.1]))
+    ties_order = (np.array([0, 1, 0, 1, 0, 1]), np.array([0.5, 0.5, 0.5, 0.5, 0.1, 0.9]))  # same data, reordered
+    inverted = (np.array([1, 1, 0, 0]), np.array([0.1, 0.2, 0.8, 0.9]))
+
+    def check(name: str, expl: str, cases: list[tuple[np.ndarray, np.ndarray]]) -> Check:
+        want = [float(roc_auc_score(y, s)) for y, s in cases]
+        return Check(name, expl, [Call(c) for c in cases], expect_scalar(want, atol=1e-12, rtol=1e-10))
+
+    def raises(outcomes: list[Outcome]) -> str | None:
+        err = outcomes[0].error
+        return (
+            None if err and err.startswith("ValueError") else f"expected a ValueError, got {err or outcomes[0].value}"
+        )
+
+    return [
+        check("matches sklearn on random scores", "The fraction of (positive, negative) pairs ranked correctly.", rand),
+        check("tied scores count one half, whatever the input order", "Tied pairs count 1/2: sorting with an "
+              "arbitrary tie order gives a different AUC for the same data listed in another order.",
+              [ties, ties_order]),
+        check("a fully inverted ranking gives 0", "AUC is not symmetric: 0 means every negative outranks every "
+              "positive (flip the scores to get 1).", [inverted]),
+        Check("one class only raises ValueError", "AUC is undefined without both classes: raise instead of returning "
+              "NaN or 0.5.", [Call((np.array([1, 1, 1]), np.array([0.2, 0.4, 0.6])))], raises),
+    ]  # fmt: skip

@@ -1,0 +1,73 @@
+"""Hidden checks for the rope kata. Expected values: RoPE as multiplication by e^{i m theta} in complex NumPy."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from mldrill.grader.checks import Call, Check, Judge, Outcome, T, expect_close
+
+
+def expect_close_as(expected: list[np.ndarray], dtype: type, *, atol: float, rtol: float) -> Judge:
+    """expect_close, and every output must have the given dtype."""
+    inner = expect_close(expected, atol=atol, rtol=rtol)
+
+    def judge(outcomes: list[Outcome]) -> str | None:
+        for i, o in enumerate(outcomes):
+            if o.error is None and isinstance(o.value, np.ndarray) and o.value.dtype != dtype:
+                return f"call {i + 1}: dtype {o.value.dtype}, expected {np.dtype(dtype)}"
+        return inner(outcomes)
+
+    return judge
+
+
+def _oracle(x: np.ndarray, pos: np.ndarray, base: float = 10000.0, style: str = "half") -> np.ndarray:
+    hs = x.shape[-1]
+    theta = base ** (-np.arange(0, hs, 2) / hs)  # (hs/2,)
+    rot = np.exp(1j * pos[:, None] * theta[None, :])  # (T, hs/2)
+    if style == "half":
+        z = (x[..., : hs // 2] + 1j * x[..., hs // 2 :]) * rot
+        return np.concatenate([z.real, z.imag], axis=-1)
+    z = (x[..., 0::2] + 1j * x[..., 1::2]) * rot
+    return np.stack([z.real, z.imag], axis=-1).reshape(x.shape)
+
+
+def checks(solution):  # type: ignore[no-untyped-def]
+    rng = np.random.default_rng(4)
+    random = [(rng.normal(size=(2, 3, 5, 8)), np.arange(5)), (rng.normal(size=(1, 2, 4, 16)), np.arange(4))]
+    inter = (rng.normal(size=(2, 2, 6, 8)), np.arange(6))
+    offset = (rng.normal(size=(1, 2, 3, 8)), np.array([7, 8, 9]))
+    based = (rng.normal(size=(1, 1, 4, 8)), np.array([0, 3, 10, 50]))
+    f32 = (rng.normal(size=(1, 2, 5, 8)).astype(np.float32), np.arange(5))
+    return [
+        Check(
+            "half style matches the complex-rotation formula",
+            "Pair x_i with x_{i+hs/2}, rotate pair i by pos * base^(-2i/hs); cos and sin are (T, hs/2) and broadcast.",
+            [Call((T(x), T(p))) for x, p in random],
+            expect_close([_oracle(x, p) for x, p in random], atol=1e-10, rtol=1e-8),
+        ),
+        Check(
+            "interleaved style pairs (x_2i, x_2i+1)",
+            "GPT-J pairs neighbours, NeoX/Llama pairs the two halves: the same rotation on different pairs gives "
+            "different outputs, and a checkpoint converted between them needs a permutation (M24).",
+            [Call((T(inter[0]), T(inter[1])), {"style": "interleaved"})],
+            expect_close([_oracle(*inter, style="interleaved")], atol=1e-10, rtol=1e-8),
+        ),
+        Check(
+            "uses the given positions, not 0..T-1",
+            "A decode step with a KV cache rotates the new tokens at their absolute positions (here 7, 8, 9).",
+            [Call((T(offset[0]), T(offset[1])))],
+            expect_close([_oracle(*offset)], atol=1e-10, rtol=1e-8),
+        ),
+        Check(
+            "uses the base argument",
+            "theta_i = base^(-2i/hs): base is a parameter (Llama 3 uses 500000; NTK scaling changes it).",
+            [Call((T(based[0]), T(based[1])), {"base": 500.0})],
+            expect_close([_oracle(*based, base=500.0)], atol=1e-10, rtol=1e-8),
+        ),
+        Check(
+            "keeps float32 input in float32",
+            "Compute the angles in high precision if you like, but return the input's dtype.",
+            [Call((T(f32[0]), T(f32[1])))],
+            expect_close_as([_oracle(f32[0].astype(np.float64), f32[1])], np.float32, atol=1e-5, rtol=1e-4),
+        ),
+    ]

@@ -1,0 +1,36 @@
+"""Hidden checks for the sinusoidal-pe kata. Expected tables: the formula of Vaswani et al. (2017), entry by entry."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from mldrill.grader.checks import Call, Check, expect_close
+
+
+def _table(n: int, d: int, base: float = 10000.0) -> np.ndarray:
+    pe = np.zeros((n, d))
+    for p in range(n):
+        for i in range(d // 2):
+            w = p / base ** (2 * i / d)
+            pe[p, 2 * i], pe[p, 2 * i + 1] = math.sin(w), math.cos(w)
+    return pe
+
+
+def checks(solution):  # type: ignore[no-untyped-def]
+    def check(name: str, expl: str, args: list[tuple[int, int, float]]) -> Check:
+        calls = [Call((n, d), {"base": b}) for n, d, b in args]
+        return Check(name, expl, calls, expect_close([_table(n, d, b) for n, d, b in args], atol=1e-12, rtol=1e-10))
+
+    return [
+        check("matches the formula", "PE[p, 2i] = sin(p / base^(2i/d)), PE[p, 2i+1] = cos(same angle).",
+              [(10, 8, 10000.0), (50, 16, 10000.0)]),
+        check("sin and cos interleave on even and odd channels", "Channel 2i is the sine and 2i + 1 the cosine of "
+              "the same frequency; all sines first and all cosines after is another layout.", [(6, 6, 10000.0)]),
+        check("the exponent is 2i/d", "Pair i uses base^(2i/d) for i = 0..d/2 - 1 (the even channel index over d); "
+              "i/d halves the spread of frequencies.", [(20, 12, 10000.0)]),
+        check("position 0 is [0, 1, 0, 1, ...]", "sin(0) = 0 and cos(0) = 1: positions start at 0, not 1.",
+              [(1, 8, 10000.0)]),
+        check("uses base", "base (10000 in the paper) sets the longest wavelength.", [(8, 8, 100.0)]),
+    ]  # fmt: skip

@@ -1,0 +1,35 @@
+"""Hidden checks for the sliding-window kata. Expected lengths come from a brute force over every window."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from mldrill.grader.checks import Call, Check, expect_equal
+
+
+def _brute(s: str) -> int:
+    return max((j - i for i in range(len(s)) for j in range(i + 1, len(s) + 1) if len(set(s[i:j])) == j - i), default=0)
+
+
+def checks(solution):  # type: ignore[no-untyped-def]
+    rng = np.random.default_rng(14)
+    random = ["".join(rng.choice(list("abcde"), size=n)) for n in (5, 12, 20, 30)]
+
+    def case(strings: list[str]) -> tuple[list[Call], object]:
+        return [Call((s,)) for s in strings], expect_equal([_brute(s) for s in strings])
+
+    return [
+        Check("matches a brute force over all windows",
+              "Grow the window on the right; on a repeat, move the left end past the previous occurrence.",
+              *case(["abcabcbb", "bbbbb", "pwwkew", *random])),
+        Check("the left end never moves backwards",
+              "In 'abba' the second 'a' was last seen at 0, left of the window [2, 3]: lo = max(lo, last + 1), "
+              "otherwise the window grows back over the repeated 'b'.",
+              *case(["abba", "tmmzuxt", "abcdeafbdgcbb"])),
+        Check("the empty string and single characters",
+              "An empty string has answer 0; spaces and punctuation are characters too.",
+              *case(["", " ", "a", "  ", "a b!"])),
+        Check("the whole string can be the answer",
+              "Update the best length after every step, including the last one.",
+              *case(["abcdef", "xyzabc"])),
+    ]  # fmt: skip
