@@ -178,3 +178,15 @@ def test_cheats_and_crashes_fail(pool: Pool, kata: Kata, name: str, source: str)
     assert v.status in ("failed", "error"), f"{name}: {v.status}: {v.message}"
     assert not any(c.passed for c in v.checks if c.name == "matches scipy on random logits"), name
     assert run(pool, kata, GOOD).status == "passed"
+
+
+def test_calling_the_library_function_the_kata_is_about_is_rejected() -> None:
+    from mldrill.grader.api import check
+
+    cheat = (
+        "import torch.nn.functional as F\n"
+        "def layer_norm(x, weight, bias, eps=1e-5):\n"
+        "    return F.layer_norm(x, (x.shape[-1],), weight, bias, eps)\n"
+    )
+    v = check("layer-norm", cheat)
+    assert v.status == "rejected" and "torch.nn.functional.layer_norm is not allowed" in v.message

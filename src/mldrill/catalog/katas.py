@@ -2,7 +2,8 @@
 
 kata.yaml fields: id, title, topic (a catalog topic id), level, framework (numpy | torch), entry (the function the
 user writes), signature, statement (markdown + LaTeX), hints (in order), solution (a `mldrill.ref` dotted path),
-limits (wall_s, cpu_s, memory_mb), forbidden_modules (beyond the framework default).
+limits (wall_s, cpu_s, memory_mb), forbidden_modules (beyond the framework default), forbidden_calls (library
+functions that would do the whole kata, e.g. torch.nn.functional.layer_norm: calling one is a violation).
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ class KataSpec(BaseModel):
     solution: RefPath
     limits: Limits = Limits()
     forbidden_modules: list[Text] = Field(default_factory=list)
+    forbidden_calls: list[Text] = Field(default_factory=list)  # e.g. torch.nn.functional.layer_norm
 
 
 @dataclass(frozen=True)

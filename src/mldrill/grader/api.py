@@ -48,6 +48,7 @@ def check_kata(kata: Kata, source: str, *, pool: Pool) -> Verdict:
         "calls": [encode_call(c) for c in calls],
         "protected": protected_paths(),
         "forbidden_modules": kata.forbidden(),
+        "forbidden_calls": kata.spec.forbidden_calls,
         "limits": {
             "wall_s": limits.wall_s,
             "cpu_s": limits.cpu_s,

@@ -35,7 +35,7 @@ def to_wire(obj: Any) -> Any:
     if isinstance(obj, np.generic):
         return to_wire(obj.item())
     if isinstance(obj, np.ndarray):
-        arr = np.ascontiguousarray(obj)
+        arr = np.array(obj, order="C", copy=True)  # not ascontiguousarray: it turns a 0-d array into shape (1,)
         if arr.dtype.name not in ALLOWED_DTYPES:
             raise WireError(f"arrays of dtype {arr.dtype} cannot be checked (use a numeric dtype)")
         return {"__nd__": arr.dtype.name, "shape": list(arr.shape), "data": base64.b64encode(arr.tobytes()).decode()}

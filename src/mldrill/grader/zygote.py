@@ -123,6 +123,7 @@ def run_child(job: dict[str, Any], result_fd: int, workdir: str) -> None:
             ([_materialize(a, torch) for a in c["args"]], {k: _materialize(v, torch) for k, v in c["kwargs"].items()})
             for c in job["calls"]
         ]
+        policy.forbid_calls(job.get("forbidden_calls", []))
         policy.install(workdir=workdir, protected=job["protected"], forbidden_modules=job["forbidden_modules"])
         namespace: dict[str, Any] = {"__name__": "submission"}
         results: list[Any] = []
