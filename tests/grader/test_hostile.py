@@ -126,7 +126,7 @@ def test_a_correct_submission_passes(pool: Pool, kata: Kata) -> None:
         ("sys.exit at top level", "import sys\nsys.exit(0)", "error", "sys.exit"),
         ("huge stdout", wrap("while True: print('x' * 10000)"), "error", "output limit"),
         ("syntax error", "def softmax(x:\n", "error", "SyntaxError"),
-        ("no entry point", "def soft_max(x, axis=-1): return x", "error", "no function named 'softmax'"),
+        ("no entry point", "def soft_max(x, axis=-1): return x", "error", "defines nothing named 'softmax'"),
     ],
 )
 def test_hostile_submissions(

@@ -39,9 +39,27 @@ class TorchGen:
 
 
 @dataclass(frozen=True)
-class Call:
+class Step:
+    """One method call on the object a class kata's entry built (or, for a name starting with '.', an attribute)."""
+
+    method: str
     args: tuple[Any, ...] = ()
     kwargs: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Call:
+    """One invocation of the submission's entry point.
+
+    steps: for a class kata, the method calls to make on the constructed object; the outcome is their results.
+    returns_args: for an in-place kata, the argument positions whose values after the call are returned too; the
+    outcome is [return value, *those arguments].
+    """
+
+    args: tuple[Any, ...] = ()
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    steps: tuple[Step, ...] = ()
+    returns_args: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -79,7 +97,14 @@ def encode_arg(x: Any) -> Any:
 
 
 def encode_call(c: Call) -> dict[str, Any]:
-    return {"args": [encode_arg(a) for a in c.args], "kwargs": {k: encode_arg(v) for k, v in c.kwargs.items()}}
+    def enc(args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
+        return {"args": [encode_arg(a) for a in args], "kwargs": {k: encode_arg(v) for k, v in kwargs.items()}}
+
+    return {
+        **enc(c.args, c.kwargs),
+        "steps": [{"method": s.method, **enc(s.args, s.kwargs)} for s in c.steps],
+        "returns_args": list(c.returns_args),
+    }
 
 
 # -- comparisons (plain data in, message out) ---------------------------------------------------------------------

@@ -17,7 +17,7 @@ from mldrill.grader.api import _judge
 from mldrill.grader.checks import Check, encode_call
 from mldrill.grader.verdict import Verdict
 from mldrill.grader.wire import to_wire
-from mldrill.grader.zygote import _materialize, _plain
+from mldrill.grader.zygote import perform, prepare
 
 
 def check_callable(kata: Kata, fn: Callable[..., Any]) -> Verdict:
@@ -30,12 +30,10 @@ def check_callable(kata: Kata, fn: Callable[..., Any]) -> Verdict:
     checks: list[Check] = kata.build_checks()
     results = []
     for call in (c for ch in checks for c in ch.calls):
-        wire = encode_call(call)
-        args = [_materialize(a, torch) for a in wire["args"]]
-        kwargs = {k: _materialize(v, torch) for k, v in wire["kwargs"].items()}
+        live = prepare(encode_call(call), torch)
         t = time.perf_counter()
         try:
-            results.append({"ok": to_wire(_plain(fn(*args, **kwargs), torch)), "s": time.perf_counter() - t})
+            results.append({"ok": to_wire(perform(fn, live, torch)), "s": time.perf_counter() - t})
         except Exception as e:
             results.append({"error": f"{type(e).__name__}: {e}", "s": time.perf_counter() - t})
     body = json.dumps({"setup_error": None, "results": results, "violations": []})

@@ -100,6 +100,37 @@ def _plain(out: Any, torch: Any) -> Any:
     return out
 
 
+def prepare(call: dict[str, Any], torch: Any) -> dict[str, Any]:
+    """Materialize one wire call (args, kwargs, and the steps of a stateful call) into live objects."""
+
+    def live(xs: list[Any], kw: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
+        return [_materialize(a, torch) for a in xs], {k: _materialize(v, torch) for k, v in kw.items()}
+
+    args, kwargs = live(call["args"], call["kwargs"])
+    steps = [(s["method"], *live(s["args"], s["kwargs"])) for s in call.get("steps", [])]
+    return {"args": args, "kwargs": kwargs, "steps": steps, "returns_args": call.get("returns_args", [])}
+
+
+def perform(entry: Any, call: dict[str, Any], torch: Any) -> Any:
+    """Run one prepared call; return its plain output.
+
+    - plain call: entry(*args, **kwargs);
+    - with `steps` (a class kata): obj = entry(*args, **kwargs), then each step is a method call or, for a name
+      starting with '.', an attribute read; the output is the list of step results;
+    - with `returns_args` (an in-place kata): [entry's return value, *the listed arguments after the call].
+    """
+    out = entry(*call["args"], **call["kwargs"])
+    if call["steps"]:
+        results = []
+        for method, args, kwargs in call["steps"]:
+            value = getattr(out, method[1:]) if method.startswith(".") else getattr(out, method)(*args, **kwargs)
+            results.append(_plain(value, torch))
+        return results
+    if call["returns_args"]:
+        return [_plain(out, torch), *(_plain(call["args"][i], torch) for i in call["returns_args"])]
+    return _plain(out, torch)
+
+
 def run_child(job: dict[str, Any], result_fd: int, workdir: str) -> None:
     """In the forked child. Never returns: exits through os._exit."""
     code = 0
@@ -119,10 +150,7 @@ def run_child(job: dict[str, Any], result_fd: int, workdir: str) -> None:
         torch = sys.modules.get("torch")
         from mldrill.grader import policy, wire
 
-        calls = [
-            ([_materialize(a, torch) for a in c["args"]], {k: _materialize(v, torch) for k, v in c["kwargs"].items()})
-            for c in job["calls"]
-        ]
+        calls = [prepare(c, torch) for c in job["calls"]]
         policy.forbid_calls(job.get("forbidden_calls", []))
         policy.install(workdir=workdir, protected=job["protected"], forbidden_modules=job["forbidden_modules"])
         namespace: dict[str, Any] = {"__name__": "submission"}
@@ -130,15 +158,14 @@ def run_child(job: dict[str, Any], result_fd: int, workdir: str) -> None:
         try:
             exec(compile(job["source"], "submission.py", "exec"), namespace)
             entry = namespace.get(job["entry"])
-            setup_error = None if callable(entry) else f"the submission defines no function named {job['entry']!r}"
+            setup_error = None if callable(entry) else f"the submission defines nothing named {job['entry']!r}"
         except BaseException as e:  # SyntaxError, an import the policy blocked, sys.exit at top level ...
             entry, setup_error = None, _describe(e)
         if setup_error is None:
-            for args, kwargs in calls:
+            for call in calls:
                 t0 = time.perf_counter()
                 try:
-                    out = entry(*args, **kwargs)  # type: ignore[misc]
-                    results.append({"ok": wire.to_wire(_plain(out, torch)), "s": time.perf_counter() - t0})
+                    results.append({"ok": wire.to_wire(perform(entry, call, torch)), "s": time.perf_counter() - t0})
                 except BaseException as e:
                     results.append({"error": _describe(e), "kind": type(e).__name__, "s": time.perf_counter() - t0})
         payload = {"setup_error": setup_error, "results": results, "violations": list(policy.violations)}

@@ -1,0 +1,41 @@
+"""Call shapes: a plain call, a class kata's method steps, an in-place kata's mutated arguments."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from mldrill.grader.checks import Call, Step, encode_call
+from mldrill.grader.wire import from_wire, to_wire
+from mldrill.grader.zygote import perform, prepare
+
+
+class Counter:
+    def __init__(self, start: float) -> None:
+        self.total = start
+
+    def add(self, x: np.ndarray) -> float:
+        self.total += float(np.sum(x))
+        return self.total
+
+
+def scale_in_place(a: np.ndarray, k: float) -> None:
+    a *= k
+
+
+def run(fn: object, call: Call) -> object:
+    return from_wire(to_wire(perform(fn, prepare(encode_call(call), None), None)))
+
+
+def test_plain_call() -> None:
+    assert run(lambda x, y=1: x + y, Call((2,), {"y": 3})) == 5
+
+
+def test_steps_call_methods_and_read_attributes_in_order() -> None:
+    call = Call((1.0,), steps=(Step("add", (np.ones(3),)), Step("add", (np.ones(2),)), Step(".total")))
+    assert run(Counter, call) == [4.0, 6.0, 6.0]
+
+
+def test_returns_args_gives_the_mutated_arguments() -> None:
+    out = run(scale_in_place, Call((np.arange(3.0), 2.0), returns_args=(0,)))
+    assert isinstance(out, list) and out[0] is None
+    np.testing.assert_array_equal(out[1], [0.0, 2.0, 4.0])
