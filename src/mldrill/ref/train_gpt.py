@@ -27,6 +27,7 @@ import torch
 from torch import nn
 
 from mldrill.ref.gpt import GPT, GPTConfig
+from mldrill.ref.training import clip_grad_norm  # one implementation, shared with the training-loop module
 
 
 @dataclass
@@ -105,17 +106,6 @@ def get_lr(it: int, *, max_lr: float, min_lr: float, warmup_iters: int, lr_decay
         return min_lr
     ratio = (it - warmup_iters) / (lr_decay_iters - warmup_iters)
     return min_lr + 0.5 * (1.0 + math.cos(math.pi * ratio)) * (max_lr - min_lr)
-
-
-@torch.no_grad()
-def clip_grad_norm(params: Iterable[nn.Parameter], max_norm: float) -> float:
-    """Scale all gradients by min(1, max_norm / ||g||_2) over the concatenation; returns the norm before clipping."""
-    grads = [p.grad for p in params if p.grad is not None]
-    total = torch.sqrt(torch.stack([(g.double() ** 2).sum() for g in grads]).sum()) if grads else torch.tensor(0.0)
-    scale = min(1.0, max_norm / (float(total) + 1e-6))
-    for g in grads:
-        g.mul_(scale)
-    return float(total)
 
 
 def train_step(
