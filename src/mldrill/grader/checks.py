@@ -148,6 +148,27 @@ def expect_close(expected: Sequence[Any], *, atol: float = 1e-6, rtol: float = 1
     return judge
 
 
+def expect_scalar(expected: Sequence[float], *, atol: float, rtol: float, name: str = "output") -> Judge:
+    """Each call must return one number: a float, a 0-d array or tensor, or a one-element array."""
+
+    def judge(outcomes: list[Outcome]) -> str | None:
+        for i, (o, e) in enumerate(zip(outcomes, expected, strict=True)):
+            if o.error is not None:
+                return f"call {i + 1}: raised {o.error}"
+            try:
+                got = np.asarray(o.value, dtype=np.float64)
+            except (TypeError, ValueError):
+                return f"call {i + 1}: expected a number, got {type(o.value).__name__}"
+            if got.size != 1:
+                return f"call {i + 1}: expected a single number (a 0-d tensor), got shape {got.shape}"
+            msg = compare_arrays(got.reshape(()), np.asarray(e, dtype=np.float64), atol=atol, rtol=rtol, name=name)
+            if msg:
+                return f"call {i + 1}: {msg}"
+        return None
+
+    return judge
+
+
 def expect_equal(expected: Sequence[Any]) -> Judge:
     """Exact equality of plain values (ints, lists, strings, integer arrays)."""
 

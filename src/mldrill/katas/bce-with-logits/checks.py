@@ -2,32 +2,16 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import torch
 import torch.nn.functional as F
 
-from mldrill.grader.checks import Call, Check, Judge, Outcome, T, compare_arrays
+from mldrill.grader import checks
+from mldrill.grader.checks import Call, Check, T
 
-
-def expect_scalar(expected: list[float], *, atol: float, rtol: float) -> Judge:
-    """Each call must return one number (a float or a one-element tensor); 0-d tensors arrive as shape (1,)."""
-
-    def judge(outcomes: list[Outcome]) -> str | None:
-        for i, (o, e) in enumerate(zip(outcomes, expected, strict=True)):
-            if o.error is not None:
-                return f"call {i + 1}: raised {o.error}"
-            try:
-                got = np.asarray(o.value, dtype=np.float64)
-            except (TypeError, ValueError):
-                return f"call {i + 1}: expected a number, got {type(o.value).__name__}"
-            if got.size != 1:
-                return f"call {i + 1}: expected a single number (a 0-d tensor), got shape {got.shape}"
-            msg = compare_arrays(got.reshape(()), np.asarray(e, dtype=np.float64), atol=atol, rtol=rtol, name="loss")
-            if msg:
-                return f"call {i + 1}: {msg}"
-        return None
-
-    return judge
+expect_scalar = partial(checks.expect_scalar, name="loss")
 
 
 def _bce(x: np.ndarray, y: np.ndarray, pw: np.ndarray | None = None) -> float:
