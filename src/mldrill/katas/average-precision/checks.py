@@ -7,10 +7,10 @@ from functools import partial
 import numpy as np
 from sklearn.metrics import average_precision_score
 
-from mldrill.grader import checks
 from mldrill.grader.checks import Call, Check
+from mldrill.grader.checks import expect_scalar as scalar_judge
 
-expect_scalar = partial(checks.expect_scalar, name="score")
+expect_scalar = partial(scalar_judge, name="score")
 
 
 def checks(solution):  # type: ignore[no-untyped-def]

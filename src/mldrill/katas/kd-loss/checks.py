@@ -8,10 +8,10 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from mldrill.grader import checks
 from mldrill.grader.checks import Call, Check, T
+from mldrill.grader.checks import expect_scalar as scalar_judge
 
-expect_scalar = partial(checks.expect_scalar, name="loss")
+expect_scalar = partial(scalar_judge, name="loss")
 
 
 def _kd(s: np.ndarray, t: np.ndarray, y: np.ndarray, temp: float = 2.0, alpha: float = 0.5) -> float:

@@ -8,10 +8,10 @@ import numpy as np
 import scipy.special
 import scipy.stats
 
-from mldrill.grader import checks
 from mldrill.grader.checks import Call, Check
+from mldrill.grader.checks import expect_scalar as scalar_judge
 
-expect_scalar = partial(checks.expect_scalar, name="kl")
+expect_scalar = partial(scalar_judge, name="kl")
 
 
 def _kl(p: np.ndarray, q: np.ndarray, base: float | None = None) -> float:

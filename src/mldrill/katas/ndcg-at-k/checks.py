@@ -8,10 +8,10 @@ from functools import partial
 import numpy as np
 from sklearn.metrics import ndcg_score
 
-from mldrill.grader import checks
 from mldrill.grader.checks import Call, Check
+from mldrill.grader.checks import expect_scalar as scalar_judge
 
-expect_scalar = partial(checks.expect_scalar, name="ndcg")
+expect_scalar = partial(scalar_judge, name="ndcg")
 
 
 def _exp_ndcg(t: np.ndarray, s: np.ndarray, k: int | None) -> float:

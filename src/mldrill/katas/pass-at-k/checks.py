@@ -8,10 +8,10 @@ from math import comb
 
 import numpy as np
 
-from mldrill.grader import checks
 from mldrill.grader.checks import Call, Check, Judge
+from mldrill.grader.checks import expect_scalar as scalar_judge
 
-expect_scalar = partial(checks.expect_scalar, name="pass@k")
+expect_scalar = partial(scalar_judge, name="pass@k")
 
 
 def _exact(n: int, c: int, k: int) -> float:

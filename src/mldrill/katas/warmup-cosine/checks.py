@@ -7,10 +7,10 @@ from functools import partial
 
 import torch
 
-from mldrill.grader import checks
 from mldrill.grader.checks import Call, Check
+from mldrill.grader.checks import expect_scalar as scalar_judge
 
-expect_scalar = partial(checks.expect_scalar, name="lr")
+expect_scalar = partial(scalar_judge, name="lr")
 
 
 def _torch_schedule(peak: float, warmup: int, total: int, min_lr: float, steps: list[int]) -> list[float]:
