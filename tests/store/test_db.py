@@ -48,6 +48,12 @@ def test_sqlite_runs_in_wal_mode_with_full_sync(sqlite_url: str) -> None:
         assert conn.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
 
 
+def test_head_constant_matches_the_migration_scripts() -> None:
+    from mldrill.store.db import HEAD
+
+    assert head_revision() == HEAD
+
+
 def test_reopening_is_a_no_op_migration(sqlite_url: str) -> None:
     open_db(sqlite_url).close()
     db = open_db(sqlite_url)

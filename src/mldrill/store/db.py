@@ -17,6 +17,7 @@ from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
 ENV_URL = "MLDRILL_DATABASE_URL"
+HEAD = "0002"  # the newest migration; tests/store/test_db.py checks it against Alembic's scripts
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
@@ -101,9 +102,21 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+def _stored_revision(engine: Engine) -> str | None:
+    """The revision stamped in the database, read with one query (importing Alembic costs ~0.15 s at start-up)."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        with engine.connect() as conn:
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except DBAPIError:
+        return None  # a new database: no alembic_version table yet
+
+
 def upgrade(engine: Engine) -> None:
-    """Bring the schema to head; a no-op (one query) when it is already there."""
-    if current_revision(engine) == head_revision():
+    """Bring the schema to head; a no-op (one query, no Alembic import) when it is already there."""
+    if _stored_revision(engine) == HEAD:
         return
     from alembic import command
 
