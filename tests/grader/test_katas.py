@@ -36,3 +36,18 @@ def test_starter_fails_and_has_the_exact_signature(kata_id: str) -> None:
     assert ast.dump(fn.args) == ast.dump(sig.args) and ast.dump(fn.returns) == ast.dump(sig.returns)  # type: ignore[arg-type]
     v = check(kata_id, starter)
     assert v.status == "failed" and not any(c.passed for c in v.checks), v
+
+
+def test_a_torch_kata_without_torch_says_how_to_get_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    from mldrill.grader.api import KataUnavailable, check_kata
+    from mldrill.grader.pool import Pool
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "torch" else real(name, *a))
+    kata = get_katas()["layer-norm"]
+    assert kata.missing_requirement() == "this kata needs PyTorch: pip install 'mldrill[torch]'"
+    with pytest.raises(KataUnavailable, match=r"mldrill\[torch\]"):
+        check_kata(kata, kata.starter(), pool=Pool())
+    assert get_katas()["stable-softmax"].missing_requirement() is None

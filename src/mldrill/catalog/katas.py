@@ -62,6 +62,14 @@ class Kata:
     def starter(self) -> str:
         return (self.folder / "starter.py").read_text(encoding="utf-8")
 
+    def missing_requirement(self) -> str | None:
+        """Why this kata cannot run here (torch katas need PyTorch, an optional extra), or None."""
+        import importlib.util
+
+        if self.spec.framework == "torch" and importlib.util.find_spec("torch") is None:
+            return "this kata needs PyTorch: pip install 'mldrill[torch]'"
+        return None
+
     def forbidden(self) -> list[str]:
         return sorted(set(DEFAULT_FORBIDDEN[self.spec.framework]) | set(self.spec.forbidden_modules))
 

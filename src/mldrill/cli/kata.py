@@ -53,7 +53,7 @@ def list_katas(
             "title": k.spec.title,
             "topic": k.spec.topic,
             "level": k.spec.level,
-            "framework": k.spec.framework,
+            "framework": k.spec.framework + (" (needs torch)" if k.missing_requirement() else ""),
             "attempts": attempts.get(k.id, 0),
             "solved": solved.get(k.id) is not None,
             "due": due[f"kata/{k.id}"].isoformat(timespec="seconds") if f"kata/{k.id}" in due else None,
@@ -91,6 +91,8 @@ def start(
     else:
         write_atomic(path, kata.starter())
     mark_started(database(), kata.id)
+    if kata.missing_requirement():
+        err_console.print(f"[yellow]note:[/] {kata.missing_requirement()}")
     console.print(f"[bold]{kata.spec.title}[/]  [dim]{kata.id} · {kata.spec.topic} · {kata.spec.level}[/]")
     console.print(Markdown(md_for_terminal(kata.spec.statement)))
     console.print(f"\nedit:  {path}\ncheck: mldrill kata check {kata.id}")
@@ -105,7 +107,7 @@ def check_cmd(
     """Run the hidden checks on your solution in the sandbox; each failure explains the trap it guards."""
     from rich.table import Table
 
-    from mldrill.grader.api import check
+    from mldrill.grader.api import KataUnavailable, check
     from mldrill.study.katas import record_attempt
     from mldrill.study.scheduler import RATING_NAMES
 
@@ -114,8 +116,11 @@ def check_cmd(
     if not path.is_file():
         fail(f"{path} does not exist; run `mldrill kata start {kata.id}` first, or pass a file")
     source = path.read_text(encoding="utf-8")
-    with console.status(f"checking {path.name} against {kata.id} ..."):
-        verdict = check(kata.id, source)
+    try:
+        with console.status(f"checking {path.name} against {kata.id} ..."):
+            verdict = check(kata.id, source)
+    except KataUnavailable as e:
+        fail(str(e))
     result = record_attempt(database(), kata, verdict, source)
     if as_json:
         print_json({**verdict.to_dict(), "attempt": result.attempts, "rating": result.rating, "due": result.due})

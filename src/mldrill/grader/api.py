@@ -35,8 +35,15 @@ def check(kata_id: str, source: str, *, pool: Pool | None = None) -> Verdict:
     return check_kata(katas[kata_id], source, pool=pool or default_pool())
 
 
+class KataUnavailable(RuntimeError):
+    """The kata cannot be checked on this installation (e.g. a torch kata without PyTorch)."""
+
+
 def check_kata(kata: Kata, source: str, *, pool: Pool) -> Verdict:
     t0 = time.perf_counter()
+    missing = kata.missing_requirement()
+    if missing:
+        raise KataUnavailable(f"{kata.id}: {missing}")
     if len(source) > MAX_SOURCE:
         return Verdict(kata.id, "rejected", message=f"the submission is {len(source)} characters (limit {MAX_SOURCE})")
     checks: list[Check] = kata.build_checks()
