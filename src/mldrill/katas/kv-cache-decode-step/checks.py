@@ -57,11 +57,11 @@ def _judge(k: list[np.ndarray], v: list[np.ndarray], expect: list[tuple[int, int
             kk, vv = (torch.from_numpy(np.asarray(a, dtype=np.float64)) for a in o.value[i])
             qt = torch.from_numpy(q.astype(np.float64))
             step = F.scaled_dot_product_attention(qt[:, :, -1:], kk, vv)
-            full = F.scaled_dot_product_attention(
+            whole = F.scaled_dot_product_attention(
                 qt, torch.from_numpy(k[layer].astype(np.float64)), torch.from_numpy(v[layer].astype(np.float64)),
                 is_causal=True,
             )  # fmt: skip
-            return compare_arrays(step.numpy(), full[:, :, -1:].numpy(), atol=1e-10, rtol=1e-9, name="attention")
+            return compare_arrays(step.numpy(), whole[:, :, -1:].numpy(), atol=1e-10, rtol=1e-9, name="attention")
         return None
 
     return judge
