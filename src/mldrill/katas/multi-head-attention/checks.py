@@ -1,0 +1,70 @@
+"""Hidden checks for the multi-head-attention kata.
+
+The submission builds its own (random) projection weights; each call reads them back through `get_parameter`,
+then runs `forward`. Expected values: torch.nn.MultiheadAttention(bias=False, batch_first=True) with those weights
+copied in, in float64.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from torch import nn
+
+from mldrill.grader.checks import Call, Check, Judge, Outcome, Step, T, compare_arrays
+
+WEIGHTS = ("q_proj.weight", "k_proj.weight", "v_proj.weight", "o_proj.weight")
+
+
+def _oracle(x: np.ndarray, ws: list[np.ndarray], n_head: int, mask: np.ndarray | None) -> np.ndarray:
+    c = x.shape[-1]
+    mha = nn.MultiheadAttention(c, n_head, bias=False, batch_first=True).double()
+    with torch.no_grad():
+        mha.in_proj_weight.copy_(torch.from_numpy(np.concatenate(ws[:3]).astype(np.float64)))
+        mha.out_proj.weight.copy_(torch.from_numpy(ws[3].astype(np.float64)))
+        xt = torch.from_numpy(x.astype(np.float64))
+        m = None if mask is None else torch.from_numpy(mask)
+        y, _ = mha(xt, xt, xt, attn_mask=m, need_weights=False)
+    return y.numpy()
+
+
+def _case(x: np.ndarray, n_head: int, mask: np.ndarray | None = None) -> tuple[list[Call], Judge]:
+    c = x.shape[-1]
+    steps = tuple(Step("get_parameter", (w,)) for w in WEIGHTS)
+    fwd = Step("forward", (T(x),), {} if mask is None else {"mask": T(mask)})
+
+    def judge(outcomes: list[Outcome]) -> str | None:
+        o = outcomes[0]
+        if o.error is not None:
+            return f"raised {o.error}"
+        *ws, y = o.value
+        for name, w in zip(WEIGHTS, ws, strict=True):
+            if np.shape(w) != (c, c):
+                return f"{name} has shape {np.shape(w)}, expected ({c}, {c}): nn.Linear(n_embd, n_embd, bias=False)"
+        return compare_arrays(y, _oracle(x, [np.asarray(w) for w in ws], n_head, mask), atol=1e-5, rtol=1e-4)
+
+    return [Call((c, n_head), steps=(*steps, fwd))], judge
+
+
+def checks(solution):  # type: ignore[no-untyped-def]
+    rng = np.random.default_rng(7)
+
+    def x(b: int, t: int, c: int) -> np.ndarray:
+        return rng.normal(size=(b, t, c)).astype(np.float32)
+
+    causal = np.triu(np.ones((6, 6), dtype=bool), k=1)  # True above the diagonal = the future is blocked
+    return [
+        Check("one head is plain attention with projections", "With n_head = 1: softmax(Q K^T / sqrt(C)) V, then "
+              "o_proj.", *_case(x(2, 5, 8), 1)),
+        Check("matches nn.MultiheadAttention with the same weights", "Project, split into heads, attend per head, "
+              "merge, project out.", *_case(x(2, 5, 16), 4)),
+        Check("splits heads with view + transpose", "(B, T, C) -> view(B, T, h, d_h) -> transpose(1, 2): a direct "
+              "view(B, h, T, d_h) mixes positions and heads.", *_case(x(1, 6, 12), 3)),
+        Check("merges heads back in token order", "transpose(1, 2) before reshape(B, T, C) (or .contiguous().view): "
+              "reshaping (B, h, T, d_h) straight to (B, T, C) scrambles tokens.", *_case(x(2, 4, 8), 2)),
+        Check("scales by sqrt(head dim)", "The scores are divided by sqrt(d_h) = sqrt(C / h), not sqrt(C) (M20).",
+              *_case(x(1, 5, 32) * 3, 8)),
+        Check("boolean mask: True = blocked", "masked_fill(mask, -inf) where the mask is True (the polarity of "
+              "nn.MultiheadAttention's attn_mask, the opposite of F.scaled_dot_product_attention's).",
+              *_case(x(2, 6, 16), 4, causal)),
+    ]  # fmt: skip
