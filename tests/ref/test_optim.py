@@ -260,3 +260,27 @@ def test_adam_family_random_hyperparameters(lr, b1, b2, wd, decoupled):
     kw = dict(lr=lr, betas=(b1, b2), weight_decay=wd)
     ours_cls, ref_cls = (O.AdamW, torch.optim.AdamW) if decoupled else (O.Adam, torch.optim.Adam)
     torch.testing.assert_close(_run(ours_cls, kw, steps=20), _run(ref_cls, kw, steps=20), rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("weight_decay", [0.0, 0.1])
+@pytest.mark.parametrize("decoupled", [False, True])
+def test_adam_update_with_explicit_state_matches_torch_for_25_steps(weight_decay: float, decoupled: bool) -> None:
+    from mldrill.ref.optim import adam_update, adamw_update
+
+    g = torch.Generator().manual_seed(1)
+    p0 = torch.randn(4, 3, dtype=torch.float64, generator=g)
+    ours, theirs = p0.clone(), torch.nn.Parameter(p0.clone())
+    m, v = torch.zeros_like(p0), torch.zeros_like(p0)
+    cls = torch.optim.AdamW if decoupled else torch.optim.Adam
+    opt = cls([theirs], lr=1e-2, weight_decay=weight_decay)
+    for t in range(1, 26):
+        grad = torch.randn(4, 3, dtype=torch.float64, generator=g)
+        if decoupled:
+            adamw_update(ours, grad, m, v, t, lr=1e-2, weight_decay=weight_decay)
+        else:
+            adam_update(ours, grad, m, v, t, lr=1e-2, weight_decay=weight_decay)
+        theirs.grad = grad.clone()
+        opt.step()
+        torch.testing.assert_close(ours, theirs.detach(), rtol=1e-12, atol=1e-14)
+        torch.testing.assert_close(m, opt.state[theirs]["exp_avg"], rtol=1e-12, atol=1e-14)
+        torch.testing.assert_close(v, opt.state[theirs]["exp_avg_sq"], rtol=1e-12, atol=1e-14)

@@ -381,3 +381,20 @@ def test_clipping_never_helps_vanishing_gradients():
     tiny.grad = torch.full((3,), 1e-9)
     T.clip_grad_norm([tiny], 1.0)
     torch.testing.assert_close(tiny.grad, torch.full((3,), 1e-9))  # clipping only ever shrinks
+
+
+def test_clip_grad_norm_tensors_matches_torch_and_keeps_direction() -> None:
+    from mldrill.ref.training import clip_grad_norm_tensors
+
+    g = torch.Generator().manual_seed(3)
+    grads = [torch.randn(s, dtype=torch.float64, generator=g) * 4 for s in ((3, 4), (5,), (2, 2, 2))]
+    params = [torch.nn.Parameter(torch.zeros_like(x)) for x in grads]
+    for p, x in zip(params, grads, strict=True):
+        p.grad = x.clone()
+    before = [x.clone() for x in grads]
+    total = clip_grad_norm_tensors(grads, 1.0)
+    expected = torch.nn.utils.clip_grad_norm_(params, 1.0)
+    torch.testing.assert_close(total, expected, rtol=1e-12, atol=0)
+    for x, p, b in zip(grads, params, before, strict=True):
+        torch.testing.assert_close(x, p.grad, rtol=1e-12, atol=1e-15)
+        assert torch.allclose(x / x.norm(), b / b.norm())  # one common factor: direction preserved

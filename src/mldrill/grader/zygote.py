@@ -124,6 +124,7 @@ def perform(entry: Any, call: dict[str, Any], torch: Any) -> Any:
         results = []
         for method, args, kwargs in call["steps"]:
             value = getattr(out, method[1:]) if method.startswith(".") else getattr(out, method)(*args, **kwargs)
+            value = None if value is out else value  # fit() returns self, which cannot (and need not) cross
             results.append(_plain(value, torch))
         return results
     if call["returns_args"]:

@@ -143,6 +143,41 @@ def adam_step(
     p.addcdiv_(m, denom, value=-lr / bc1)
 
 
+def adam_update(
+    p: torch.Tensor,
+    g: torch.Tensor,
+    m: torch.Tensor,
+    v: torch.Tensor,
+    t: int,
+    *,
+    lr: float = 1e-3,
+    betas: tuple[float, float] = (0.9, 0.999),
+    eps: float = 1e-8,
+    weight_decay: float = 0.0,
+    decoupled: bool = False,
+) -> None:
+    """adam_step with the state spelled out, as an interviewer asks for it: moments m, v (updated in place, like p)
+    and the step number t, counted from 1."""
+    state: State = {"step": t - 1, "exp_avg": m, "exp_avg_sq": v}
+    adam_step(p, g, state, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, decoupled=decoupled)
+
+
+def adamw_update(
+    p: torch.Tensor,
+    g: torch.Tensor,
+    m: torch.Tensor,
+    v: torch.Tensor,
+    t: int,
+    *,
+    lr: float = 1e-3,
+    betas: tuple[float, float] = (0.9, 0.999),
+    eps: float = 1e-8,
+    weight_decay: float = 1e-2,
+) -> None:
+    """AdamW: decoupled decay p *= 1 - lr * weight_decay (M14), with torch's default weight_decay 1e-2."""
+    adam_update(p, g, m, v, t, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, decoupled=True)
+
+
 def lion_step(
     p: torch.Tensor,
     g: torch.Tensor,

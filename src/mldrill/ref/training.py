@@ -39,7 +39,12 @@ def _grads(params: Iterable[torch.Tensor]) -> list[torch.Tensor]:
 @torch.no_grad()
 def clip_grad_norm(params: Iterable[torch.Tensor], max_norm: float, norm_type: float = 2.0) -> torch.Tensor:
     """Scale all grads by one factor so the global norm is <= max_norm; returns the norm before clipping."""
-    grads = _grads(params)
+    return clip_grad_norm_tensors(_grads(params), max_norm, norm_type)
+
+
+@torch.no_grad()
+def clip_grad_norm_tensors(grads: list[torch.Tensor], max_norm: float, norm_type: float = 2.0) -> torch.Tensor:
+    """clip_grad_norm on the gradient tensors themselves (scaled in place); returns the norm before clipping."""
     if not grads:
         return torch.tensor(0.0)
     if math.isinf(norm_type):
