@@ -8,8 +8,8 @@ from mldrill.catalog.katas import load_katas
 
 def test_shipped_content_is_valid() -> None:
     cat = load_catalog()
-    _, kata_problems = load_katas()
+    katas, kata_problems = load_katas()
     assert kata_problems == []
-    problems = validate(cat, check_refs=True, kata_ids=None)
+    problems = validate(cat, check_refs=True, kata_ids=set(katas))  # lab links wait for the labs catalog
     assert problems == [], "\n".join(map(str, problems))
     assert len(cat.topics) >= 3 and len(cat.cards) >= 45

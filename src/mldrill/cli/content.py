@@ -16,10 +16,12 @@ def check(
 ) -> None:
     """Validate all topic files: schema, unique ids, links, areas, importable refs."""
     from mldrill.catalog import load_catalog, validate
+    from mldrill.catalog.katas import load_katas
     from mldrill.catalog.loader import content_root
 
     cat = load_catalog(content_root())
-    problems = validate(cat, check_refs=not no_refs)
+    katas, kata_problems = load_katas()
+    problems = sorted(kata_problems + validate(cat, check_refs=not no_refs, kata_ids=set(katas)))
     if as_json:
         print_json(
             {
