@@ -5,6 +5,7 @@ python scripts/screenshot_drill.py
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 import tempfile
@@ -33,7 +34,7 @@ def main() -> None:
     out += child.before + child.after
     child.send("q")
     child.expect(pexpect.EOF)
-    console = Console(record=True, width=100, force_terminal=True)
+    console = Console(record=True, width=100, force_terminal=True, file=io.StringIO())
     console.print(Text.from_ansi(out.replace("\r\n", "\n").replace("\r", "")))
     console.save_svg("docs/drill.svg", title="mldrill drill --topic attention")
 
