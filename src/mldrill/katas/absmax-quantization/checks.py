@@ -13,7 +13,7 @@ def _q(x: np.ndarray, qmax: int) -> tuple[np.ndarray, float]:
     return np.clip(np.round(x / s), -qmax, qmax), s
 
 
-def _oracle(w: np.ndarray, bits: int = 8, axis: int | None = None, group: int | None = None):  # type: ignore[no-untyped-def]
+def _oracle(w: np.ndarray, bits: int = 8, axis: int | None = None, group: int | None = None):
     qmax = 2 ** (bits - 1) - 1
     if group is not None:
         g = w.reshape(*w.shape[:-1], -1, group)
@@ -57,7 +57,7 @@ def expect_quant(expected: list[tuple[np.ndarray, np.ndarray]]) -> Judge:
     return judge
 
 
-def checks(solution):  # type: ignore[no-untyped-def]
+def checks(solution):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
     rng = np.random.default_rng(42)
     w = rng.normal(size=(4, 8)) * np.array([[0.1], [1.0], [5.0], [0.5]])  # rows of very different scale
 

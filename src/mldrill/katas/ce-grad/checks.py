@@ -26,7 +26,7 @@ def _grad(z: np.ndarray, y: np.ndarray, reduction: str = "mean") -> np.ndarray:
     return g
 
 
-def checks(solution):  # type: ignore[no-untyped-def]
+def checks(solution):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
     rng = np.random.default_rng(34)
     a = (rng.normal(size=(5, 4)) * 2, rng.integers(0, 4, size=5))
     b = (rng.normal(size=(3, 6)), rng.integers(0, 6, size=3))

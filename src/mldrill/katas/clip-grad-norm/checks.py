@@ -14,7 +14,7 @@ def _case(grads: list[np.ndarray], max_norm: float) -> tuple[list[Call], Judge]:
     for p, g in zip(params, grads, strict=True):
         p.grad = torch.from_numpy(g.copy())
     norm = float(torch.nn.utils.clip_grad_norm_(params, max_norm))
-    clipped = [p.grad.numpy() for p in params]  # type: ignore[union-attr]
+    clipped = [p.grad.numpy() for p in params]
 
     def judge(outcomes: list[Outcome]) -> str | None:
         o = outcomes[0]
@@ -35,7 +35,7 @@ def _case(grads: list[np.ndarray], max_norm: float) -> tuple[list[Call], Judge]:
     return [Call(([T(g) for g in grads], max_norm), returns_args=(0,))], judge
 
 
-def checks(solution):  # type: ignore[no-untyped-def]
+def checks(solution):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
     rng = np.random.default_rng(5)
     grads = [rng.normal(size=s) for s in ((4, 3), (3,), (2, 2, 2))]  # global norm about 4.5
     lopsided = [rng.normal(size=(3, 3)) * 10, rng.normal(size=(5,)) * 0.1]

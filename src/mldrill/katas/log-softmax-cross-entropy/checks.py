@@ -18,7 +18,7 @@ def _ce(logits: np.ndarray, target: np.ndarray, ignore_index: int = -100) -> np.
     return F.cross_entropy(torch.from_numpy(logits), torch.from_numpy(target), ignore_index=ignore_index).numpy()
 
 
-def checks(solution):  # type: ignore[no-untyped-def]
+def checks(solution):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
     rng = np.random.default_rng(0)
     random = []
     for n, c in ((6, 4), (10, 7), (1, 3)):

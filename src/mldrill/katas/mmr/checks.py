@@ -26,7 +26,7 @@ def _greedy(q: np.ndarray, docs: np.ndarray, k: int, lam: float) -> list[int]:
     return chosen
 
 
-def checks(solution):  # type: ignore[no-untyped-def]
+def checks(solution):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
     rng = np.random.default_rng(46)
     q = rng.normal(size=6)
     docs = rng.normal(size=(10, 6))

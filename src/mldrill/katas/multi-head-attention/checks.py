@@ -46,7 +46,7 @@ def _case(x: np.ndarray, n_head: int, mask: np.ndarray | None = None) -> tuple[l
     return [Call((c, n_head), steps=(*steps, fwd))], judge
 
 
-def checks(solution):  # type: ignore[no-untyped-def]
+def checks(solution):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
     rng = np.random.default_rng(7)
 
     def x(b: int, t: int, c: int) -> np.ndarray:

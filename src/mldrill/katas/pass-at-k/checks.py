@@ -18,7 +18,7 @@ def _exact(n: int, c: int, k: int) -> float:
     return float(1 - Fraction(comb(n - c, k), comb(n, k)))
 
 
-def checks(solution):  # type: ignore[no-untyped-def]
+def checks(solution):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
     rng = np.random.default_rng(32)
     triples = []
     for _ in range(8):

@@ -21,7 +21,7 @@ def _ppl(logits: np.ndarray, targets: np.ndarray, ignore_index: int = -100) -> f
     return float(torch.exp(ce))
 
 
-def checks(solution):  # type: ignore[no-untyped-def]
+def checks(solution):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
     rng = np.random.default_rng(12)
 
     def case(b: int, t: int, v: int) -> tuple[np.ndarray, np.ndarray]:

@@ -11,7 +11,7 @@ def _brute(s: str) -> int:
     return max((j - i for i in range(len(s)) for j in range(i + 1, len(s) + 1) if len(set(s[i:j])) == j - i), default=0)
 
 
-def checks(solution):  # type: ignore[no-untyped-def]
+def checks(solution):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
     rng = np.random.default_rng(14)
     random = ["".join(rng.choice(list("abcde"), size=n)) for n in (5, 12, 20, 30)]
 
