@@ -30,8 +30,9 @@ def protected_paths() -> list[str]:
 
     paths = [PACKAGE / "ref", PACKAGE / "katas", PACKAGE / "content", user_data_path("mldrill", appauthor=False)]
     db = os.environ.get("MLDRILL_DATABASE_URL", "")
-    if db.startswith("sqlite:///"):
-        paths.append(Path(db.removeprefix("sqlite:///")).parent)
+    if db.startswith("sqlite:///"):  # the file and its WAL companions, not its folder (which may be /tmp)
+        path = Path(db.removeprefix("sqlite:///"))
+        paths += [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
     return [str(p) for p in paths]
 
 
