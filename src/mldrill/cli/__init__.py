@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from mldrill.cli import config, content, data, drill, kata, study
+from mldrill.cli import config, content, data, drill, kata, serve, study
 
 app = typer.Typer(
     name="mldrill",
@@ -16,6 +16,7 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode="rich",
 )
+app.command("serve")(serve.serve)
 app.command("drill")(drill.drill)
 app.command("topics")(study.topics)
 app.command("show")(study.show)

@@ -1,0 +1,138 @@
+"""`create_app()`: the FastAPI application behind `mldrill serve`.
+
+Routes parse the request, call one function of catalog/study, and render a template; no logic lives here.
+Pages read without JavaScript; KaTeX (vendored) typesets the formulas when scripts run.
+This first slice serves the reading pages: Today, Topics, a Topic, the practice log (with Markdown/CSV export) and
+Stats. The browser drill, kata editor and import/backup pages are the web issue's next steps.
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import asdict
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import HTMLResponse, PlainTextResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
+
+from mldrill.catalog import get_catalog
+from mldrill.catalog.areas import AREA_BY_ID, AREAS
+from mldrill.catalog.katas import get_katas
+from mldrill.render import md_to_html, tex_to_text
+from mldrill.store import Database, open_db
+from mldrill.study.items import all_items
+from mldrill.study.log import practice_log, to_csv, to_markdown
+from mldrill.study.stats import compute_stats, topic_progress
+from mldrill.study.status import STATUSES
+
+HERE = Path(__file__).resolve().parent
+
+
+@cache
+def _highlighted(ref: str) -> Markup | None:
+    """The source of a `mldrill.ref` object, syntax-highlighted (None when it cannot be read)."""
+    from pygments import highlight
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexers import PythonLexer
+
+    from mldrill.catalog.validate import resolve_ref
+
+    try:
+        source = inspect.getsource(resolve_ref(ref))  # type: ignore[arg-type]
+    except (ImportError, AttributeError, TypeError, OSError):
+        return None
+    return Markup(highlight(source, PythonLexer(), HtmlFormatter(cssclass="code")))
+
+
+def create_app(database_url: str | None = None) -> FastAPI:
+    db: Database = open_db(database_url)
+    app = FastAPI(title="mldrill", docs_url=None, redoc_url=None)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    templates = Jinja2Templates(directory=HERE / "templates")
+    templates.env.filters["md"] = lambda text: Markup(md_to_html(text or ""))
+    templates.env.filters["tex_text"] = tex_to_text
+    templates.env.globals["areas"] = AREA_BY_ID
+
+    def render(request: Request, name: str, **ctx: Any) -> HTMLResponse:
+        return templates.TemplateResponse(request, name, ctx)
+
+    @app.get("/", response_class=HTMLResponse)
+    def today(request: Request) -> HTMLResponse:
+        items = all_items(get_catalog(), db)
+        return render(request, "today.html", stats=compute_stats(db, items), page="today")
+
+    @app.get("/topics", response_class=HTMLResponse)
+    def topics(request: Request) -> HTMLResponse:
+        cat = get_catalog()
+        progress = topic_progress(db, cat)
+        groups = [(a, [t for t in cat.topics.values() if t.area == a.id]) for a in AREAS]
+        return render(request, "topics.html", groups=[g for g in groups if g[1]], progress=progress, page="topics")
+
+    @app.get("/topics/{topic_id}", response_class=HTMLResponse)
+    def topic(request: Request, topic_id: str) -> HTMLResponse:
+        cat = get_catalog()
+        t = cat.topics.get(topic_id)
+        if t is None:
+            raise HTTPException(404, f"no topic '{topic_id}'")
+        refs = sorted({r for c in t.cards for r in c.refs})
+        katas = get_katas()
+        kata_ids = sorted(
+            {k for c in t.cards for k in c.katas if k in katas} | {k.id for k in katas.values() if k.spec.topic == t.id}
+        )
+        return render(
+            request,
+            "topic.html",
+            topic=t,
+            progress=topic_progress(db, cat)[t.id],
+            refs=[(r, _highlighted(r)) for r in refs],
+            katas=[katas[k] for k in kata_ids],
+            page="topics",
+        )
+
+    def _log_rows(status: str | None, area: str | None, level: str | None, sort: str) -> list[dict[str, Any]]:
+        items = all_items(get_catalog(), db)
+        wanted = {s for s in (status or "").split(",") if s in STATUSES} or None
+        rows = [asdict(r) for r in practice_log(db, items, status=wanted)]
+        rows = [
+            r
+            for r in rows
+            if (not area or (items.get(r["item"]) and items[r["item"]].area == area))
+            and (not level or r["level"] == level)
+        ]
+        if sort.lstrip("-") in (rows[0] if rows else {}):
+            rows.sort(key=lambda r: r[sort.lstrip("-")], reverse=sort.startswith("-"))
+        return rows
+
+    @app.get("/log", response_class=HTMLResponse)
+    def log(
+        request: Request, status: str | None = None, area: str | None = None, level: str | None = None, sort: str = ""
+    ) -> HTMLResponse:
+        rows = _log_rows(status, area, level, sort)
+        query = {"status": status or "", "area": area or "", "level": level or "", "sort": sort}
+        return render(request, "log.html", rows=rows, query=query, statuses=STATUSES, page="log")
+
+    @app.get("/log.{fmt}", response_class=PlainTextResponse)
+    def log_export(
+        fmt: str, status: str | None = None, area: str | None = None, level: str | None = None
+    ) -> PlainTextResponse:
+        if fmt not in ("md", "csv"):
+            raise HTTPException(404, "export as .md or .csv")
+        from mldrill.study.log import LogRow
+
+        rows = [LogRow(**r) for r in _log_rows(status, area, level, "")]
+        body, media = (to_markdown(rows), "text/markdown") if fmt == "md" else (to_csv(rows), "text/csv")
+        headers = {"Content-Disposition": f'attachment; filename="mldrill-log.{fmt}"'}
+        return PlainTextResponse(body, media_type=f"{media}; charset=utf-8", headers=headers)
+
+    @app.get("/stats", response_class=HTMLResponse)
+    def stats(request: Request) -> HTMLResponse:
+        items = all_items(get_catalog(), db)
+        return render(request, "stats.html", stats=compute_stats(db, items), page="stats")
+
+    app.state.db = db
+    return app

@@ -1,0 +1,99 @@
+"""The reading pages of the web app, through FastAPI's in-process client, on a tiny catalog and a fresh database."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from clockutil import FakeClock
+from minicontent import mini_catalog
+from mldrill.catalog.loader import get_catalog
+from mldrill.store import open_db
+from mldrill.study.importer import import_file
+from mldrill.study.items import all_items
+from mldrill.study.scheduler import Settings
+from mldrill.study.session import DrillSession
+from mldrill.web.app import create_app
+
+
+@pytest.fixture
+def client(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
+    mini_catalog(tmp_path / "content")
+    monkeypatch.setenv("MLDRILL_CONTENT_DIR", str(tmp_path / "content"))
+    get_catalog.cache_clear()
+    url = f"sqlite:///{tmp_path / 'web.db'}"
+    db = open_db(url)
+    deck = tmp_path / "evil.md"
+    deck.write_text('Q: <script>alert(1)</script> hi?\nA: <img src=x onerror="alert(2)"> answer\n')
+    import_file(db, deck)
+    items = all_items(get_catalog(), db)
+    user_card = next(i for i in items if i.startswith("user/"))
+    for item_id, rating in (("alpha/a1", 4), ("beta/b1", 1), (user_card, 2)):
+        DrillSession(db, items, [items[item_id]], settings=Settings(fuzz=False), clock=FakeClock()).rate(rating)
+    yield TestClient(create_app(url))
+    get_catalog.cache_clear()
+
+
+def scripts_and_handlers(html: str) -> list[str]:
+    found: list[str] = []
+
+    class Spy(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            src = dict(attrs).get("src") or ""
+            if tag == "script" and not src.startswith("/static/"):
+                found.append(tag)
+            found.extend(f"{tag}[{n}]" for n, _ in attrs if n.startswith("on"))
+
+    Spy().feed(html)
+    return found
+
+
+def test_today(client: TestClient) -> None:
+    r = client.get("/")
+    assert r.status_code == 200 and "Today" in r.text and 'id="due"' in r.text
+
+
+def test_topics_and_topic_page(client: TestClient) -> None:
+    r = client.get("/topics")
+    assert r.status_code == 200 and 'href="/topics/alpha"' in r.text and "Attention &amp; transformers" in r.text
+    t = client.get("/topics/alpha")
+    assert t.status_code == 200
+    assert "Remember alpha." in t.text and r"\[x^2\]" in t.text  # formula handed to KaTeX
+    assert 'id="alpha/a1"' in t.text and "Trap of alpha/a1." in t.text
+    assert 'href="/topics/alpha#alpha/a2"' in t.text  # follow-up links
+    assert client.get("/topics/nope").status_code == 404
+
+
+def test_practice_log_filters_sorts_and_exports(client: TestClient) -> None:
+    page = client.get("/log")
+    assert page.status_code == 200 and "alpha/a1" in page.text and "beta/b1" in page.text
+    shaky_or_unknown = client.get("/log?status=unknown")
+    assert "beta/b1" in shaky_or_unknown.text and "alpha/a1" not in shaky_or_unknown.text
+    by_area = client.get("/log?area=numerics-losses")
+    assert "alpha/a1" in by_area.text and "beta/b1" not in by_area.text
+    rows = list(csv.DictReader(io.StringIO(client.get("/log.csv").text)))
+    assert {r["item"] for r in rows} >= {"alpha/a1", "beta/b1"}
+    assert client.get("/log.md").text.startswith("| item |")
+    assert client.get("/log.pdf").status_code == 404
+
+
+def test_stats(client: TestClient) -> None:
+    r = client.get("/stats")
+    assert r.status_code == 200 and "Mastery per area" in r.text and "My cards" in r.text
+
+
+def test_imported_html_never_runs(client: TestClient) -> None:
+    for path in ("/", "/topics", "/topics/alpha", "/log", "/stats"):
+        assert scripts_and_handlers(client.get(path).text) == [], path
+
+
+def test_pages_read_without_javascript(client: TestClient) -> None:
+    """Answers sit in <details>, so a page without scripts still shows everything on click."""
+    t = client.get("/topics/alpha").text
+    assert "<details>" in t and "Answer of alpha/a1" in t
