@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from clockutil import FakeClock
 
+from clockutil import FakeClock
 from mldrill.catalog.katas import get_katas
 from mldrill.grader.verdict import CheckResult, Verdict
 from mldrill.store import Database, ItemState, KataAttempt

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from clockutil import FakeClock
 from fsrs import Card as FsrsCard
 from fsrs import Rating, Scheduler
 
+from clockutil import FakeClock
 from minicontent import mini_catalog
 from mldrill.store import Database, ItemState
 from mldrill.study.items import catalog_items

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from clockutil import FakeClock
-
 from minicontent import mini_catalog
 from mldrill.store import Database, ItemState, Review, open_db
 from mldrill.study.items import catalog_items

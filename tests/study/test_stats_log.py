@@ -7,7 +7,6 @@ import io
 from pathlib import Path
 
 from clockutil import FakeClock
-
 from minicontent import mini_catalog
 from mldrill.store import Database
 from mldrill.study.items import catalog_items
