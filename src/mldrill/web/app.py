@@ -2,8 +2,8 @@
 
 Routes parse the request, call one function of catalog/study, and render a template; no logic lives here.
 Pages read without JavaScript; KaTeX (vendored) typesets the formulas when scripts run.
-This first slice serves the reading pages: Today, Topics, a Topic, the practice log (with Markdown/CSV export) and
-Stats. The browser drill, kata editor and import/backup pages are the web issue's next steps.
+Served so far: Today, Topics, a Topic, the drill (web/drill.py), the practice log (with Markdown/CSV export) and
+Stats. The kata editor and the import/backup pages are the web issue's next steps.
 """
 
 from __future__ import annotations
@@ -134,5 +134,8 @@ def create_app(database_url: str | None = None) -> FastAPI:
         items = all_items(get_catalog(), db)
         return render(request, "stats.html", stats=compute_stats(db, items), page="stats")
 
+    from mldrill.web.drill import make_router
+
+    app.include_router(make_router(db, render))
     app.state.db = db
     return app

@@ -11,3 +11,14 @@ document.addEventListener("DOMContentLoaded", () => {
     }
   }
 });
+
+// Anki's keys on the drill page: space reveals, 1-4 rate, u undoes (each maps to a link or button with data-key).
+document.addEventListener("keydown", (ev) => {
+  if (ev.ctrlKey || ev.metaKey || ev.altKey || /^(INPUT|TEXTAREA|SELECT)$/.test(ev.target.tagName)) return;
+  const key = ev.key === "Enter" ? " " : ev.key;
+  const target = document.querySelector(`[data-key="${CSS.escape(key)}"]`);
+  if (target) {
+    ev.preventDefault();
+    target.click();
+  }
+});

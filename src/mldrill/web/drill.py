@@ -1,0 +1,96 @@
+"""The browser drill: the same DrillSession as the terminal, kept per browser session on the server.
+
+GET  /drill                  start a session (?topic=&level=&area=&limit=) and redirect to it
+GET  /drill/{sid}            the current card's question (?reveal=1: answer, trap and the four rating buttons)
+POST /drill/{sid}/rate       rate the current card (committed before the next card is shown)
+POST /drill/{sid}/undo       take back the last rating
+Every POST carries a CSRF token bound to the session id (HMAC with a per-process secret). Keys, as in Anki and
+the CLI: space reveals, 1-4 rate, u undoes (static/app.js); without JavaScript the links and buttons do the same.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from mldrill.catalog import get_catalog
+from mldrill.store import Database
+from mldrill.study.items import all_items, select_items
+from mldrill.study.scheduler import RATING_NAMES, format_interval
+from mldrill.study.session import DrillSession
+
+MAX_SESSIONS = 64
+
+
+def make_router(db: Database, render: Callable[..., HTMLResponse]) -> APIRouter:
+    router = APIRouter()
+    secret = secrets.token_bytes(32)
+    sessions: dict[str, DrillSession] = {}
+    lock = threading.Lock()
+
+    def token(sid: str) -> str:
+        return hmac.new(secret, sid.encode(), hashlib.sha256).hexdigest()
+
+    def get(sid: str) -> DrillSession:
+        s = sessions.get(sid)
+        if s is None:
+            raise HTTPException(404, "this drill session has ended; start a new one")
+        return s
+
+    def check_csrf(sid: str, csrf: str) -> None:
+        if not hmac.compare_digest(token(sid), csrf):
+            raise HTTPException(403, "bad or missing CSRF token")
+
+    @router.get("/drill")
+    def start(
+        topic: str | None = None, level: str | None = None, area: str | None = None, limit: int | None = None
+    ) -> RedirectResponse:
+        items = all_items(get_catalog(), db)
+        pool = select_items(items, topic=topic or None, level=level or None, area=area or None)
+        session = DrillSession(db, items, pool, limit=limit)
+        with lock:
+            if len(sessions) >= MAX_SESSIONS:
+                sessions.pop(next(iter(sessions)))
+            sessions[session.session_id] = session
+        return RedirectResponse(f"/drill/{session.session_id}", status_code=303)
+
+    @router.get("/drill/{sid}", response_class=HTMLResponse)
+    def show(request: Request, sid: str, reveal: int = 0) -> HTMLResponse:
+        s = get(sid)
+        item = s.current()
+        ctx: dict[str, Any] = {"sid": sid, "csrf": token(sid), "item": item, "summary": s.summary(), "page": "drill"}
+        if item is not None:
+            state = s.state_of(item.id)
+            ctx["new"] = state is None
+            ctx["via"] = s.followup_of.get(item.id)
+            ctx["left"] = len(s.queue)
+            if reveal:
+                previews = s.preview(item.id)
+                ctx["buttons"] = [(r, n, format_interval(previews[r])) for r, n in RATING_NAMES.items()]
+        ctx["reveal"] = bool(reveal and item is not None)
+        return render(request, "drill.html", **ctx)
+
+    @router.post("/drill/{sid}/rate")
+    def rate(sid: str, rating: int = Form(...), csrf: str = Form("")) -> RedirectResponse:
+        check_csrf(sid, csrf)
+        s = get(sid)
+        if rating not in RATING_NAMES:
+            raise HTTPException(422, "rating must be 1, 2, 3 or 4")
+        if s.current() is not None:
+            s.rate(rating)
+        return RedirectResponse(f"/drill/{sid}", status_code=303)
+
+    @router.post("/drill/{sid}/undo")
+    def undo(sid: str, csrf: str = Form("")) -> RedirectResponse:
+        check_csrf(sid, csrf)
+        get(sid).undo()
+        return RedirectResponse(f"/drill/{sid}", status_code=303)
+
+    return router

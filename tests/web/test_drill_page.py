@@ -1,0 +1,79 @@
+"""The browser drill: question -> reveal -> rate through real HTTP requests; ratings stored; undo; CSRF enforced."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from minicontent import mini_catalog
+from mldrill.catalog.loader import get_catalog
+from mldrill.store import Review, open_db
+from mldrill.web.app import create_app
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[TestClient, str]]:
+    mini_catalog(tmp_path / "content")
+    monkeypatch.setenv("MLDRILL_CONTENT_DIR", str(tmp_path / "content"))
+    get_catalog.cache_clear()
+    url = f"sqlite:///{tmp_path / 'web.db'}"
+    yield TestClient(create_app(url)), url
+    get_catalog.cache_clear()
+
+
+def ratings(url: str) -> list[tuple[str, int]]:
+    db = open_db(url)
+    with db.session() as s:
+        out = [(r.item_id, r.rating) for r in s.query(Review).order_by(Review.id)]
+    db.close()
+    return out
+
+
+def csrf_of(html: str) -> str:
+    m = re.search(r'name="csrf" value="([0-9a-f]+)"', html)
+    assert m, "no CSRF token on the page"
+    return m.group(1)
+
+
+def test_drill_three_cards_with_follow_ups_and_undo(env: tuple[TestClient, str]) -> None:
+    client, url = env
+    page = client.get("/drill?topic=alpha")
+    sid = str(page.url).rsplit("/", 1)[1]
+    assert "Question of alpha/a1?" in page.text and "Show answer" in page.text and "Answer of" not in page.text
+    shown = client.get(f"/drill/{sid}?reveal=1")
+    assert "Answer of alpha/a1" in shown.text and "Trap of alpha/a1." in shown.text and "3 Good" in shown.text
+    token = csrf_of(shown.text)
+    nxt = client.post(f"/drill/{sid}/rate", data={"rating": 3, "csrf": token})
+    assert "Question of alpha/a2?" in nxt.text and "follow-up of alpha/a1" in nxt.text
+    client.post(f"/drill/{sid}/rate", data={"rating": 1, "csrf": token})
+    back = client.post(f"/drill/{sid}/undo", data={"csrf": token})
+    assert "Question of alpha/a2?" in back.text
+    client.post(f"/drill/{sid}/rate", data={"rating": 4, "csrf": token})
+    client.post(f"/drill/{sid}/rate", data={"rating": 2, "csrf": token})
+    assert ratings(url) == [("alpha/a1", 3), ("alpha/a2", 4), ("alpha/a3", 2)]
+
+
+def test_posts_without_a_valid_csrf_token_are_refused(env: tuple[TestClient, str]) -> None:
+    client, url = env
+    sid = str(client.get("/drill").url).rsplit("/", 1)[1]
+    assert client.post(f"/drill/{sid}/rate", data={"rating": 3}).status_code == 403
+    assert client.post(f"/drill/{sid}/rate", data={"rating": 3, "csrf": "0" * 64}).status_code == 403
+    other = str(client.get("/drill").url).rsplit("/", 1)[1]
+    token_of_other = csrf_of(client.get(f"/drill/{other}?reveal=1").text)
+    assert client.post(f"/drill/{sid}/rate", data={"rating": 3, "csrf": token_of_other}).status_code == 403
+    assert ratings(url) == []
+
+
+def test_session_end_and_unknown_sessions(env: tuple[TestClient, str]) -> None:
+    client, _ = env
+    page = client.get("/drill?topic=beta&level=L1")
+    sid = str(page.url).rsplit("/", 1)[1]
+    token = csrf_of(client.get(f"/drill/{sid}?reveal=1").text)
+    done = client.post(f"/drill/{sid}/rate", data={"rating": 4, "csrf": token})
+    assert "Session done" in done.text and "1 rating(s)" in done.text
+    assert client.get("/drill/nope").status_code == 404
+    assert client.post(f"/drill/{sid}/rate", data={"rating": 7, "csrf": token}).status_code == 422
