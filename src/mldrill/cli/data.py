@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 import typer
@@ -70,10 +69,7 @@ def restore(
     yes: bool = typer.Option(False, "--yes", "-y", help="Replace a non-empty history without asking."),
 ) -> None:
     """Replace your history with a backup. The current history is saved first, so nothing is lost."""
-    from platformdirs import user_data_path
-
-    from mldrill.store.backup import BackupError, is_empty, load_backup
-    from mldrill.store.backup import backup as do_backup
+    from mldrill.store.backup import BackupError, is_empty, load_backup, safety_copy
     from mldrill.store.backup import restore as do_restore
 
     try:
@@ -84,9 +80,6 @@ def restore(
     if not is_empty(db):
         if not yes and not typer.confirm("This replaces your current history. Continue?", default=False):
             raise typer.Exit(1)
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        safety = user_data_path("mldrill", appauthor=False) / "backups" / f"before-restore-{stamp}.json"
-        do_backup(db, safety)
-        console.print(f"saved the current history to {safety}")
+        console.print(f"saved the current history to {safety_copy(db)}")
     counts = do_restore(db, data)
     console.print(f"restored {', '.join(f'{v} {k}' for k, v in counts.items())} from [bold]{file}[/]")

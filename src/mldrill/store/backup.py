@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -119,6 +119,18 @@ def restore(db: Database, data: dict[str, Any]) -> dict[str, int]:
                     )
                 )
     return counts
+
+
+def safety_copy(db: Database) -> Path | None:
+    """Before a restore replaces a non-empty history: save it under <user data>/backups/ (None when empty)."""
+    if is_empty(db):
+        return None
+    from platformdirs import user_data_path
+
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
+    path = user_data_path("mldrill", appauthor=False) / "backups" / f"before-restore-{stamp}.json"
+    backup(db, path)
+    return path
 
 
 def _decode_row(t: Table, row: dict[str, Any]) -> dict[str, Any]:

@@ -134,8 +134,11 @@ def create_app(database_url: str | None = None) -> FastAPI:
         items = all_items(get_catalog(), db)
         return render(request, "stats.html", stats=compute_stats(db, items), page="stats")
 
-    from mldrill.web.drill import make_router
+    from mldrill.web import data, drill
+    from mldrill.web.csrf import Csrf
 
-    app.include_router(make_router(db, render))
+    csrf = Csrf()
+    app.include_router(drill.make_router(db, render, csrf))
+    app.include_router(data.make_router(db, render, csrf))
     app.state.db = db
     return app

@@ -4,15 +4,12 @@ GET  /drill                  start a session (?topic=&level=&area=&limit=) and r
 GET  /drill/{sid}            the current card's question (?reveal=1: answer, trap and the four rating buttons)
 POST /drill/{sid}/rate       rate the current card (committed before the next card is shown)
 POST /drill/{sid}/undo       take back the last rating
-Every POST carries a CSRF token bound to the session id (HMAC with a per-process secret). Keys, as in Anki and
+Every POST carries a CSRF token bound to the session id (web/csrf.py). Keys, as in Anki and
 the CLI: space reveals, 1-4 rate, u undoes (static/app.js); without JavaScript the links and buttons do the same.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -25,28 +22,22 @@ from mldrill.store import Database
 from mldrill.study.items import all_items, select_items
 from mldrill.study.scheduler import RATING_NAMES, format_interval
 from mldrill.study.session import DrillSession
+from mldrill.web.csrf import Csrf
 
 MAX_SESSIONS = 64
 
 
-def make_router(db: Database, render: Callable[..., HTMLResponse]) -> APIRouter:
+def make_router(db: Database, render: Callable[..., HTMLResponse], csrf: Csrf) -> APIRouter:
     router = APIRouter()
-    secret = secrets.token_bytes(32)
     sessions: dict[str, DrillSession] = {}
     lock = threading.Lock()
-
-    def token(sid: str) -> str:
-        return hmac.new(secret, sid.encode(), hashlib.sha256).hexdigest()
+    token = csrf.token
 
     def get(sid: str) -> DrillSession:
         s = sessions.get(sid)
         if s is None:
             raise HTTPException(404, "this drill session has ended; start a new one")
         return s
-
-    def check_csrf(sid: str, csrf: str) -> None:
-        if not hmac.compare_digest(token(sid), csrf):
-            raise HTTPException(403, "bad or missing CSRF token")
 
     @router.get("/drill")
     def start(
@@ -78,8 +69,8 @@ def make_router(db: Database, render: Callable[..., HTMLResponse]) -> APIRouter:
         return render(request, "drill.html", **ctx)
 
     @router.post("/drill/{sid}/rate")
-    def rate(sid: str, rating: int = Form(...), csrf: str = Form("")) -> RedirectResponse:
-        check_csrf(sid, csrf)
+    def rate(sid: str, rating: int = Form(...), csrf_token: str = Form("", alias="csrf")) -> RedirectResponse:
+        csrf.check(sid, csrf_token)
         s = get(sid)
         if rating not in RATING_NAMES:
             raise HTTPException(422, "rating must be 1, 2, 3 or 4")
@@ -88,8 +79,8 @@ def make_router(db: Database, render: Callable[..., HTMLResponse]) -> APIRouter:
         return RedirectResponse(f"/drill/{sid}", status_code=303)
 
     @router.post("/drill/{sid}/undo")
-    def undo(sid: str, csrf: str = Form("")) -> RedirectResponse:
-        check_csrf(sid, csrf)
+    def undo(sid: str, csrf_token: str = Form("", alias="csrf")) -> RedirectResponse:
+        csrf.check(sid, csrf_token)
         get(sid).undo()
         return RedirectResponse(f"/drill/{sid}", status_code=303)
 

@@ -1,0 +1,94 @@
+"""Import / export / backup in the browser: the CLI's import, Anki export, backup and restore behind forms.
+
+GET  /data                 the page
+POST /data/import          a .md or .csv deck (all or nothing; every error names the file and line)
+GET  /data/export.apkg     the Anki package (one deck per area)
+GET  /data/backup.json     a full JSON backup
+POST /data/restore         replace the history with a backup (the current one is saved first)
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import FileResponse, HTMLResponse, Response
+
+from mldrill.catalog import get_catalog
+from mldrill.store import Database
+from mldrill.store.backup import BackupError, dumps, load_backup, restore, safety_copy
+from mldrill.study.anki import export_apkg
+from mldrill.study.importer import ImportFailed, import_file
+from mldrill.study.items import all_items
+from mldrill.web.csrf import Csrf
+
+MAX_UPLOAD = 20 * 1024 * 1024
+
+
+def _save_upload(upload: UploadFile, folder: Path) -> Path:
+    name = re.sub(r"[^A-Za-z0-9._-]", "_", Path(upload.filename or "upload").name) or "upload"
+    path = folder / name
+    data = upload.file.read(MAX_UPLOAD + 1)
+    if len(data) > MAX_UPLOAD:
+        raise ValueError(f"{name} is larger than {MAX_UPLOAD // 2**20} MiB")
+    path.write_bytes(data)
+    return path
+
+
+def make_router(db: Database, render: Callable[..., HTMLResponse], csrf: Csrf) -> APIRouter:
+    router = APIRouter()
+
+    def page(request: Request, **ctx: object) -> HTMLResponse:
+        return render(request, "data.html", csrf=csrf.token("data"), page="data", **ctx)
+
+    @router.get("/data", response_class=HTMLResponse)
+    def show(request: Request) -> HTMLResponse:
+        return page(request)
+
+    @router.post("/data/import", response_class=HTMLResponse)
+    def import_deck(
+        request: Request, file: UploadFile = File(...), deck: str = Form(""), csrf_token: str = Form("", alias="csrf")
+    ) -> HTMLResponse:
+        csrf.check("data", csrf_token)
+        with tempfile.TemporaryDirectory() as tmp:
+            try:
+                path = _save_upload(file, Path(tmp))
+                res = import_file(db, path, deck=deck.strip() or None)
+            except ImportFailed as e:
+                errors = [str(p).replace(f"{tmp}/", "") for p in e.problems]
+                return page(request, errors=errors, message="Nothing was imported.")
+            except ValueError as e:
+                return page(request, errors=[str(e)], message="Nothing was imported.")
+        return page(request, message=f"Deck {res.deck}: {res.added} added, {res.updated} updated.")
+
+    @router.get("/data/export.apkg")
+    def export() -> FileResponse:
+        items = [it for it in all_items(get_catalog(), db).values() if it.kind == "card"]
+        folder = Path(tempfile.mkdtemp(prefix="mldrill-export-"))
+        export_apkg(items, folder / "mldrill.apkg")
+        return FileResponse(folder / "mldrill.apkg", filename="mldrill.apkg", media_type="application/octet-stream")
+
+    @router.get("/data/backup.json")
+    def backup() -> Response:
+        headers = {"Content-Disposition": 'attachment; filename="mldrill-backup.json"'}
+        return Response(dumps(db), media_type="application/json", headers=headers)
+
+    @router.post("/data/restore", response_class=HTMLResponse)
+    def restore_backup(
+        request: Request, file: UploadFile = File(...), csrf_token: str = Form("", alias="csrf")
+    ) -> HTMLResponse:
+        csrf.check("data", csrf_token)
+        with tempfile.TemporaryDirectory() as tmp:
+            try:
+                data = load_backup(_save_upload(file, Path(tmp)))
+            except (BackupError, ValueError) as e:
+                return page(request, errors=[str(e).replace(f"{tmp}/", "")], message="Nothing was restored.")
+        saved = safety_copy(db)
+        counts = restore(db, data)
+        note = f" Your previous history was saved to {saved}." if saved else ""
+        return page(request, message=f"Restored {counts.get('review', 0)} reviews.{note}")
+
+    return router

@@ -1,0 +1,76 @@
+"""Import, Anki export, backup and restore through the browser routes (CSRF-protected, nothing lost)."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from minicontent import mini_catalog
+from mldrill.catalog.loader import get_catalog
+from mldrill.store import UserCard, open_db
+from mldrill.web.app import create_app
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[TestClient, str, Path]]:
+    mini_catalog(tmp_path / "content")
+    monkeypatch.setenv("MLDRILL_CONTENT_DIR", str(tmp_path / "content"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    get_catalog.cache_clear()
+    url = f"sqlite:///{tmp_path / 'web.db'}"
+    yield TestClient(create_app(url)), url, tmp_path
+    get_catalog.cache_clear()
+
+
+def token(client: TestClient) -> str:
+    m = re.search(r'name="csrf" value="([0-9a-f]+)"', client.get("/data").text)
+    assert m
+    return m.group(1)
+
+
+def user_cards(url: str) -> int:
+    db = open_db(url)
+    with db.session() as s:
+        n = s.query(UserCard).count()
+    db.close()
+    return n
+
+
+def test_import_reports_file_and_line_and_imports_nothing_on_error(env: tuple[TestClient, str, Path]) -> None:
+    client, url, _ = env
+    bad = client.post(
+        "/data/import", data={"csrf": token(client)}, files={"file": ("deck.md", b"Q: a\nA: b\n---\nQ: no answer\n")}
+    )
+    assert "deck.md:4: card has no answer" in bad.text and "Nothing was imported" in bad.text
+    assert user_cards(url) == 0
+    good = client.post(
+        "/data/import", data={"csrf": token(client), "deck": "mine"}, files={"file": ("deck.md", b"Q: a\nA: b\n")}
+    )
+    assert "Deck mine: 1 added" in good.text and user_cards(url) == 1
+    assert client.post("/data/import", files={"file": ("deck.md", b"Q: a\nA: b\n")}).status_code == 403
+
+
+def test_export_backup_restore_round_trip(env: tuple[TestClient, str, Path]) -> None:
+    client, url, tmp = env
+    client.post("/data/import", data={"csrf": token(client)}, files={"file": ("d.csv", b"question,answer\nq1,a1\n")})
+    apkg = client.get("/data/export.apkg")
+    assert apkg.status_code == 200
+    (tmp / "x.apkg").write_bytes(apkg.content)
+    with zipfile.ZipFile(tmp / "x.apkg") as z:
+        z.extract("collection.anki2", tmp)
+    assert sqlite3.connect(tmp / "collection.anki2").execute("SELECT count(*) FROM notes").fetchone()[0] == 7
+    first = client.get("/data/backup.json").content
+    assert json.loads(first)["format"] == "mldrill-backup"
+    restored = client.post("/data/restore", data={"csrf": token(client)}, files={"file": ("b.json", first)})
+    assert "Restored" in restored.text and "previous history was saved" in restored.text
+    assert list((tmp / "data" / "mldrill" / "backups").glob("before-restore-*.json"))
+    assert client.get("/data/backup.json").content == first
+    junk = client.post("/data/restore", data={"csrf": token(client)}, files={"file": ("b.json", b"{not json")})
+    assert "b.json:1: not valid JSON" in junk.text and user_cards(url) == 1
