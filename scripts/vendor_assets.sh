@@ -16,3 +16,24 @@ cp "$work/package/dist/katex.min.js" "$work/package/dist/katex.min.css" "$work/p
 cp "$work/package/dist/fonts/"*.woff2 "$dest/katex/fonts/"
 echo "$KATEX_VERSION" > "$dest/katex/VERSION"
 echo "vendored KaTeX $KATEX_VERSION into $dest/katex"
+
+# CodeMirror 6 (Python mode) bundled with esbuild into one script exposing window.CM.
+CM_PACKAGES="codemirror@6.0.2 @codemirror/lang-python@6.2.1 esbuild@0.25.12"  # one copy of @codemirror/state
+mkdir -p "$work/cm"
+(
+  cd "$work/cm"
+  echo '{"name": "mldrill-cm", "private": true}' > package.json
+  npm install --silent $CM_PACKAGES >/dev/null
+  cat > entry.js <<'JS'
+import { EditorView, basicSetup } from "codemirror";
+import { python } from "@codemirror/lang-python";
+export { EditorView, basicSetup, python };
+JS
+  ./node_modules/.bin/esbuild entry.js --bundle --minify --format=iife --global-name=CM --outfile=cm.min.js --log-level=warning
+)
+rm -rf "$dest/codemirror"
+mkdir -p "$dest/codemirror"
+cp "$work/cm/cm.min.js" "$dest/codemirror/"
+echo "$CM_PACKAGES" > "$dest/codemirror/VERSION"
+cp "$work/cm/node_modules/codemirror/LICENSE" "$dest/codemirror/LICENSE" 2>/dev/null || true
+echo "vendored CodeMirror ($CM_PACKAGES) into $dest/codemirror"

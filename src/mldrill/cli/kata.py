@@ -25,9 +25,9 @@ def _kata(kata_id: str) -> Any:
 
 
 def workspace(kata: Any) -> Path:
-    from platformdirs import user_data_path
+    from mldrill.study.katas import workspace_path
 
-    return user_data_path("mldrill", appauthor=False) / "katas" / kata.id / f"{kata.spec.entry}.py"
+    return workspace_path(kata)
 
 
 @app.command("list")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -85,6 +86,30 @@ def record_attempt(
     rating = propose_rating(failures_in_round=sum(a.status != "passed" for a in in_round), solve_time=solve_time)
     _, new = record_review(db, make_scheduler(load_settings(db)), _item(kata), rating, now=now)
     return AttemptResult(attempt_id, count, rating, new.due)
+
+
+def workspace_path(kata: Kata) -> Path:
+    """Where the user's solution lives: `kata start` writes the starter there, the web editor autosaves there."""
+    from platformdirs import user_data_path
+
+    return user_data_path("mldrill", appauthor=False) / "katas" / kata.id / f"{kata.spec.entry}.py"
+
+
+def load_draft(kata: Kata) -> str:
+    path = workspace_path(kata)
+    return path.read_text(encoding="utf-8") if path.is_file() else kata.starter()
+
+
+def save_draft(kata: Kata, source: str) -> None:
+    from mldrill.store.backup import write_atomic
+
+    write_atomic(workspace_path(kata), source)
+
+
+def hints_shown(db: Database, kata: Kata) -> list[str]:
+    with db.session() as s:
+        progress = s.get(KataProgress, kata.id)
+        return list(kata.spec.hints[: progress.hints_shown if progress else 0])
 
 
 def mark_started(db: Database, kata_id: str, *, now: datetime | None = None) -> None:

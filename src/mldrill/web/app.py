@@ -134,11 +134,12 @@ def create_app(database_url: str | None = None) -> FastAPI:
         items = all_items(get_catalog(), db)
         return render(request, "stats.html", stats=compute_stats(db, items), page="stats")
 
-    from mldrill.web import data, drill
+    from mldrill.web import data, drill, katas
     from mldrill.web.csrf import Csrf
 
     csrf = Csrf()
     app.include_router(drill.make_router(db, render, csrf))
     app.include_router(data.make_router(db, render, csrf))
+    app.include_router(katas.make_router(db, render, csrf))
     app.state.db = db
     return app

@@ -1,0 +1,105 @@
+"""Katas in the browser: statement, a CodeMirror editor (a plain textarea without JavaScript), run checks in the
+sandbox, the verdict per check with the trap it guards, hints one at a time, the solution after an attempt.
+
+The draft is the same workspace file `mldrill kata start` writes; the editor autosaves it (and keeps a copy in the
+browser's localStorage), and every check saves it first, so a reload or a server crash loses nothing typed.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
+
+from mldrill.catalog.katas import Kata, get_katas
+from mldrill.store import Database
+from mldrill.study.katas import attempts_of, hints_shown, load_draft, next_hint, record_attempt, save_draft
+from mldrill.web.csrf import Csrf
+
+MAX_SOURCE = 100_000
+
+
+def make_router(db: Database, render: Callable[..., HTMLResponse], csrf: Csrf) -> APIRouter:
+    router = APIRouter()
+
+    def kata_or_404(kata_id: str) -> Kata:
+        kata = get_katas().get(kata_id)
+        if kata is None:
+            raise HTTPException(404, f"no kata '{kata_id}'")
+        return kata
+
+    def page(request: Request, kata: Kata, **ctx: object) -> HTMLResponse:
+        attempts = attempts_of(db, kata.id)
+        return render(
+            request,
+            "kata.html",
+            kata=kata,
+            source=ctx.pop("source", None) or load_draft(kata),
+            hints=hints_shown(db, kata),
+            attempts=len(attempts),
+            solved=any(a.status == "passed" for a in attempts),
+            csrf=csrf.token(f"kata:{kata.id}"),
+            missing=kata.missing_requirement(),
+            page="katas",
+            **ctx,
+        )
+
+    @router.get("/katas", response_class=HTMLResponse)
+    def list_katas(request: Request) -> HTMLResponse:
+        katas = sorted(get_katas().values(), key=lambda k: (k.spec.level, k.spec.title))
+        solved = {k.id for k in katas if any(a.status == "passed" for a in attempts_of(db, k.id))}
+        return render(request, "katas.html", katas=katas, solved=solved, page="katas")
+
+    @router.get("/katas/{kata_id}", response_class=HTMLResponse)
+    def show(request: Request, kata_id: str) -> HTMLResponse:
+        return page(request, kata_or_404(kata_id))
+
+    @router.post("/katas/{kata_id}/check", response_class=HTMLResponse)
+    def check(
+        request: Request, kata_id: str, source: str = Form(...), csrf_token: str = Form("", alias="csrf")
+    ) -> HTMLResponse:
+        kata = kata_or_404(kata_id)
+        csrf.check(f"kata:{kata.id}", csrf_token)
+        if len(source) > MAX_SOURCE:
+            raise HTTPException(413, f"the solution is over {MAX_SOURCE} characters")
+        save_draft(kata, source)  # first: a crash while checking loses nothing
+        if kata.missing_requirement():
+            return page(request, kata, source=source)
+        from mldrill.grader.api import check as run_check
+
+        verdict = run_check(kata.id, source)
+        result = record_attempt(db, kata, verdict, source)
+        return page(request, kata, source=source, verdict=verdict, result=result)
+
+    @router.post("/katas/{kata_id}/draft")
+    def draft(kata_id: str, source: str = Form(...), csrf_token: str = Form("", alias="csrf")) -> Response:
+        kata = kata_or_404(kata_id)
+        csrf.check(f"kata:{kata.id}", csrf_token)
+        if len(source) > MAX_SOURCE:
+            raise HTTPException(413, f"the solution is over {MAX_SOURCE} characters")
+        save_draft(kata, source)
+        return Response(status_code=204)
+
+    @router.post("/katas/{kata_id}/hint")
+    def hint(kata_id: str, csrf_token: str = Form("", alias="csrf")) -> RedirectResponse:
+        kata = kata_or_404(kata_id)
+        csrf.check(f"kata:{kata.id}", csrf_token)
+        next_hint(db, kata)
+        return RedirectResponse(f"/katas/{kata.id}#hints", status_code=303)
+
+    @router.get("/katas/{kata_id}/solution", response_class=HTMLResponse)
+    def solution(request: Request, kata_id: str) -> HTMLResponse:
+        kata = kata_or_404(kata_id)
+        if not attempts_of(db, kata.id):
+            raise HTTPException(403, "try it first: the solution opens after one attempt")
+        from pygments import highlight
+        from pygments.formatters import HtmlFormatter
+        from pygments.lexers import PythonLexer
+
+        code = Markup(highlight(inspect.getsource(kata.solution()), PythonLexer(), HtmlFormatter(cssclass="code")))
+        return render(request, "kata_solution.html", kata=kata, code=code, page="katas")
+
+    return router

@@ -1,0 +1,65 @@
+"""A kata in the browser: solve it, fall into a trap and see its explanation, hints, solution gate, drafts kept."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from mldrill.catalog.katas import get_katas
+from mldrill.study.katas import workspace_path
+from mldrill.web.app import create_app
+
+GOOD = (
+    "import numpy as np\ndef softmax(x, axis=-1):\n    e = np.exp(x - x.max(axis=axis, keepdims=True))\n"
+    "    return e / e.sum(axis=axis, keepdims=True)\n"
+)
+TRAPPED = (
+    "import numpy as np\ndef softmax(x, axis=-1):\n    e = np.exp(x)\n    return e / e.sum(axis=axis, keepdims=True)\n"
+)
+
+
+@pytest.fixture
+def client(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    yield TestClient(create_app(f"sqlite:///{tmp_path / 'web.db'}"))
+
+
+def csrf(html: str) -> str:
+    m = re.search(r'name="csrf" value="([0-9a-f]+)"', html)
+    assert m
+    return m.group(1)
+
+
+def test_trap_then_solve_then_solution(client: TestClient) -> None:
+    page = client.get("/katas/stable-softmax")
+    assert page.status_code == 200 and "def softmax" in page.text and 'id="source"' in page.text
+    token = csrf(page.text)
+    assert client.get("/katas/stable-softmax/solution").status_code == 403  # not before an attempt
+    trapped = client.post("/katas/stable-softmax/check", data={"source": TRAPPED, "csrf": token})
+    assert "FAILED" in trapped.text and "✗ finite at logits of +-1000" in trapped.text
+    assert "subtract the row max before exp" in trapped.text  # the trap's explanation
+    solved = client.post("/katas/stable-softmax/check", data={"source": GOOD, "csrf": token})
+    assert "PASSED" in solved.text and "attempt 2" in solved.text
+    assert "mldrill.ref.numerics:softmax" in client.get("/katas/stable-softmax/solution").text
+    assert "✓ solved" in client.get("/katas").text
+
+
+def test_drafts_survive_a_reload(client: TestClient) -> None:
+    token = csrf(client.get("/katas/stable-softmax").text)
+    assert (
+        client.post("/katas/stable-softmax/draft", data={"source": "# half done\n", "csrf": token}).status_code == 204
+    )
+    assert workspace_path(get_katas()["stable-softmax"]).read_text() == "# half done\n"
+    assert "# half done" in client.get("/katas/stable-softmax").text
+    assert client.post("/katas/stable-softmax/draft", data={"source": "x"}).status_code == 403
+
+
+def test_hints_one_at_a_time(client: TestClient) -> None:
+    token = csrf(client.get("/katas/stable-softmax").text)
+    first = client.post("/katas/stable-softmax/hint", data={"csrf": token})
+    assert 'Hints <span class="meta">1 of 3' in first.text and "shift-invariant" in first.text
+    assert client.get("/katas/nope").status_code == 404
