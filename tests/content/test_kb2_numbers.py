@@ -8,45 +8,16 @@ equivalence) the claim is exercised too.
 """
 
 import math
-from functools import cache
 from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-import yaml
+from cardtext import contains, trap_contains
 from torch import nn
 
 CONTENT = Path(__file__).resolve().parents[2] / "src" / "mldrill" / "content"
-
-
-@cache
-def _cards() -> dict[str, dict]:
-    out = {}
-    for path in CONTENT.glob("*/*.yaml"):
-        with path.open(encoding="utf-8") as f:
-            doc = yaml.safe_load(f)
-        for c in doc.get("cards", []):
-            out[c["id"]] = c
-    return out
-
-
-def answer(card_id: str) -> str:
-    """The card's answer with every run of whitespace collapsed to one space."""
-    return " ".join(_cards()[card_id]["answer"].split())
-
-
-def contains(card_id: str, *expected: str) -> None:
-    text = answer(card_id)
-    for s in expected:
-        assert s in text, f"{card_id}: expected {s!r} in the answer"
-
-
-def trap_contains(card_id: str, *expected: str) -> None:
-    text = " ".join(_cards()[card_id]["trap"].split())
-    for s in expected:
-        assert s in text, f"{card_id}: expected {s!r} in the trap"
 
 
 def f3(x: float) -> str:
