@@ -272,7 +272,7 @@ def main() -> None:
     import numpy  # noqa: F401 - warm: imported once, shared copy-on-write by every child
 
     import mldrill.grader.policy
-    import mldrill.grader.wire  # noqa: F401
+    import mldrill.grader.wire  # noqa: F401 - warm: the children encode results with it
 
     if framework == "torch":
         import torch

@@ -13,6 +13,7 @@ Tested in tests/ref/classical/test_classical_model_selection.py.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import Protocol
 
 import numpy as np
 
@@ -63,8 +64,13 @@ def train_test_split(*arrays: np.ndarray, test_size: float = 0.25, random_state:
     return [part for a in arrays for part in (np.asarray(a)[train], np.asarray(a)[test])]
 
 
+class Estimator(Protocol):
+    def fit(self, X: np.ndarray, y: np.ndarray) -> object: ...
+    def predict(self, X: np.ndarray) -> np.ndarray: ...
+
+
 def cross_val_score(
-    make_model: Callable[[], object],
+    make_model: Callable[[], Estimator],
     X: np.ndarray,
     y: np.ndarray,
     *,
@@ -77,6 +83,6 @@ def cross_val_score(
     scores = []
     for tr, te in cv.split(X, y):
         model = make_model()
-        model.fit(X[tr], y[tr])  # type: ignore[attr-defined]
-        scores.append(scoring(y[te], model.predict(X[te])))  # type: ignore[attr-defined]
+        model.fit(X[tr], y[tr])
+        scores.append(scoring(y[te], model.predict(X[te])))
     return np.array(scores)
