@@ -3,6 +3,8 @@
 # never needs Node. Run from the repository root: bash scripts/vendor_assets.sh
 set -euo pipefail
 KATEX_VERSION=0.19.1
+# htmx: the 2.x line (4.0 changed the request model and extension API; 2.0 is the one the pages are written for).
+HTMX_VERSION=2.0.11
 
 dest=src/mldrill/web/static/vendor
 work=$(mktemp -d)
@@ -37,3 +39,11 @@ cp "$work/cm/cm.min.js" "$dest/codemirror/"
 echo "$CM_PACKAGES" > "$dest/codemirror/VERSION"
 cp "$work/cm/node_modules/codemirror/LICENSE" "$dest/codemirror/LICENSE" 2>/dev/null || true
 echo "vendored CodeMirror ($CM_PACKAGES) into $dest/codemirror"
+
+# htmx: the single minified file.
+(cd "$work" && npm pack --silent "htmx.org@$HTMX_VERSION" >/dev/null && mkdir htmx && tar xzf "htmx.org-$HTMX_VERSION.tgz" -C htmx)
+rm -rf "$dest/htmx"
+mkdir -p "$dest/htmx"
+cp "$work/htmx/package/dist/htmx.min.js" "$work/htmx/package/LICENSE" "$dest/htmx/"
+echo "$HTMX_VERSION" > "$dest/htmx/VERSION"
+echo "vendored htmx $HTMX_VERSION into $dest/htmx"

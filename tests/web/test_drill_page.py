@@ -77,3 +77,21 @@ def test_session_end_and_unknown_sessions(env: tuple[TestClient, str]) -> None:
     assert "Session done" in done.text and "1 rating(s)" in done.text
     assert client.get("/drill/nope").status_code == 404
     assert client.post(f"/drill/{sid}/rate", data={"rating": 7, "csrf": token}).status_code == 422
+
+
+def test_a_repeated_rating_is_dropped_not_given_to_the_next_card(env: tuple[TestClient, str]) -> None:
+    """A double press (or a resent form) names the card it was meant for; once that card is rated, it is dropped."""
+    client, url = env
+    sid = str(client.get("/drill?topic=alpha").url).rsplit("/", 1)[1]
+    token = csrf_of(client.get(f"/drill/{sid}?reveal=1").text)
+    for _ in range(2):
+        page = client.post(f"/drill/{sid}/rate", data={"rating": 3, "item": "alpha/a1", "csrf": token})
+    assert ratings(url) == [("alpha/a1", 3)] and "Question of alpha/a2?" in page.text
+
+
+def test_htmx_swaps_the_card_region_of_the_same_page(env: tuple[TestClient, str]) -> None:
+    client, _ = env
+    sid = str(client.get("/drill?topic=alpha").url).rsplit("/", 1)[1]
+    page = client.get(f"/drill/{sid}?reveal=1", headers={"HX-Request": "true"}).text
+    assert page.count('id="card"') == 1 and 'hx-select="#card"' in page
+    assert f'hx-post="/drill/{sid}/rate"' in page and 'name="item" value="alpha/a1"' in page

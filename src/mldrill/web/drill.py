@@ -2,7 +2,8 @@
 
 GET  /drill                  start a session (?topic=&level=&area=&limit=) and redirect to it
 GET  /drill/{sid}            the current card's question (?reveal=1: answer, trap and the four rating buttons)
-POST /drill/{sid}/rate       rate the current card (committed before the next card is shown)
+POST /drill/{sid}/rate       rate the current card (committed before the next card is shown; a rating naming
+                             another card than the current one is dropped, so a double submit rates nothing)
 POST /drill/{sid}/undo       take back the last rating
 Every POST carries a CSRF token bound to the session id (web/csrf.py). Keys, as in Anki and
 the CLI: space reveals, 1-4 rate, u undoes (static/app.js); without JavaScript the links and buttons do the same.
@@ -69,12 +70,17 @@ def make_router(db: Database, render: Callable[..., HTMLResponse], csrf: Csrf) -
         return render(request, "drill.html", **ctx)
 
     @router.post("/drill/{sid}/rate")
-    def rate(sid: str, rating: int = Form(...), csrf_token: str = Form("", alias="csrf")) -> RedirectResponse:
+    def rate(
+        sid: str, rating: int = Form(...), item: str = Form(""), csrf_token: str = Form("", alias="csrf")
+    ) -> RedirectResponse:
         csrf.check(sid, csrf_token)
         s = get(sid)
         if rating not in RATING_NAMES:
             raise HTTPException(422, "rating must be 1, 2, 3 or 4")
-        if s.current() is not None:
+        current = s.current()
+        # A rating names the card it was given on; a repeated submit (double press, resent form) finds another card
+        # current and is dropped rather than rating a card nobody has seen.
+        if current is not None and (not item or item == current.id):
             s.rate(rating)
         return RedirectResponse(f"/drill/{sid}", status_code=303)
 

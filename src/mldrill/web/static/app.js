@@ -1,24 +1,49 @@
 // Typeset every formula the server marked: span.math holds \( ... \), div.math holds \[ ... \].
-document.addEventListener("DOMContentLoaded", () => {
+// Runs on the page and again on every fragment htmx swaps in (the drill's next card, a kata's verdict).
+function typeset(root) {
   if (!window.katex) return;
-  for (const el of document.querySelectorAll(".math")) {
+  for (const el of root.querySelectorAll(".math")) {
+    if (el.dataset.typeset) continue;
     const display = el.classList.contains("display");
     const tex = el.textContent.trim().replace(/^\\[\[(]/, "").replace(/\\[\])]$/, "");
     try {
       katex.render(tex, el, { displayMode: display, throwOnError: false });
+      el.dataset.typeset = "1";
     } catch (e) {
       /* leave the TeX source readable */
     }
   }
-});
+}
+if (window.htmx) {
+  htmx.onLoad(typeset); // called for the whole body first, then for each swapped-in fragment
+} else {
+  document.addEventListener("DOMContentLoaded", () => typeset(document));
+}
 
-// Anki's keys on the drill page: space reveals, 1-4 rate, u undoes (each maps to a link or button with data-key).
+// Anki's keys on the drill page: space (or enter) reveals, 1-4 rate, u undoes; each maps to the link or button
+// carrying data-key. While a request is in flight keys are ignored, so a double press cannot rate the next card
+// unseen (the server also refuses a rating aimed at a card that is no longer current).
+let busy = false;
+document.addEventListener("htmx:beforeRequest", () => { busy = true; });
+document.addEventListener("htmx:afterSettle", () => { busy = false; });
+document.addEventListener("htmx:afterRequest", (ev) => { if (!ev.detail.successful) busy = false; });
 document.addEventListener("keydown", (ev) => {
   if (ev.ctrlKey || ev.metaKey || ev.altKey || /^(INPUT|TEXTAREA|SELECT)$/.test(ev.target.tagName)) return;
+  if (ev.target.closest && ev.target.closest(".cm-editor")) return;
   const key = ev.key === "Enter" ? " " : ev.key;
   const target = document.querySelector(`[data-key="${CSS.escape(key)}"]`);
   if (target) {
     ev.preventDefault();
-    target.click();
+    if (!busy) target.click();
   }
+});
+
+// A refused htmx request (a drill session lost to a server restart, a stale form) shows the server's error page in
+// place of the page body instead of failing silently.
+document.addEventListener("htmx:responseError", (ev) => {
+  const xhr = ev.detail.xhr;
+  const main = new DOMParser().parseFromString(xhr.responseText, "text/html").querySelector("main");
+  const here = document.querySelector("main");
+  if (main && here) here.replaceWith(main);
+  else alert(`The server answered ${xhr.status}: ${xhr.responseText.slice(0, 300)}`);
 });

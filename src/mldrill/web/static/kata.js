@@ -26,11 +26,20 @@ document.addEventListener("DOMContentLoaded", () => {
     const { EditorView, basicSetup, python } = window.CM;
     view = new EditorView({
       doc: area.value,
-      extensions: [basicSetup, python(), EditorView.updateListener.of((u) => { if (u.docChanged) changed(); })],
+      extensions: [
+        basicSetup,
+        python(),
+        EditorView.updateListener.of((u) => {
+          if (!u.docChanged) return;
+          area.value = current(); // the hidden textarea is what the form (plain or htmx) submits
+          changed();
+        }),
+      ],
     });
     area.style.display = "none";
     area.parentNode.insertBefore(view.dom, area);
     form.addEventListener("submit", () => { area.value = current(); localStorage.setItem(key, area.value); });
+    form.addEventListener("htmx:beforeRequest", () => { localStorage.setItem(key, current()); });
   } else {
     area.addEventListener("input", changed);
   }
