@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from clockutil import FakeClock
 from minicontent import mini_catalog
@@ -69,3 +70,30 @@ def test_practice_log_and_exports(db: Database, tmp_path: Path) -> None:
     ]
     md = to_markdown(rows).splitlines()
     assert md[0].startswith("| item | topic |") and len(md) == 2 + len(rows)
+
+
+def test_streak_matches_counting_days_back_from_today(db: Database, tmp_path: Path) -> None:
+    """The streak stops reading at the first gap; the oracle is the plain definition on the set of review days:
+    count consecutive days back from today (or from yesterday when today has no review yet)."""
+    import random
+    from datetime import timedelta
+
+    from mldrill.store import Review
+
+    save_setting(db, "timezone", "Asia/Kolkata")  # a +05:30 zone: local days differ from UTC days
+    zone = ZoneInfo("Asia/Kolkata")
+    items = catalog_items(mini_catalog(tmp_path / "content"))
+    clock = FakeClock()
+    today = clock().astimezone(zone).date()
+    rng = random.Random(7)
+    for case in range(60):
+        times = [clock() - timedelta(hours=rng.uniform(-30, 24 * 12)) for _ in range(rng.randint(0, 40))]
+        with db.session() as s:
+            s.query(Review).delete()
+            s.add_all(Review(item_id="alpha/a1", kind="card", rating=3, reviewed_at=t) for t in times)
+        days = {t.astimezone(zone).date() for t in times}
+        day = today if today in days else today - timedelta(days=1)
+        expected = 0
+        while day in days:
+            expected, day = expected + 1, day - timedelta(days=1)
+        assert compute_stats(db, items, clock=clock)["streak_days"] == expected, case

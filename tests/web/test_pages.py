@@ -34,7 +34,8 @@ def client(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClie
     import_file(db, deck)
     items = all_items(get_catalog(), db)
     user_card = next(i for i in items if i.startswith("user/"))
-    for item_id, rating in (("alpha/a1", 4), ("beta/b1", 1), (user_card, 2)):
+    # "kata/causal-mask" rated Again on 2026-11-02: due ever since, so Today lists it.
+    for item_id, rating in (("alpha/a1", 4), ("beta/b1", 1), (user_card, 2), ("kata/causal-mask", 1)):
         DrillSession(db, items, [items[item_id]], settings=Settings(fuzz=False), clock=FakeClock()).rate(rating)
     yield TestClient(create_app(url))
     get_catalog.cache_clear()
@@ -57,6 +58,30 @@ def scripts_and_handlers(html: str) -> list[str]:
 def test_today(client: TestClient) -> None:
     r = client.get("/")
     assert r.status_code == 200 and "Today" in r.text and 'id="due"' in r.text
+    assert "Katas due" in r.text and 'href="/katas/causal-mask"' in r.text and "(1 kata)" in r.text
+
+
+def test_errors_are_pages_for_browsers_and_json_for_scripts(client: TestClient) -> None:
+    browser = client.get("/topics/nope", headers={"Accept": "text/html,application/xhtml+xml"})
+    assert (
+        browser.status_code == 404
+        and "<h1>Not found</h1>" in browser.text
+        and "no topic &#39;nope&#39;" in browser.text
+    )
+    htmx = client.get("/drill/gone", headers={"HX-Request": "true"})
+    assert htmx.status_code == 404 and 'id="error"' in htmx.text and "session has ended" in htmx.text
+    script = client.get("/topics/nope")
+    assert script.status_code == 404 and script.json() == {"detail": "no topic 'nope'"}
+
+
+def test_htmx_is_vendored_and_each_swap_target_is_on_its_page(client: TestClient) -> None:
+    """htmx swaps by selecting an id out of the full page the route renders: that id must be on the page."""
+    page = client.get("/")
+    assert '<script defer src="/static/vendor/htmx/htmx.min.js"></script>' in page.text
+    js = client.get("/static/vendor/htmx/htmx.min.js")
+    assert js.status_code == 200 and "htmx" in js.text and len(js.text) > 20_000
+    log = client.get("/log").text
+    assert 'hx-select="#log-view"' in log and 'id="log-view"' in log
 
 
 def test_topics_and_topic_page(client: TestClient) -> None:
@@ -89,7 +114,7 @@ def test_stats(client: TestClient) -> None:
 
 
 def test_imported_html_never_runs(client: TestClient) -> None:
-    for path in ("/", "/topics", "/topics/alpha", "/log", "/stats"):
+    for path in ("/", "/topics", "/topics/alpha", "/log", "/stats", "/katas", "/katas/causal-mask", "/data"):
         assert scripts_and_handlers(client.get(path).text) == [], path
 
 

@@ -2,23 +2,26 @@
 
 Routes parse the request, call one function of catalog/study, and render a template; no logic lives here.
 Pages read without JavaScript; KaTeX (vendored) typesets the formulas when scripts run.
-Served so far: Today, Topics, a Topic, the drill (web/drill.py), the practice log (with Markdown/CSV export) and
-Stats. The kata editor and the import/backup pages are the web issue's next steps.
+Pages: Today, Topics, a Topic, the practice log (with Markdown/CSV export) and Stats here; the drill (web/drill.py),
+katas (web/katas.py) and import/export/backup (web/data.py) in their own routers. htmx swaps the part of a page that
+changes (the drill's card, a kata's verdict, the log's table) by selecting it from the same full page the route
+renders, so every interaction also works as a plain link or form.
 """
 
 from __future__ import annotations
 
 import inspect
 from dataclasses import asdict
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request
-from fastapi.responses import HTMLResponse, PlainTextResponse
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mldrill.catalog import get_catalog
 from mldrill.catalog.areas import AREA_BY_ID, AREAS
@@ -31,6 +34,11 @@ from mldrill.study.stats import compute_stats, topic_progress
 from mldrill.study.status import STATUSES
 
 HERE = Path(__file__).resolve().parent
+
+
+# Markdown is rendered and sanitized once per distinct text: catalog text never changes while the server runs, and
+# the same input always gives the same HTML (the Topic page renders ~75 snippets; this keeps it inside its budget).
+_md_html = lru_cache(maxsize=16_384)(md_to_html)
 
 
 @cache
@@ -54,17 +62,37 @@ def create_app(database_url: str | None = None) -> FastAPI:
     app = FastAPI(title="mldrill", docs_url=None, redoc_url=None)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     templates = Jinja2Templates(directory=HERE / "templates")
-    templates.env.filters["md"] = lambda text: Markup(md_to_html(text or ""))
+    templates.env.filters["md"] = lambda text: Markup(_md_html(text or ""))
     templates.env.filters["tex_text"] = tex_to_text
     templates.env.globals["areas"] = AREA_BY_ID
 
     def render(request: Request, name: str, **ctx: Any) -> HTMLResponse:
         return templates.TemplateResponse(request, name, ctx)
 
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        """Browsers (and htmx) get a page saying what went wrong; scripts get FastAPI's JSON."""
+        if "text/html" not in request.headers.get("accept", "") and "hx-request" not in request.headers:
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+        titles = {403: "Not yet", 404: "Not found", 413: "Too large", 422: "Cannot use that"}
+        page = templates.TemplateResponse(
+            request,
+            "error.html",
+            {
+                "status": exc.status_code,
+                "title": titles.get(exc.status_code, "Something went wrong"),
+                "detail": exc.detail,
+                "page": "",
+            },
+            status_code=exc.status_code,
+        )
+        return page
+
     @app.get("/", response_class=HTMLResponse)
     def today(request: Request) -> HTMLResponse:
         items = all_items(get_catalog(), db)
-        return render(request, "today.html", stats=compute_stats(db, items), page="today")
+        titles = {k.id: k.spec.title for k in get_katas().values()}
+        return render(request, "today.html", stats=compute_stats(db, items), kata_titles=titles, page="today")
 
     @app.get("/topics", response_class=HTMLResponse)
     def topics(request: Request) -> HTMLResponse:
@@ -88,7 +116,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
             request,
             "topic.html",
             topic=t,
-            progress=topic_progress(db, cat)[t.id],
+            progress=topic_progress(db, cat, only=t.id)[t.id],
             refs=[(r, _highlighted(r)) for r in refs],
             katas=[katas[k] for k in kata_ids],
             page="topics",
