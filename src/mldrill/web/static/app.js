@@ -25,7 +25,7 @@ if (window.htmx) {
 // unseen (the server also refuses a rating aimed at a card that is no longer current).
 let busy = false;
 document.addEventListener("htmx:beforeRequest", () => { busy = true; });
-document.addEventListener("htmx:afterSettle", () => { busy = false; });
+document.addEventListener("htmx:afterSwap", () => { busy = false; });
 document.addEventListener("htmx:afterRequest", (ev) => { if (!ev.detail.successful) busy = false; });
 document.addEventListener("keydown", (ev) => {
   if (ev.ctrlKey || ev.metaKey || ev.altKey || /^(INPUT|TEXTAREA|SELECT)$/.test(ev.target.tagName)) return;
