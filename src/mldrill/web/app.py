@@ -3,7 +3,7 @@
 Routes parse the request, call one function of catalog/study, and render a template; no logic lives here.
 Pages read without JavaScript; KaTeX (vendored) typesets the formulas when scripts run.
 Served so far: Today, Topics, a Topic, the drill (web/drill.py), the practice log (with Markdown/CSV export) and
-Stats. The kata editor and the import/backup pages are the web issue's next steps.
+Stats (charts as inline SVG, web/charts.py). The kata editor and the import/backup pages are the web issue's next steps.
 """
 
 from __future__ import annotations
@@ -27,8 +27,9 @@ from mldrill.render import md_to_html, tex_to_text
 from mldrill.store import Database, open_db
 from mldrill.study.items import all_items
 from mldrill.study.log import practice_log, to_csv, to_markdown
-from mldrill.study.stats import compute_stats, topic_progress
+from mldrill.study.stats import compute_stats, due_forecast, retention_by_week, reviews_per_day, topic_progress
 from mldrill.study.status import STATUSES
+from mldrill.web import charts
 
 HERE = Path(__file__).resolve().parent
 
@@ -132,7 +133,12 @@ def create_app(database_url: str | None = None) -> FastAPI:
     @app.get("/stats", response_class=HTMLResponse)
     def stats(request: Request) -> HTMLResponse:
         items = all_items(get_catalog(), db)
-        return render(request, "stats.html", stats=compute_stats(db, items), page="stats")
+        chart_svgs = {
+            "heatmap": charts.heatmap(reviews_per_day(db)),
+            "retention": charts.retention_chart(retention_by_week(db)),
+            "forecast": charts.forecast_chart(due_forecast(db, items)),
+        }
+        return render(request, "stats.html", stats=compute_stats(db, items), charts=chart_svgs, page="stats")
 
     from mldrill.web import data, drill, katas
     from mldrill.web.csrf import Csrf
