@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from clockutil import FakeClock
 from minicontent import mini_catalog
 from mldrill.catalog.loader import get_catalog
-from mldrill.store import open_db
+from mldrill.store import Review, open_db
+from mldrill.study.clock import local_zone
 from mldrill.study.importer import import_file
 from mldrill.study.items import all_items
 from mldrill.study.scheduler import Settings
@@ -111,6 +115,23 @@ def test_practice_log_filters_sorts_and_exports(client: TestClient) -> None:
 def test_stats(client: TestClient) -> None:
     r = client.get("/stats")
     assert r.status_code == 200 and "Mastery per area" in r.text and "My cards" in r.text
+
+
+def test_stats_draws_the_three_charts(client: TestClient) -> None:
+    db = client.app.state.db  # type: ignore[attr-defined]
+    items = all_items(get_catalog(), db)
+    for item_id in ("alpha/a2", "beta/b2"):  # two reviews now, on the real clock the page uses
+        DrillSession(db, items, [items[item_id]], settings=Settings(fuzz=False)).rate(3)
+    with db.session() as s:
+        stamps = s.scalars(select(Review.reviewed_at)).all()
+    per_day = Counter(t.astimezone(local_zone(None)).date() for t in stamps)
+    page = client.get("/stats").text
+    assert '<svg class="chart heatmap"' in page and '<svg class="chart bars forecast"' in page
+    for day, n in per_day.items():
+        if day > datetime.now(UTC).date() - timedelta(days=360):
+            assert f"<title>{day.isoformat()}: {n} review{'' if n == 1 else 's'}</title>" in page
+    assert "No reviews of learned cards" in page  # nothing has come back due yet: retention explains instead
+    assert 'aria-label="Items falling due per day over the next 30 days' in page
 
 
 def test_imported_html_never_runs(client: TestClient) -> None:

@@ -2,10 +2,10 @@
 
 Routes parse the request, call one function of catalog/study, and render a template; no logic lives here.
 Pages read without JavaScript; KaTeX (vendored) typesets the formulas when scripts run.
-Pages: Today, Topics, a Topic, the practice log (with Markdown/CSV export) and Stats here; the drill (web/drill.py),
-katas (web/katas.py) and import/export/backup (web/data.py) in their own routers. htmx swaps the part of a page that
-changes (the drill's card, a kata's verdict, the log's table) by selecting it from the same full page the route
-renders, so every interaction also works as a plain link or form.
+Pages: Today, Topics, a Topic, the practice log (with Markdown/CSV export) and Stats (charts as inline SVG drawn by
+web/charts.py) here; the drill (web/drill.py), katas (web/katas.py) and import/export/backup (web/data.py) in their
+own routers. htmx swaps the part of a page that changes (the drill's card, a kata's verdict, the log's table) by
+selecting it from the same full page the route renders, so every interaction also works as a plain link or form.
 """
 
 from __future__ import annotations
@@ -30,8 +30,9 @@ from mldrill.render import md_to_html, tex_to_text
 from mldrill.store import Database, open_db
 from mldrill.study.items import all_items
 from mldrill.study.log import practice_log, to_csv, to_markdown
-from mldrill.study.stats import compute_stats, topic_progress
+from mldrill.study.stats import compute_stats, due_forecast, retention_by_week, reviews_per_day, topic_progress
 from mldrill.study.status import STATUSES
+from mldrill.web import charts
 
 HERE = Path(__file__).resolve().parent
 
@@ -164,7 +165,12 @@ def create_app(database_url: str | None = None) -> FastAPI:
     @app.get("/stats", response_class=HTMLResponse)
     def stats(request: Request) -> HTMLResponse:
         items = all_items(get_catalog(), db)
-        return render(request, "stats.html", stats=compute_stats(db, items), page="stats")
+        chart_svgs = {
+            "heatmap": charts.heatmap(reviews_per_day(db)),
+            "retention": charts.retention_chart(retention_by_week(db)),
+            "forecast": charts.forecast_chart(due_forecast(db, items)),
+        }
+        return render(request, "stats.html", stats=compute_stats(db, items), charts=chart_svgs, page="stats")
 
     from mldrill.web import data, drill, katas
     from mldrill.web.csrf import Csrf
