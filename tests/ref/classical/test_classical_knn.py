@@ -27,6 +27,18 @@ def test_pairwise_distances_match_cdist(metric, scipy_metric, kw):
     )
 
 
+def test_euclidean_distances_stay_exact_for_nearly_coinciding_points():
+    """||a||^2 + ||b||^2 - 2 a.b cancels catastrophically when a ~ b far from the origin: a point and its copy must
+    be exactly 0 apart, and points 1e-6 apart at norm ~3e4 must still match scipy's direct computation."""
+    rng = np.random.default_rng(3)
+    A = rng.normal(size=(40, 8)) * 1e3 + 1e4
+    B = np.vstack([A[:10], A[10:20] + rng.normal(size=(10, 8)) * 1e-6, rng.normal(size=(15, 8)) * 1e3 + 1e4])
+    for metric in ("euclidean", "sqeuclidean"):
+        D = pairwise_distances(A, B, metric=metric)
+        assert_array_equal(D[np.arange(10), np.arange(10)], 0.0)
+        assert_allclose(D, cdist(A, B, metric), rtol=1e-9, atol=0)
+
+
 def test_unknown_metric_is_a_clear_error():
     with pytest.raises(ValueError, match="unknown metric"):
         pairwise_distances(np.zeros((1, 2)), np.zeros((1, 2)), metric="hamming")  # type: ignore[arg-type]

@@ -31,7 +31,15 @@ def pairwise_distances(
     """Distances between the rows of A (n, d) and B (m, d) -> (n, m)."""
     A, B = np.asarray(A, dtype=np.float64), np.asarray(B, dtype=np.float64)
     if metric in ("euclidean", "sqeuclidean"):
-        sq = (A**2).sum(1)[:, None] + (B**2).sum(1)[None, :] - 2.0 * A @ B.T  # (n, m)
+        norms = (A**2).sum(1)[:, None] + (B**2).sum(1)[None, :]  # (n, m)
+        sq = norms - 2.0 * A @ B.T  # ||a||^2 + ||b||^2 - 2 a.b: one matrix product instead of n*m differences
+        # That expansion subtracts two nearly equal numbers when a and b nearly coincide, and keeps none of the true
+        # distance (a point and its own copy come out ~1e-8 apart, and 1/d weights then go wrong): recompute those
+        # few entries directly. Elsewhere its relative error stays below eps / 1e-6 ~ 2e-10.
+        close = sq <= 1e-6 * norms
+        if close.any():
+            i, j = np.nonzero(close)
+            sq[i, j] = ((A[i] - B[j]) ** 2).sum(1)
         np.maximum(sq, 0.0, out=sq)
         return sq if metric == "sqeuclidean" else np.sqrt(sq)
     if metric == "cosine":
@@ -67,60 +75,33 @@ class _KNNBase:
     def kneighbors(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(distances, indices) of the k nearest training points, nearest first, ties broken by index."""
         X = np.asarray(X, dtype=np.float64)
-        if self.metric in ("euclidean", "sqeuclidean"):
-            # Rank by ||b||^2 - 2 a.b: the query's own ||a||^2 is the same for every candidate, so it is added
-            # back (and the square root taken) for the k winners only.
+        euclid = self.metric in ("euclidean", "sqeuclidean")
+        if euclid:
+            # Rank by ||b||^2 - 2 a.b: the query's own ||a||^2 is the same for every candidate, so it is left out;
+            # the k winners' distances are then computed directly (the expansion cancels badly for near-duplicates).
             D = X @ (-2.0 * self._X.T)  # (n, N)
             D += (self._X**2).sum(1)
-            x_sq = (X**2).sum(1, keepdims=True)  # (n, 1)
-            root = self.metric == "euclidean"
-
-            def finish(d: np.ndarray) -> np.ndarray:
-                d = np.maximum(d + x_sq, 0.0)
-                return np.sqrt(d) if root else d
         else:
             D = pairwise_distances(X, self._X, metric=self.metric, p=self.p)  # (n, N)
-
-            def finish(d: np.ndarray) -> np.ndarray:
-                return d
 
         k = self.n_neighbors
         if k == D.shape[1]:
             idx = np.argsort(D, axis=1, kind="stable")
-            return finish(np.take_along_axis(D, idx, axis=1)), idx
-        # Fast path: O(N) selection of k candidates, then sort only those (by distance, then index).
-        cand = np.argpartition(D, k - 1, axis=1)[:, :k]  # (n, k), unordered
-        cand.sort(axis=1)  # index order, so the stable sort below breaks distance ties by index
-        order = np.argsort(np.take_along_axis(D, cand, axis=1), axis=1, kind="stable")
-        idx = np.take_along_axis(cand, order, axis=1)  # (n, k)
-        # argpartition may pick any of several points tied at the k-th distance: redo those rows exactly.
-        kth = np.take_along_axis(D, idx[:, -1:], axis=1)  # (n, 1)
-        tied = np.flatnonzero(np.less_equal(D, kth).sum(axis=1) > k)
-        if len(tied):
-            idx[tied] = np.argsort(D[tied], axis=1, kind="stable")[:, :k]
-        return finish(np.take_along_axis(D, idx, axis=1)), idx
-        # Fast path: O(N) selection of the k smallest (positions k-1 and k placed exactly), then sort only those.
-        part = np.argpartition(D, [k - 1, k], axis=1)  # (n, N)
-        cand = np.sort(part[:, :k], axis=1)  # index order, so the stable sort below breaks distance ties by index
-        order = np.argsort(np.take_along_axis(D, cand, axis=1), axis=1, kind="stable")
-        idx = np.take_along_axis(cand, order, axis=1)  # (n, k)
-        # If the k-th and (k+1)-th smallest distances are equal, the selected set is arbitrary: redo those rows.
-        boundary = np.take_along_axis(D, part[:, k - 1 : k + 1], axis=1)  # (n, 2)
-        tied = np.flatnonzero(boundary[:, 0] == boundary[:, 1])
-        if len(tied):
-            idx[tied] = np.argsort(D[tied], axis=1, kind="stable")[:, :k]
-        return finish(np.take_along_axis(D, idx, axis=1)), idx
-        # Fast path: O(N) selection of k candidates, then sort only those (by distance, then index).
-        cand = np.argpartition(D, k - 1, axis=1)[:, :k]  # (n, k), unordered
-        cand.sort(axis=1)  # index order, so the stable sort below breaks distance ties by index
-        order = np.argsort(np.take_along_axis(D, cand, axis=1), axis=1, kind="stable")
-        idx = np.take_along_axis(cand, order, axis=1)  # (n, k)
-        # argpartition may pick any of several points tied at the k-th distance: redo those rows exactly.
-        kth = np.take_along_axis(D, idx[:, -1:], axis=1)  # (n, 1)
-        tied = np.flatnonzero(np.less_equal(D, kth).sum(axis=1) > k)
-        if len(tied):
-            idx[tied] = np.argsort(D[tied], axis=1, kind="stable")[:, :k]
-        return finish(np.take_along_axis(D, idx, axis=1)), idx
+        else:
+            # Fast path: O(N) selection of k candidates, then sort only those (by distance, then index).
+            cand = np.argpartition(D, k - 1, axis=1)[:, :k]  # (n, k), unordered
+            cand.sort(axis=1)  # index order, so the stable sort below breaks distance ties by index
+            order = np.argsort(np.take_along_axis(D, cand, axis=1), axis=1, kind="stable")
+            idx = np.take_along_axis(cand, order, axis=1)  # (n, k)
+            # argpartition may pick any of several points tied at the k-th distance: redo those rows exactly.
+            kth = np.take_along_axis(D, idx[:, -1:], axis=1)  # (n, 1)
+            tied = np.flatnonzero(np.less_equal(D, kth).sum(axis=1) > k)
+            if len(tied):
+                idx[tied] = np.argsort(D[tied], axis=1, kind="stable")[:, :k]
+        if not euclid:
+            return np.take_along_axis(D, idx, axis=1), idx
+        sq = ((X[:, None, :] - self._X[idx]) ** 2).sum(-1)  # (n, k): exact, 0 for a training point itself
+        return (np.sqrt(sq) if self.metric == "euclidean" else sq), idx
 
     def _neighbor_weights(self, dist: np.ndarray) -> np.ndarray:
         if self.weights == "uniform":
