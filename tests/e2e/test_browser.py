@@ -118,6 +118,25 @@ def test_a_kata_with_a_planted_trap_shows_the_trap_then_a_correct_solution_passe
     shot(page, "kata-passed")
     assert kata_statuses(server, "stable-softmax") == ["failed", "passed"]
 
+    hints = get_katas()["stable-softmax"].spec.hints
+    page.get_by_role("button", name="Next hint").click()  # swapped in place: the editor keeps its text
+    expect(page.locator("#hints li")).to_have_count(1)
+    expect(page.locator("#hints")).to_contain_text(f"1 of {len(hints)}")
+    expect(page.locator(".cm-content")).to_contain_text("shifted = x - np.max")
+
+
+def test_practice_log_filters_in_place_and_keeps_the_url(server: Server, page: Page) -> None:
+    page.goto(f"{server.url}/drill?topic=numerics&limit=2")
+    rated = [rate_with_keys(page, "1"), rate_with_keys(page, "4")]
+    page.goto(f"{server.url}/log")
+    page.select_option("select[name=status]", "unknown")  # "change" submits through htmx
+    page.wait_for_url("**/log?status=unknown**")
+    expect(page.locator("table.log")).to_contain_text(rated[0])
+    expect(page.locator("table.log")).not_to_contain_text(rated[1])
+    page.get_by_role("link", name="lapses").click()  # sorting keeps the filter
+    page.wait_for_url("**sort=lapses**")
+    expect(page.locator("table.log")).not_to_contain_text(rated[1])
+
 
 def test_a_draft_survives_a_reload_and_a_server_crash(server: Server, page: Page, browser: Browser) -> None:
     page.goto(f"{server.url}/katas/gelu")
