@@ -159,6 +159,32 @@ def test_a_draft_survives_a_reload_and_a_server_crash(server: Server, page: Page
         fresh.close()
 
 
+def test_edits_in_your_own_editor_win_over_a_stale_browser_copy(server: Server, page: Page) -> None:
+    """The workspace file is shared with `mldrill kata start` and the user's editor: a change made there since the
+    browser last synced must show, and a browser's own unsaved edits (the server unreachable) must come back."""
+    kata = get_katas()["rms-norm"]
+    workspace = server.home / "data" / "mldrill" / "katas" / kata.id / f"{kata.spec.entry}.py"
+    page.goto(f"{server.url}/katas/{kata.id}")
+    page.locator(".cm-content").click()
+    page.keyboard.press("ControlOrMeta+End")
+    page.keyboard.type("\n# typed in the browser\n")
+    expect(page.locator("#saved")).to_have_text("draft saved", timeout=10_000)
+    assert "# typed in the browser" in workspace.read_text()
+
+    workspace.write_text(workspace.read_text() + "# then edited in my own editor\n")
+    page.reload()
+    expect(page.locator(".cm-content")).to_contain_text("then edited in my own editor")
+
+    page.route("**/draft", lambda route: route.abort())  # the server stops answering saves
+    page.locator(".cm-content").click()
+    page.keyboard.press("ControlOrMeta+End")
+    page.keyboard.type("# typed while the server was away\n")
+    expect(page.locator("#saved")).to_have_text("draft kept in this browser", timeout=10_000)
+    page.reload()
+    expect(page.locator(".cm-content")).to_contain_text("typed while the server was away")
+    expect(page.locator(".cm-content")).to_contain_text("then edited in my own editor")
+
+
 EVIL_DECK = textwrap.dedent(
     """\
     Q: What does <script>window.__pwned = 1; alert("script ran")</script> do here?

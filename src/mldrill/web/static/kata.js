@@ -1,27 +1,43 @@
 // The kata editor: CodeMirror over the textarea (the textarea alone works without JavaScript), with autosave to
-// the server (the workspace file) and to localStorage, so a reload or a server crash loses nothing typed.
+// the server (the workspace file, shared with `mldrill kata start` and your own editor) and to localStorage, so a
+// reload or a server crash loses nothing typed.
+//
+// localStorage keeps {text, base}: what is in the editor, and the server's draft it was last in step with. On load,
+// the browser's text wins only when the server still holds that base (so the edits are the browser's own, not yet
+// saved); when the file changed elsewhere since, the server's version wins and nothing stale overwrites it.
 document.addEventListener("DOMContentLoaded", () => {
   const form = document.getElementById("kata-form");
   const area = document.getElementById("source");
   if (!form || !area) return;
   const key = "mldrill-draft:" + form.dataset.kata;
   const saved = document.getElementById("saved");
-  const stored = localStorage.getItem(key);
-  if (stored !== null && stored !== area.value && stored.length > 0) area.value = stored;
+  const say = (text) => { if (saved) saved.textContent = text; };
+  let base = area.value; // the server's draft as this page received it
+  let stored = null;
+  try { stored = JSON.parse(localStorage.getItem(key)); } catch (e) { stored = null; }
+  if (stored && stored.base === base && typeof stored.text === "string" && stored.text !== base) {
+    area.value = stored.text;
+    say("restored edits not yet saved to the server");
+  }
   let view = null;
   const current = () => (view ? view.state.doc.toString() : area.value);
+  const remember = () => localStorage.setItem(key, JSON.stringify({ text: current(), base }));
   let timer = null;
   const save = () => {
     const source = current();
-    localStorage.setItem(key, source);
+    remember();
     const body = new FormData();
     body.append("csrf", form.querySelector("[name=csrf]").value);
     body.append("source", source);
     fetch(`/katas/${form.dataset.kata}/draft`, { method: "POST", body })
-      .then((r) => { if (saved) saved.textContent = r.ok ? "draft saved" : "draft not saved"; })
-      .catch(() => { if (saved) saved.textContent = "draft kept in this browser"; });
+      .then((r) => {
+        if (r.ok) { base = source; remember(); }
+        say(r.ok ? "draft saved" : "draft not saved");
+      })
+      .catch(() => say("draft kept in this browser"));
   };
-  const changed = () => { clearTimeout(timer); timer = setTimeout(save, 800); };
+  const changed = () => { remember(); clearTimeout(timer); timer = setTimeout(save, 800); };
+  if (area.value !== base) changed(); // restored edits: send them to the server too
   if (window.CM && window.CM.EditorView) {
     const { EditorView, basicSetup, python } = window.CM;
     view = new EditorView({
@@ -38,10 +54,13 @@ document.addEventListener("DOMContentLoaded", () => {
     });
     area.style.display = "none";
     area.parentNode.insertBefore(view.dom, area);
-    form.addEventListener("submit", () => { area.value = current(); localStorage.setItem(key, area.value); });
-    form.addEventListener("htmx:beforeRequest", () => { localStorage.setItem(key, current()); });
   } else {
     area.addEventListener("input", changed);
   }
-  window.addEventListener("beforeunload", () => localStorage.setItem(key, current()));
+  // A check saves the draft on the server before it runs.
+  form.addEventListener("submit", () => { area.value = current(); remember(); });
+  form.addEventListener("htmx:afterRequest", (ev) => {
+    if (ev.detail.successful) { base = area.value; remember(); }
+  });
+  window.addEventListener("beforeunload", remember);
 });
