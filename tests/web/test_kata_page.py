@@ -63,3 +63,20 @@ def test_hints_one_at_a_time(client: TestClient) -> None:
     first = client.post("/katas/stable-softmax/hint", data={"csrf": token})
     assert 'Hints <span class="meta">1 of 3' in first.text and "shift-invariant" in first.text
     assert client.get("/katas/nope").status_code == 404
+
+
+def test_a_kata_whose_framework_is_missing_says_so_and_offers_no_run(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On the core install (no PyTorch) a torch kata can be read and drafted, but not run."""
+    from mldrill.catalog.katas import Kata
+
+    monkeypatch.setattr(
+        Kata, "missing_requirement", lambda self: "this kata needs PyTorch: pip install 'mldrill[torch]'"
+    )
+    page = client.get("/katas/layer-norm").text
+    assert "this kata needs PyTorch" in page
+    assert re.search(r'<button type="submit" id="run" disabled title="this kata needs PyTorch', page)
+    posted = client.post("/katas/layer-norm/check", data={"source": "x = 1\n", "csrf": csrf(page)})
+    assert posted.status_code == 200 and 'id="verdict"' not in posted.text
+    assert workspace_path(get_katas()["layer-norm"]).read_text() == "x = 1\n"  # the draft is still kept
