@@ -138,13 +138,18 @@ def test_practice_log_filters_in_place_and_keeps_the_url(server: Server, page: P
     expect(page.locator("table.log")).not_to_contain_text(rated[1])
 
 
+def type_at_end(page: Page, text: str, *, then: str = "draft saved") -> None:
+    """Type `text` at the end of the editor, key by key, and wait for the autosave to report `then`."""
+    page.locator(".cm-content").click()
+    page.keyboard.press("ControlOrMeta+End")
+    page.keyboard.type(text)
+    expect(page.locator("#saved")).to_have_text(then, timeout=10_000)
+
+
 def test_a_draft_survives_a_reload_and_a_server_crash(server: Server, page: Page, browser: Browser) -> None:
     page.goto(f"{server.url}/katas/gelu")
     expect(page.locator(".cm-editor")).to_be_visible()
-    page.locator(".cm-content").click()
-    page.keyboard.press("ControlOrMeta+End")
-    page.keyboard.type("\n# half-way there: tanh approximation next\n")
-    expect(page.locator("#saved")).to_have_text("draft saved", timeout=10_000)
+    type_at_end(page, "\n# half-way there: tanh approximation next\n")
     page.reload()
     expect(page.locator(".cm-content")).to_contain_text("half-way there: tanh approximation next")
 
@@ -165,10 +170,7 @@ def test_edits_in_your_own_editor_win_over_a_stale_browser_copy(server: Server, 
     kata = get_katas()["rms-norm"]
     workspace = server.home / "data" / "mldrill" / "katas" / kata.id / f"{kata.spec.entry}.py"
     page.goto(f"{server.url}/katas/{kata.id}")
-    page.locator(".cm-content").click()
-    page.keyboard.press("ControlOrMeta+End")
-    page.keyboard.type("\n# typed in the browser\n")
-    expect(page.locator("#saved")).to_have_text("draft saved", timeout=10_000)
+    type_at_end(page, "\n# typed in the browser\n")
     assert "# typed in the browser" in workspace.read_text()
 
     workspace.write_text(workspace.read_text() + "# then edited in my own editor\n")
@@ -176,10 +178,7 @@ def test_edits_in_your_own_editor_win_over_a_stale_browser_copy(server: Server, 
     expect(page.locator(".cm-content")).to_contain_text("then edited in my own editor")
 
     page.route("**/draft", lambda route: route.abort())  # the server stops answering saves
-    page.locator(".cm-content").click()
-    page.keyboard.press("ControlOrMeta+End")
-    page.keyboard.type("# typed while the server was away\n")
-    expect(page.locator("#saved")).to_have_text("draft kept in this browser", timeout=10_000)
+    type_at_end(page, "# typed while the server was away\n", then="draft kept in this browser")
     page.reload()
     expect(page.locator(".cm-content")).to_contain_text("typed while the server was away")
     expect(page.locator(".cm-content")).to_contain_text("then edited in my own editor")
