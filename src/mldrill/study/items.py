@@ -67,9 +67,24 @@ def kata_items(cat: Catalog) -> dict[str, Item]:
     return out
 
 
+# A loaded catalog never changes, so its items (frozen) are built once per catalog object and shared by every
+# caller: the web app asks on each page and keeps one dict per drill session.
+_STATIC: dict[int, tuple[Catalog, dict[str, Item], dict[str, Item]]] = {}
+
+
+def _static_items(cat: Catalog) -> tuple[dict[str, Item], dict[str, Item]]:
+    hit = _STATIC.get(id(cat))
+    if hit is None or hit[0] is not cat:
+        if len(_STATIC) >= 8:  # tests load many small catalogs; an app holds one
+            _STATIC.clear()
+        hit = _STATIC[id(cat)] = (cat, catalog_items(cat), kata_items(cat))
+    return hit[1], hit[2]
+
+
 def all_items(cat: Catalog, db: Database) -> dict[str, Item]:
     """Catalog cards first (in file order), then the user's decks, then the katas."""
-    return {**catalog_items(cat), **user_items(db), **kata_items(cat)}
+    cards, katas = _static_items(cat)
+    return {**cards, **user_items(db), **katas}
 
 
 def select_items(

@@ -106,21 +106,23 @@ class DrillSession:
     def _build_queue(self) -> list[str]:
         assert self.settings is not None
         now = self.clock()
-        ids = [it.id for it in self.pool]
+        ids = {it.id for it in self.pool}
+        # Only the columns the queue needs; a large pool (the whole catalog) reads every row and filters here
+        # rather than sending hundreds of bound ids.
+        query = select(ItemState.item_id, ItemState.status, ItemState.due)
+        if len(ids) <= 200:
+            query = query.where(ItemState.item_id.in_(ids))
         with self.db.session() as s:
-            states = (
-                {r.item_id: r for r in s.scalars(select(ItemState).where(ItemState.item_id.in_(ids)))} if ids else {}
-            )
+            states = {i: (status, due) for i, status, due in s.execute(query) if i in ids} if ids else {}
             start, _ = day_bounds(now, local_zone(self.settings.timezone))
             new_today = (
                 s.scalar(select(func.count()).select_from(ItemState).where(ItemState.first_review >= start)) or 0
             )
         if self.extra:
             order = {"unknown": 0, "shaky": 1, "fluent": 2}
-            seen = sorted(states.values(), key=lambda r: (order.get(r.status, 3), r.due))
-            queue = [r.item_id for r in seen]
+            queue = sorted(states, key=lambda i: (order.get(states[i][0], 3), states[i][1]))
             return queue[: self.limit] if self.limit is not None else queue
-        due = sorted((r.due, r.item_id) for r in states.values() if r.due <= now)
+        due = sorted((d, i) for i, (_, d) in states.items() if d <= now)
         new_left = max(0, self.settings.new_per_day - new_today)
         new = [it.id for it in self.pool if it.id not in states][:new_left]
         queue = [i for _, i in due] + new
