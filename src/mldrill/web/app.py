@@ -76,7 +76,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
         if "text/html" not in request.headers.get("accept", "") and "hx-request" not in request.headers:
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
         titles = {403: "Not yet", 404: "Not found", 413: "Too large", 422: "Cannot use that"}
-        page = templates.TemplateResponse(
+        return templates.TemplateResponse(
             request,
             "error.html",
             {
@@ -87,7 +87,6 @@ def create_app(database_url: str | None = None) -> FastAPI:
             },
             status_code=exc.status_code,
         )
-        return page
 
     @app.get("/favicon.ico", include_in_schema=False)
     def favicon() -> RedirectResponse:
@@ -96,8 +95,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
     @app.get("/", response_class=HTMLResponse)
     def today(request: Request) -> HTMLResponse:
         items = all_items(get_catalog(), db)
-        titles = {k.id: k.spec.title for k in get_katas().values()}
-        return render(request, "today.html", stats=compute_stats(db, items), kata_titles=titles, page="today")
+        return render(request, "today.html", stats=compute_stats(db, items), items=items, page="today")
 
     @app.get("/topics", response_class=HTMLResponse)
     def topics(request: Request) -> HTMLResponse:
