@@ -8,7 +8,7 @@ import torch
 import torch.nn.functional as F
 
 try:
-    import mldrill  # noqa: F401
+    import mldrill  # noqa: F401  (installed: use it; else run from a checkout)
 except ModuleNotFoundError:  # running from a source checkout without `pip install -e .`
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import torch
 
 try:
-    import mldrill  # noqa: F401
+    import mldrill  # noqa: F401  (installed: use it; else run from a checkout)
 except ModuleNotFoundError:  # running from a source checkout without `pip install -e .`
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 

@@ -91,7 +91,7 @@ class _BatchNorm(nn.Module):
         self.register_buffer("num_batches_tracked", torch.tensor(0, dtype=torch.long))
 
     def _check(self, x: torch.Tensor) -> None:
-        raise NotImplementedError
+        raise NotImplementedError  # abstract: BatchNorm1d/2d each check their input rank
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         self._check(x)

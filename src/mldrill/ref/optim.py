@@ -205,7 +205,7 @@ class _StepOptimizer(torch.optim.Optimizer):
     _hyper: tuple[str, ...] = ()
 
     def _step_fn(self, p: torch.Tensor, g: torch.Tensor, state: State, **hp: Any) -> None:
-        raise NotImplementedError
+        raise NotImplementedError  # abstract: each optimizer class supplies its update
 
     @torch.no_grad()
     def step(self, closure: Callable[[], float] | None = None) -> float | None:  # type: ignore[override]

@@ -98,6 +98,7 @@ def BaggingClassifier(
     n_estimators: int = 10, *, random_state: int | None = None, **kw: object
 ) -> RandomForestClassifier:
     """Plain bagging of full trees: a forest that considers every feature at every split."""
+    # mypy cannot match **kw (object) to the forest's typed keywords; they are passed through as sklearn's are.
     return RandomForestClassifier(n_estimators, max_features=None, random_state=random_state, **kw)  # type: ignore[arg-type]
 
 

@@ -28,7 +28,7 @@ class _BaseNB:
     classes_: np.ndarray
 
     def _joint_log_likelihood(self, X: np.ndarray) -> np.ndarray:
-        raise NotImplementedError
+        raise NotImplementedError  # abstract: Gaussian / multinomial / Bernoulli each supply theirs
 
     def predict_log_proba(self, X: np.ndarray) -> np.ndarray:
         jll = self._joint_log_likelihood(np.asarray(X, dtype=np.float64))  # (n, C)

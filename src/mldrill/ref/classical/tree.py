@@ -112,10 +112,10 @@ class _BaseTree:
         self.max_features, self.random_state = max_features, random_state
 
     def _targets(self, y: np.ndarray) -> np.ndarray:
-        raise NotImplementedError
+        raise NotImplementedError  # abstract: the classifier and the regressor each supply theirs
 
     def _node_value(self, Ys: np.ndarray) -> np.ndarray:
-        raise NotImplementedError
+        raise NotImplementedError  # abstract, as _targets
 
     def _impurity(self, Ys: np.ndarray) -> float:
         tot = Ys.sum(0)
