@@ -44,6 +44,9 @@ class Card(_Strict):
     katas: list[LinkId] = Field(default_factory=list)
     labs: list[LinkId] = Field(default_factory=list)
     tags: list[Text] = Field(default_factory=list)
+    # Where a claim can be checked: a paper with its section/table/figure, or a library's documentation page or
+    # source file. Required (validate.py) on a card that states a paper's number, a library default or an attribution.
+    sources: list[Text] = Field(default_factory=list)
 
     @property
     def topic_id(self) -> str:
