@@ -39,6 +39,13 @@ def current_item(page: Page) -> str:
     return str(page.locator("#card").get_attribute("data-item"))
 
 
+def start_drill(page: Page, url: str) -> None:
+    """Open the start form (a GET changes nothing) and submit it: a drill starts only by a POST."""
+    page.goto(url)
+    page.click("#start")
+    expect(page.locator("#card")).to_be_visible()
+
+
 def rate_with_keys(page: Page, key: str) -> str:
     """Space reveals, `key` rates; returns the item that was rated once the next card has been swapped in."""
     item = current_item(page)
@@ -51,7 +58,7 @@ def rate_with_keys(page: Page, key: str) -> str:
 
 def test_drill_three_cards_with_the_keyboard(server: Server, page: Page) -> None:
     before = stored_card_ratings(server)
-    page.goto(f"{server.url}/drill?topic=attention&limit=3")
+    start_drill(page, f"{server.url}/drill?topic=attention&limit=3")
     shot(page, "drill-question")
     page.keyboard.press("Space")
     expect(page.locator("#answer")).to_be_visible()
@@ -126,7 +133,7 @@ def test_a_kata_with_a_planted_trap_shows_the_trap_then_a_correct_solution_passe
 
 
 def test_practice_log_filters_in_place_and_keeps_the_url(server: Server, page: Page) -> None:
-    page.goto(f"{server.url}/drill?topic=numerics&limit=2")
+    start_drill(page, f"{server.url}/drill?topic=numerics&limit=2")
     rated = [rate_with_keys(page, "1"), rate_with_keys(page, "4")]
     page.goto(f"{server.url}/log")
     page.select_option("select[name=status]", "unknown")  # "change" submits through htmx
@@ -200,7 +207,7 @@ def test_planted_script_and_onerror_in_an_imported_card_never_run(server: Server
     )
     page.get_by_role("button", name="Import", exact=True).click()
     expect(page.locator("#message")).to_contain_text("1")
-    page.goto(f"{server.url}/drill?topic=user/evil")
+    start_drill(page, f"{server.url}/drill?topic=user/evil")
     page.keyboard.press("Space")
     expect(page.locator("#answer")).to_be_visible()
     page.wait_for_load_state("networkidle")
@@ -216,7 +223,7 @@ def test_pages_work_without_javascript(server: Server, browser: Browser) -> None
     try:
         page = context.new_page()
         before = stored_card_ratings(server)
-        page.goto(f"{server.url}/drill?topic=lora&limit=2")
+        start_drill(page, f"{server.url}/drill?topic=lora&limit=2")
         page.click("#reveal")  # a plain link
         expect(page.locator("#answer")).to_be_visible()
         page.click("button.r3")  # a plain form post
@@ -243,12 +250,16 @@ def test_every_page_fits_the_screen(server: Server, browser: Browser, device: st
     context = browser.new_context(viewport={"width": width, "height": 860}, is_mobile=device == "phone")
     try:
         page = context.new_page()
-        for path in [*PAGES, "/drill?topic=attention&limit=1"]:
-            page.goto(f"{server.url}{path}")
+        for path in [*PAGES, "/drill?topic=attention&limit=1", "card"]:
+            if path == "card":
+                page.click("#start")  # the start form just shown: the drill's card page
+            else:
+                page.goto(f"{server.url}{path}")
             page.wait_for_load_state("networkidle")
             # Against the screen width itself: a phone zooms out to fit a too-wide page, which makes innerWidth grow.
             overflow = page.evaluate("() => document.documentElement.scrollWidth") - width
-            name = path.strip("/").split("?")[0].replace("/", "-") or "today"
+            name = path.strip("/").split("?")[0].replace("/", "-").replace("drill", "drill-start") or "today"
+            name = "drill" if path == "card" else name
             shot(page, f"{device}-{name}")
             assert overflow <= 1, f"{path} is {overflow} px wider than a {width} px {device} screen"
     finally:

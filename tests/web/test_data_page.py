@@ -25,7 +25,7 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[TestC
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     get_catalog.cache_clear()
     url = f"sqlite:///{tmp_path / 'web.db'}"
-    yield TestClient(create_app(url)), url, tmp_path
+    yield TestClient(create_app(url), base_url="http://127.0.0.1"), url, tmp_path
     get_catalog.cache_clear()
 
 

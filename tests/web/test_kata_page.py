@@ -25,7 +25,7 @@ TRAPPED = (
 @pytest.fixture
 def client(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    yield TestClient(create_app(f"sqlite:///{tmp_path / 'web.db'}"))
+    yield TestClient(create_app(f"sqlite:///{tmp_path / 'web.db'}"), base_url="http://127.0.0.1")
 
 
 def csrf(html: str) -> str:

@@ -41,7 +41,7 @@ def client(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClie
     # "kata/causal-mask" rated Again on 2026-11-02: due ever since, so Today lists it.
     for item_id, rating in (("alpha/a1", 4), ("beta/b1", 1), (user_card, 2), ("kata/causal-mask", 1)):
         DrillSession(db, items, [items[item_id]], settings=Settings(fuzz=False), clock=FakeClock()).rate(rating)
-    yield TestClient(create_app(url))
+    yield TestClient(create_app(url), base_url="http://127.0.0.1")
     get_catalog.cache_clear()
 
 

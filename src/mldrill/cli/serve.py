@@ -22,7 +22,7 @@ def serve(
     from mldrill.catalog.katas import get_katas
     from mldrill.web.app import create_app
 
-    app = create_app()
+    app = create_app(host="127.0.0.1", port=port)
     get_catalog(), get_katas()  # load the content before the first request, not during it
     # What start-up built (catalog, templates, modules) lives as long as the server: freezing it keeps the
     # collector's full passes from re-walking it during requests (they showed as 100+ ms p95 spikes).

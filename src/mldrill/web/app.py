@@ -33,6 +33,9 @@ from mldrill.study.log import practice_log, to_csv, to_markdown
 from mldrill.study.stats import compute_stats, due_forecast, retention_by_week, reviews_per_day, topic_progress
 from mldrill.study.status import STATUSES
 from mldrill.web import charts
+from mldrill.web.csrf import Csrf
+from mldrill.web.drill import START_SCOPE
+from mldrill.web.guard import Guard
 
 HERE = Path(__file__).resolve().parent
 
@@ -58,14 +61,18 @@ def _highlighted(ref: str) -> Markup | None:
     return Markup(highlight(source, PythonLexer(), HtmlFormatter(cssclass="code")))
 
 
-def create_app(database_url: str | None = None) -> FastAPI:
+def create_app(database_url: str | None = None, *, host: str = "127.0.0.1", port: int | None = None) -> FastAPI:
+    """`host` and `port`: where `serve` listens; the app answers only requests addressed there (web/guard.py)."""
     db: Database = open_db(database_url)
-    app = FastAPI(title="mldrill", docs_url=None, redoc_url=None)
+    app = FastAPI(title="mldrill", docs_url=None, redoc_url=None, openapi_url=None)
+    app.add_middleware(Guard, hosts=[host], port=port)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.filters["md"] = lambda text: Markup(_md_html(text or ""))
     templates.env.filters["tex_text"] = tex_to_text
     templates.env.globals["areas"] = AREA_BY_ID
+    csrf = Csrf()
+    templates.env.globals["start_csrf"] = csrf.token(START_SCOPE)  # the "Start drilling" buttons' POST form
 
     def render(request: Request, name: str, **ctx: Any) -> HTMLResponse:
         return templates.TemplateResponse(request, name, ctx)
@@ -171,9 +178,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
         return render(request, "stats.html", stats=compute_stats(db, items), charts=chart_svgs, page="stats")
 
     from mldrill.web import data, drill, katas
-    from mldrill.web.csrf import Csrf
 
-    csrf = Csrf()
     app.include_router(drill.make_router(db, render, csrf))
     app.include_router(data.make_router(db, render, csrf))
     app.include_router(katas.make_router(db, render, csrf))

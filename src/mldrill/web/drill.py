@@ -1,6 +1,8 @@
 """The browser drill: the same DrillSession as the terminal, kept per browser session on the server.
 
-GET  /drill                  start a session (?topic=&level=&area=&limit=) and redirect to it
+GET  /drill                  the start form (?topic=&level=&area=&limit= prefill it) and the sessions still running;
+                             a GET never starts or ends anything, so a link or an <img> elsewhere cannot evict a drill
+POST /drill                  start a session with the form's filters and redirect to it
 GET  /drill/{sid}            the current card's question (?reveal=1: answer, trap and the four rating buttons)
 POST /drill/{sid}/rate       rate the current card (committed before the next card is shown; a rating naming
                              another card than the current one is dropped, so a double submit rates nothing)
@@ -26,6 +28,7 @@ from mldrill.study.session import DrillSession
 from mldrill.web.csrf import Csrf
 
 MAX_SESSIONS = 64
+START_SCOPE = "drill-start"
 
 
 def make_router(db: Database, render: Callable[..., HTMLResponse], csrf: Csrf) -> APIRouter:
@@ -40,13 +43,35 @@ def make_router(db: Database, render: Callable[..., HTMLResponse], csrf: Csrf) -
             raise HTTPException(404, "this drill session has ended; start a new one")
         return s
 
-    @router.get("/drill")
+    @router.get("/drill", response_class=HTMLResponse)
+    def start_page(request: Request, topic: str = "", level: str = "", area: str = "", limit: str = "") -> HTMLResponse:
+        cat = get_catalog()
+        with lock:
+            running = [(sid, s) for sid, s in reversed(sessions.items()) if s.queue][:5]
+        return render(
+            request,
+            "drill_start.html",
+            form={"topic": topic, "level": level, "area": area, "limit": limit},
+            topic_title=cat.topics[topic].title if topic in cat.topics else topic,
+            running=[(sid, len(s.queue), len(s.history)) for sid, s in running],
+            csrf=token(START_SCOPE),
+            page="drill",
+        )
+
+    @router.post("/drill")
     def start(
-        topic: str | None = None, level: str | None = None, area: str | None = None, limit: int | None = None
+        topic: str = Form(""),
+        level: str = Form(""),
+        area: str = Form(""),
+        limit: str = Form(""),
+        csrf_token: str = Form("", alias="csrf"),
     ) -> RedirectResponse:
+        csrf.check(START_SCOPE, csrf_token)
+        if limit.strip() and not (limit.strip().isdigit() and 0 < int(limit) <= 10_000):
+            raise HTTPException(422, "the number of cards must be a whole number from 1 to 10000")
         items = all_items(get_catalog(), db)
         pool = select_items(items, topic=topic or None, level=level or None, area=area or None)
-        session = DrillSession(db, items, pool, limit=limit)
+        session = DrillSession(db, items, pool, limit=int(limit) if limit.strip() else None)
         with lock:
             if len(sessions) >= MAX_SESSIONS:
                 sessions.pop(next(iter(sessions)))
