@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import tempfile
 import zipfile
 from pathlib import Path
+
+import pytest
 
 from minicontent import mini_catalog
 from mldrill.study.anki import export_apkg
@@ -35,3 +38,21 @@ def test_apkg_has_decks_per_area_notes_and_tags(tmp_path: Path) -> None:
     assert "level::L1" in tags and "topic::alpha" in tags and "area::numerics-losses" in tags
     assert r"\(x^2\)" in fields[1]  # math handed to Anki's MathJax
     assert "<script>" not in by_id["user/mine/q"][0][0]  # sanitized
+
+
+def test_export_leaves_nothing_in_the_temp_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """genanki's own writer leaves its SQLite file in the temp directory on every call; ours builds it in memory."""
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    items = list(catalog_items(mini_catalog(tmp_path / "content")).values())
+    for i in range(3):
+        export_apkg(items, tmp_path / "out" / f"deck{i}.apkg")
+    assert list(temp.iterdir()) == []
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["deck0.apkg", "deck1.apkg", "deck2.apkg"]
+    with zipfile.ZipFile(tmp_path / "out" / "deck2.apkg") as z:
+        assert z.testzip() is None and json.loads(z.read("media")) == {}
+        (tmp_path / "c.anki2").write_bytes(z.read("collection.anki2"))
+    con = sqlite3.connect(tmp_path / "c.anki2")
+    assert con.execute("SELECT count(*) FROM notes").fetchone()[0] == 6
+    con.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import tempfile
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -74,3 +75,25 @@ def test_export_backup_restore_round_trip(env: tuple[TestClient, str, Path]) -> 
     assert client.get("/data/backup.json").content == first
     junk = client.post("/data/restore", data={"csrf": token(client)}, files={"file": ("b.json", b"{not json")})
     assert "b.json:1: not valid JSON" in junk.text and user_cards(url) == 1
+
+
+def test_exports_imports_and_restores_leave_nothing_in_the_temp_directory(
+    env: tuple[TestClient, str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client, _, tmp = env
+    temp = tmp / "tmp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    client.post("/data/import", data={"csrf": token(client)}, files={"file": ("d.csv", b"question,answer\nq1,a1\n")})
+    sizes = set()
+    for _ in range(3):
+        r = client.get("/data/export.apkg")
+        assert r.status_code == 200 and r.headers["content-disposition"] == 'attachment; filename="mldrill.apkg"'
+        sizes.add(len(r.content))
+        client.post(
+            "/data/restore",
+            data={"csrf": token(client)},
+            files={"file": ("b.json", client.get("/data/backup.json").content)},
+        )
+    assert list(temp.iterdir()) == []
+    assert min(sizes) > 1000

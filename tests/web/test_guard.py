@@ -229,3 +229,20 @@ def test_no_get_route_changes_anything(env: tuple[TestClient, str]) -> None:
     assert client.get(f"/drill/{sid}").text == current
     assert client.get("/drill").text.count('href="/drill/') == 1  # still the one session, no other started
     db.close()
+
+
+def test_a_body_over_the_limit_is_refused_before_it_is_parsed(tmp_path: Path) -> None:
+    client = TestClient(create_app(f"sqlite:///{tmp_path / 'w.db'}"), base_url="http://127.0.0.1")
+    m = re.search(r'name="csrf" value="([0-9a-f]+)"', client.get("/data").text)
+    assert m
+    big = b"Q: q?\nA: " + b"a" * (21 * 2**20) + b"\n"
+    r = client.post("/data/import", data={"csrf": m.group(1)}, files={"file": ("d.md", big)})
+    assert r.status_code == 413 and "at most 21 MiB" in r.text
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: counted as it arrives
+        for _ in range(30):
+            yield b"x" * 2**20
+
+    r = client.post("/data/import", content=chunks(), headers={"Content-Type": "multipart/form-data; boundary=b"})
+    assert r.status_code == 413
+    assert client.get("/").status_code == 200  # the server is fine afterwards

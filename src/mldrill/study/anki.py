@@ -7,6 +7,11 @@ export updates notes in place instead of duplicating them. Math becomes \\( \\) 
 
 from __future__ import annotations
 
+import io
+import itertools
+import sqlite3
+import time
+import zipfile
 import zlib
 from pathlib import Path
 
@@ -60,11 +65,28 @@ def build_package(items: list[Item]) -> genanki.Package:
     return genanki.Package(list(decks.values()))
 
 
+def package_bytes(pkg: genanki.Package, timestamp: float | None = None) -> bytes:
+    """The .apkg file's bytes, built in memory. genanki's own write_to_file leaves its SQLite file in the temp
+    directory on every call (2+ MB per export); here the collection is an in-memory database, serialized into the
+    zip, so nothing touches the disk."""
+    timestamp = time.time() if timestamp is None else timestamp
+    conn = sqlite3.connect(":memory:")
+    try:
+        pkg.write_to_db(conn.cursor(), timestamp, itertools.count(int(timestamp * 1000)))
+        conn.commit()
+        collection = conn.serialize()
+    finally:
+        conn.close()
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr("collection.anki2", collection)
+        z.writestr("media", "{}")  # no media files: images never come from cards (render.py)
+    return buf.getvalue()
+
+
 def export_apkg(items: list[Item], path: Path) -> dict[str, int]:
+    from mldrill.store.backup import write_bytes_atomic
+
     pkg = build_package(items)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    pkg.write_to_file(str(tmp))
-    tmp.replace(path)
+    write_bytes_atomic(Path(path), package_bytes(pkg))
     return {d.name: len(d.notes) for d in pkg.decks}

@@ -15,12 +15,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
-from fastapi.responses import FileResponse, HTMLResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from mldrill.catalog import get_catalog
 from mldrill.store import Database
 from mldrill.store.backup import BackupError, dumps, load_backup, restore, safety_copy
-from mldrill.study.anki import export_apkg
+from mldrill.study.anki import build_package, package_bytes
 from mldrill.study.importer import ImportFailed, import_file
 from mldrill.study.items import all_items
 from mldrill.web.csrf import Csrf
@@ -65,11 +65,11 @@ def make_router(db: Database, render: Callable[..., HTMLResponse], csrf: Csrf) -
         return page(request, message=f"Deck {res.deck}: {res.added} added, {res.updated} updated.")
 
     @router.get("/data/export.apkg")
-    def export() -> FileResponse:
+    def export() -> Response:
+        """Built in memory and sent from there: nothing is left in the temp directory."""
         items = [it for it in all_items(get_catalog(), db).values() if it.kind == "card"]
-        folder = Path(tempfile.mkdtemp(prefix="mldrill-export-"))
-        export_apkg(items, folder / "mldrill.apkg")
-        return FileResponse(folder / "mldrill.apkg", filename="mldrill.apkg", media_type="application/octet-stream")
+        headers = {"Content-Disposition": 'attachment; filename="mldrill.apkg"'}
+        return Response(package_bytes(build_package(items)), media_type="application/octet-stream", headers=headers)
 
     @router.get("/data/backup.json")
     def backup() -> Response:
