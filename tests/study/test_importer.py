@@ -97,3 +97,58 @@ def test_unsupported_and_unreadable_files(db: Database, tmp_path: Path) -> None:
     (tmp_path / "bin.md").write_bytes(b"\xff\xfe\x00bad")
     with pytest.raises(ImportFailed, match="cannot read file"):
         import_file(db, tmp_path / "bin.md")
+
+
+def _decks(n: int) -> tuple[str, str]:
+    md = "\n---\n".join(
+        f"Q: Question number {i} about $x_{{{i}}}$?\nA: Answer {i}\n   second line\nT: trap {i}\nL: L1\nTags: a, b"
+        for i in range(n)
+    )
+    csv = "question,answer,trap,level,tags\n" + "".join(
+        f'"Question {i}, in csv?",Answer {i},t,L3,"a,b"\n' for i in range(n)
+    )
+    return md, csv
+
+
+def test_64000_cards_import_in_linear_time(sqlite_url: str, tmp_path: Path) -> None:
+    """The import used to count duplicates with list.count and fetch every card in its own ORM round trip: 64,000
+    cards took 45 s. CPU time (the machine running the suite is shared) must stay under 5 s for each format, and a
+    second import of the same file updates every card in the same time."""
+    import time
+
+    from mldrill.store import open_db
+
+    db = open_db(sqlite_url)
+    md, csv = _decks(64_000)
+    (tmp_path / "big.md").write_text(md)
+    (tmp_path / "big.csv").write_text(csv)
+    for name in ("big.md", "big.csv", "big.md"):
+        start = time.process_time()
+        res = import_file(db, tmp_path / name, deck=name.replace(".", "-"))
+        took = time.process_time() - start
+        assert took < 5.0, f"{name}: {took:.1f} s of CPU for 64,000 cards"
+        assert len(res.ids) == 64_000
+    assert (res.added, res.updated) == (0, 64_000)
+    with db.session() as s:
+        assert s.query(UserCard).count() == 128_000
+        row = s.get(UserCard, res.ids[12_345])
+        assert row is not None and row.answer == "Answer 12345\n   second line" and row.tags == ["a", "b"]
+    db.close()
+
+
+def test_limits_give_a_clear_error_and_import_nothing(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mldrill.study import importer
+
+    md, _ = _decks(60)
+    (tmp_path / "many.md").write_text(md)
+    monkeypatch.setattr(importer, "MAX_CARDS", 50)
+    with pytest.raises(ImportFailed, match=r"many.md:1: 60 cards; at most 50 can be imported at once: split the file"):
+        import_file(db, tmp_path / "many.md")
+    monkeypatch.setattr(importer, "MAX_BYTES", 1000)
+    with pytest.raises(ImportFailed, match=r"many.md:1: the file is larger than 0 MiB; split it"):
+        import_file(db, tmp_path / "many.md")
+    with db.session() as s:
+        assert s.query(UserCard).count() == 0
+    assert importer.MAX_CARDS == 50 and importer.MAX_BYTES == 1000  # (restored by monkeypatch afterwards)

@@ -97,3 +97,16 @@ def test_exports_imports_and_restores_leave_nothing_in_the_temp_directory(
         )
     assert list(temp.iterdir()) == []
     assert min(sizes) > 1000
+
+
+def test_an_upload_over_the_card_limit_is_refused_clearly(
+    env: tuple[TestClient, str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mldrill.study import importer
+
+    client, url, _ = env
+    monkeypatch.setattr(importer, "MAX_CARDS", 2)
+    deck = b"Q: a\nA: b\n---\nQ: c\nA: d\n---\nQ: e\nA: f\n"
+    r = client.post("/data/import", data={"csrf": token(client)}, files={"file": ("deck.md", deck)})
+    assert "deck.md:1: 3 cards; at most 2 can be imported at once" in r.text and "Nothing was imported" in r.text
+    assert user_cards(url) == 0

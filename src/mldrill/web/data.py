@@ -21,11 +21,11 @@ from mldrill.catalog import get_catalog
 from mldrill.store import Database
 from mldrill.store.backup import BackupError, dumps, load_backup, restore, safety_copy
 from mldrill.study.anki import build_package, package_bytes
-from mldrill.study.importer import ImportFailed, import_file
+from mldrill.study.importer import MAX_BYTES, ImportFailed, import_file
 from mldrill.study.items import all_items
 from mldrill.web.csrf import Csrf
 
-MAX_UPLOAD = 20 * 1024 * 1024
+MAX_UPLOAD = MAX_BYTES  # 20 MiB; the guard refuses a larger request body before it is parsed (web/guard.py)
 
 
 def _save_upload(upload: UploadFile, folder: Path) -> Path:
