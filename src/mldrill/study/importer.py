@@ -37,6 +37,7 @@ from sqlalchemy import insert, select, update
 from mldrill.catalog.loader import Problem
 from mldrill.catalog.schema import LEVELS
 from mldrill.store import Database, UserCard
+from mldrill.store.models import Base
 from mldrill.study.clock import utcnow
 
 _FIELD = re.compile(r"^(Q|A|T|L|Tags)\s*:\s?(.*)$", re.IGNORECASE)
@@ -222,7 +223,7 @@ def import_file(db: Database, path: Path, *, deck: str | None = None) -> ImportR
         new = [{**r, "deck": deck, "created_at": now} for r in rows if r["id"] not in existing]
         changed = [r for r in rows if r["id"] in existing]
         if new:
-            s.execute(insert(UserCard.__table__), new)  # Core executemany: no ORM bookkeeping per row
+            s.execute(insert(Base.metadata.tables["user_card"]), new)  # Core executemany: no ORM work per row
         if changed:
             s.execute(update(UserCard), changed)  # bulk UPDATE by primary key
     return ImportResult(deck, len(new), len(changed), ids)
