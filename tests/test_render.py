@@ -61,3 +61,72 @@ def test_tex_to_text(tex: str, text: str) -> None:
 def test_terminal_text_loses_control_sequences() -> None:
     assert "\x1b" not in md_for_terminal("red \x1b[31m text $x^2$")
     assert "x²" in md_for_terminal("red \x1b[31m text $x^2$")
+
+
+@pytest.mark.parametrize(
+    "image",
+    [
+        "![pixel](http://tracker.example/p.gif)",
+        "![pixel](https://tracker.example/p.gif)",
+        "![rel](//tracker.example/p.gif)",
+        "![export](/data/export.apkg)",
+        "![export](data/backup.json)",
+        "![inline](data:image/png;base64,iVBORw0KGgo=)",
+        "![ref][r]\n\n[r]: http://tracker.example/p.gif",
+        '<img src="http://tracker.example/p.gif">',
+        '<img srcset="http://tracker.example/p.gif 1x">',
+        '<picture><source srcset="http://tracker.example/p.gif"><img src="x"></picture>',
+        '<p style="background: url(http://tracker.example/p.gif)">x</p>',
+        '<div style="background-image:url(/data/export.apkg)">x</div>',
+        '<svg><image href="http://tracker.example/p.gif"/></svg>',
+        '<video poster="http://tracker.example/p.gif"></video>',
+        '<link rel="stylesheet" href="http://tracker.example/s.css">',
+        "[![nested](http://tracker.example/p.gif)](http://example.com)",
+    ],
+)
+def test_no_image_or_other_fetch_survives(image: str) -> None:
+    """Card text is anyone's (imported decks): nothing in it may make the browser fetch a URL when the card is shown
+    (a tracking pixel; a relative URL that hits one of our routes on every view). Markdown images become text."""
+    out = md_to_html(f"before {image} after")
+    fetching: list[str] = []
+
+    class Spy(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag in ("img", "picture", "source", "image", "video", "audio", "link", "object", "embed", "iframe"):
+                fetching.append(tag)
+            fetching.extend(f"{tag}[{n}]" for n, _ in attrs if n in ("src", "srcset", "style", "poster", "background"))
+
+    Spy().feed(out)
+    assert fetching == [], out
+    assert "before" in out and "after" in out
+
+
+def test_markdown_images_become_their_alt_text() -> None:
+    out = md_to_html("See ![the *attention* map](http://example.com/a.png) and ![](x.png).")
+    assert '<span class="img-alt">[image: the attention map]</span>' in out
+    assert '<span class="img-alt">[image]</span>' in out and "example.com" not in out
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["MLDRILLMATH0X", "MLDRILLMATH99X and $x$", "$a$ MLDRILLMATH1X $b$ MLDRILLMATH0X", "MLDRILLMATH-1X MLDRILLMATHX"],
+)
+def test_placeholder_look_alikes_are_plain_text(text: str) -> None:
+    """The renderer hides formulas behind placeholders while markdown runs; text that looks like one must come out
+    as itself, and must not pull in (or crash on) a formula that is not there."""
+    out = md_to_html(text)
+    for word in text.split():
+        if word.startswith("MLDRILLMATH"):
+            assert word in out
+    assert out.count('class="math"') == text.count("$") // 2
+
+
+def test_each_formula_comes_back_in_its_place() -> None:
+    out = md_to_html("$a$ then $b$ then $$c$$ then $d$")
+    assert [p for p in ("\\(a\\)", "\\(b\\)", "\\[c\\]", "\\(d\\)") if p in out] == [
+        "\\(a\\)",
+        "\\(b\\)",
+        "\\[c\\]",
+        "\\(d\\)",
+    ]
+    assert out.index("\\(a\\)") < out.index("\\(b\\)") < out.index("\\[c\\]") < out.index("\\(d\\)")

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import html
 import re
+import secrets
 import unicodedata
 from functools import cache
+from typing import Any
 
 _MATH = re.compile(r"\$\$(.+?)\$\$|(?<![\\$])\$(?!\s)(.+?)(?<![\\\s])\$", re.DOTALL)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f]")  # keeps \t and \n; drops ESC sequences' lead bytes
@@ -150,34 +152,51 @@ def md_for_terminal(md: str) -> str:
 
 _ALLOWED_TAGS = {
     "p", "br", "hr", "strong", "em", "code", "pre", "blockquote", "ul", "ol", "li", "a", "h1", "h2", "h3", "h4",
-    "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "span", "div", "sup", "sub", "del", "img",
+    "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "span", "div", "sup", "sub", "del",
 }  # fmt: skip
-_ALLOWED_ATTRS = {"a": {"href", "title"}, "span": {"class"}, "div": {"class"}, "code": {"class"}, "img": {"src", "alt"}}
+# No <img>: an image in card text (imported decks are anyone's) would be fetched on every view, a tracking pixel or
+# a relative URL that hits one of our own routes; the built-in content has none. Markdown images become their alt
+# text (_image_as_text); raw HTML is never parsed as HTML (html=False) and nh3 drops any tag not listed here.
+_ALLOWED_ATTRS = {"a": {"href", "title"}, "span": {"class"}, "div": {"class"}, "code": {"class"}}
+
+
+def _image_as_text(renderer: Any, tokens: list[Any], idx: int, options: Any, env: Any) -> str:
+    alt = renderer.renderInlineAsText(tokens[idx].children or [], options, env)
+    return (
+        f'<span class="img-alt">[image: {html.escape(alt)}]</span>' if alt else '<span class="img-alt">[image]</span>'
+    )
 
 
 @cache
 def _markdown() -> object:
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
+    md.add_render_rule("image", _image_as_text)
+    return md
 
 
 def md_to_html(md: str) -> str:
-    """Sanitized HTML; math comes back as <span class="math">\\(...\\)</span> (or div for display math)."""
+    """Sanitized HTML; math comes back as <span class="math">\\(...\\)</span> (or div for display math).
+
+    Formulas are swapped for placeholders while markdown runs, then put back. Each call draws a fresh random tag
+    for its placeholders, so text that contains a placeholder-like string (it is anyone's text) is only text:
+    it cannot point at a formula that does not exist, or at another one."""
     import nh3
 
     stash: list[str] = []
+    tag = f"MLDRILLMATH{secrets.token_hex(8)}N"
 
     def lift(m: re.Match[str]) -> str:
         display = m.group(1) is not None
-        tex = html.escape(m.group(1) if display else m.group(2), quote=False)
+        tex = html.escape(m.group(1) if display else m.group(2))
         stash.append(
             f'<div class="math display">\\[{tex}\\]</div>' if display else f'<span class="math">\\({tex}\\)</span>'
         )
-        return f"MLDRILLMATH{len(stash) - 1}X"
+        return f"{tag}{len(stash) - 1}X"
 
     body = _markdown().render(_MATH.sub(lift, strip_control(md)))  # type: ignore[attr-defined]
-    body = re.sub(r"MLDRILLMATH(\d+)X", lambda m: stash[int(m.group(1))], body)
+    body = re.sub(rf"{tag}(\d+)X", lambda m: stash[int(m.group(1))], body)
     return nh3.clean(
         body,
         tags=_ALLOWED_TAGS,

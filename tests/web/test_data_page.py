@@ -8,6 +8,7 @@ import sqlite3
 import tempfile
 import zipfile
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -110,3 +111,51 @@ def test_an_upload_over_the_card_limit_is_refused_clearly(
     r = client.post("/data/import", data={"csrf": token(client)}, files={"file": ("deck.md", deck)})
     assert "deck.md:1: 3 cards; at most 2 can be imported at once" in r.text and "Nothing was imported" in r.text
     assert user_cards(url) == 0
+
+
+def fetches(html: str) -> list[str]:
+    """Elements and attributes in `html` that would make a browser fetch something (escaped text is no tag)."""
+    found: list[str] = []
+
+    class Spy(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag in ("img", "picture", "source", "image", "video", "audio", "link", "iframe", "object", "embed"):
+                found.append(tag)
+            found.extend(f"{tag}[{n}]" for n, _ in attrs if n in ("src", "srcset", "style", "poster", "background"))
+
+    Spy().feed(html)
+    return found
+
+
+HOSTILE_DECK = (
+    b"Q: What is MLDRILLMATH0X, and MLDRILLMATH7X next to $x^2$?\n"
+    b"A: ![pixel](http://tracker.example/p.gif) ![self](/data/export.apkg) ![inline](data:image/gif;base64,R0lGOD=)"
+    b' <img src="//tracker.example/q.gif"> <picture><source srcset="/data/backup.json"></picture>'
+    b' <p style="background:url(/data/export.apkg)">styled</p> MLDRILLMATH1X\n'
+)
+
+
+def test_an_imported_card_with_placeholders_and_images_renders_and_exports(env: tuple[TestClient, str, Path]) -> None:
+    """The renderer's placeholder inside a card's text used to make its page (and the Anki export) fail with 500;
+    images in card text reached the page (tracking pixels, and a relative image that hit the export on every view)."""
+    client, _, tmp = env
+    r = client.post(
+        "/data/import", data={"csrf": token(client), "deck": "evil"}, files={"file": ("e.md", HOSTILE_DECK)}
+    )
+    assert "1 added" in r.text
+    form = client.get("/drill?topic=user/evil").text
+    m = re.search(r'name="csrf" value="([0-9a-f]+)"', form)
+    assert m
+    card = client.post("/drill", data={"csrf": m.group(1), "topic": "user/evil"})
+    page = client.get(f"{card.url}?reveal=1")
+    assert page.status_code == 200 and "MLDRILLMATH0X" in page.text and "MLDRILLMATH7X" in page.text
+    assert "MLDRILLMATH1X" in page.text and r"\(x^2\)" in page.text and "[image: pixel]" in page.text
+    assert fetches(page.text.split("<main>")[1]) == []
+    apkg = client.get("/data/export.apkg")
+    assert apkg.status_code == 200
+    (tmp / "x.apkg").write_bytes(apkg.content)
+    with zipfile.ZipFile(tmp / "x.apkg") as z:
+        (tmp / "c.anki2").write_bytes(z.read("collection.anki2"))
+    notes = [f for (f,) in sqlite3.connect(tmp / "c.anki2").execute("SELECT flds FROM notes")]
+    evil = next(f for f in notes if "MLDRILLMATH0X" in f)
+    assert fetches(evil) == [] and r"\(x^2\)" in evil and "[image: pixel]" in evil
