@@ -159,3 +159,51 @@ def test_an_imported_card_with_placeholders_and_images_renders_and_exports(env: 
     notes = [f for (f,) in sqlite3.connect(tmp / "c.anki2").execute("SELECT flds FROM notes")]
     evil = next(f for f in notes if "MLDRILLMATH0X" in f)
     assert fetches(evil) == [] and r"\(x^2\)" in evil and "[image: pixel]" in evil
+
+
+VALID_BACKUP = {
+    "format": "mldrill-backup",
+    "version": 1,
+    "tables": {
+        "item_state": [
+            {"item_id": iid, "kind": kind, "state": 2, "step": None, "stability": 3.5, "difficulty": 5.0,
+             "due": "2026-11-01T08:00:00+00:00", "last_review": "2026-10-29T08:00:00+00:00",
+             "first_review": "2026-10-29T08:00:00+00:00", "reps": 1, "lapses": 0, "status": "shaky"}
+            for iid, kind in (("alpha/a1", "card"), ("gone/removed-card", "card"), ("kata/removed-kata", "kata"))
+        ],
+        "review": [
+            {"id": 1, "item_id": "gone/removed-card", "kind": "card", "rating": 3, "duration_ms": 900,
+             "reviewed_at": "2026-10-29T08:00:00+00:00", "session_id": "s", "prev_state": None}
+        ],
+        "setting": [{"key": "timezone", "value": "Europe/Paris"}, {"key": "new_per_day", "value": 5}],
+        "kata_attempt": [
+            {"id": 1, "kata_id": "removed-kata", "submitted_at": "2026-10-29T08:00:00+00:00", "status": "failed",
+             "passed_checks": 0, "total_checks": 2, "duration_s": 0.5, "verdict": {"status": "failed"}, "source": "x"}
+        ],
+    },
+}  # fmt: skip
+
+
+def test_restore_checks_every_value_and_the_app_works_after_it(env: tuple[TestClient, str, Path]) -> None:
+    """A bad value is refused by table, row and field, with nothing changed and no safety copy; a valid backup
+    (with ids that name no current content, kept on purpose) restores and every page answers 200."""
+    client, _, tmp = env
+    client.post("/data/import", data={"csrf": token(client)}, files={"file": ("d.csv", b"question,answer\nq1,a1\n")})
+    before = client.get("/data/backup.json").content
+    bad = json.loads(json.dumps(VALID_BACKUP))
+    bad["tables"]["setting"][0]["value"] = "Not/AZone"
+    r = client.post("/data/restore", data={"csrf": token(client)}, files={"file": ("b.json", json.dumps(bad).encode())})
+    assert "table setting, row 0 (timezone), field value: timezone must be an IANA time zone" in r.text
+    assert "Nothing was restored" in r.text and client.get("/data/backup.json").content == before
+    assert not (tmp / "data" / "mldrill" / "backups").exists()
+    good = json.dumps(VALID_BACKUP).encode()
+    r = client.post("/data/restore", data={"csrf": token(client)}, files={"file": ("b.json", good)})
+    assert "Restored 1 reviews" in r.text
+    for page in ("/", "/stats", "/log", "/log.csv", "/katas", "/topics", "/topics/alpha", "/drill"):
+        assert client.get(page).status_code == 200, page
+    form = client.get("/drill").text
+    m = re.search(r'name="csrf" value="([0-9a-f]+)"', form)
+    assert m
+    card = client.post("/drill", data={"csrf": m.group(1)})
+    assert card.status_code == 200 and "Question of" in card.text
+    assert client.get(f"{card.url}?reveal=1").status_code == 200

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Table, delete, func, insert, select, text
 
 from mldrill.store.db import Database, head_revision
-from mldrill.store.models import Base, UTCDateTime
+from mldrill.store.models import Base
 
 FORMAT, VERSION = "mldrill-backup", 1
 TABLES = ("item_state", "review", "user_card", "setting", "kata_attempt", "kata_progress")
@@ -82,36 +82,52 @@ def is_empty(db: Database) -> bool:
 
 
 def load_backup(path: Path) -> dict[str, Any]:
+    """The backup at `path`, every value checked (store/backup_check.py); BackupError names the file, the table,
+    the row and the field of the first problem."""
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except json.JSONDecodeError as e:
         raise BackupError(f"{path}:{e.lineno}: not valid JSON ({e.msg})") from None
+    except (ValueError, RecursionError) as e:  # a number of 5,000 digits; arrays nested 100,000 deep
+        raise BackupError(f"{path}: not a usable JSON file ({type(e).__name__}: {str(e)[:100]})") from None
     except OSError as e:
         raise BackupError(f"{path}: cannot read ({e.strerror})") from None
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise BackupError(f'{path}: not an mldrill backup (expected "format": "{FORMAT}")')
-    if data.get("version") != VERSION:
-        raise BackupError(f"{path}: backup version {data.get('version')!r} is not supported (expected {VERSION})")
-    tables = data.get("tables")
-    if not isinstance(tables, dict) or set(tables) - set(TABLES):
-        raise BackupError(f"{path}: 'tables' must hold only {', '.join(TABLES)}")
-    for name, rows in tables.items():
-        cols = {c.name for c in _table(name).columns}
-        for i, row in enumerate(rows):
-            if not isinstance(row, dict) or set(row) - cols:
-                raise BackupError(f"{path}: table {name}, row {i}: unexpected columns {sorted(set(row) - cols)}")
+    try:
+        check(data)
+    except BackupError as e:
+        raise BackupError(f"{path}: {e}") from None
     return data
 
 
+def check(data: Any) -> dict[str, list[dict[str, Any]]]:
+    """Every table's rows, checked value by value and ready to insert (times parsed); BackupError otherwise."""
+    from mldrill.store.backup_check import RowProblem, checked_rows
+
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise BackupError(f'not an mldrill backup (expected "format": "{FORMAT}")')
+    if data.get("version") != VERSION:
+        raise BackupError(f"backup version {data.get('version')!r:.40} is not supported (expected {VERSION})")
+    tables = data.get("tables")
+    if not isinstance(tables, dict) or set(tables) - set(TABLES):
+        unknown = sorted(set(tables) - set(TABLES))[:5] if isinstance(tables, dict) else []
+        raise BackupError(f"'tables' must hold only {', '.join(TABLES)}" + (f"; found {unknown}" if unknown else ""))
+    try:
+        return {name: checked_rows(name, tables[name]) for name in TABLES if name in tables}
+    except RowProblem as e:
+        raise BackupError(str(e)) from None
+
+
 def restore(db: Database, data: dict[str, Any]) -> dict[str, int]:
-    """Replace the whole history with the backup's, in one transaction (all or nothing)."""
+    """Replace the whole history with the backup's, in one transaction (all or nothing). Every value is checked
+    before anything is deleted (BackupError: nothing changed)."""
+    clean = check(data)
     counts = {}
     with db.session() as s:
         for name in reversed(TABLES):
             s.execute(delete(_table(name)))
         for name in TABLES:
             t = _table(name)
-            rows = [_decode_row(t, r) for r in data["tables"].get(name, [])]
+            rows = clean.get(name, [])
             if rows:
                 s.execute(insert(t), rows)
             counts[name] = len(rows)
@@ -136,13 +152,3 @@ def safety_copy(db: Database) -> Path | None:
     path = user_data_path("mldrill", appauthor=False) / "backups" / f"before-restore-{stamp}.json"
     backup(db, path)
     return path
-
-
-def _decode_row(t: Table, row: dict[str, Any]) -> dict[str, Any]:
-    out = {}
-    for c in t.columns:
-        v = row.get(c.name)
-        if v is not None and isinstance(c.type, UTCDateTime):
-            v = datetime.fromisoformat(v)
-        out[c.name] = v
-    return out
