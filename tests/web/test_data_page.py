@@ -207,3 +207,17 @@ def test_restore_checks_every_value_and_the_app_works_after_it(env: tuple[TestCl
     card = client.post("/drill", data={"csrf": m.group(1)})
     assert card.status_code == 200 and "Question of" in card.text
     assert client.get(f"{card.url}?reveal=1").status_code == 200
+
+
+@pytest.mark.parametrize("name", ["..", ".", "../../x.md", "/etc/passwd", "..\\..\\x.md", ".hidden.md"])
+def test_an_upload_name_never_leaves_the_temporary_folder(
+    env: tuple[TestClient, str, Path], monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    client, _, tmp = env
+    inner = tmp / "tmp" / "inner"
+    inner.mkdir(parents=True)
+    monkeypatch.setattr(tempfile, "tempdir", str(inner))
+    r = client.post("/data/import", data={"csrf": token(client)}, files={"file": (name, b"Q: a\nA: b\n")})
+    assert r.status_code == 200 and ("1 added" in r.text or "unsupported file type" in r.text), r.text
+    assert str(tmp) not in r.text
+    assert list((tmp / "tmp").iterdir()) == [inner] and list(inner.iterdir()) == []

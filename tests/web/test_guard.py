@@ -246,3 +246,18 @@ def test_a_body_over_the_limit_is_refused_before_it_is_parsed(tmp_path: Path) ->
     r = client.post("/data/import", content=chunks(), headers={"Content-Type": "multipart/form-data; boundary=b"})
     assert r.status_code == 413
     assert client.get("/").status_code == 200  # the server is fine afterwards
+
+
+def test_the_backup_is_never_readable_from_another_origin(env: tuple[TestClient, str]) -> None:
+    """No CORS grant however the request is dressed, and a cross-origin <script> or fetch(no-cors) gets an opaque
+    response the browser may not hand over (CORP same-origin, nosniff on JSON)."""
+    client, _ = env
+    for headers in ({"Origin": "https://attacker.example"}, {"Origin": "null"}, {"Sec-Fetch-Site": "cross-site"}):
+        r = client.get("/data/backup.json", headers=headers)
+        assert not any(h.startswith("access-control-") for h in r.headers)
+        assert r.headers["cross-origin-resource-policy"] == "same-origin"
+        assert r.headers["x-content-type-options"] == "nosniff" and r.headers["content-type"] == "application/json"
+    pre = client.options(
+        "/data/restore", headers={"Origin": "https://a.example", "Access-Control-Request-Method": "POST"}
+    )
+    assert not any(h.startswith("access-control-") for h in pre.headers)

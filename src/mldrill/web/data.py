@@ -29,7 +29,8 @@ MAX_UPLOAD = MAX_BYTES  # 20 MiB; the guard refuses a larger request body before
 
 
 def _save_upload(upload: UploadFile, folder: Path) -> Path:
-    name = re.sub(r"[^A-Za-z0-9._-]", "_", Path(upload.filename or "upload").name) or "upload"
+    # Only the file's own name, in safe characters, never "." or ".." or a hidden name: it is written in `folder`.
+    name = re.sub(r"[^A-Za-z0-9._-]", "_", Path(upload.filename or "").name).lstrip(".") or "upload"
     path = folder / name
     data = upload.file.read(MAX_UPLOAD + 1)
     if len(data) > MAX_UPLOAD:
