@@ -124,3 +124,26 @@ def test_kata_commands(env: Path) -> None:
 def test_content_stats(env: Path) -> None:
     rows = {r["area"]: r for r in json.loads(run("content", "stats", "--json"))}
     assert rows["attention-transformers"]["cards"] == 2 and rows["attention-transformers"]["met"] is False
+
+
+def test_drill_r_reports_a_card_and_reports_export_writes_markdown(env: Path) -> None:
+    """In the terminal drill, r (once the answer shows) asks for a note; an empty one reports nothing; then the
+    card is rated as usual. `mldrill reports export` writes them as Markdown. The card's sources show under its
+    answer, as plain text (no rich markup from content)."""
+    import yaml
+
+    alpha = env / "content" / "numerics-losses" / "alpha.yaml"
+    data = yaml.safe_load(alpha.read_text())
+    data["cards"][0]["sources"] = ["Paper §3 [bold]not markup[/bold] with $x^2$"]
+    alpha.write_text(yaml.safe_dump(data, sort_keys=False))
+    out = runner.invoke(app, ["drill", "--topic", "alpha"], input=" r\nr§2 is off\n3q", catch_exceptions=False)
+    assert out.exit_code == 0, out.output
+    assert "no report" in out.output and "report saved" in out.output
+    answer_then_sources = out.output.split("Answer of alpha/a1")[1]
+    assert "Sources:\n  • Paper §3 [bold]not markup[/bold] with x²" in answer_then_sources
+    assert "1 rating(s)" in out.output
+    assert "1 report(s)" in run("reports", "export", str(env / "r.md"))
+    md = (env / "r.md").read_text()
+    assert "## alpha/a1\n" in md and "> §2 is off" in md and "card sha256 " in md
+    listed = run("reports", "list")
+    assert "alpha/a1" in listed and "§2 is off" in listed

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from mldrill.store import Database, ItemState, KataAttempt, KataProgress, Review, Setting, UserCard, open_db
+from mldrill.store import CardReport, Database, ItemState, KataAttempt, KataProgress, Review, Setting, UserCard, open_db
 from mldrill.store.backup import BackupError, backup, dumps, is_empty, load_backup, restore
 
 
@@ -40,13 +40,18 @@ def _fill(db: Database) -> None:
                             total_checks=1, duration_s=0.25 + i, verdict={"status": status}, source="x = 1")
             )  # fmt: skip
         s.add(KataProgress(kata_id="k", hints_shown=2, started_at=t0, solved_at=None))
+        s.add(CardReport(item_id="t/c1", note="The answer's\nsecond line is wrong.", app_version="0.1.0",
+                         content_hash="ab" * 32, created_at=t0))  # fmt: skip
 
 
 def test_round_trip_is_exact(db: Database, tmp_path: Path, sqlite_url: str) -> None:
     _fill(db)
     first = tmp_path / "first.json"
     counts = backup(db, first)
-    assert counts == {"item_state": 5, "review": 5, "user_card": 1, "setting": 1, "kata_attempt": 2, "kata_progress": 1}
+    assert counts == {
+        "item_state": 5, "review": 5, "user_card": 1, "setting": 1, "kata_attempt": 2, "kata_progress": 1,
+        "card_report": 1,
+    }  # fmt: skip
     fresh = open_db(f"sqlite:///{tmp_path / 'fresh.db'}")
     assert is_empty(fresh)
     restore(fresh, load_backup(first))
@@ -180,6 +185,9 @@ BAD_VALUES: list[tuple[Callable[[dict[str, Any]], None], str]] = [
     (_set("kata_attempt", 0, verdict="passed"), "field verdict: must be a JSON object, got str"),
     (_set("kata_attempt", 0, verdict={"checks": _nested(40)}), "field verdict: is nested deeper than 32 levels"),
     (_set("kata_progress", 0, hints_shown=-1), "table kata_progress, row 0 (k), field hints_shown: must be >= 0"),
+    (_set("card_report", 0, content_hash="x"), "table card_report, row 0 (1), field content_hash: must be a sha256"),
+    (_set("card_report", 0, note=" "), "table card_report, row 0 (1), field note: must not be empty"),
+    (_set("card_report", 0, note="n" * 5001), "field note: must be at most 5000 characters, got 5001"),
 ]
 
 

@@ -1,7 +1,8 @@
 """`mldrill drill`: the interactive flashcard loop, with Anki's keys.
 
-space/enter reveals, 1-4 rate (Again, Hard, Good, Easy), u undoes the last rating, q (or Ctrl-C, Ctrl-D) quits
-with a summary. Each rating is committed before the next card appears.
+space/enter reveals, 1-4 rate (Again, Hard, Good, Easy), u undoes the last rating, r (once the answer shows)
+reports a problem with the card (a note kept locally; `mldrill reports export`), q (or Ctrl-C, Ctrl-D) quits with
+a summary. Each rating is committed before the next card appears.
 """
 
 from __future__ import annotations
@@ -90,6 +91,7 @@ def _loop(session: object) -> None:
     from rich.markdown import Markdown
     from rich.panel import Panel
     from rich.rule import Rule
+    from rich.text import Text
 
     from mldrill.render import md_for_terminal
     from mldrill.study.scheduler import RATING_NAMES, format_interval
@@ -117,12 +119,19 @@ def _loop(session: object) -> None:
         console.print(Panel(Markdown(md_for_terminal(item.answer)), title="answer", border_style="green"))
         if item.trap:
             console.print(Panel(Markdown(md_for_terminal(item.trap)), title="trap", border_style="yellow"))
+        if item.sources:
+            console.print(Text("Sources:", style="dim"))
+            for src in item.sources:
+                console.print(Text(f"  • {md_for_terminal(src)}", style="dim"))
         previews = session.preview(item.id)
         buttons = "  ".join(
             f"[{colours[r]}]{r} {n}[/] ({format_interval(previews[r])})" for r, n in RATING_NAMES.items()
         )
-        console.print(f"{buttons}  [dim]· u undo · q quit[/]")
-        key = read_choice(("1", "2", "3", "4", "u", "q"))
+        console.print(f"{buttons}  [dim]· u undo · r report a problem · q quit[/]")
+        key = read_choice(("1", "2", "3", "4", "u", "r", "q"))
+        while key == "r":
+            _report(session, item)
+            key = read_choice(("1", "2", "3", "4", "u", "r", "q"))
         if key == "q":
             return
         if key == "u":
@@ -133,6 +142,28 @@ def _loop(session: object) -> None:
             f"[{colours[rated.rating]}]✓ {RATING_NAMES[rated.rating]}[/] — next in {format_interval(rated.interval)}"
             f" · status {rated.status}"
         )
+
+
+def _report(session: object, item: object) -> None:
+    """Ask for a note and keep it with the card's id and content version; an empty note reports nothing."""
+    from mldrill.study.items import Item
+    from mldrill.study.reports import ReportError, report_card
+    from mldrill.study.session import DrillSession
+
+    assert isinstance(session, DrillSession) and isinstance(item, Item)
+    try:
+        note = console.input("[bold]What is wrong with this card?[/] (enter to cancel) ")
+    except EOFError:
+        note = ""
+    if not note.strip():
+        console.print("[dim]no report[/]  then rate: 1-4")
+        return
+    try:
+        report_card(session.db, item, note)
+    except ReportError as e:
+        console.print(f"[red]{e}[/]")
+        return
+    console.print("[cyan]✓ report saved on this computer[/] (mldrill reports export FILE.md)  then rate: 1-4")
 
 
 def _undo(session: object) -> None:

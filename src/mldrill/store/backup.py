@@ -21,7 +21,7 @@ from mldrill.store.db import Database, head_revision
 from mldrill.store.models import Base
 
 FORMAT, VERSION = "mldrill-backup", 1
-TABLES = ("item_state", "review", "user_card", "setting", "kata_attempt", "kata_progress")
+TABLES = ("item_state", "review", "user_card", "setting", "kata_attempt", "kata_progress", "card_report")
 
 
 class BackupError(Exception):
@@ -132,7 +132,7 @@ def restore(db: Database, data: dict[str, Any]) -> dict[str, int]:
                 s.execute(insert(t), rows)
             counts[name] = len(rows)
         if db.engine.dialect.name == "postgresql":  # explicit ids were inserted: move the sequences past them
-            for name in ("review", "kata_attempt"):
+            for name in ("review", "kata_attempt", "card_report"):
                 s.execute(
                     text(
                         f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "

@@ -28,6 +28,7 @@ INT32 = 2**31 - 1  # PostgreSQL's INTEGER
 MAX_DEPTH = 32  # JSON values (a kata verdict): deeper is no verdict this app wrote
 KINDS = ("card", "kata")
 KATA_STATUSES = ("passed", "failed", "error", "timeout", "memory", "rejected")
+MAX_NOTE = 5000  # a card report's note (study/reports.py)
 
 
 class RowProblem(ValueError):
@@ -105,6 +106,19 @@ def _nonempty(v: Any) -> None:
         raise RowProblem("must not be empty")
 
 
+def _max_chars(n: int) -> Callable[[Any], None]:
+    def check(v: Any) -> None:
+        if len(v) > n:
+            raise RowProblem(f"must be at most {n} characters, got {len(v)}")
+
+    return check
+
+
+def _sha256(v: Any) -> None:
+    if len(v) != 64 or v.strip("0123456789abcdef"):
+        raise RowProblem(f"must be a sha256 in hex (64 characters 0-9a-f), got {v!r:.80}")
+
+
 def _tags(v: Any) -> None:
     if not isinstance(v, list) or not all(isinstance(t, str) for t in v):
         raise RowProblem(f"must be a list of texts, got {v!r:.80}")
@@ -178,6 +192,12 @@ def _rules() -> dict[str, dict[str, tuple[Callable[[Any], None], ...]]]:
             "verdict": (_object,),
         },
         "kata_progress": {"kata_id": (_nonempty,), "hints_shown": (_between(0, 1000),)},
+        "card_report": {
+            "id": (_between(1, INT32),),
+            "item_id": (_nonempty,),
+            "note": (_nonempty, _max_chars(MAX_NOTE)),
+            "content_hash": (_sha256,),
+        },
     }
 
 

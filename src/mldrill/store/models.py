@@ -1,7 +1,8 @@
 """The user's history, and nothing else: content lives in the package, keyed here by item id.
 
 Tables: item_state (FSRS card state + practice-log fields per item), review (one row per rating, with the state
-before it so a rating can be undone), user_card (cards the user imported), setting (key -> JSON value).
+before it so a rating can be undone), user_card (cards the user imported), setting (key -> JSON value),
+kata_attempt and kata_progress (katas), card_report (problems the user reported with a card).
 All times are timezone-aware UTC in Python; stored as naive UTC so SQLite and PostgreSQL agree.
 """
 
@@ -109,3 +110,16 @@ class KataProgress(Base):
     hints_shown: Mapped[int] = mapped_column(Integer, default=0)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # when `kata start` wrote the workspace
     solved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # first passing attempt
+
+
+class CardReport(Base):
+    """ "Report a problem with this card": what the user saw (content version) and what they say about it."""
+
+    __tablename__ = "card_report"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    item_id: Mapped[str] = mapped_column(String(200), index=True)
+    note: Mapped[str] = mapped_column(Text)
+    app_version: Mapped[str] = mapped_column(String(40))  # mldrill.__version__ when reported
+    content_hash: Mapped[str] = mapped_column(String(64))  # sha256 of the card as shown (study/reports.py)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

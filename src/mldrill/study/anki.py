@@ -1,8 +1,9 @@
 """Export the catalog (and the user's decks) to an Anki package with genanki.
 
-One deck per area ("mldrill::<area title>"), one note per card with fields Question, Answer, Trap, Level, Topic,
-Id; tags `level::L2`, `topic::<id>`, `area::<id>`. Note GUIDs derive from the card id, so re-importing an updated
-export updates notes in place instead of duplicating them. Math becomes \\( \\) / \\[ \\] for Anki's MathJax.
+One deck per area ("mldrill::<area title>"), one note per card with fields Question, Answer (with the card's
+sources, if any, listed under it), Trap, Level, Topic, Id; tags `level::L2`, `topic::<id>`, `area::<id>`. Note
+GUIDs derive from the card id, so re-importing an updated export updates notes in place instead of duplicating them.
+Math becomes \\( \\) / \\[ \\] for Anki's MathJax.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ _MODEL_ID = 1_607_392_319  # fixed forever: Anki matches note types by id
 _CSS = """.card { font-family: -apple-system, 'Segoe UI', sans-serif; font-size: 18px; text-align: left;
   max-width: 46em; margin: auto; line-height: 1.5; }
 .meta { color: #888; font-size: 13px; }
-.trap { border-left: 4px solid #d9822b; padding-left: .8em; margin-top: 1em; }"""
+.trap { border-left: 4px solid #d9822b; padding-left: .8em; margin-top: 1em; }
+.sources { color: #888; font-size: 13px; margin-top: 1em; }"""
 
 MODEL = genanki.Model(
     _MODEL_ID,
@@ -51,13 +53,25 @@ def _tag(text: str) -> str:
     return text.replace(" ", "_")
 
 
+def _sources_html(it: Item) -> str:
+    """The card's sources under its answer (inside the Answer field: the note type keeps its fields)."""
+    if not it.sources:
+        return ""
+    entries = "".join(f"<li>{md_to_html(src)}</li>" for src in it.sources)
+    return f'<div class="sources"><b>Sources</b><ul>{entries}</ul></div>'
+
+
 def build_package(items: list[Item]) -> genanki.Package:
     decks: dict[str, genanki.Deck] = {}
     for it in items:
         title = AREA_BY_ID[it.area].title if it.area in AREA_BY_ID else f"My cards::{it.topic.removeprefix('user/')}"
         name = f"mldrill::{title}"
         deck = decks.setdefault(name, genanki.Deck(_deck_id(name), name))
-        fields = [md_to_html(it.question), md_to_html(it.answer), md_to_html(it.trap) if it.trap else ""]
+        fields = [
+            md_to_html(it.question),
+            md_to_html(it.answer) + _sources_html(it),
+            md_to_html(it.trap) if it.trap else "",
+        ]
         fields += [it.level, it.topic, it.id]
         tags = [f"level::{it.level}", f"topic::{_tag(it.topic)}", f"area::{_tag(it.area)}"]
         tags += [_tag(t) for t in it.tags]

@@ -24,6 +24,7 @@ class Item:
     trap: str
     followups: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()  # where the answer's claims can be checked (catalog cards; schema.Card.sources)
 
     @property
     def is_user(self) -> bool:
@@ -35,7 +36,17 @@ def catalog_items(cat: Catalog) -> dict[str, Item]:
     for t in cat.topics.values():
         for c in t.cards:
             out[c.id] = Item(
-                c.id, "card", t.id, t.area, c.level, c.question, c.answer, c.trap, tuple(c.followups), tuple(c.tags)
+                c.id,
+                "card",
+                t.id,
+                t.area,
+                c.level,
+                c.question,
+                c.answer,
+                c.trap,
+                tuple(c.followups),
+                tuple(c.tags),
+                tuple(c.sources),
             )
     return out
 

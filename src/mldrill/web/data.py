@@ -5,6 +5,8 @@ POST /data/import          a .md or .csv deck (all or nothing; every error names
 GET  /data/export.apkg     the Anki package (one deck per area)
 GET  /data/backup.json     a full JSON backup
 POST /data/restore         replace the history with a backup (the current one is saved first)
+GET  /reports              the card reports the user made while drilling (study/reports.py)
+GET  /reports.md           the same as Markdown, to paste into an issue
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import re
 import tempfile
 from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
@@ -23,6 +26,8 @@ from mldrill.store.backup import BackupError, dumps, load_backup, restore, safet
 from mldrill.study.anki import build_package, package_bytes
 from mldrill.study.importer import MAX_BYTES, ImportFailed, import_file
 from mldrill.study.items import all_items
+from mldrill.study.reports import content_hash, list_reports
+from mldrill.study.reports import to_markdown as reports_to_markdown
 from mldrill.web.csrf import Csrf
 
 MAX_UPLOAD = MAX_BYTES  # 20 MiB; the guard refuses a larger request body before it is parsed (web/guard.py)
@@ -91,5 +96,20 @@ def make_router(db: Database, render: Callable[..., HTMLResponse], csrf: Csrf) -
         counts = restore(db, data)
         note = f" Your previous history was saved to {saved}." if saved else ""
         return page(request, message=f"Restored {counts.get('review', 0)} reviews.{note}")
+
+    @router.get("/reports", response_class=HTMLResponse)
+    def reports(request: Request) -> HTMLResponse:
+        items = all_items(get_catalog(), db)
+        rows = [
+            {**asdict(r), "changed": r.item_id in items and content_hash(items[r.item_id]) != r.content_hash}
+            for r in list_reports(db)
+        ]
+        return render(request, "reports.html", reports=rows, items=items, page="data")
+
+    @router.get("/reports.md")
+    def reports_markdown() -> Response:
+        body = reports_to_markdown(list_reports(db), all_items(get_catalog(), db))
+        headers = {"Content-Disposition": 'attachment; filename="mldrill-reports.md"'}
+        return Response(body, media_type="text/markdown; charset=utf-8", headers=headers)
 
     return router

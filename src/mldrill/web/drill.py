@@ -7,6 +7,7 @@ GET  /drill/{sid}            the current card's question (?reveal=1: answer, tra
 POST /drill/{sid}/rate       rate the current card (committed before the next card is shown; a rating naming
                              another card than the current one is dropped, so a double submit rates nothing)
 POST /drill/{sid}/undo       take back the last rating
+POST /drill/{sid}/report     "report a problem with this card": the note is kept locally (study/reports.py)
 Every POST carries a CSRF token bound to the session id (web/csrf.py). Keys, as in Anki and
 the CLI: space reveals, 1-4 rate, u undoes (static/app.js); without JavaScript the links and buttons do the same.
 """
@@ -23,6 +24,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from mldrill.catalog import get_catalog
 from mldrill.store import Database
 from mldrill.study.items import all_items, select_items
+from mldrill.study.reports import ReportError, report_card
 from mldrill.study.scheduler import RATING_NAMES, format_interval
 from mldrill.study.session import DrillSession
 from mldrill.web.csrf import Csrf
@@ -79,7 +81,7 @@ def make_router(db: Database, render: Callable[..., HTMLResponse], csrf: Csrf) -
         return RedirectResponse(f"/drill/{session.session_id}", status_code=303)
 
     @router.get("/drill/{sid}", response_class=HTMLResponse)
-    def show(request: Request, sid: str, reveal: int = 0) -> HTMLResponse:
+    def show(request: Request, sid: str, reveal: int = 0, reported: int = 0) -> HTMLResponse:
         s = get(sid)
         item = s.current()
         ctx: dict[str, Any] = {"sid": sid, "csrf": token(sid), "item": item, "summary": s.summary(), "page": "drill"}
@@ -92,6 +94,7 @@ def make_router(db: Database, render: Callable[..., HTMLResponse], csrf: Csrf) -
                 previews = s.preview(item.id)
                 ctx["buttons"] = [(r, n, format_interval(previews[r])) for r, n in RATING_NAMES.items()]
         ctx["reveal"] = bool(reveal and item is not None)
+        ctx["reported"] = bool(reported)
         return render(request, "drill.html", **ctx)
 
     @router.post("/drill/{sid}/rate")
@@ -108,6 +111,22 @@ def make_router(db: Database, render: Callable[..., HTMLResponse], csrf: Csrf) -
         if current is not None and (not item or item == current.id):
             s.rate(rating)
         return RedirectResponse(f"/drill/{sid}", status_code=303)
+
+    @router.post("/drill/{sid}/report")
+    def report(
+        sid: str, item: str = Form(...), note: str = Form(""), csrf_token: str = Form("", alias="csrf")
+    ) -> RedirectResponse:
+        csrf.check(sid, csrf_token)
+        s = get(sid)
+        if item not in s.items:
+            raise HTTPException(422, f"no card '{item}' in this drill")
+        try:
+            report_card(db, s.items[item], note)
+        except ReportError as e:
+            raise HTTPException(422, str(e)) from None
+        current = s.current()
+        back = "?reveal=1&reported=1" if current is not None and current.id == item else "?reported=1"
+        return RedirectResponse(f"/drill/{sid}{back}", status_code=303)
 
     @router.post("/drill/{sid}/undo")
     def undo(sid: str, csrf_token: str = Form("", alias="csrf")) -> RedirectResponse:
