@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import re
 import shutil
 import socket
 import statistics
@@ -135,7 +136,11 @@ def main() -> None:
                         time.sleep(0.05)
                 cat = get_catalog()
                 biggest = max(cat.topics.values(), key=lambda t: len(t.cards))
-                drill = client.get("/drill", follow_redirects=True)
+                # A drill starts by POSTing the start form (a GET changes nothing), with the form's CSRF token.
+                m = re.search(r'name="csrf" value="([0-9a-f]+)"', client.get("/drill").text)
+                assert m, "no start form on /drill"
+                start_form = {"csrf": m.group(1)}
+                drill = client.post("/drill", data=start_form, follow_redirects=True)
                 sid = str(drill.url).rsplit("/", 1)[1]
                 pages = {
                     "static file (peer)": "/static/app.css",
@@ -151,7 +156,7 @@ def main() -> None:
                 start = []  # a new drill session: the queue of 10,000-review history built from the database
                 for _ in range(max(20, args.requests // 10)):
                     t = time.perf_counter()
-                    assert client.get("/drill").status_code == 303
+                    assert client.post("/drill", data=start_form).status_code == 303
                     start.append(time.perf_counter() - t)
                 results["Drill start (new session, redirect)"] = start
         finally:
