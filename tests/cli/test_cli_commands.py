@@ -147,3 +147,29 @@ def test_drill_r_reports_a_card_and_reports_export_writes_markdown(env: Path) ->
     assert "## alpha/a1\n" in md and "> §2 is off" in md and "card sha256 " in md
     listed = run("reports", "list")
     assert "alpha/a1" in listed and "§2 is off" in listed
+
+
+def test_restore_refuses_a_bad_value_by_name_and_changes_nothing(env: Path) -> None:
+    (env / "mine.md").write_text("Q: q?\nA: a\n")
+    run("import", str(env / "mine.md"))
+    run("backup", str(env / "b.json"))
+    data = json.loads((env / "b.json").read_text())
+    data["tables"]["setting"] = [{"key": "timezone", "value": "Not/AZone"}]
+    (env / "bad.json").write_text(json.dumps(data))
+    out = run("restore", str(env / "bad.json"), "--yes", code=1)
+    assert "table setting, row 0 (timezone), field value: timezone must be an IANA time zone" in " ".join(out.split())
+    run("backup", str(env / "after.json"))
+    assert (env / "after.json").read_text() == (env / "b.json").read_text()
+    assert not (env / "data" / "mldrill" / "backups").exists()  # refused before the safety copy
+
+
+def test_errors_quoting_the_file_are_not_read_as_markup(env: Path) -> None:
+    """A value like `[/]` in a deck or a backup is quoted in the error: it used to crash rich's markup parser."""
+    bad = env / "bad.md"
+    bad.write_text("Q: q\nA: a\nL: [/]\n")
+    assert "level must be L1, L2 or L3, got '[/]'" in run("import", str(bad), code=1)
+    run("backup", str(env / "b.json"))
+    data = json.loads((env / "b.json").read_text())
+    data["tables"]["setting"] = [{"key": "timezone", "value": "[/][bold]"}]
+    (env / "bad.json").write_text(json.dumps(data))
+    assert "got '[/][bold]'" in run("restore", str(env / "bad.json"), code=1)

@@ -41,15 +41,17 @@ def import_cards(
     CSV: a header with question and answer columns, optionally trap, level, tags.
     Nothing is imported unless the whole file is valid; every error names the file and line.
     """
+    from rich.markup import escape
+
     from mldrill.study.importer import ImportFailed, import_file
 
     db = database()
     try:
         res = import_file(db, file, deck=deck)
     except ImportFailed as e:
-        for p in e.problems:
-            err_console.print(f"[bold]{p.file}:{p.line}[/]: {p.message}", soft_wrap=True)
-        fail(f"nothing imported: {len(e.problems)} problem(s) in {file}")
+        for p in e.problems:  # messages quote the file's text: never read as rich markup
+            err_console.print(f"[bold]{escape(f'{p.file}:{p.line}')}[/]: {escape(p.message)}", soft_wrap=True)
+        fail(f"nothing imported: {len(e.problems)} problem(s) in {escape(str(file))}")
     if as_json:
         print_json({"deck": res.deck, "added": res.added, "updated": res.updated, "ids": res.ids})
         return
@@ -69,13 +71,15 @@ def restore(
     yes: bool = typer.Option(False, "--yes", "-y", help="Replace a non-empty history without asking."),
 ) -> None:
     """Replace your history with a backup. The current history is saved first, so nothing is lost."""
+    from rich.markup import escape
+
     from mldrill.store.backup import BackupError, is_empty, load_backup, safety_copy
     from mldrill.store.backup import restore as do_restore
 
     try:
         data = load_backup(file)
     except BackupError as e:
-        fail(str(e))
+        fail(escape(str(e)))  # it quotes the backup's values: never read as rich markup
     db = database()
     if not is_empty(db):
         if not yes and not typer.confirm("This replaces your current history. Continue?", default=False):
