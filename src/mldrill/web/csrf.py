@@ -1,7 +1,9 @@
-"""CSRF tokens: an HMAC of a scope (a drill session id, or "data") with a per-process secret.
+"""CSRF tokens: an HMAC of a scope (a drill session id, "drill-start", "data", "kata:<id>") with a per-process secret.
 
 Every state-changing form carries one; a forged cross-site POST cannot know it. The app binds 127.0.0.1 only, but a
-page on another origin could still make the browser post to it, which is what this stops.
+page on another origin could still make the browser post to it. web/guard.py refuses such a POST first by its
+Origin / Sec-Fetch-Site headers and refuses foreign Host names (DNS rebinding, which could read a token); the
+token is the layer for clients that send neither header.
 """
 
 from __future__ import annotations

@@ -8,8 +8,9 @@ POST /drill/{sid}/rate       rate the current card (committed before the next ca
                              another card than the current one is dropped, so a double submit rates nothing)
 POST /drill/{sid}/undo       take back the last rating
 POST /drill/{sid}/report     "report a problem with this card": the note is kept locally (study/reports.py)
-Every POST carries a CSRF token bound to the session id (web/csrf.py). Keys, as in Anki and
-the CLI: space reveals, 1-4 rate, u undoes (static/app.js); without JavaScript the links and buttons do the same.
+Every POST carries a CSRF token bound to the session id (the start form's to "drill-start"; web/csrf.py), and
+web/guard.py refuses any POST from another site first. Keys, as in Anki and the CLI: space reveals (and starts, on
+the start form), 1-4 rate, u undoes (static/app.js); without JavaScript the links and buttons do the same.
 """
 
 from __future__ import annotations
@@ -69,7 +70,7 @@ def make_router(db: Database, render: Callable[..., HTMLResponse], csrf: Csrf) -
         csrf_token: str = Form("", alias="csrf"),
     ) -> RedirectResponse:
         csrf.check(START_SCOPE, csrf_token)
-        if limit.strip() and not (limit.strip().isdigit() and 0 < int(limit) <= 10_000):
+        if limit.strip() and not (limit.strip().isascii() and limit.strip().isdigit() and 0 < int(limit) <= 10_000):
             raise HTTPException(422, "the number of cards must be a whole number from 1 to 10000")
         items = all_items(get_catalog(), db)
         pool = select_items(items, topic=topic or None, level=level or None, area=area or None)
