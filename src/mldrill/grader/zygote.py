@@ -28,6 +28,8 @@ import time
 import traceback
 from typing import Any
 
+from mldrill.grader import confine
+
 OUTPUT_CAP = 4 * 1024 * 1024  # bytes of stdout+stderr a submission may print before it is stopped
 TAIL = 8 * 1024  # bytes of output kept for the verdict
 
@@ -136,6 +138,7 @@ def run_child(job: dict[str, Any], result_fd: int, workdir: str) -> None:
     """In the forked child. Never returns: exits through os._exit."""
     code = 0
     try:
+        confine.apply(workdir, read=_CONFINE_READ, layers=_CONFINE_LAYERS)
         limits = job["limits"]
         os.setsid()
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
@@ -194,6 +197,10 @@ def _describe(e: BaseException) -> str:
 
 
 # -- the zygote ----------------------------------------------------------------------------------------------------
+_CONFINE_LAYERS: tuple[str, ...] = ()  # set once by main(): what confine.apply() does to every job
+_CONFINE_READ: tuple[str, ...] = ()
+
+
 def serve(proto_in: int, proto_out: int, scratch: str) -> None:
     while True:
         frame = read_frame(proto_in)
@@ -268,7 +275,11 @@ def run_job(job: dict[str, Any], scratch: str) -> dict[str, Any]:
 
 
 def main() -> None:
+    global _CONFINE_LAYERS, _CONFINE_READ
     framework = sys.argv[1] if len(sys.argv) > 1 else "numpy"
+    confine.harden_worker()
+    _CONFINE_LAYERS = confine.available()
+    _CONFINE_READ = tuple(json.loads(os.environ.get("MLDRILL_SANDBOX_READ", "[]")))
     import numpy  # noqa: F401 - warm: imported once, shared copy-on-write by every child
 
     import mldrill.grader.policy
@@ -284,7 +295,7 @@ def main() -> None:
     os.dup2(devnull, 0)
     os.dup2(devnull, 1)
     scratch = tempfile.mkdtemp(prefix="mldrill-grader-")
-    write_frame(proto_out, b'{"ready": true}')
+    write_frame(proto_out, json.dumps({"ready": True, "layers": _CONFINE_LAYERS}).encode())
     try:
         serve(proto_in, proto_out, scratch)
     finally:
