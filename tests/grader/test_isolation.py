@@ -431,6 +431,8 @@ attempt("socket", socket.socket)
 attempt("read secret", lambda: open(DB).read())
 attempt("write outside", lambda: open(CANARY, "w"))
 attempt("parent environ", lambda: open(f"/proc/{os.getppid()}/environ", "rb").read())
+attempt("parent mem", lambda: os.open(f"/proc/{os.getppid()}/mem", os.O_RDWR))
+attempt("parent fd", lambda: os.open(f"/proc/{os.getppid()}/fd/1", os.O_WRONLY))
 libc = ctypes.CDLL(None, use_errno=True)
 r["ptrace"] = "allowed" if libc.ptrace(16, os.getppid(), 0, 0) == 0 else os.strerror(ctypes.get_errno())
 attempt("write work", lambda: open(os.path.join(WORK, "f"), "w").write("x"))
@@ -465,7 +467,7 @@ def test_confine_alone_blocks_what_the_hook_may_miss(outside: Outside, tmp_path:
     for name in ("write work", "own limit", "kill self 0", "thread"):
         assert r[name] == "allowed", (name, r)
     if any(x.startswith("landlock") for x in got["layers"]):
-        for name in ("read secret", "write outside", "parent environ"):
+        for name in ("read secret", "write outside", "parent environ", "parent mem", "parent fd"):
             assert r[name] != "allowed", (name, r)
     outside.check_untouched()
 
@@ -534,3 +536,63 @@ def test_the_audit_hook_cannot_be_switched_off_from_inside(tmp_path: Path) -> No
     assert r.pop("in sys.modules") == [], r
     assert set(r.values()) == {"blocked"}, r
     assert not (tmp_path.parent / "x").exists()
+
+
+# -- the seccomp program, read by a small classic-BPF interpreter ---------------------------------------------------
+def _bpf_run(code: bytes, nr: int, arch: int, args: tuple[int, ...] = (0,) * 6) -> int:
+    import struct
+
+    data = struct.pack("<iIQ6Q", nr, arch, 0, *args)
+    prog = [struct.unpack_from("<HBBI", code, i) for i in range(0, len(code), 8)]
+    pc, acc = 0, 0
+    for _ in range(len(prog)):  # forward jumps only: at most one pass
+        op, jt, jf, k = prog[pc]
+        if op == confine.LD_W_ABS:
+            acc, pc = struct.unpack_from("<I", data, k)[0], pc + 1
+        elif op == confine.RET:
+            return k
+        else:
+            taken = {confine.JEQ: acc == k, confine.JGE: acc >= k, confine.JSET: bool(acc & k)}[op]
+            pc += 1 + (jt if taken else jf)
+    raise AssertionError("the program ran off its end")
+
+
+@pytest.mark.parametrize("arch", ["x86_64", "aarch64"])
+def test_the_seccomp_program_decides_each_syscall_as_the_tables_say(arch: str) -> None:
+    code, table, me = confine.seccomp_program(arch, 4242), confine.SYSCALLS[arch], 4242
+    audit = confine.AUDIT_ARCH[arch]
+    eperm = confine.RET_ERRNO | 1
+    by_nr = {nr: name for name, nr in table.items()}
+    for nr in range(0, 600):
+        name = by_nr.get(nr, "")
+        got = _bpf_run(code, nr, audit)
+        if name in confine.DENY or name in ("tkill", "kill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo"):
+            assert got == eperm, (name, nr)  # for the signal calls: pid 0 is not the job's own
+        elif name == "clone3":
+            assert got == confine.RET_ERRNO | 38, name  # ENOSYS: libc falls back to clone
+        elif name == "clone":
+            assert got == eperm, name  # flags 0: a process, not a thread
+        else:
+            assert got == confine.RET_ALLOW, (name, nr)
+    # numbers from the kernel's own headers (asm/unistd_64.h, asm-generic/unistd.h), not from confine's tables
+    denied, allowed = {"x86_64": ((59, 41, 101, 57), (0, 1, 202, 9)), "aarch64": ((221, 198, 117), (63, 64, 98))}[arch]
+    assert [_bpf_run(code, nr, audit) for nr in denied] == [eperm] * len(denied)  # execve, socket, ptrace (fork)
+    assert [_bpf_run(code, nr, audit) for nr in allowed] == [confine.RET_ALLOW] * len(allowed)  # read, write, futex
+    t = table
+    assert _bpf_run(code, t["clone"], audit, (0x3D0F00, 0, 0, 0, 0, 0)) == confine.RET_ALLOW  # glibc's thread flags
+    assert _bpf_run(code, t["clone"], audit, (0x3D0F00 | 0x10000000, 0, 0, 0, 0, 0)) == eperm  # + a user namespace
+    assert _bpf_run(code, t["kill"], audit, (me, 9, 0, 0, 0, 0)) == confine.RET_ALLOW
+    assert _bpf_run(code, t["kill"], audit, (me + 1, 9, 0, 0, 0, 0)) == eperm
+    assert _bpf_run(code, t["tgkill"], audit, (me, me, 6, 0, 0, 0)) == confine.RET_ALLOW
+    assert _bpf_run(code, t["prlimit64"], audit, (0, 7, 0, 0, 0, 0)) == confine.RET_ALLOW
+    assert _bpf_run(code, t["prlimit64"], audit, (1, 7, 0, 0, 0, 0)) == eperm
+    assert _bpf_run(code, t["setpriority"], audit, (0, 0, 5, 0, 0, 0)) == confine.RET_ALLOW
+    assert _bpf_run(code, t["setpriority"], audit, (0, me, 5, 0, 0, 0)) == confine.RET_ALLOW
+    assert _bpf_run(code, t["setpriority"], audit, (2, 0, 5, 0, 0, 0)) == eperm  # PRIO_USER: every process of mine
+    assert _bpf_run(code, t["setpriority"], audit, (0, 1, 5, 0, 0, 0)) == eperm
+    assert _bpf_run(code, t["ioctl"], audit, (0, 0x5412, 0, 0, 0, 0)) == eperm  # TIOCSTI
+    assert _bpf_run(code, t["ioctl"], audit, (0, 0x5401, 0, 0, 0, 0)) == confine.RET_ALLOW  # TCGETS
+    other = confine.AUDIT_ARCH["aarch64" if arch == "x86_64" else "x86_64"]
+    assert _bpf_run(code, 0, other) == confine.RET_KILL_PROCESS
+    if arch == "x86_64":
+        assert _bpf_run(code, 0x40000000 | 1, audit) == confine.RET_KILL_PROCESS  # the x32 ABI
