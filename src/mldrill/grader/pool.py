@@ -48,16 +48,28 @@ class Zygote:
 
     @classmethod
     def start(cls, framework: str, *, namespaces: bool = True, mode: str | None = None) -> Zygote:
-        """`mode`: bwrap | namespaces | none (default: the strongest that works here; `namespaces=False`: none)."""
-        mode = mode or (sandbox.best_mode() if namespaces else "none")
+        """`mode`: bwrap | namespaces | none. By default the strongest that starts here (`namespaces=False`: none):
+        a mode whose worker fails to start is not tried again in this process, and the verdicts say which ran."""
+        if mode is not None or not namespaces:
+            return cls._start(framework, mode or "none")
+        *stronger, last = sandbox.candidates()
+        for m in stronger:
+            try:
+                return cls._start(framework, m)
+            except RuntimeError:
+                sandbox.mark_broken(m)
+        return cls._start(framework, last)
+
+    @classmethod
+    def _start(cls, framework: str, mode: str) -> Zygote:
         launch = sandbox.prepare(framework, mode)
         try:
             proc = subprocess.Popen(
                 launch.cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=launch.env
             )
-        except OSError:
+        except OSError as e:
             launch.cleanup()
-            raise
+            raise RuntimeError(f"the {framework} grader worker ({mode}) failed to start: {e}") from e
         assert proc.stdout is not None
         hello = read_frame(proc.stdout.fileno())
         if hello is None:
