@@ -596,3 +596,25 @@ def test_the_seccomp_program_decides_each_syscall_as_the_tables_say(arch: str) -
     assert _bpf_run(code, 0, other) == confine.RET_KILL_PROCESS
     if arch == "x86_64":
         assert _bpf_run(code, 0x40000000 | 1, audit) == confine.RET_KILL_PROCESS  # the x32 ABI
+
+
+def test_mode_choice(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MLDRILL_SANDBOX", "none")
+    assert sandbox.candidates() == ["none"] and sandbox.best_mode() == "none"
+    monkeypatch.delenv("MLDRILL_SANDBOX")
+    assert sandbox.candidates()[-1] == "none"  # the last resort is always there
+    monkeypatch.setattr(sandbox, "_broken", {"bwrap", "namespaces"})
+    assert sandbox.candidates() == ["none"]
+
+
+def test_none_mode_leaves_nothing_behind(kata: Kata) -> None:
+    """The worker's private folder holds its grader copy and, in mode none, its work directories; close removes it."""
+    p = Pool(size=1, mode="none")
+    try:
+        assert judge(p, kata, GOOD).status == "passed"
+        launch = p._pick("numpy").launch
+        assert launch is not None
+        assert [d.name[:15] for d in Path(launch.private, "tmp").iterdir()] == ["mldrill-grader-"]
+    finally:
+        p.close()
+    assert not os.path.exists(launch.private)

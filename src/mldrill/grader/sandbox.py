@@ -208,6 +208,8 @@ def prepare(framework: str, mode: str, *, run: tuple[str, ...] = ()) -> Launch:
         layers += ["read-only-minimal-view", "ipc-namespace"]
     else:
         cmd = argv
+        env["TMPDIR"] = os.path.join(private, "tmp")  # the work directories go where cleanup() finds them
+        os.mkdir(env["TMPDIR"], 0o700)
         layers = ["none: no namespaces, the real filesystem (not a security boundary without landlock)"]
     return Launch(mode, cmd, env, private, layers)
 

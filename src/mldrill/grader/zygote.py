@@ -1,9 +1,10 @@
 """The pre-warmed worker: imports NumPy (and torch) once, then forks one throw-away child per submission.
 
-Started by pool.py (inside fresh user/network/mount namespaces when the OS allows). Protocol on the pipes it was
-started with: a 4-byte big-endian length, then a JSON job; the answer is framed the same way. Per job:
+Started by pool.py (inside bwrap or the grader's own namespaces when the OS allows: sandbox.py). Protocol on the
+pipes it was started with: a 4-byte big-endian length, then a JSON job; the answer is framed the same way. Per job:
 
-  zygote ── fork ──> child: new session, rlimits, /dev/null stdin, stdout+stderr into a pipe, scrubbed env,
+  zygote ── fork ──> child: kernel confinement (confine.py: no new privileges, no capabilities, landlock, seccomp),
+                     new session, rlimits, /dev/null stdin, stdout+stderr into a pipe, scrubbed env,
                      fresh work dir, audit-hook policy, then exec(submission) and call its entry point on each
                      input; results go back through a private pipe as wire-encoded plain data; os._exit.
   zygote: reads the child's output (keeping a capped tail) and results until the wall-clock deadline, SIGKILLs
