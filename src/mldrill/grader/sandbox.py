@@ -142,8 +142,18 @@ def grader_copy(dest: str) -> str:
 
 
 # -- the commands ----------------------------------------------------------------------------------------------
+@cache
+def _bwrap_help() -> str:
+    try:
+        return subprocess.run(["bwrap", "--help"], capture_output=True, text=True, timeout=10).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+
+
 def bwrap_command(view: View, argv: list[str]) -> list[str]:
-    cmd = ["bwrap", "--unshare-all", "--unshare-user", "--disable-userns", "--uid", "65534", "--gid", "65534"]
+    cmd = ["bwrap", "--unshare-all", "--unshare-user", "--uid", "65534", "--gid", "65534"]
+    if "--disable-userns" in _bwrap_help():  # bubblewrap >= 0.8; the seccomp filter refuses unshare anyway
+        cmd.append("--disable-userns")
     cmd += ["--die-with-parent", "--new-session", "--cap-drop", "ALL", "--hostname", "sandbox"]
     cmd += ["--size", str(TMP_BYTES), "--perms", "1777", "--tmpfs", "/tmp"]  # first: a bind may lie under /tmp
     for path, target in view.links.items():
@@ -221,7 +231,9 @@ def installed(mode: str) -> bool:
     """Whether `mode` can be tried here at all (the OS, the tool on PATH)."""
     if sys.platform != "linux":
         return mode == "none"
-    return mode == "none" or shutil.which("bwrap" if mode == "bwrap" else "unshare") is not None
+    if mode == "bwrap":  # --size (a capped /tmp) and --perms need bubblewrap >= 0.5
+        return shutil.which("bwrap") is not None and "--size" in _bwrap_help() and "--perms" in _bwrap_help()
+    return mode == "none" or shutil.which("unshare") is not None
 
 
 def candidates() -> list[str]:
