@@ -404,7 +404,7 @@ def test_the_view_is_minimal_and_read_only(mode: str, outside: Outside) -> None:
     assert facts["w_usr"] != "written" and facts["w_site"] != "written", facts
     assert not facts["torch"] and not facts["mldrill.ref"] and not facts["connect"], facts
     assert not facts["tmp_80MiB"], "the work tmpfs is capped at 64 MiB"
-    tops = {path.split("/")[1] for path in json.loads(launch.env["MLDRILL_SANDBOX_READ"])}
+    tops = {path.split("/")[1] for path in launch.view.readable()}
     assert set(facts["root"]) <= tops | {"tmp", "dev", "proc"}, facts["root"]  # only what leads to the view
     outside.check_untouched()
 
