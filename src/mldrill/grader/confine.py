@@ -231,9 +231,9 @@ SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_SPEC_ALLOW = 1, 4
 
 
 def install_seccomp(arch: str, own_pid: int) -> None:
-    """SPEC_ALLOW: no speculative-store-bypass mitigation forced on the job (it made every job ~5 ms slower). It
-    guards secrets inside the filtered process's own address space from that process; the job has none (all of it
-    is a copy of the worker's memory, which the job may read anyway)."""
+    """SPEC_ALLOW: the kernel does not force its speculation mitigations on the job for having a filter. They guard
+    secrets inside the filtered process's own address space from that process; the job has none (all of it is a
+    copy of the worker's memory, which the job may read anyway)."""
     code = seccomp_program(arch, own_pid)
     buf = ctypes.create_string_buffer(code, len(code))
     prog = _SockFprog(len(code) // 8, ctypes.cast(buf, ctypes.c_void_p))
