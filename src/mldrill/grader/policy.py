@@ -8,8 +8,14 @@ Audit hooks cannot be removed once added. This one blocks, with a SandboxViolati
   solutions, katas and content, the user's data directory);
 - importing mldrill, and the modules a kata forbids (e.g. torch in a NumPy kata).
 
-It is one layer of several: the process also runs under rlimits, in a fresh working directory with a scrubbed
-environment, and — where the OS allows — in its own user, network and mount namespaces (see pool.py).
+It is the second layer, not the wall: the kernel (sandbox.py, confine.py) is what keeps a submission from doing
+harm, and this hook gives the friendly "rejected: ..." messages. Still, it is built so that a submission cannot
+switch it off from inside: every setting and helper it uses is bound when it is installed (closure cells holding
+tuples, frozensets and builtin functions; no module global and no shadowable builtin such as `any` is looked up per
+event; a module name is copied to a plain `str` before it is compared), and `mldrill.*` is removed from
+sys.modules afterwards, so a re-import finds a fresh module, not the live one. What a submission can still reach
+through its own frames is the list of violations, and emptying it can only turn "rejected" into the verdict of the
+numbers it returned: the blocked operation never happened.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterable
+from types import MappingProxyType
 from typing import Any
 
 DENIED_EVENTS = (
@@ -26,7 +33,7 @@ DENIED_EVENTS = (
     "ctypes.", "gc.get_objects", "gc.get_referrers", "gc.get_referents", "sys.addaudithook",
     "builtins.input", "pty.", "mmap.", "os.add_dll_directory", "sys.remote_exec",
 )  # fmt: skip
-PATH_EVENTS = {
+PATH_EVENTS: dict[str, int | tuple[int, ...]] = {
     "os.remove": 0, "os.unlink": 0, "os.rmdir": 0, "os.mkdir": 0, "os.rename": (0, 1), "os.replace": (0, 1),
     "os.link": (0, 1), "os.symlink": (0, 1), "os.truncate": 0, "os.chmod": 0, "os.chown": 0, "os.utime": 0,
     "shutil.rmtree": 0, "shutil.copyfile": (0, 1), "shutil.move": (0, 1), "os.listdir": 0, "os.scandir": 0,
@@ -40,19 +47,6 @@ class SandboxViolation(PermissionError):
 
 
 violations: list[str] = []
-
-
-def _real(path: Any) -> str | None:
-    if isinstance(path, int):
-        return None  # an already-open descriptor: only the harness's own pipes exist in this process
-    try:
-        return os.path.realpath(os.fsdecode(path))
-    except (TypeError, ValueError):
-        return ""
-
-
-def _under(path: str, roots: Iterable[str]) -> bool:
-    return any(path == r or path.startswith(r.rstrip(os.sep) + os.sep) for r in roots)
 
 
 def forbid_calls(names: Iterable[str]) -> None:
@@ -89,46 +83,76 @@ def _blocker(name: str) -> Any:
 
 
 def install(*, workdir: str, protected: Iterable[str], forbidden_modules: Iterable[str]) -> None:
-    work = os.path.realpath(workdir)
-    denied = tuple(os.path.realpath(p) for p in protected)
-    modules = (*tuple(forbidden_modules), "mldrill")
+    realpath, fsdecode, sep, devnull = os.path.realpath, os.fsdecode, os.sep, os.devnull
+    work = realpath(workdir)
+    denied = tuple(realpath(p) for p in protected)
+    modules = tuple(str(m) for m in (*tuple(forbidden_modules), "mldrill"))
+    path_events = MappingProxyType({k: v if isinstance(v, tuple) else (v,) for k, v in PATH_EVENTS.items()})
+    reading_events = frozenset(("os.listdir", "os.scandir", "glob.glob", "os.walk"))
+    exact = frozenset(e for e in DENIED_EVENTS if not e.endswith("."))
+    prefixes = tuple(e for e in DENIED_EVENTS if e.endswith("."))
+    write_flags, record, violation = WRITE_FLAGS, violations.append, SandboxViolation
+    str_, int_, isinstance_, repr_, len_ = str, int, isinstance, repr, len
+
+    def real(path: Any) -> str | None:
+        if isinstance_(path, int_):
+            return None  # an already-open descriptor: only the harness's own pipes exist in this process
+        try:
+            return realpath(fsdecode(path))
+        except (TypeError, ValueError):
+            return ""
+
+    def under(path: str, roots: tuple[str, ...]) -> bool:
+        for r in roots:  # noqa: SIM110 - not any(): a submission can shadow builtins.any
+            if path == r or path.startswith(r.rstrip(sep) + sep):
+                return True
+        return False
 
     def block(event: str, detail: str) -> None:
         msg = f"{event} is not allowed in a submission ({detail})"
-        violations.append(msg)
-        raise SandboxViolation(msg)
+        record(msg)
+        raise violation(msg)
 
     def hook(event: str, args: tuple[Any, ...]) -> None:
+        event = str_.__add__("", event)
         if event == "open":
-            path, mode, flags = ((*args, None, None, None))[:3]
-            real = _real(path)
-            if real is None:
+            path, mode, flags = (*args, None, None, None)[:3]
+            resolved = real(path)
+            if resolved is None:
                 return
-            writing = (isinstance(mode, str) and any(c in mode for c in "wax+")) or (
-                isinstance(flags, int) and flags & WRITE_FLAGS
-            )
-            if _under(real, denied):
-                block("open", f"{real} is protected")
-            if writing and not _under(real, (work, os.devnull)):
-                block("open", f"writing {real} outside the work directory")
+            writing = False
+            if isinstance_(mode, str_):
+                for c in "wax+":
+                    writing = writing or c in mode
+            writing = writing or (isinstance_(flags, int_) and bool(flags & write_flags))
+            if under(resolved, denied):
+                block("open", f"{resolved} is protected")
+            if writing and not under(resolved, (work, devnull)):
+                block("open", f"writing {resolved} outside the work directory")
             return
         if event == "import":
-            name = str(args[0]) if args else ""
-            if any(name == m or name.startswith(m + ".") for m in modules):
-                block("import", f"module {name}")
+            name = str_.__add__("", args[0]) if args and isinstance_(args[0], str_) else ""
+            for m in modules:
+                if name == m or name.startswith(m + "."):
+                    block("import", f"module {name}")
             return
-        if event in PATH_EVENTS:
-            idx = PATH_EVENTS[event]
-            for i in idx if isinstance(idx, tuple) else (idx,):
-                real = _real(args[i]) if i < len(args) else None
-                if real is None:
+        if event in path_events:
+            for i in path_events[event]:
+                resolved = real(args[i]) if i < len_(args) else None
+                if resolved is None:
                     continue
-                reading = event in ("os.listdir", "os.scandir", "glob.glob", "os.walk")
-                if _under(real, denied) or (not reading and not _under(real, (work,))):
-                    block(event, str(real))
+                if under(resolved, denied) or (event not in reading_events and not under(resolved, (work,))):
+                    block(event, str_(resolved))
             return
-        for prefix in DENIED_EVENTS:
-            if event == prefix or (prefix.endswith(".") and event.startswith(prefix)):
-                block(event, repr(args)[:120])
+        if event in exact:
+            block(event, repr_(args)[:120])
+        for prefix in prefixes:
+            if event.startswith(prefix):
+                block(event, repr_(args)[:120])
 
     sys.addaudithook(hook)
+    package = sys.modules.get("mldrill.grader")
+    for name in [m for m in sys.modules if m == "mldrill" or m.startswith("mldrill.")]:
+        del sys.modules[name]
+    if package is not None and hasattr(package, "policy"):
+        delattr(package, "policy")

@@ -1,25 +1,21 @@
 """A bounded pool of pre-warmed zygotes (one kind per framework), started lazily and kept warm.
 
-Isolation, strongest available first: the zygote is started under `unshare` in new user, network and mount
-namespaces, with empty tmpfs mounted over the protected directories (reference solutions, katas, content, the user
-data dir), so a submission has no network and cannot even see those files. Where namespaces are not allowed (some
-containers, macOS), it runs without them and the audit-hook policy and rlimits remain. The Verdict lists which
-layers were in force.
+Isolation, strongest available first (sandbox.py): bubblewrap, else the grader's own namespaces, each with a
+minimal read-only view of the filesystem; else none. In every mode each job is then confined by confine.py (no new
+privileges, no capabilities, landlock, seccomp) where the kernel has those. The Verdict lists the layers in force.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
-import sys
 import threading
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
+from mldrill.grader import sandbox
 from mldrill.grader.zygote import read_frame, write_frame
 
 PACKAGE = Path(__file__).resolve().parent.parent  # src/mldrill
@@ -36,22 +32,9 @@ def protected_paths() -> list[str]:
     return [str(p) for p in paths]
 
 
-@cache
 def namespaces_available() -> bool:
-    unshare = shutil.which("unshare")
-    if not unshare or sys.platform != "linux":
-        return False
-    try:
-        probe = subprocess.run([unshare, "-rnm", "true"], capture_output=True, timeout=10)
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-    return probe.returncode == 0
-
-
-_MOUNT_SCRIPT = (
-    'for d in "$@"; do [ -d "$d" ] && mount -t tmpfs -o size=4k,mode=000 mldrill-hidden "$d"; done; '
-    'exec "$PYTHON" -m mldrill.grader.zygote "$FRAMEWORK"'
-)
+    """Whether a kernel-enforced sandbox (bwrap or the grader's own namespaces) works on this machine."""
+    return sandbox.best_mode() != "none"
 
 
 @dataclass
@@ -61,31 +44,40 @@ class Zygote:
     isolation: list[str]
     lock: threading.Lock = field(default_factory=threading.Lock)
 
+    launch: sandbox.Launch | None = None
+
     @classmethod
-    def start(cls, framework: str, *, namespaces: bool = True) -> Zygote:
-        env = {
-            "PATH": "/usr/bin:/bin",
-            "LANG": "C.UTF-8",
-            "PYTHONPATH": str(PACKAGE.parent),
-            "PYTHONDONTWRITEBYTECODE": "1",
-            "OMP_NUM_THREADS": "1",
-            "MKL_NUM_THREADS": "1",
-            "OPENBLAS_NUM_THREADS": "1",
-            "PYTHON": sys.executable,
-            "FRAMEWORK": framework,
-        }
-        isolation = ["rlimits", "audit-hook", "fresh-workdir", "scrubbed-env"]
-        if namespaces and namespaces_available():
-            cmd = ["unshare", "-rnm", "--propagation", "private", "sh", "-c", _MOUNT_SCRIPT, "sh", *protected_paths()]
-            isolation += ["user-namespace", "network-namespace", "mount-namespace"]
-        else:
-            cmd = [sys.executable, "-m", "mldrill.grader.zygote", framework]
-        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+    def start(cls, framework: str, *, namespaces: bool = True, mode: str | None = None) -> Zygote:
+        """`mode`: bwrap | namespaces | none. By default the strongest that starts here (`namespaces=False`: none):
+        a mode whose worker fails to start is not tried again in this process, and the verdicts say which ran."""
+        if mode is not None or not namespaces:
+            return cls._start(framework, mode or "none")
+        *stronger, last = sandbox.candidates()
+        for m in stronger:
+            try:
+                return cls._start(framework, m)
+            except RuntimeError:
+                sandbox.mark_broken(m)
+        return cls._start(framework, last)
+
+    @classmethod
+    def _start(cls, framework: str, mode: str) -> Zygote:
+        launch = sandbox.prepare(framework, mode)
+        try:
+            proc = subprocess.Popen(
+                launch.cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=launch.env
+            )
+        except OSError as e:
+            launch.cleanup()
+            raise RuntimeError(f"the {framework} grader worker ({mode}) failed to start: {e}") from e
         assert proc.stdout is not None
         hello = read_frame(proc.stdout.fileno())
         if hello is None:
-            raise RuntimeError(f"the {framework} grader worker failed to start (exit code {proc.wait()})")
-        return cls(framework, proc, isolation)
+            launch.cleanup()
+            raise RuntimeError(f"the {framework} grader worker ({mode}) failed to start (exit code {proc.wait()})")
+        layers = [str(x) for x in json.loads(hello).get("layers", [])]
+        isolation = ["rlimits", "audit-hook", "fresh-workdir", "scrubbed-env", *launch.layers, *layers]
+        return cls(framework, proc, isolation, launch=launch)
 
     def alive(self) -> bool:
         return self.proc.poll() is None
@@ -105,13 +97,15 @@ class Zygote:
         if self.alive():
             self.proc.kill()
         self.proc.wait()
+        if self.launch is not None:
+            self.launch.cleanup()
 
 
 class Pool:
     """At most `size` zygotes per framework; a dead one is replaced on the next job."""
 
-    def __init__(self, size: int = 1, *, namespaces: bool = True) -> None:
-        self.size, self.namespaces = size, namespaces
+    def __init__(self, size: int = 1, *, namespaces: bool = True, mode: str | None = None) -> None:
+        self.size, self.namespaces, self.mode = size, namespaces, mode
         self._zygotes: dict[str, list[Zygote]] = {}
         self._lock = threading.Lock()
         self._next = 0
@@ -122,9 +116,14 @@ class Pool:
 
     def _pick(self, framework: str) -> Zygote:
         with self._lock:
-            group = [z for z in self._zygotes.get(framework, []) if z.alive()]
+            group = []
+            for z in self._zygotes.get(framework, []):
+                if z.alive():
+                    group.append(z)
+                else:
+                    z.stop()  # reap it and remove its private folder
             while len(group) < self.size:
-                group.append(Zygote.start(framework, namespaces=self.namespaces))
+                group.append(Zygote.start(framework, namespaces=self.namespaces, mode=self.mode))
             self._zygotes[framework] = group
             self._next = (self._next + 1) % len(group)
             return group[self._next]

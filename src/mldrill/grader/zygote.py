@@ -1,9 +1,10 @@
 """The pre-warmed worker: imports NumPy (and torch) once, then forks one throw-away child per submission.
 
-Started by pool.py (inside fresh user/network/mount namespaces when the OS allows). Protocol on the pipes it was
-started with: a 4-byte big-endian length, then a JSON job; the answer is framed the same way. Per job:
+Started by pool.py (inside bwrap or the grader's own namespaces when the OS allows: sandbox.py). Protocol on the
+pipes it was started with: a 4-byte big-endian length, then a JSON job; the answer is framed the same way. Per job:
 
-  zygote ── fork ──> child: new session, rlimits, /dev/null stdin, stdout+stderr into a pipe, scrubbed env,
+  zygote ── fork ──> child: kernel confinement (confine.py: no new privileges, no capabilities, landlock, seccomp),
+                     new session, rlimits, /dev/null stdin, stdout+stderr into a pipe, scrubbed env,
                      fresh work dir, audit-hook policy, then exec(submission) and call its entry point on each
                      input; results go back through a private pipe as wire-encoded plain data; os._exit.
   zygote: reads the child's output (keeping a capped tail) and results until the wall-clock deadline, SIGKILLs
@@ -27,6 +28,8 @@ import tempfile
 import time
 import traceback
 from typing import Any
+
+from mldrill.grader import confine
 
 OUTPUT_CAP = 4 * 1024 * 1024  # bytes of stdout+stderr a submission may print before it is stopped
 TAIL = 8 * 1024  # bytes of output kept for the verdict
@@ -136,6 +139,7 @@ def run_child(job: dict[str, Any], result_fd: int, workdir: str) -> None:
     """In the forked child. Never returns: exits through os._exit."""
     code = 0
     try:
+        confine.apply(workdir, read=_CONFINE_READ, layers=_CONFINE_LAYERS)
         limits = job["limits"]
         os.setsid()
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
@@ -194,6 +198,10 @@ def _describe(e: BaseException) -> str:
 
 
 # -- the zygote ----------------------------------------------------------------------------------------------------
+_CONFINE_LAYERS: tuple[str, ...] = ()  # set once by main(): what confine.apply() does to every job
+_CONFINE_READ: tuple[str, ...] = ()
+
+
 def serve(proto_in: int, proto_out: int, scratch: str) -> None:
     while True:
         frame = read_frame(proto_in)
@@ -268,7 +276,11 @@ def run_job(job: dict[str, Any], scratch: str) -> dict[str, Any]:
 
 
 def main() -> None:
+    global _CONFINE_LAYERS, _CONFINE_READ
     framework = sys.argv[1] if len(sys.argv) > 1 else "numpy"
+    confine.harden_worker()
+    _CONFINE_LAYERS = confine.available()
+    _CONFINE_READ = tuple(json.loads(os.environ.get("MLDRILL_SANDBOX_READ", "[]")))
     import numpy  # noqa: F401 - warm: imported once, shared copy-on-write by every child
 
     import mldrill.grader.policy
@@ -284,7 +296,7 @@ def main() -> None:
     os.dup2(devnull, 0)
     os.dup2(devnull, 1)
     scratch = tempfile.mkdtemp(prefix="mldrill-grader-")
-    write_frame(proto_out, b'{"ready": true}')
+    write_frame(proto_out, json.dumps({"ready": True, "layers": _CONFINE_LAYERS}).encode())
     try:
         serve(proto_in, proto_out, scratch)
     finally:
