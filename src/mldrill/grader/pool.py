@@ -5,24 +5,39 @@ namespaces, with empty tmpfs mounted over the protected directories (reference s
 data dir), so a submission has no network and cannot even see those files. Where namespaces are not allowed (some
 containers, macOS), it runs without them and the audit-hook policy and rlimits remain. The Verdict lists which
 layers were in force.
+
+The channel (see zygote.py): one control socket per zygote and a fresh socket per job, the job's random id in its
+report, and every read bounded in time (the job's wall limit + a margin) and size. A zygote that answers late,
+too much, twice, for another job or in a shape the protocol does not allow is killed and replaced, and that job
+gets an `error` verdict; no lock is held past a deadline, so a stuck worker cannot pile up waiting threads.
 """
 
 from __future__ import annotations
 
+import hmac
 import json
 import os
+import secrets
 import shutil
+import signal
+import socket
 import subprocess
 import sys
+import tempfile
 import threading
+import time
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from mldrill.grader.zygote import read_frame, write_frame
+from mldrill.grader.zygote import MESSAGE_CAP, META_CAP, REPORT_CAP, TAIL, FrameError, read_frame, send_job
 
 PACKAGE = Path(__file__).resolve().parent.parent  # src/mldrill
+MARGIN_S = 2.0  # a report may arrive this long after the job's wall limit (reaping, a loaded machine)
+QUEUE_S = 30.0  # the longest a check waits for a busy worker before it is answered "busy"
+START_S = 60.0  # the longest a zygote may take to import its framework and say it is ready
+HOWS = frozenset({"exited", "timeout", "output", "malformed", "worker-error"})
 
 
 def protected_paths() -> list[str]:
@@ -59,10 +74,17 @@ class Zygote:
     framework: str
     proc: subprocess.Popen[bytes]
     isolation: list[str]
+    ctl: socket.socket  # the control channel; the zygote's end is its stdin
+    scratch: str  # made here, so it is removed here even when the zygote is killed
     lock: threading.Lock = field(default_factory=threading.Lock)
+    ready: bool = False
+    broken: bool = False
 
     @classmethod
-    def start(cls, framework: str, *, namespaces: bool = True) -> Zygote:
+    def start(cls, framework: str, *, namespaces: bool = True, wait: bool = True) -> Zygote:
+        """Launch a zygote; with wait=False, return at once (its first job waits for it to be ready)."""
+        ctl, theirs = socket.socketpair()
+        scratch = tempfile.mkdtemp(prefix="mldrill-grader-")
         env = {
             "PATH": "/usr/bin:/bin",
             "LANG": "C.UTF-8",
@@ -73,6 +95,7 @@ class Zygote:
             "OPENBLAS_NUM_THREADS": "1",
             "PYTHON": sys.executable,
             "FRAMEWORK": framework,
+            "MLDRILL_GRADER_SCRATCH": scratch,
         }
         isolation = ["rlimits", "audit-hook", "fresh-workdir", "scrubbed-env"]
         if namespaces and namespaces_available():
@@ -80,58 +103,158 @@ class Zygote:
             isolation += ["user-namespace", "network-namespace", "mount-namespace"]
         else:
             cmd = [sys.executable, "-m", "mldrill.grader.zygote", framework]
-        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
-        assert proc.stdout is not None
-        hello = read_frame(proc.stdout.fileno())
-        if hello is None:
-            raise RuntimeError(f"the {framework} grader worker failed to start (exit code {proc.wait()})")
-        return cls(framework, proc, isolation)
+        with theirs:
+            proc = subprocess.Popen(
+                cmd, stdin=theirs.fileno(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
+            )
+        z = cls(framework, proc, isolation, ctl, scratch)
+        if wait:
+            z.wait_ready()
+        return z
+
+    def wait_ready(self) -> None:
+        """Read the zygote's hello (bounded); a zygote that does not start is stopped and RuntimeError raised."""
+        if self.ready:
+            return
+        try:
+            hello = read_frame(self.ctl.fileno(), cap=64, deadline=time.monotonic() + START_S)
+        except FrameError:
+            hello = None
+        if hello != b'{"ready": true}':
+            self.stop()
+            raise RuntimeError(f"the {self.framework} grader worker failed to start (exit code {self.proc.poll()})")
+        self.ready = True
 
     def alive(self) -> bool:
-        return self.proc.poll() is None
+        return not self.broken and self.proc.poll() is None
 
-    def run(self, job: dict[str, Any]) -> dict[str, Any] | None:
-        """None when the zygote itself died (it is then replaced)."""
-        assert self.proc.stdin is not None and self.proc.stdout is not None
-        with self.lock:
-            try:
-                write_frame(self.proc.stdin.fileno(), json.dumps(job).encode())
-                frame = read_frame(self.proc.stdout.fileno())
-            except (BrokenPipeError, OSError):
-                return None
-        return None if frame is None else json.loads(frame)
+    def run(self, job: dict[str, Any], *, limit_s: float) -> dict[str, Any]:
+        """Run one job; the caller holds `self.lock`. The report, validated, with the child's result as bytes; or
+        {"how": "worker-error", "message"} after which this zygote is stopped (the pool replaces it)."""
+        job_id = secrets.token_hex(16)  # 128 random bits
+        deadline = time.monotonic() + limit_s
+        mine, theirs = socket.socketpair()
+        try:
+            self.wait_ready()
+            with theirs:
+                self.ctl.settimeout(limit_s)
+                send_job(self.ctl, json.dumps({"id": job_id, "job": job}).encode(), theirs)
+            frame = read_frame(mine.fileno(), cap=REPORT_CAP, deadline=deadline)
+            if frame is None:
+                raise FrameError("it closed the job's channel without answering")
+            if read_frame(mine.fileno(), cap=0, deadline=deadline) is not None:
+                raise FrameError("it sent a second frame")
+            return _report(frame, job_id)
+        except (FrameError, OSError, RuntimeError) as e:
+            self.stop()
+            late = isinstance(e, TimeoutError) or "deadline" in str(e)
+            what = f"gave no answer within {limit_s:g} s" if late else f"broke the protocol: {e}"
+            return {"how": "worker-error", "message": f"the grader worker {what}; it has been replaced"}
+        finally:
+            mine.close()
 
     def stop(self) -> None:
-        if self.alive():
+        self.broken = True
+        self.ctl.close()
+        if self.proc.poll() is None:
             self.proc.kill()
         self.proc.wait()
+        shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+def _report(frame: bytes, job_id: str) -> dict[str, Any]:
+    """Validate a zygote's report: meta line with this job's id and well-typed fields, then the result bytes."""
+    from mldrill.grader.wire import WireError, parse_json
+
+    line = frame.find(b"\n", 0, META_CAP + 1)
+    if line < 0:
+        raise FrameError("a report without its header line")
+    try:
+        meta = parse_json(frame[:line], max_bytes=META_CAP, depth=1)
+    except WireError as e:
+        raise FrameError(str(e)) from None
+    if not isinstance(meta, dict) or not hmac.compare_digest(str(meta.get("id", "")), job_id):
+        raise FrameError("a report that is not for this job")
+    how, sig = meta.get("how"), meta.get("signal")
+    exit_code, elapsed, printed = meta.get("exit_code"), meta.get("elapsed_s"), meta.get("printed", 0)
+    if (
+        how not in HOWS
+        or not (sig is None or sig in signal.Signals.__members__)
+        or not (exit_code is None or type(exit_code) is int)
+        or not isinstance(elapsed, int | float)
+        or type(printed) is not int
+        or not isinstance(meta.get("tail", ""), str)
+        or not isinstance(meta.get("message", ""), str)
+    ):
+        raise FrameError("a report with malformed fields")
+    return {
+        "how": how,
+        "message": meta.get("message", "")[:MESSAGE_CAP],
+        "exit_code": exit_code,
+        "signal": sig,
+        "elapsed_s": float(elapsed),
+        "printed": printed,
+        "tail": meta.get("tail", "")[-TAIL:],
+        "result": frame[line + 1 :],
+    }
 
 
 class Pool:
-    """At most `size` zygotes per framework; a dead one is replaced on the next job."""
+    """At most `size` zygotes per framework; a dead or broken one is replaced on the next job."""
 
-    def __init__(self, size: int = 1, *, namespaces: bool = True) -> None:
-        self.size, self.namespaces = size, namespaces
+    def __init__(
+        self,
+        size: int = 1,
+        *,
+        namespaces: bool = True,
+        margin_s: float = MARGIN_S,
+        queue_s: float = QUEUE_S,
+        start: Any = None,
+    ) -> None:
+        self.size, self.namespaces, self.margin_s, self.queue_s = size, namespaces, margin_s, queue_s
+        self._start = start or Zygote.start  # (framework, *, namespaces, wait) -> Zygote; tests pass fakes
         self._zygotes: dict[str, list[Zygote]] = {}
         self._lock = threading.Lock()
         self._next = 0
 
-    def warm(self, *frameworks: str) -> None:
+    def warm(self, *frameworks: str, wait: bool = True) -> None:
+        """Start the frameworks' zygotes; with wait=False, only launch them (they import while you do other work)."""
         for fw in frameworks:
-            self._pick(fw)
+            self._pick(fw, wait=wait)
 
-    def _pick(self, framework: str) -> Zygote:
+    def _pick(self, framework: str, *, wait: bool = True) -> Zygote:
         with self._lock:
             group = [z for z in self._zygotes.get(framework, []) if z.alive()]
+            for z in self._zygotes.get(framework, []):
+                if z not in group:
+                    z.stop()  # reaps it and removes its scratch folder
             while len(group) < self.size:
-                group.append(Zygote.start(framework, namespaces=self.namespaces))
+                group.append(self._start(framework, namespaces=self.namespaces, wait=wait))
             self._zygotes[framework] = group
             self._next = (self._next + 1) % len(group)
             return group[self._next]
 
-    def run(self, framework: str, job: dict[str, Any]) -> tuple[dict[str, Any] | None, list[str]]:
-        z = self._pick(framework)
-        return z.run(job), z.isolation
+    def run(self, framework: str, job: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+        """The zygote's validated report and the isolation in force. Never blocks past the queue limit plus the job's
+        wall limit plus the margin; a failure is a report with how="worker-error" and a message."""
+        limit_s = float(job["limits"]["wall_s"]) + self.margin_s
+        give_up = time.monotonic() + self.queue_s
+        isolation: list[str] = []
+        while True:
+            try:
+                z = self._pick(framework)
+            except RuntimeError as e:
+                return {"how": "worker-error", "message": str(e)}, isolation
+            isolation = z.isolation
+            if not z.lock.acquire(timeout=max(0.0, give_up - time.monotonic())):
+                busy = f"the grader was busy with other checks for {self.queue_s:g} s; try again"
+                return {"how": "worker-error", "message": busy}, isolation
+            try:
+                if z.alive():
+                    return z.run(job, limit_s=limit_s), isolation
+            finally:
+                z.lock.release()
+            # it was replaced while this job waited: take the new one
 
     def close(self) -> None:
         with self._lock:
