@@ -18,6 +18,7 @@ import hmac
 import json
 import os
 import secrets
+import select
 import shutil
 import signal
 import socket
@@ -142,9 +143,9 @@ class Zygote:
             frame = read_frame(mine.fileno(), cap=REPORT_CAP, deadline=deadline)
             if frame is None:
                 raise FrameError("it closed the job's channel without answering")
-            if read_frame(mine.fileno(), cap=0, deadline=deadline) is not None:
-                raise FrameError("it sent a second frame")
-            return _report(frame, job_id)
+            report = _report(frame, job_id)
+            _expect_end(mine, deadline)
+            return report
         except (FrameError, OSError, RuntimeError) as e:
             self.stop()
             late = isinstance(e, TimeoutError) or "deadline" in str(e)
@@ -160,6 +161,15 @@ class Zygote:
             self.proc.kill()
         self.proc.wait()
         shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+def _expect_end(channel: socket.socket, deadline: float) -> None:
+    """The zygote closes a job's channel right after its one report: anything more is a breach."""
+    left = deadline - time.monotonic()
+    if left <= 0 or not select.select([channel], [], [], left)[0]:
+        raise FrameError("it kept the job's channel open after its report")
+    if channel.recv(1):
+        raise FrameError("it sent more after its report")
 
 
 def _report(frame: bytes, job_id: str) -> dict[str, Any]:
