@@ -223,8 +223,11 @@ def run_child(job: dict[str, Any], result_fd: int, workdir: str) -> None:
                 try:
                     results.append({"ok": wire.to_wire(perform(entry, call, torch)), "s": time.perf_counter() - t0})
                 except wire.TooLarge as e:  # the whole job's error, not one failed check
-                    setup_error, results = _describe(e), []
+                    setup_error, results = f"it returned a value that cannot be checked: {e}", []
                     break
+                except wire.WireError as e:
+                    error = f"returned a value that cannot be checked: {e}"
+                    results.append({"error": error, "kind": "WireError", "s": time.perf_counter() - t0})
                 except BaseException as e:
                     results.append({"error": _describe(e), "kind": type(e).__name__, "s": time.perf_counter() - t0})
         payload = {"setup_error": setup_error, "results": results, "violations": list(policy.violations)}
