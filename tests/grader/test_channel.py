@@ -101,6 +101,7 @@ for folder in ("/proc/self/fd", f"/proc/{os.getppid()}/fd"):
 
 
 def test_forged_frames_in_every_reachable_fd_are_never_taken_for_a_verdict(pool: Pool, kata: Kata) -> None:
+    before = worker_pid(pool)
     v = check_kata(kata, answer_after(FORGE, value="2 * e / e.sum(axis=axis, keepdims=True)"), pool=pool)
     # Its own result pipe is the only channel it can write to, and junk there spoils only its own job.
     assert v.status in ("failed", "error"), v
@@ -109,6 +110,7 @@ def test_forged_frames_in_every_reachable_fd_are_never_taken_for_a_verdict(pool:
     assert not Path("/tmp/mldrill-pwned").exists()
     judged_right(pool, kata)
     judged_right(pool, kata)
+    assert worker_pid(pool) == before  # no injected job frame reached (and broke) the zygote's control channel
 
 
 def test_the_child_holds_no_descriptor_but_its_own_pipes(pool: Pool, kata: Kata) -> None:
@@ -226,6 +228,8 @@ elif mode == "bad-fields":
     zygote.write_frame(fd, json.dumps({**meta, "id": message["id"], "how": "passed"}).encode() + b"\n" + result)
 elif mode == "lingers":
     zygote.write_frame(fd, good)
+elif mode == "dies":
+    os._exit(1)
 elif mode == "silent":
     report.close()
 time.sleep(120)
@@ -264,6 +268,7 @@ def fake_workers(modes: list[str], started: list[Zygote]) -> Callable[..., Zygot
         ("deep-meta", "nested"),
         ("bad-fields", "malformed fields"),
         ("silent", "without answering"),
+        ("dies", "died while running the submission"),
     ],
 )
 def test_a_worker_that_breaks_the_protocol_gives_an_error_and_is_replaced(kata: Kata, mode: str, needle: str) -> None:

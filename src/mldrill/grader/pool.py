@@ -14,6 +14,7 @@ gets an `error` verdict; no lock is held past a deadline, so a stuck worker cann
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import json
 import os
@@ -142,14 +143,23 @@ class Zygote:
                 send_job(self.ctl, json.dumps({"id": job_id, "job": job}).encode(), theirs)
             frame = read_frame(mine.fileno(), cap=REPORT_CAP, deadline=deadline)
             if frame is None:
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    self.proc.wait(timeout=0.5)  # a zygote that dies closes the channel on its way out
                 raise FrameError("it closed the job's channel without answering")
             report = _report(frame, job_id)
             _expect_end(mine, deadline)
             return report
-        except (FrameError, OSError, RuntimeError) as e:
+        except RuntimeError as e:  # it never started (wait_ready stopped it)
+            return {"how": "worker-error", "message": str(e)}
+        except (FrameError, OSError) as e:
+            died = self.proc.poll() is not None
             self.stop()
-            late = isinstance(e, TimeoutError) or "deadline" in str(e)
-            what = f"gave no answer within {limit_s:g} s" if late else f"broke the protocol: {e}"
+            if died:
+                what = "died while running the submission"
+            elif isinstance(e, TimeoutError) or "deadline" in str(e):
+                what = f"gave no answer within {limit_s:g} s"
+            else:
+                what = f"broke the protocol: {e}"
             return {"how": "worker-error", "message": f"the grader worker {what}; it has been replaced"}
         finally:
             mine.close()
