@@ -200,8 +200,10 @@ from mldrill.grader import zygote
 mode = sys.argv[1]
 scratch = os.environ["MLDRILL_GRADER_SCRATCH"]
 ctl = socket.socket(fileno=os.dup(0))
+if mode == "slow-start":
+    time.sleep(2.5)
 zygote.write_frame(ctl.fileno(), b'{"ready": true}')
-if mode == "honest":
+if mode in ("honest", "slow-start"):
     zygote.serve(ctl, scratch)
     sys.exit()
 message, report = zygote.recv_job(ctl)
@@ -283,6 +285,16 @@ def test_a_worker_that_breaks_the_protocol_gives_an_error_and_is_replaced(kata: 
         assert started[0].proc.poll() is not None and not os.path.exists(started[0].scratch)
         judged_right(p, kata)
         assert [z.isolation for z in started] == [[f"fake:{mode}"], ["fake:honest"]]
+    finally:
+        p.close()
+
+
+def test_a_worker_still_starting_does_not_eat_the_first_jobs_time(kata: Kata) -> None:
+    short = Kata(kata.spec.model_copy(update={"limits": Limits(wall_s=1.0, cpu_s=1, memory_mb=256)}), kata.folder)
+    p = Pool(size=1, start=fake_workers(["slow-start"], []), margin_s=0.5)
+    try:
+        p.warm("numpy", wait=False)  # as the CLI does: launched, still importing when the job comes
+        assert check_kata(short, GOOD, pool=p).status == "passed"
     finally:
         p.close()
 

@@ -134,13 +134,13 @@ class Zygote:
         """Run one job; the caller holds `self.lock`. The report, validated, with the child's result as bytes; or
         {"how": "worker-error", "message"} after which this zygote is stopped (the pool replaces it)."""
         job_id = secrets.token_hex(16)  # 128 random bits
-        deadline = time.monotonic() + limit_s
         mine, theirs = socket.socketpair()
         try:
-            self.wait_ready()
-            with theirs:
-                self.ctl.settimeout(limit_s)
-                send_job(self.ctl, json.dumps({"id": job_id, "job": job}).encode(), theirs)
+            self.wait_ready()  # bounded by START_S; a zygote launched with wait=False may still be importing
+            deadline = time.monotonic() + limit_s
+            self.ctl.settimeout(limit_s)
+            send_job(self.ctl, json.dumps({"id": job_id, "job": job}).encode(), theirs)
+            theirs.close()  # the zygote holds the only other end now: its closing is the end of the report
             frame = read_frame(mine.fileno(), cap=REPORT_CAP, deadline=deadline)
             if frame is None:
                 with contextlib.suppress(subprocess.TimeoutExpired):
@@ -163,6 +163,7 @@ class Zygote:
             return {"how": "worker-error", "message": f"the grader worker {what}; it has been replaced"}
         finally:
             mine.close()
+            theirs.close()
 
     def stop(self) -> None:
         self.broken = True
