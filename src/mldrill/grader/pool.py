@@ -240,32 +240,36 @@ class Pool:
 
     def warm(self, *frameworks: str, wait: bool = True) -> None:
         """Start the frameworks' zygotes; with wait=False, only launch them (they import while you do other work)."""
-        for fw in frameworks:
-            self._pick(fw, wait=wait)
+        zygotes = [self._pick(fw) for fw in frameworks]  # all launched first: they import in parallel
+        for z in zygotes if wait else []:
+            with z.lock:
+                z.wait_ready()
 
-    def _pick(self, framework: str, *, wait: bool = True) -> Zygote:
+    def _pick(self, framework: str) -> Zygote:
+        """A live zygote, launched if need be. Only launched: the pool's lock is never held while one imports."""
         with self._lock:
             group = [z for z in self._zygotes.get(framework, []) if z.alive()]
             for z in self._zygotes.get(framework, []):
                 if z not in group:
                     z.stop()  # reaps it and removes its scratch folder
             while len(group) < self.size:
-                group.append(self._start(framework, namespaces=self.namespaces, wait=wait))
+                group.append(self._start(framework, namespaces=self.namespaces, wait=False))
             self._zygotes[framework] = group
             self._next = (self._next + 1) % len(group)
             return group[self._next]
 
     def run(self, framework: str, job: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
         """The zygote's validated report and the isolation in force. Never blocks past the queue limit plus the job's
-        wall limit plus the margin; a failure is a report with how="worker-error" and a message."""
+        wall limit plus the margin (plus START_S when its worker is still starting); a failure is a report with
+        how="worker-error" and a message."""
         limit_s = float(job["limits"]["wall_s"]) + self.margin_s
         give_up = time.monotonic() + self.queue_s
         isolation: list[str] = []
         while True:
             try:
                 z = self._pick(framework)
-            except RuntimeError as e:
-                return {"how": "worker-error", "message": str(e)}, isolation
+            except OSError as e:
+                return {"how": "worker-error", "message": f"cannot start a grader worker: {e}"}, isolation
             isolation = z.isolation
             if not z.lock.acquire(timeout=max(0.0, give_up - time.monotonic())):
                 busy = f"the grader was busy with other checks for {self.queue_s:g} s; try again"
