@@ -278,6 +278,7 @@ def test_a_worker_that_breaks_the_protocol_gives_an_error_and_is_replaced(kata: 
     started: list[Zygote] = []
     p = Pool(size=1, start=fake_workers([mode], started), margin_s=0.5)
     try:
+        p.warm("numpy")
         t = time.monotonic()
         v = check_kata(short, GOOD, pool=p)  # a right answer: only the protocol breach decides the verdict
         assert v.status == "error" and needle in v.message and "replaced" in v.message, v
