@@ -58,6 +58,17 @@ def pool() -> Iterator[Pool]:
     p.close()
 
 
+@pytest.fixture(scope="module", params=["namespaces", "rlimits-only"])
+def both_paths(request: pytest.FixtureRequest, pool: Pool) -> Iterator[Pool]:
+    """The module's pool, and one without namespaces (the fallback, where /proc shows every process of the user)."""
+    if request.param == "namespaces":
+        yield pool
+        return
+    p = Pool(size=1, namespaces=False)
+    yield p
+    p.close()
+
+
 def worker_pid(pool: Pool) -> int:
     return pool._pick("numpy").proc.pid
 
@@ -100,7 +111,8 @@ for folder in ("/proc/self/fd", f"/proc/{os.getppid()}/fd"):
 """
 
 
-def test_forged_frames_in_every_reachable_fd_are_never_taken_for_a_verdict(pool: Pool, kata: Kata) -> None:
+def test_forged_frames_in_every_reachable_fd_are_never_taken_for_a_verdict(both_paths: Pool, kata: Kata) -> None:
+    pool = both_paths
     before = worker_pid(pool)
     v = check_kata(kata, answer_after(FORGE, value="2 * e / e.sum(axis=axis, keepdims=True)"), pool=pool)
     # Its own result pipe is the only channel it can write to, and junk there spoils only its own job.
@@ -113,7 +125,8 @@ def test_forged_frames_in_every_reachable_fd_are_never_taken_for_a_verdict(pool:
     assert worker_pid(pool) == before  # no injected job frame reached (and broke) the zygote's control channel
 
 
-def test_the_child_holds_no_descriptor_but_its_own_pipes(pool: Pool, kata: Kata) -> None:
+def test_the_child_holds_no_descriptor_but_its_own_pipes(both_paths: Pool, kata: Kata) -> None:
+    pool = both_paths
     probe = """
 links = {}
 for n in os.listdir("/proc/self/fd"):
