@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import typer
@@ -107,25 +108,22 @@ def check_cmd(
     """Run the hidden checks on your solution in the sandbox; each failure explains the trap it guards."""
     from rich.table import Table
 
-    from mldrill.grader.api import KataUnavailable, check
-    from mldrill.study.katas import record_attempt
-    from mldrill.study.scheduler import RATING_NAMES
+    from mldrill.web.handoff import Unavailable, hand_off
 
-    kata = _kata(kata_id)
-    path = file or workspace(kata)
-    if not path.is_file():
-        fail(f"{path} does not exist; run `mldrill kata start {kata.id}` first, or pass a file")
-    source = path.read_text(encoding="utf-8")
-    try:
-        with console.status(f"checking {path.name} against {kata.id} ..."):
-            verdict = check(kata.id, source)
-    except KataUnavailable as e:
+    if file is not None and not file.is_file():
+        fail(f"{file} does not exist")
+    source = file.read_text(encoding="utf-8") if file is not None else None
+    try:  # a running `mldrill serve` answers from its warm grader; else this process starts its own
+        with console.status(f"checking {file.name if file else 'your solution'} against {kata_id} ..."):
+            verdict, result = _from_server(hand_off(kata_id, source))
+    except Unavailable:
+        verdict, result = _check_here(kata_id, file)
+    except RuntimeError as e:
         fail(str(e))
-    result = record_attempt(database(), kata, verdict, source)
     if as_json:
         print_json({**verdict.to_dict(), "attempt": result.attempts, "rating": result.rating, "due": result.due})
         raise typer.Exit(0 if verdict.passed else 1)
-    table = Table(title=f"{kata.id}: attempt {result.attempts}", title_justify="left", show_lines=True)
+    table = Table(title=f"{verdict.kata_id}: attempt {result.attempts}", title_justify="left", show_lines=True)
     for col in ("", "check", "time", "details"):
         table.add_column(col)
     for c in verdict.checks:
@@ -140,8 +138,48 @@ def check_cmd(
     if verdict.stdout_tail:
         err_console.print(f"[dim]your output (last lines):[/]\n{verdict.stdout_tail[-2000:]}", soft_wrap=True)
     if result.rating is not None and result.due is not None:
-        console.print(f"scheduled: rated {RATING_NAMES[result.rating]}, next review {result.due:%Y-%m-%d %H:%M} UTC")
+        console.print(f"scheduled: rated {result.rating_name}, next review {result.due:%Y-%m-%d %H:%M} UTC")
     raise typer.Exit(0 if verdict.passed else 1)
+
+
+def _check_here(kata_id: str, file: Path | None) -> tuple[Any, SimpleNamespace]:
+    """Check in this process's own grader: its worker starts (and imports NumPy) while the checks are built."""
+    from mldrill.grader.api import KataUnavailable, check, default_pool
+
+    kata = _kata(kata_id)
+    path = file or workspace(kata)
+    if not path.is_file():
+        fail(f"{path} does not exist; run `mldrill kata start {kata.id}` first, or pass a file")
+    source = path.read_text(encoding="utf-8")
+    if not kata.missing_requirement():
+        default_pool().warm(kata.spec.framework, wait=False)
+    from mldrill.study.katas import record_attempt
+    from mldrill.study.scheduler import RATING_NAMES
+
+    try:
+        with console.status(f"checking {path.name} against {kata.id} ..."):
+            verdict = check(kata.id, source)
+    except KataUnavailable as e:
+        fail(str(e))
+    result = record_attempt(database(), kata, verdict, source)
+    name = RATING_NAMES[result.rating] if result.rating is not None else None
+    return verdict, SimpleNamespace(attempts=result.attempts, rating=result.rating, rating_name=name, due=result.due)
+
+
+def _from_server(got: dict[str, Any]) -> tuple[Any, SimpleNamespace]:
+    """The verdict and attempt a server sent, as the objects a local check gives."""
+    import dataclasses
+    from datetime import datetime
+
+    from mldrill.grader.verdict import CheckResult, Verdict
+
+    names = {f.name for f in dataclasses.fields(Verdict)}
+    verdict = Verdict(**{k: v for k, v in got.items() if k in names and k != "checks"})
+    verdict.checks = [CheckResult(**c) for c in got.get("checks", [])]
+    due = datetime.fromisoformat(got["due"]) if got.get("due") else None
+    return verdict, SimpleNamespace(
+        attempts=got["attempt"], rating=got["rating"], rating_name=got.get("rating_name"), due=due
+    )
 
 
 @app.command("hint")

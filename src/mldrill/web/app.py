@@ -177,10 +177,11 @@ def create_app(database_url: str | None = None, *, host: str = "127.0.0.1", port
         }
         return render(request, "stats.html", stats=compute_stats(db, items), charts=chart_svgs, page="stats")
 
-    from mldrill.web import data, drill, katas
+    from mldrill.web import data, drill, katas, local
 
     app.include_router(drill.make_router(db, render, csrf))
     app.include_router(data.make_router(db, render, csrf))
     app.include_router(katas.make_router(db, render, csrf))
+    app.include_router(local.make_router(db))
     app.state.db = db
     return app
