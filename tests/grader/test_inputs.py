@@ -21,29 +21,7 @@ from mldrill.grader.inprocess import check_callable
 KATAS = sorted(get_katas())
 # Katas whose hand-chosen cases do not vary with the seed yet (being converted; strict: one that varies must leave).
 FIXED_YET = {
-    "alibi-slopes",
-    "attention-param-count",
-    "average-precision",
-    "bce-with-logits",
-    "best-span",
-    "binary-search-bounds",
-    "binary-search-upper-bound",
-    "bleu",
-    "bm25",
-    "bpe-merge-step",
-    "causal-mask",
-    "ce-grad",
-    "conv-output-size",
-    "focal-loss",
-    "gelu",
-    "inverted-dropout",
-    "kl-divergence",
-    "kmeans-plusplus",
-    "knn",
     "kv-cache-bytes",
-    "label-smoothed-cross-entropy",
-    "log-softmax",
-    "log-softmax-cross-entropy",
     "lstm-param-count",
     "min-window-substring",
     "ndcg-at-k",
@@ -57,12 +35,11 @@ FIXED_YET = {
     "sinusoidal-pe",
     "sliding-window",
     "squad-em-f1",
-    "top-k-top-p-sampling",
     "topological-sort",
     "two-four-sparsity",
     "warmup-cosine",
 }
-SEED_A, SEED_B = 20261204, 977
+SEED_A, SEED_B, SEED_C = 20261204, 977, 31337
 
 
 def _without_generator_seeds(x: Any) -> Any:
@@ -90,14 +67,16 @@ def _inputs(kata_id: str, seed: int) -> list[tuple[str, list[str]]]:
     "kata_id", [pytest.param(k, marks=pytest.mark.xfail(strict=True)) if k in FIXED_YET else k for k in KATAS]
 )
 def test_a_seed_replays_its_inputs_and_another_seed_changes_every_call(kata_id: str) -> None:
-    a, again, b = _inputs(kata_id, SEED_A), _inputs(kata_id, SEED_A), _inputs(kata_id, SEED_B)
+    a, again = _inputs(kata_id, SEED_A), _inputs(kata_id, SEED_A)
     assert a == again  # replayable
-    assert [name for name, _ in a] == [name for name, _ in b]
+    others = [_inputs(kata_id, s) for s in (SEED_B, SEED_C)]
+    assert all([name for name, _ in o] == [name for name, _ in a] for o in others)
+    # A call is fixed when all three seeds give it the same inputs (two may meet by chance on a tiny domain).
     repeated = [
         f"{name} (call {i + 1})"
-        for (name, calls_a), (_, calls_b) in zip(a, b, strict=True)
-        for i, (x, y) in enumerate(zip(calls_a, calls_b, strict=True))
-        if x == y
+        for k, (name, calls) in enumerate(a)
+        for i, x in enumerate(calls)
+        if all(o[k][1][i] == x for o in others)
     ]
     assert repeated == [], f"{kata_id}: these calls get the same inputs under every seed"
 

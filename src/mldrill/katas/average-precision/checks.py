@@ -16,9 +16,15 @@ expect_scalar = partial(scalar_judge, name="score")
 def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
     rand = [((rng.random(n) < 0.4).astype(int), rng.normal(size=n)) for n in (12, 30)]
     rand = [(y, s) if 0 < y.sum() < len(y) else (np.r_[y, 1, 0], np.r_[s, 0.1, 0.2]) for y, s in rand]
-    convex = (np.array([1, 0, 1, 0, 0, 1, 0, 0]), np.array([0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2]))
-    ties = (np.array([1, 0, 1, 1, 0, 0, 1]), np.array([0.9, 0.7, 0.7, 0.7, 0.3, 0.3, 0.1]))
-    perfect = (np.array([0, 0, 1, 1]), np.array([0.1, 0.2, 0.8, 0.9]))
+
+    def vary(y: list[int], s: list[float]) -> tuple[np.ndarray, np.ndarray]:
+        """The same ranking (ties included) in another order and on another scale: AP only sees the ranking."""
+        order = rng.permutation(len(y))
+        return np.array(y)[order], np.array(s)[order] * rng.uniform(0.5, 4) + rng.uniform(-2, 2)
+
+    convex = vary([1, 0, 1, 0, 0, 1, 0, 0], [0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2])
+    ties = vary([1, 0, 1, 1, 0, 0, 1], [0.9, 0.7, 0.7, 0.7, 0.3, 0.3, 0.1])
+    perfect = vary([0, 0, 1, 1], [0.1, 0.2, 0.8, 0.9])
 
     def check(name: str, expl: str, cases: list[tuple[np.ndarray, np.ndarray]]) -> Check:
         want = [float(average_precision_score(y, s)) for y, s in cases]

@@ -34,9 +34,15 @@ def expect_spans(expected: list[tuple[int, int, float]]) -> Judge:
 
 def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
     rand = [(rng.normal(size=n), rng.normal(size=n), m) for n, m in ((20, 5), (40, 30), (8, 3))]
-    backwards = (np.array([0.0, 0.0, 0.0, 5.0, 0.0]), np.array([4.0, 0.0, 1.0, 0.0, 2.0]), 5)
-    long_ = (np.array([3.0, 0.0, 0.0, 0.0, 0.0, 0.0]), np.array([0.0, 0.0, 0.0, 0.0, 0.0, 3.0]), 3)
-    ties = (np.array([1.0, 1.0, 0.0, 1.0]), np.array([0.0, 1.0, 1.0, 0.0]), 4)
+
+    def vary(st: list[float], en: list[float], m: int) -> tuple[np.ndarray, np.ndarray, int]:
+        """The same argmax and ties, on another scale: a power of two and integer offsets keep sums exact."""
+        k = 2.0 ** rng.integers(-2, 4)
+        return np.array(st) * k + rng.integers(-5, 6), np.array(en) * k + rng.integers(-5, 6), m
+
+    backwards = vary([0.0, 0.0, 0.0, 5.0, 0.0], [4.0, 0.0, 1.0, 0.0, 2.0], 5)
+    long_ = vary([3.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 3.0], 3)
+    ties = vary([1.0, 1.0, 0.0, 1.0], [0.0, 1.0, 1.0, 0.0], 4)
     short = (rng.normal(size=4), rng.normal(size=4), 30)
 
     def check(name: str, expl: str, cases: list[tuple[np.ndarray, np.ndarray, int]]) -> Check:

@@ -28,7 +28,13 @@ def expect_merges(expected: list[list[tuple[tuple[int, int], int]]]) -> Judge:
 
 
 def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
+    # The hand-written texts under a fresh letter permutation (and a fresh two-byte letter for the UTF-8 case):
+    # the same pair counts, ties and boundaries, other bytes.
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    swap = str.maketrans(letters + "é", "".join(rng.permutation(list(letters))) + str(rng.choice(list("éüñçøåß"))))
+
     def case(text: str, vocab: int) -> tuple[Call, list[tuple[tuple[int, int], int]]]:
+        text = text.translate(swap)
         return Call((text, vocab, GPT2)), solution(text, vocab, GPT2)
 
     corpus = "low lower lowest newer newest wider widest low low newer"

@@ -34,8 +34,13 @@ def expect_bool_mask(expected: list[np.ndarray]) -> Judge:
 
 
 def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
-    square = [4, 7]
-    cached = [(3, 8), (1, 5), (2, 2)]
+    def n(lo: int, hi: int) -> int:
+        return int(rng.integers(lo, hi))
+
+    square = [n(2, 7), n(7, 16)]
+    t = n(2, 6)
+    cached = [(t, t + n(1, 9)), (1, n(2, 20)), (t, t)]
+    tiny, diag, block = n(1, 5), n(5, 12), n(3, 12)
     return [
         Check(
             "square mask equals triu(ones, diagonal=1)",
@@ -47,15 +52,15 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
             "the diagonal is kept: token i sees itself",
             "Masking the diagonal too (triu with diagonal=0) leaves row 0 with nothing to attend to and hides each "
             "token from itself (M23).",
-            [Call((1,)), Call((3,))],
-            expect_bool_mask([_triu(1, 1), _triu(3, 3)]),
+            [Call((tiny,)), Call((diag,))],
+            expect_bool_mask([_triu(tiny, tiny), _triu(diag, diag)]),
         ),
         Check(
             "True means blocked",
             "The mask marks what is blocked (masked_fill polarity): the future is True. tril(ones) is the keep-mask, "
             "which is SDPA's polarity, the opposite one (M22).",
-            [Call((5,))],
-            expect_bool_mask([_triu(5, 5)]),
+            [Call((block,))],
+            expect_bool_mask([_triu(block, block)]),
         ),
         Check(
             "with S > T the queries are the last T positions (KV cache)",

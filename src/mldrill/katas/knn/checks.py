@@ -34,9 +34,11 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
     y = rng.choice([2, 5, 9], size=60)
     Xq = rng.normal(size=(15, 3))
     # one training point per class on a line; queries halfway between two of them see a 1-1 vote at k = 2
-    line = np.array([[0.0], [1.0], [3.0], [7.0]])
-    y_line = np.array([4, 1, 3, 0])
-    q_line = np.array([[0.4], [0.6], [2.2], [2.0], [5.5]])
+    # (moved by an integer and scaled by a power of two, so the tie at 2.0 stays exact; labels drawn)
+    s, o = 2.0 ** rng.integers(-3, 4), float(rng.integers(-50, 50))
+    line = np.array([[0.0], [1.0], [3.0], [7.0]]) * s + o
+    y_line = rng.choice(20, size=4, replace=False)
+    q_line = np.array([[0.4], [0.6], [2.2], [2.0], [5.5]]) * s + o
     big = rng.normal(size=(4000, 8))
     y_big = (big[:, 0] + big[:, 1] > 0).astype(np.int64)
     q_big = rng.normal(size=(1500, 8))
