@@ -38,9 +38,14 @@ def expect_mask(expected: list[np.ndarray]) -> Judge:
 
 
 def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
-    docs = np.array([0, 0, 0, 1, 1, 2])
-    batch = np.array([[0, 0, 1, 1, 1], [0, 1, 1, 2, 2]])
-    single = np.zeros(4, dtype=np.int64)
+    def packed(n_docs: int, t: int) -> np.ndarray:  # document ids 0, 0, 1, 1, 1, 2, ... with drawn lengths
+        cuts = np.sort(rng.choice(np.arange(1, t), size=n_docs - 1, replace=False))
+        return np.repeat(np.arange(n_docs), np.diff(np.r_[0, cuts, t]))
+
+    docs = packed(3, int(rng.integers(5, 10)))
+    t = int(rng.integers(5, 9))
+    batch = np.stack([packed(2, t), packed(3, t)])
+    single = np.zeros(int(rng.integers(2, 9)), dtype=np.int64)
 
     def check(name: str, expl: str, cases: list[tuple[np.ndarray, bool]]) -> Check:
         calls = [Call((T(d),), {"causal": c}) for d, c in cases]
