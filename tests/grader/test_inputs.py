@@ -127,3 +127,38 @@ def test_a_table_of_recorded_answers_passes_nothing_on_the_next_run() -> None:
     assert v.status == "failed" and not any(c.passed for c in v.checks), v
     fresh = check("stable-softmax", cheat)  # the default: a fresh seed
     assert fresh.seed not in (None, SEED_A) and fresh.status == "failed"
+
+
+def test_a_kata_with_its_own_judge_shows_the_expected_value_too() -> None:
+    """causal-mask judges with its own function: blocking the diagonal fails with the true mask shown."""
+    import torch
+
+    def diagonal_blocked(T: int, S: int | None = None) -> Any:
+        s = T if S is None else S
+        return torch.triu(torch.ones(T, s, dtype=torch.bool), diagonal=s - T)
+
+    kata = get_katas()["causal-mask"]
+    v = check_callable(kata, diagonal_blocked, SEED_C)
+    bad = next(c for c in v.checks if c.name == "the diagonal is kept: token i sees itself")
+    assert not bad.passed and bad.call == 1
+    (t,) = next(ch for ch in kata.build_checks(SEED_C) if ch.name == bad.name).calls[0].args
+    assert bad.input == f"arg 1: {t}"
+    truth = np.triu(np.ones((t, t), dtype=bool), k=1)  # True above the diagonal only
+    assert bad.expected == show(truth) and bad.actual == show(truth | np.eye(t, dtype=bool))
+
+
+def test_what_a_verdict_shows_is_capped() -> None:
+    big = np.arange(1_000_000, dtype=np.float64).reshape(1000, 1000)
+    text = show(big)
+    assert (
+        len(text) <= 2048 and text.startswith("array(float64, shape (1000, 1000))") and "9.99999e+05" in text
+    )  # first and last values
+    nested: list[Any] = []
+    for _ in range(10_000):  # an honest deeply nested return
+        nested = [nested]
+    assert len(show(nested)) < 200
+    assert len(show("x" * 100_000)) <= 2048
+    from mldrill.grader.checks import Call, T
+
+    call = Call((T(big), [big] * 50), {"k": 3})
+    assert len(describe_call(call)) <= 2048 and describe_call(call).startswith("arg 1: tensor array(float64")

@@ -206,6 +206,29 @@ def expect_equal(expected: Sequence[Any]) -> Judge:
     return judge
 
 
+def showing(expected: Sequence[Any], judge: Judge) -> Judge:
+    """`judge`, whose failures also show the failing call's expected value (`expected` holds one per call).
+
+    For a kata's own judge that returns plain messages: a message starting "call N:" names the call (else a
+    single-call check's only call).
+    """
+
+    def shown(outcomes: list[Outcome]) -> str | Failure | None:
+        verdict = judge(outcomes)
+        if not isinstance(verdict, str):
+            return verdict
+        i = _call_named(verdict, len(expected))
+        return Failure(verdict, i, _UNKNOWN if i is None else expected[i])
+
+    return shown
+
+
+def _call_named(message: str, n_calls: int) -> int | None:
+    m = re.match(r"call (\d+):", message)
+    i = int(m.group(1)) - 1 if m else (0 if n_calls == 1 else None)
+    return i if i is not None and 0 <= i < n_calls else None
+
+
 # -- what a failed check shows ------------------------------------------------------------------------------------
 class _Show(reprlib.Repr):
     """Bounded reprs: arrays as dtype, shape and their first and last values; deep or long containers elided."""
@@ -268,10 +291,7 @@ def judge_check(ch: Check, outcomes: list[Outcome]) -> CheckResult:
     if verdict is None:
         return CheckResult(ch.name, True, "", ch.explanation, seconds)
     fail = verdict if isinstance(verdict, Failure) else Failure(str(verdict))
-    i = fail.call
-    if i is None:  # a plain message: a single call, or "call N: ..." names it
-        m = re.match(r"call (\d+):", fail.message)
-        i = int(m.group(1)) - 1 if m else (0 if len(ch.calls) == 1 else None)
+    i = fail.call if fail.call is not None else _call_named(fail.message, len(ch.calls))
     if i is not None and not 0 <= i < len(ch.calls):
         i = None
     actual = fail.actual

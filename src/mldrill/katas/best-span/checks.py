@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from mldrill.grader.checks import Call, Check, Judge, Outcome
+from mldrill.grader.checks import Call, Check, Judge, Outcome, showing
 
 
 def _brute(st: np.ndarray, en: np.ndarray, max_len: int) -> tuple[int, int, float]:
@@ -29,7 +29,7 @@ def expect_spans(expected: list[tuple[int, int, float]]) -> Judge:
                 return f"call {i + 1}: got span ({gs}, {ge}) with score {gsc:.6g}, expected ({s}, {e}) with {sc:.6g}"
         return None
 
-    return judge
+    return showing(expected, judge)
 
 
 def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)

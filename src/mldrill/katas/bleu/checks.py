@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sacrebleu.metrics import BLEU
 
-from mldrill.grader.checks import Call, Check, Judge, Outcome
+from mldrill.grader.checks import Call, Check, Judge, Outcome, showing
 
 
 def _sacre(hyp: str, refs: list[str], max_n: int = 4) -> list[int]:
@@ -45,7 +45,7 @@ def expect_stats(expected: list[list[int]]) -> Judge:
                 return f"call {i + 1}: got {_fmt(got)}; expected {_fmt(e)}"
         return None
 
-    return judge
+    return showing(expected, judge)
 
 
 def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from rank_bm25 import BM25Okapi
 
-from mldrill.grader.checks import Call, Check, Judge, Outcome, Step, compare_arrays
+from mldrill.grader.checks import Call, Check, Judge, Outcome, Step, compare_arrays, showing
 
 
 def _scored(corpus: list[list[str]], queries: list[list[str]], **kw: float) -> tuple[list[Call], Judge]:
@@ -22,7 +22,9 @@ def _scored(corpus: list[list[str]], queries: list[list[str]], **kw: float) -> t
                 return msg
         return None
 
-    return [Call((corpus,), dict(kw), steps=tuple(Step("get_scores", (q,)) for q in queries))], judge
+    return [Call((corpus,), dict(kw), steps=tuple(Step("get_scores", (q,)) for q in queries))], showing(
+        [expected], judge
+    )
 
 
 def _renamer(rng):  # rng: np.random.Generator

@@ -3,7 +3,7 @@ against tiktoken: an Encoding built from its ranks gives identical ids, tests/re
 
 from __future__ import annotations
 
-from mldrill.grader.checks import Call, Check, Judge, Outcome
+from mldrill.grader.checks import Call, Check, Judge, Outcome, showing
 
 GPT2 = r"""'(?:[sdmt]|ll|ve|re)| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+"""
 
@@ -24,7 +24,7 @@ def expect_merges(expected: list[list[tuple[tuple[int, int], int]]]) -> Judge:
                 return f"call {i + 1}: merge {k} is {g}, expected {w} ({len(got)} merges returned, {len(e)} expected)"
         return None
 
-    return judge
+    return showing(expected, judge)
 
 
 def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)

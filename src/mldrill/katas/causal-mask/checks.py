@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from mldrill.grader.checks import Call, Check, Judge, Outcome
+from mldrill.grader.checks import Call, Check, Judge, Outcome, showing
 
 
 def _triu(t: int, s: int) -> np.ndarray:
@@ -30,7 +30,7 @@ def expect_bool_mask(expected: list[np.ndarray]) -> Judge:
                 return f"call {i + 1}: mask[{r}, {c}] = {bool(got[r, c])}, expected {bool(e[r, c])} ({len(bad)} differ)"
         return None
 
-    return judge
+    return showing(expected, judge)
 
 
 def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)

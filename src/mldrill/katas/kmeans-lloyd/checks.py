@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.cluster import KMeans
 
-from mldrill.grader.checks import Call, Check, Judge, Outcome, compare_arrays
+from mldrill.grader.checks import Call, Check, Judge, Outcome, compare_arrays, showing
 
 
 def _sk(X: np.ndarray, init: np.ndarray, iters: int) -> tuple[np.ndarray, np.ndarray, float]:
@@ -34,7 +34,7 @@ def expect_kmeans(expected: list[tuple[np.ndarray, np.ndarray, float]]) -> Judge
                     return f"call {i + 1}: {msg}"
         return None
 
-    return judge
+    return showing(expected, judge)
 
 
 def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)

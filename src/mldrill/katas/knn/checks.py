@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.neighbors import KNeighborsClassifier
 
-from mldrill.grader.checks import Call, Check, Judge, Outcome, Step, compare_arrays
+from mldrill.grader.checks import Call, Check, Judge, Outcome, Step, compare_arrays, showing
 
 
 def _case(X: np.ndarray, y: np.ndarray, Xq: np.ndarray, k: int) -> tuple[list[Call], Judge]:
@@ -26,7 +26,7 @@ def _case(X: np.ndarray, y: np.ndarray, Xq: np.ndarray, k: int) -> tuple[list[Ca
             return f"predict differs (first at query {bad}): {got.tolist()[:10]} vs {pred.tolist()[:10]}"
         return None
 
-    return [Call((), {"n_neighbors": k}, steps=steps)], judge
+    return [Call((), {"n_neighbors": k}, steps=steps)], showing([{"predict_proba": proba, "predict": pred}], judge)
 
 
 def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from mldrill.grader.checks import Call, Check, Judge, Outcome, T, compare_arrays
+from mldrill.grader.checks import Call, Check, Judge, Outcome, T, compare_arrays, showing
 
 
 def _oracle(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -35,7 +35,7 @@ def expect_quant(expected: list[tuple[np.ndarray, np.ndarray]]) -> Judge:
                 return f"call {i + 1}: {msg}"
         return None
 
-    return judge
+    return showing(expected, judge)
 
 
 def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
-from mldrill.grader.checks import Call, Check, Judge, Outcome, Step, compare_arrays
+from mldrill.grader.checks import Call, Check, Judge, Outcome, Step, compare_arrays, showing
 
 
 def _case(
@@ -39,7 +39,7 @@ def _case(
                 return msg
         return None
 
-    return [Call((), {"C": C, "fit_intercept": fit_intercept}, steps=steps)], judge
+    return [Call((), {"C": C, "fit_intercept": fit_intercept}, steps=steps)], showing([want], judge)
 
 
 def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import torch
 
-from mldrill.grader.checks import Call, Check, Judge, Outcome
+from mldrill.grader.checks import Call, Check, Judge, Outcome, showing
 
 
 def _state_bytes(opt_cls: type, n: int, **kw: object) -> int:
@@ -29,7 +29,7 @@ def expect_bytes(expected: list[float]) -> Judge:
                 return f"call {i + 1}: {v:.6g} bytes, expected {e:.6g}"
         return None
 
-    return judge
+    return showing(expected, judge)
 
 
 def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)

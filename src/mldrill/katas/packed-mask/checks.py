@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from mldrill.grader.checks import Call, Check, Judge, Outcome, T
+from mldrill.grader.checks import Call, Check, Judge, Outcome, T, showing
 
 
 def _loop(doc: np.ndarray, causal: bool) -> np.ndarray:
@@ -34,7 +34,7 @@ def expect_mask(expected: list[np.ndarray]) -> Judge:
                 return f"call {i + 1}: mask{list(idx)} = {bool(got[idx])}, expected {bool(e[idx])} ({len(bad)} differ)"
         return None
 
-    return judge
+    return showing(expected, judge)
 
 
 def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from mldrill.grader.checks import Call, Check, Judge, Outcome
+from mldrill.grader.checks import Call, Check, Judge, Outcome, showing
 
 
 def _closed_form(rankings: list[list[str]], k: int = 60) -> list[tuple[str, float]]:
@@ -36,7 +36,7 @@ def expect_fusion(expected: list[list[tuple[str, float]]]) -> Judge:
                     return f"call {i + 1}: score of {d!r} = {s:.10g}, expected {w:.10g}"
         return None
 
-    return judge
+    return showing(expected, judge)
 
 
 def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)

@@ -7,7 +7,7 @@ import re
 import string
 from collections import Counter
 
-from mldrill.grader.checks import Call, Check, Judge, Outcome
+from mldrill.grader.checks import Call, Check, Judge, Outcome, showing
 
 
 def _norm(s: str) -> str:
@@ -45,7 +45,7 @@ def expect_scores(expected: list[tuple[float, float]]) -> Judge:
                 return f"call {i + 1}: got EM={g_em}, F1={g_f1:.6f}; expected EM={em}, F1={f1:.6f}"
         return None
 
-    return judge
+    return showing(expected, judge)
 
 
 def _article(rng) -> str:  # rng: np.random.Generator

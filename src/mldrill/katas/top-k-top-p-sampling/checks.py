@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.stats
 
-from mldrill.grader.checks import Call, Check, Judge, Outcome, T, TorchGen
+from mldrill.grader.checks import Call, Check, Judge, Outcome, T, TorchGen, showing
 
 ALPHA = 1e-6
 N = 20_000
@@ -65,7 +65,7 @@ def distributed_as(probs: np.ndarray) -> Judge:
             )
         return None
 
-    return judge
+    return showing([probs], judge)
 
 
 def greedy(token: int, n: int) -> Judge:
@@ -76,7 +76,7 @@ def greedy(token: int, n: int) -> Judge:
         got = np.asarray(o.value).tolist()
         return None if got == [token] * n else f"expected token {token} every time, got {got[:10]}..."
 
-    return judge
+    return showing([[token] * n], judge)
 
 
 def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
