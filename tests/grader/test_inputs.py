@@ -17,6 +17,7 @@ from mldrill.catalog.katas import get_katas
 from mldrill.grader.api import check
 from mldrill.grader.checks import describe_call, encode_call, show
 from mldrill.grader.inprocess import check_callable
+from mldrill.grader.wire import to_wire
 
 KATAS = sorted(get_katas())
 # The only inputs with nothing to vary: a call with the empty string (its answer is 0 for any solution).
@@ -162,3 +163,57 @@ def test_what_a_verdict_shows_is_capped() -> None:
 
     call = Call((T(big), [big] * 50), {"k": 3})
     assert len(describe_call(call)) <= 2048 and describe_call(call).startswith("arg 1: tensor array(float64")
+
+
+def _live_key(args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:
+    """What a recording submission could key on: every input it receives, generators left out."""
+    import torch
+
+    def plain(x: Any) -> Any:
+        if isinstance(x, torch.Tensor):
+            return x.numpy()
+        if isinstance(x, torch.Generator | np.random.Generator):
+            return None
+        if isinstance(x, tuple | list):
+            return [plain(v) for v in x]
+        return x
+
+    return json.dumps(to_wire([plain(list(args)), {k: plain(v) for k, v in sorted(kwargs.items())}]))
+
+
+@pytest.mark.parametrize(
+    "kata_id",
+    [
+        "layer-norm",
+        "top-k-top-p-sampling",
+        "rope",
+        "bpe-merge-step",
+        "kv-cache-bytes",
+        "topological-sort",
+        "squad-em-f1",
+        "min-window-substring",
+    ],
+)
+def test_a_recorded_table_passes_a_replay_and_nothing_else(kata_id: str) -> None:
+    """In-process, for several kinds of input: a table of one run's answers passes that run and no check of another.
+
+    Left out: katas whose whole input is one small integer (causal-mask's T): there a table of every answer is the
+    solution, and two runs may draw the same T; their inputs still vary (the test above).
+    """
+    kata = get_katas()[kata_id]
+    reference = kata.solution()
+    table: dict[str, Any] = {}
+
+    def recorder(*args: Any, **kwargs: Any) -> Any:
+        out = reference(*args, **kwargs)
+        table[_live_key(args, kwargs)] = out
+        return out
+
+    assert check_callable(kata, recorder, SEED_A).status == "passed"
+
+    def replay(*args: Any, **kwargs: Any) -> Any:
+        return table.get(_live_key(args, kwargs), "not in the table")
+
+    assert check_callable(kata, replay, SEED_A).status == "passed"  # the attack works on fixed inputs
+    v = check_callable(kata, replay, SEED_B)
+    assert v.status == "failed" and [c.name for c in v.checks if c.passed] == []

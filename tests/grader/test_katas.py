@@ -23,7 +23,7 @@ def test_kata_folders_are_valid() -> None:
 @pytest.mark.parametrize("kata_id", KATAS)
 def test_reference_solution_passes_whatever_the_seed(kata_id: str) -> None:
     kata = get_katas()[kata_id]
-    for seed in (0, *(secrets.randbits(63) for _ in range(2))):  # a fixed one and two fresh ones
+    for seed in (0, secrets.randbits(63)):  # a fixed seed and a fresh one (a failure names it: replay with it)
         v = check_callable(kata, kata.solution(), seed)
         assert v.status == "passed", (seed, [(c.name, c.message) for c in v.checks if not c.passed])
 

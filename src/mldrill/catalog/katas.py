@@ -3,7 +3,9 @@
 kata.yaml fields: id, title, topic (a catalog topic id), level, framework (numpy | torch), entry (the function the
 user writes), signature, statement (markdown + LaTeX), hints (in order), solution (a `mldrill.ref` dotted path),
 limits (wall_s, cpu_s, memory_mb), forbidden_modules (beyond the framework default), forbidden_calls (library
-functions that would do the whole kata, e.g. torch.nn.functional.layer_norm: calling one is a violation).
+functions that would do the whole kata, under every name a submission can reach them by: torch.layer_norm as well as
+torch.nn.functional.layer_norm, torch.nn.LayerNorm, torch._VF.layer_norm, torch.ops.aten.layer_norm; calling one is a
+violation). checks.py defines `checks(solution, rng)`: see mldrill.grader.checks.
 """
 
 from __future__ import annotations

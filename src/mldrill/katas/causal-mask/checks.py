@@ -37,10 +37,10 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
     def n(lo: int, hi: int) -> int:
         return int(rng.integers(lo, hi))
 
-    square = [n(2, 7), n(7, 16)]
-    t = n(2, 6)
-    cached = [(t, t + n(1, 9)), (1, n(2, 20)), (t, t)]
-    tiny, diag, block = n(1, 5), n(5, 12), n(3, 12)
+    square = [n(2, 24), n(24, 64)]
+    t = n(2, 24)
+    cached = [(t, t + n(1, 40)), (1, n(2, 64)), (t, t)]
+    tiny, diag, block = n(1, 5), n(5, 64), n(3, 64)
     return [
         Check(
             "square mask equals triu(ones, diagonal=1)",
