@@ -111,6 +111,10 @@ SAMPLES = [
     ("prefix-attention", "torch.nn.MultiheadAttention"),
     ("rms-norm", "torch.rms_norm"),
     ("smooth-l1-huber", "torch._C._nn.huber_loss"),
+    ("warmup-cosine", "torch.optim.lr_scheduler.OneCycleLR"),
+    ("lstm-param-count", "torch.nn.modules.LSTM"),
+    ("attention-param-count", "torch.nn.MultiheadAttention"),
+    ("optimizer-memory", "torch.optim.AdamW"),
 ]
 
 
@@ -130,3 +134,11 @@ def test_a_tensor_method_alias_is_rejected() -> None:
     cheat = "def cross_entropy(logits, y, *a, **k):\n    return -logits.log_softmax(-1).gather(1, y[:, None]).mean()\n"
     v = check("log-softmax-cross-entropy", cheat)
     assert v.status == "rejected" and "torch.Tensor.log_softmax is not allowed" in v.message
+
+
+@pytest.mark.parametrize("kata_id", ["top-k-top-p-sampling", "repetition-penalty", "warmup-cosine"])
+def test_the_library_that_has_the_kata_cannot_be_imported(kata_id: str) -> None:
+    """transformers ships a repetition-penalty processor, top-k/top-p warpers and the warmup-cosine schedule."""
+    source = f"import transformers\ndef {get_katas()[kata_id].spec.entry}(*args, **kwargs):\n    return None\n"
+    v = check(kata_id, source)
+    assert v.status == "rejected" and "module transformers" in v.message, (v.status, v.message)
