@@ -244,6 +244,11 @@ class _Show(reprlib.Repr):
         body = np.array2string(x, threshold=self.items, edgeitems=3, precision=10, max_line_width=100)
         return f"array({x.dtype}, shape {x.shape}) {body}" if x.ndim else f"{x.dtype}({body})"
 
+    def repr_instance(self, x: Any, level: int) -> str:
+        if isinstance(x, np.generic):  # a NumPy scalar reads as its Python value, not np.float64(...)
+            return repr(x.item())
+        return super().repr_instance(x, level)
+
     def repr_T(self, x: T, level: int) -> str:
         return "tensor " + self.repr_ndarray(np.asarray(x.array), level)
 
@@ -300,7 +305,7 @@ def judge_check(ch: Check, outcomes: list[Outcome]) -> CheckResult:
     return CheckResult(
         ch.name,
         False,
-        fail.message,
+        _cap(fail.message, 2 * SHOW_LIMIT),
         ch.explanation,
         seconds,
         call=None if i is None else i + 1,
