@@ -142,3 +142,22 @@ def test_the_library_that_has_the_kata_cannot_be_imported(kata_id: str) -> None:
     source = f"import transformers\ndef {get_katas()[kata_id].spec.entry}(*args, **kwargs):\n    return None\n"
     v = check(kata_id, source)
     assert v.status == "rejected" and "module transformers" in v.message, (v.status, v.message)
+
+
+@pytest.mark.parametrize(
+    ("kata_id", "source"),
+    [
+        (
+            "stable-softmax",
+            "import scipy.special\ndef softmax(x, axis=-1):\n    return scipy.special.softmax(x, axis)\n",
+        ),
+        ("stable-softmax", "from scipy.special import softmax as s\ndef softmax(x, axis=-1):\n    return s(x, axis)\n"),
+        ("stable-softmax", "import torch\ndef softmax(x, axis=-1):\n    return torch.softmax(torch.tensor(x), axis)\n"),
+        ("log-softmax", "from scipy.special import log_softmax\n"),
+        ("online-softmax", "import scipy.special as s\ndef online_softmax(chunks):\n    return s.softmax(chunks[0])\n"),
+    ],
+)
+def test_a_numpy_kata_cannot_reach_the_oracles(kata_id: str, source: str) -> None:
+    """In a NumPy kata torch and scipy (which have every softmax) are forbidden modules, not single functions."""
+    v = check(kata_id, source)
+    assert v.status == "rejected" and "import is not allowed" in v.message, (v.status, v.message)
