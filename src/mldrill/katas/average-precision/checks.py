@@ -34,7 +34,7 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
         check("matches sklearn on random scores", "Sum over thresholds of recall gained times precision.", rand),
         check("step-wise, not the trapezoid", "Linear interpolation between PR points (np.trapz of precision over "
               "recall) overestimates AP; sklearn sums rectangles.", [convex]),
-        check("tied scores are one threshold", "Three examples share 0.7: they cross the threshold together, so "
+        check("tied scores are one threshold", "Three examples share one score: they cross the threshold together, so "
               "precision is evaluated once after all of them, not one by one in some arbitrary order.", [ties]),
         check("a perfect ranking gives 1", "All positives above all negatives: precision 1 at every recall step.",
               [perfect]),

@@ -55,8 +55,8 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
               "give an invalid span (end < start).", [backwards]),
         check("spans longer than max_len are excluded", "The best pair (0, 5) is 6 tokens long and max_len = 3: cap "
               "the answer length.", [long_]),
-        check("ties go to the earliest start, then the earliest end", "Several spans score 2 here: keep the first "
-              "one in (start, end) order, replacing only on a strictly higher score.", [ties]),
+        check("ties go to the earliest start, then the earliest end", "Several spans tie for the best score here: keep "
+              "the first one in (start, end) order, replacing only on a strictly higher score.", [ties]),
         check("sequences shorter than max_len", "With n < max_len every span with s <= e is allowed; do not index "
               "past the end.", [short]),
     ]  # fmt: skip

@@ -62,8 +62,8 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
         check("tie", "ties go to the smallest pair", "Equal counts need a deterministic rule: the highest count, "
               "then the smallest (a, b); iteration order of a dict or Counter is not a rule."),
         check("boundary", "merges never cross pre-token boundaries", "Pairs are counted inside each regex "
-              "pre-token only: here (x, .) spans a boundary every time and must never be merged; stop when no pair "
-              "is left."),
+              "pre-token only: here (letter, .) spans a boundary every time and must never be merged; stop when no "
+              "pair is left."),
         check("overlap", "occurrences merge left to right without overlap", "'aaa' becomes [aa, a]: after a match "
               "skip both tokens. Counting (a, a) in 'aaa' still gives 2 before the merge."),
         check("many", "counts are updated after every merge", "Each merge creates pairs (with the new token) and "

@@ -68,6 +68,7 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
               *case([([["a", "b"], ["c", "d", "a"]], 60)])),
         Check("uses k", "k = 60 is only the default: a small k rewards top ranks much more.",
               *case([([bm25, dense], k2)])),
-        Check("ties keep first-seen order", "Equal scores (here a and c, b and d) stay in the order the documents "
-              "were first seen: use a stable sort on the score alone.", *case([([["a", "b"], ["c", "d"]], 60)])),
+        Check("ties keep first-seen order", "Equal scores (here the two lists' first documents, and their second "
+              "ones) stay in the order the documents were first seen: use a stable sort on the score alone.",
+              *case([([["a", "b"], ["c", "d"]], 60)])),
     ]  # fmt: skip

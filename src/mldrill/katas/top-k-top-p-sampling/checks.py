@@ -128,8 +128,9 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
         ),
         case(
             "top-p keeps the token that crosses p (M32)",
-            "Keep the smallest prefix with mass >= p: with probabilities 0.5, 0.3, ... and p = 0.7, tokens 0 AND 1 "
-            "stay (0.5 < 0.7 <= 0.8). Keeping only the tokens whose cumulative sum is <= p drops the crossing token.",
+            "Keep the smallest prefix with mass >= p: with probabilities 0.5, 0.3, ... and p = 0.7, the two most "
+            "likely tokens stay (0.5 < 0.7 <= 0.8). Keeping only the tokens whose cumulative sum is <= p drops the "
+            "crossing token.",
             base,
             5,
             p=0.7,

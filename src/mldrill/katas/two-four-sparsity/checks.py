@@ -33,8 +33,8 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
 
     return [
         check("keeps the 2 largest of every 4", "Exactly 2 ones per group of 4 consecutive weights.", rand),
-        check("ranks by magnitude |w|", "-5 is a large weight: pruning by signed value keeps small positives and "
-              "drops large negatives.", [neg]),
+        check("ranks by magnitude |w|", "A large negative weight is a large weight: pruning by signed value keeps "
+              "small positives and drops large negatives.", [neg]),
         check("groups are consecutive along the last dimension", "Groups are w[..., 4g:4g+4] in each row; a global "
               "top-50% or a per-row top-k is not 2:4.", [rows]),
     ]  # fmt: skip
