@@ -3,7 +3,9 @@
 kata.yaml fields: id, title, topic (a catalog topic id), level, framework (numpy | torch), entry (the function the
 user writes), signature, statement (markdown + LaTeX), hints (in order), solution (a `mldrill.ref` dotted path),
 limits (wall_s, cpu_s, memory_mb), forbidden_modules (beyond the framework default), forbidden_calls (library
-functions that would do the whole kata, e.g. torch.nn.functional.layer_norm: calling one is a violation).
+functions that would do the whole kata, under every name a submission can reach them by: torch.layer_norm as well as
+torch.nn.functional.layer_norm, torch.nn.LayerNorm, torch._VF.layer_norm, torch.ops.aten.layer_norm; calling one is a
+violation). checks.py defines `checks(solution, rng)`: see mldrill.grader.checks.
 """
 
 from __future__ import annotations
@@ -78,15 +80,20 @@ class Kata:
 
         return resolve_ref(self.spec.solution)
 
-    def build_checks(self) -> list[Any]:
-        """Import this kata's checks.py (trusted code) and build its checks against the reference solution."""
+    def build_checks(self, seed: int) -> list[Any]:
+        """Import this kata's checks.py (trusted code) and build its checks against the reference solution.
+
+        The hidden inputs are drawn from np.random.default_rng(seed): the same seed gives the same checks.
+        """
+        import numpy as np
+
         path = self.folder / "checks.py"
         spec = importlib.util.spec_from_file_location(f"mldrill_kata_checks_{self.id.replace('-', '_')}", path)
         assert spec is not None and spec.loader is not None
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
-        make: Callable[[Any], list[Any]] = module.checks
-        return make(self.solution())
+        make: Callable[[Any, Any], list[Any]] = module.checks
+        return make(self.solution(), np.random.default_rng(seed))
 
 
 def load_katas(root: Path = KATAS_DIR) -> tuple[dict[str, Kata], list[Problem]]:

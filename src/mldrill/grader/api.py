@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import dataclasses
+import secrets
 import threading
 import time
 from functools import cache
@@ -32,31 +33,34 @@ def default_pool() -> Pool:
         return _pool
 
 
-def check(kata_id: str, source: str, *, pool: Pool | None = None) -> Verdict:
+def check(kata_id: str, source: str, *, pool: Pool | None = None, seed: int | None = None) -> Verdict:
+    """seed: where the hidden inputs are drawn from; None draws a fresh one (the verdict records it for a replay)."""
     from mldrill.catalog.katas import get_katas
 
     katas = get_katas()
     if kata_id not in katas:
         raise KeyError(f"no kata '{kata_id}'")
-    return check_kata(katas[kata_id], source, pool=pool or default_pool())
+    return check_kata(katas[kata_id], source, pool=pool or default_pool(), seed=seed)
 
 
 class KataUnavailable(RuntimeError):
     """The kata cannot be checked on this installation (e.g. a torch kata without PyTorch)."""
 
 
-def check_kata(kata: Kata, source: str, *, pool: Pool) -> Verdict:
+def check_kata(kata: Kata, source: str, *, pool: Pool, seed: int | None = None) -> Verdict:
     from mldrill.grader.checks import encode_call
 
     t0 = time.perf_counter()
+    seed = secrets.randbits(63) if seed is None else seed
     missing = kata.missing_requirement()
     if missing:
         raise KataUnavailable(f"{kata.id}: {missing}")
     if len(source) > MAX_SOURCE:
-        return Verdict(kata.id, "rejected", message=f"the submission is {len(source)} characters (limit {MAX_SOURCE})")
+        message = f"the submission is {len(source)} characters (limit {MAX_SOURCE})"
+        return Verdict(kata.id, "rejected", message=message, seed=seed)
     if kata.spec.framework == "torch":
         _single_threaded_torch()
-    checks: list[Check] = kata.build_checks()
+    checks: list[Check] = kata.build_checks(seed)
     calls = [c for ch in checks for c in ch.calls]
     limits = kata.spec.limits
     job = {
@@ -74,7 +78,7 @@ def check_kata(kata: Kata, source: str, *, pool: Pool) -> Verdict:
         },
     }
     raw, isolation = pool.run(kata.spec.framework, job)
-    verdict = Verdict(kata.id, "error", isolation=isolation)
+    verdict = Verdict(kata.id, "error", isolation=isolation, seed=seed)
     verdict.stdout_tail = raw.get("tail", "")
     _judge(verdict, raw, checks, limits.wall_s)
     _cap(verdict)
@@ -110,7 +114,7 @@ def _capped(c: CheckResult) -> CheckResult:
 
 
 def _judge(v: Verdict, raw: dict[str, Any], checks: list[Check], wall_s: float) -> None:
-    from mldrill.grader.checks import Outcome
+    from mldrill.grader.checks import Outcome, judge_check
     from mldrill.grader.wire import WireError, from_wire, parse_json
 
     if raw["how"] == "worker-error":
@@ -167,13 +171,7 @@ def _judge(v: Verdict, raw: dict[str, Any], checks: list[Check], wall_s: float) 
     for ch in checks:
         mine = outcomes[i : i + len(ch.calls)]
         i += len(ch.calls)
-        try:
-            message = ch.judge(mine)
-        except Exception as e:  # a judge must never crash the grader; treat as a failed check
-            message = f"could not judge the output ({type(e).__name__}: {e})"
-        v.checks.append(
-            CheckResult(ch.name, message is None, message or "", ch.explanation, sum(o.seconds for o in mine))
-        )
+        v.checks.append(judge_check(ch, mine))
     if violations:
         v.status, v.message = "rejected", "; ".join(violations)
     elif any("MemoryError" in (o.error or "") for o in outcomes):

@@ -30,7 +30,7 @@ class Unavailable(Exception):
     """No server to hand the job to (none running, another database, a stale file): check locally."""
 
 
-def hand_off(kata_id: str, source: str | None, *, timeout_s: float = 600.0) -> dict[str, Any]:
+def hand_off(kata_id: str, source: str | None, *, seed: int | None = None, timeout_s: float = 600.0) -> dict[str, Any]:
     """Check through the running server. Unavailable when there is none; RuntimeError for the server's refusal."""
     try:
         info = json.loads(token_file().read_text())
@@ -42,7 +42,7 @@ def hand_off(kata_id: str, source: str | None, *, timeout_s: float = 600.0) -> d
         raise Unavailable
     request = urllib.request.Request(
         f"http://127.0.0.1:{port}{ROUTE}",
-        data=json.dumps({"kata_id": kata_id, "source": source}).encode(),
+        data=json.dumps({"kata_id": kata_id, "source": source, "seed": seed}).encode(),
         headers={HEADER: token, "Content-Type": "application/json"},
         method="POST",
     )

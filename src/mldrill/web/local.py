@@ -74,15 +74,17 @@ def make_router(db: Database) -> APIRouter:
             raise HTTPException(413, f"the solution is over {MAX_SOURCE} characters")
         try:
             body = json.loads(raw)
-            kata_id, source = str(body["kata_id"]), body.get("source")
+            kata_id, source, seed = str(body["kata_id"]), body.get("source"), body.get("seed")
         except (ValueError, KeyError, TypeError):
             raise HTTPException(400, "expected a JSON object with kata_id and source") from None
-        return await run_in_threadpool(_check, db, kata_id, source)
+        if seed is not None and (type(seed) is not int or not 0 <= seed < 2**63):
+            raise HTTPException(400, "the seed must be an integer in [0, 2**63)")
+        return await run_in_threadpool(_check, db, kata_id, source, seed)
 
     return router
 
 
-def _check(db: Database, kata_id: str, source: str | None) -> dict[str, Any]:
+def _check(db: Database, kata_id: str, source: str | None, seed: int | None = None) -> dict[str, Any]:
     """What `mldrill kata check --json` prints, computed here."""
     from mldrill.catalog.katas import get_katas
     from mldrill.grader.api import KataUnavailable, check
@@ -100,7 +102,7 @@ def _check(db: Database, kata_id: str, source: str | None) -> dict[str, Any]:
     if not isinstance(source, str):
         raise HTTPException(400, "the source must be text")
     try:
-        verdict = check(kata.id, source)
+        verdict = check(kata.id, source, seed=seed)
     except KataUnavailable as e:
         raise HTTPException(409, str(e)) from None
     result = record_attempt(db, kata, verdict, source)

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import bisect
 
-import numpy as np
-
 from mldrill.grader.checks import Call, Check, expect_equal
 
 
-def checks(solution):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
-    rng = np.random.default_rng(13)
+def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
     a = sorted(int(v) for v in rng.integers(0, 30, size=40))
     probes = [int(v) for v in rng.integers(-2, 33, size=25)]
-    dup = [1, 2, 2, 2, 2, 2, 3, 5]
-    big = list(range(0, 40_001, 2))  # 20,001 elements: odd length
+    o, step = int(rng.integers(-1000, 1000)), int(rng.integers(1, 50))
+
+    def t(v: int) -> int:  # the hand-chosen values, shifted and spread: same order, same ties
+        return o + step * v
+
+    dup = [t(1), *[t(2)] * int(rng.integers(3, 8)), t(3), t(5)]
+    n = 2 * int(rng.integers(8_000, 12_000)) + 1  # odd length
+    big = [o + 2 * i for i in range(n)]
 
     def case(arr: list[int], xs: list[int]) -> tuple[list[Call], object]:
         return [Call((arr, x)) for x in xs], expect_equal([bisect.bisect_right(arr, x) for x in xs])
@@ -24,15 +27,16 @@ def checks(solution):  # solution: the kata's mldrill.ref object (kata folders a
               "First index with a[i] > x: insert after equal elements.", *case(a, probes)),
         Check("skips every element equal to x",
               "On a[mid] == x the answer is right of mid (lo = mid + 1): the strict a[mid] < x test is lower_bound.",
-              *case(dup, [2, 3, 4])),
+              *case(dup, [t(2), t(3), t(4)])),
         Check("can return len(a)",
               "When no element is larger than x the answer is len(a): start with hi = len(a), not len(a) - 1.",
-              *case(dup, [5, 100]) ),
+              *case(dup, [t(5), t(100)]) ),
         Check("returns 0 below every element",
               "x smaller than a[0] inserts at 0.",
-              *case(dup, [-5, 0]), ),
-        Check("empty list", "An empty list has answer 0: do not read a[0] or a[-1].", *case([], [3])),
+              *case(dup, [t(-5), t(0)]), ),
+        Check("empty list", "An empty list has answer 0: do not read a[0] or a[-1].",
+              *case([], [int(rng.integers(-100, 100))])),
         Check("a large list (odd length), answers at both ends",
               "The loop must terminate on every size: with [lo, hi) and hi = mid it always does.",
-              *case(big, [0, 1, 17_777, 39_998, 40_000, 40_001])),
+              *case(big, [o, o + 1, o + 2 * int(rng.integers(1, n - 1)) + 1, big[-2], big[-1], big[-1] + 1])),
     ]  # fmt: skip

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from mldrill.grader.checks import Call, Check, Judge, Outcome
+from mldrill.grader.checks import Call, Check, Judge, Outcome, showing
 
 
 def _triu(t: int, s: int) -> np.ndarray:
@@ -30,12 +30,17 @@ def expect_bool_mask(expected: list[np.ndarray]) -> Judge:
                 return f"call {i + 1}: mask[{r}, {c}] = {bool(got[r, c])}, expected {bool(e[r, c])} ({len(bad)} differ)"
         return None
 
-    return judge
+    return showing(expected, judge)
 
 
-def checks(solution):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
-    square = [4, 7]
-    cached = [(3, 8), (1, 5), (2, 2)]
+def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
+    def n(lo: int, hi: int) -> int:
+        return int(rng.integers(lo, hi))
+
+    square = [n(2, 24), n(24, 64)]
+    t = n(2, 24)
+    cached = [(t, t + n(1, 40)), (1, n(2, 64)), (t, t)]
+    tiny, diag, block = n(1, 5), n(5, 64), n(3, 64)
     return [
         Check(
             "square mask equals triu(ones, diagonal=1)",
@@ -47,15 +52,15 @@ def checks(solution):  # solution: the kata's mldrill.ref object (kata folders a
             "the diagonal is kept: token i sees itself",
             "Masking the diagonal too (triu with diagonal=0) leaves row 0 with nothing to attend to and hides each "
             "token from itself (M23).",
-            [Call((1,)), Call((3,))],
-            expect_bool_mask([_triu(1, 1), _triu(3, 3)]),
+            [Call((tiny,)), Call((diag,))],
+            expect_bool_mask([_triu(tiny, tiny), _triu(diag, diag)]),
         ),
         Check(
             "True means blocked",
             "The mask marks what is blocked (masked_fill polarity): the future is True. tril(ones) is the keep-mask, "
             "which is SDPA's polarity, the opposite one (M22).",
-            [Call((5,))],
-            expect_bool_mask([_triu(5, 5)]),
+            [Call((block,))],
+            expect_bool_mask([_triu(block, block)]),
         ),
         Check(
             "with S > T the queries are the last T positions (KV cache)",

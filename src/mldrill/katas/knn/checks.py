@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.neighbors import KNeighborsClassifier
 
-from mldrill.grader.checks import Call, Check, Judge, Outcome, Step, compare_arrays
+from mldrill.grader.checks import Call, Check, Judge, Outcome, Step, compare_arrays, showing
 
 
 def _case(X: np.ndarray, y: np.ndarray, Xq: np.ndarray, k: int) -> tuple[list[Call], Judge]:
@@ -26,18 +26,19 @@ def _case(X: np.ndarray, y: np.ndarray, Xq: np.ndarray, k: int) -> tuple[list[Ca
             return f"predict differs (first at query {bad}): {got.tolist()[:10]} vs {pred.tolist()[:10]}"
         return None
 
-    return [Call((), {"n_neighbors": k}, steps=steps)], judge
+    return [Call((), {"n_neighbors": k}, steps=steps)], showing([{"predict_proba": proba, "predict": pred}], judge)
 
 
-def checks(solution):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
-    rng = np.random.default_rng(11)
+def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
     X = rng.normal(size=(60, 3))
     y = rng.choice([2, 5, 9], size=60)
     Xq = rng.normal(size=(15, 3))
     # one training point per class on a line; queries halfway between two of them see a 1-1 vote at k = 2
-    line = np.array([[0.0], [1.0], [3.0], [7.0]])
-    y_line = np.array([4, 1, 3, 0])
-    q_line = np.array([[0.4], [0.6], [2.2], [2.0], [5.5]])
+    # (moved by an integer and scaled by a power of two, so the tie at 2.0 stays exact; labels drawn)
+    s, o = 2.0 ** rng.integers(-3, 4), float(rng.integers(-50, 50))
+    line = np.array([[0.0], [1.0], [3.0], [7.0]]) * s + o
+    y_line = rng.choice(20, size=4, replace=False)
+    q_line = np.array([[0.4], [0.6], [2.2], [2.0], [5.5]]) * s + o
     big = rng.normal(size=(4000, 8))
     y_big = (big[:, 0] + big[:, 1] > 0).astype(np.int64)
     q_big = rng.normal(size=(1500, 8))

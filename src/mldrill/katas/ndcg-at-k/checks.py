@@ -25,15 +25,18 @@ def _exp_ndcg(t: np.ndarray, s: np.ndarray, k: int | None) -> float:
     return float(np.mean(out))
 
 
-def checks(solution):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
-    rng = np.random.default_rng(22)
+def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
 
     def case(q: int, d: int) -> tuple[np.ndarray, np.ndarray]:
         return rng.integers(0, 4, size=(q, d)).astype(float), rng.permutation(q * d).reshape(q, d) / (q * d)
 
     a, b, c = case(3, 6), case(4, 8), case(2, 10)
     binary = (rng.integers(0, 2, size=(3, 6)).astype(float), rng.permutation(18).reshape(3, 6) / 18.0)
-    empty = (np.array([[0.0, 0.0, 0.0], [1.0, 0.0, 2.0]]), np.array([[0.3, 0.2, 0.1], [0.1, 0.5, 0.9]]))
+    w = int(rng.integers(3, 8))  # one query with nothing relevant, one with something
+    empty = (
+        np.stack([np.zeros(w), np.r_[rng.integers(0, 3, size=w - 1), 2.0]]),
+        rng.permutation(2 * w).reshape(2, w) / w,
+    )
 
     def lin(t, s, k=None):
         return [Call((t, s), {"k": k})], expect_scalar([float(ndcg_score(t, s, k=k))], atol=1e-12, rtol=1e-10)
