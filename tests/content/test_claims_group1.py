@@ -1,0 +1,134 @@
+"""Claims about training dynamics in the group-1 cards (activations/init/norm/residual, optimizers and schedules,
+numerics and losses, regularization, information theory), settled by running the thing: a simulation, autograd, or
+a closed form computed independently of the card's text. Each test also checks the card states the settled claim.
+"""
+
+import math
+
+import pytest
+import torch
+import torch.nn.functional as F
+from cardtext import all_cards, contains, trap_contains
+from torch import nn
+
+from mldrill.ref import heavy_ball, signal_propagation
+
+
+# ------------------------------------------------------------------------------------------------ weight init
+def test_he_init_with_tanh_settles_instead_of_saturating():
+    """weight-init/xavier-with-relu: 50 layers, width 512, Var(w) = 2/n, tanh."""
+    p = signal_propagation.simulate(50, 512, torch.tanh, 2.0, batch=256, seed=0)
+    assert p.preact_std[-1] == pytest.approx(0.79, abs=0.03)
+    assert p.mean_abs_out == pytest.approx(0.48, abs=0.02)
+    growth = p.grad_rms[0] / p.grad_rms[-1]
+    assert 4 < growth < 16  # gradients grow toward the input, they do not vanish
+    # independent of the simulation: the mean-field fixed point by quadrature
+    q = signal_propagation.fixed_point(torch.tanh, 2.0)
+    assert math.sqrt(q) == pytest.approx(0.79, abs=0.01)
+    assert signal_propagation.chi(torch.tanh, 2.0, q) == pytest.approx(1.05**2, abs=0.02)
+    contains("weight-init/xavier-with-relu", "**0.79**", "0.48", "5% per layer", "roughly 8×")
+    assert nn.init.calculate_gain("tanh") == pytest.approx(5 / 3)
+    contains("weight-init/xavier-with-relu", "5/3")
+
+
+def test_xavier_relu_collapses_by_two_per_layer():
+    p = signal_propagation.simulate(50, 512, torch.relu, 1.0, batch=256, seed=0)
+    assert math.log2(p.preact_std[-1] / p.preact_std[0]) == pytest.approx(-24.5, abs=2)
+    assert p.grad_rms[0] / p.grad_rms[-1] < 1e-6  # the backward signal shrinks the same way
+
+
+# ------------------------------------------------------------------------------------- in-place after activations
+def _backward_after_inplace_relu(act):
+    torch.manual_seed(0)
+    x = torch.randn(4, 8, requires_grad=True)
+    h = nn.Linear(8, 8)(x)
+    F.relu(act(h), inplace=True).sum().backward()
+
+
+@pytest.mark.parametrize("act", [F.gelu, F.silu])
+def test_inplace_relu_after_input_saving_activation_is_fine(act):
+    _backward_after_inplace_relu(act)  # GELU and SiLU save their input, so overwriting their output is safe
+
+
+@pytest.mark.parametrize("act", [torch.sigmoid, torch.tanh])
+def test_inplace_relu_after_output_saving_activation_raises(act):
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        _backward_after_inplace_relu(act)
+
+
+def test_what_each_activation_saves_and_inplace_silu():
+    x = torch.randn(5, requires_grad=True) * 1
+    assert hasattr(F.gelu(x).grad_fn, "_saved_self")
+    assert hasattr(torch.sigmoid(x).grad_fn, "_saved_result")
+    assert hasattr(torch.tanh(x).grad_fn, "_saved_result")
+    assert hasattr(F.relu(x).grad_fn, "_saved_result")
+    # nn.SiLU(inplace=True) exists and backpropagates, but autograd keeps a separate copy of the input
+    h = torch.randn(5, requires_grad=True) * 1
+    ptr = h.data_ptr()
+    y = nn.SiLU(inplace=True)(h)
+    assert y.data_ptr() == ptr and y.grad_fn._saved_self.data_ptr() != ptr
+    y.sum().backward()
+    card = "activation-functions/activation-memory"
+    contains(card, "nn.SiLU(inplace=True)", "modified by an inplace operation")
+    text = " ".join(all_cards()[card]["answer"].split())
+    assert "largest activation" not in text
+
+
+# ---------------------------------------------------------------------------------------------- momentum
+def test_momentum_stability_limit_barely_moves():
+    """sgd-momentum/momentum-lr-coupling: the curvature limit lr*lam < 2(1 + mu) widens from 3.8 to 3.98."""
+    for mu, lim in [(0.9, 3.8), (0.99, 3.98)]:
+        assert heavy_ball.spectral_radius(0.999 * lim, 1.0, mu) < 1 < heavy_ball.spectral_radius(1.001 * lim, 1.0, mu)
+    # a direction that is stable at mu = 0.9 stays stable at mu = 0.99 (lr = 0.1, lam = 30: lr*lam = 3)
+    for mu in (0.9, 0.99):
+        assert abs(heavy_ball.run(0.1, 30.0, mu, 3000)[-1]) < 1e-3
+    # the constant-gradient step is what grows 10x
+    lr = 0.1
+    for mu in (0.9, 0.99):
+        opt_p = torch.zeros(1, requires_grad=True)
+        opt = torch.optim.SGD([opt_p], lr=lr, momentum=mu)
+        for _ in range(3000):
+            opt.zero_grad()
+            opt_p.grad = torch.ones(1)
+            prev = opt_p.item()
+            opt.step()
+        assert prev - opt_p.item() == pytest.approx(lr / (1 - mu), rel=1e-3)
+    contains("sgd-momentum/momentum-lr-coupling", "2(1 + \\mu)", "3.8", "3.98")
+
+
+# ------------------------------------------------------------------------------------------ InfoNCE temperature
+def _train_info_nce(tau: float, seed: int) -> tuple[float, float]:
+    """4 latent classes x 16 items; two noisy views of each item are the positive pair, every other item (same
+    class included) a negative. Returns (mean cosine between distinct items of one class, uniformity
+    log E exp(-2 |z_i - z_j|^2); lower = more uniform, Wang & Isola 2020)."""
+    g = torch.Generator().manual_seed(seed)
+    centers = torch.randn(4, 16, generator=g) * 2
+    x = centers.repeat_interleave(16, 0) + 0.5 * torch.randn(64, 16, generator=g)
+    labels = torch.arange(4).repeat_interleave(16)
+    torch.manual_seed(seed)
+    net = nn.Sequential(nn.Linear(16, 32), nn.ReLU(), nn.Linear(32, 4))
+    opt = torch.optim.Adam(net.parameters(), lr=1e-2)
+    for _ in range(150):
+        a = F.normalize(net(x + 0.3 * torch.randn_like(x)), dim=1)
+        b = F.normalize(net(x + 0.3 * torch.randn_like(x)), dim=1)
+        loss = F.cross_entropy(a @ b.T / tau, torch.arange(64))
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    with torch.no_grad():
+        z = F.normalize(net(x), dim=1)
+        sim = z @ z.T
+        off = ~torch.eye(64, dtype=torch.bool)
+        same = (labels[:, None] == labels[None]) & off
+        return sim[same].mean().item(), torch.log(torch.exp(-2 * (2 - 2 * sim[off])).mean()).item()
+
+
+def test_small_temperature_is_more_uniform_large_is_clustered():
+    """losses/infonce-temperature (Wang & Liu 2021): the direction of the effect, two seeds each."""
+    small = [_train_info_nce(0.05, s) for s in (0, 1)]
+    large = [_train_info_nce(1.0, s) for s in (0, 1)]
+    for (sim_s, uni_s), (sim_l, uni_l) in zip(small, large, strict=True):
+        assert sim_l > sim_s + 0.15  # same-class items cluster at large tau
+        assert uni_s < uni_l - 0.3  # small tau spreads the points more uniformly
+    contains("losses/infonce-temperature", "**more uniform**", "**locally clustered**")
+    trap_contains("losses/infonce-temperature", "It is the other way round")
