@@ -132,3 +132,40 @@ def test_small_temperature_is_more_uniform_large_is_clustered():
         assert uni_s < uni_l - 0.3  # small tau spreads the points more uniformly
     contains("losses/infonce-temperature", "**more uniform**", "**locally clustered**")
     trap_contains("losses/infonce-temperature", "It is the other way round")
+
+
+# ----------------------------------------------------------------------------------------- init vs learning rate
+def test_input_scale_sets_the_largest_stable_lr():
+    """weight-init/init-vs-learning-rate: 10x larger inputs -> 100x sharper loss -> 100x smaller stable LR."""
+    g = torch.Generator().manual_seed(0)
+    x = torch.randn(256, 16, generator=g, dtype=torch.float64)
+    y = torch.randn(256, 1, generator=g, dtype=torch.float64)
+
+    def final_loss(scale: float, lr: float) -> float:
+        w = torch.zeros(16, 1, dtype=torch.float64, requires_grad=True)
+        opt = torch.optim.SGD([w], lr=lr)
+        for _ in range(200):
+            opt.zero_grad()
+            loss = 0.5 * ((scale * x @ w - y) ** 2).mean()
+            loss.backward()
+            opt.step()
+        return loss.item()
+
+    lam1 = torch.linalg.eigvalsh(x.T @ x / 256).max().item()  # Hessian of the loss at scale 1
+    lr = 1.5 / lam1  # below 2 / lambda_max
+    assert math.isfinite(final_loss(1.0, lr)) and final_loss(1.0, lr) < 1.0
+    assert not final_loss(10.0, lr) < 1e6  # the same LR diverges at 10x input scale
+    assert final_loss(10.0, lr / 100) < 1.0  # and is stable again 100x lower
+    contains("weight-init/init-vs-learning-rate", "100× sharper", "100× smaller")
+
+
+# -------------------------------------------------------------------------------------------------- Adam betas
+@pytest.mark.parametrize("beta1", [0.0, 0.9, 0.99])
+def test_adam_step_for_a_constant_gradient_does_not_depend_on_beta1(beta1):
+    p = torch.zeros(1, requires_grad=True)
+    opt = torch.optim.Adam([p], lr=1e-3, betas=(beta1, 0.999))
+    for _ in range(50):
+        p.grad = torch.full((1,), 0.3)
+        opt.step()
+    assert -p.item() == pytest.approx(50 * 1e-3, rel=1e-4)  # |step| = lr every step, for any beta1
+    trap_contains("adaptive-optimizers/betas-eps-together", "for a constant gradient $\\hat m = g$ for any $\\beta_1$")
