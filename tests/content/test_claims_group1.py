@@ -169,3 +169,26 @@ def test_adam_step_for_a_constant_gradient_does_not_depend_on_beta1(beta1):
         opt.step()
     assert -p.item() == pytest.approx(50 * 1e-3, rel=1e-4)  # |step| = lr every step, for any beta1
     trap_contains("adaptive-optimizers/betas-eps-together", "for a constant gradient $\\hat m = g$ for any $\\beta_1$")
+
+
+# ------------------------------------------------------------------------------------ scale invariance + decay
+def test_scale_invariant_weights_settle_at_sqrt_2_eta_lambda():
+    """batchnorm/scale-invariance-wd: a loss that depends only on w / |w| (as after BN), SGD with weight decay.
+    The gradient is orthogonal to w, and the angle moved per step settles at sqrt(2 eta lambda)."""
+    g = torch.Generator().manual_seed(0)
+    eta, lam = 0.1, 1e-2
+    w = torch.randn(256, generator=g, dtype=torch.float64) * 2  # norm 32, four times the equilibrium ~ 7
+    angles = []
+    for t in range(4000):
+        w.requires_grad_(True)
+        xi = torch.randn(256, generator=g, dtype=torch.float64)
+        ((w / w.norm()) @ xi).backward()
+        grad = w.grad
+        assert abs((grad @ w).item()) < 1e-9 * grad.norm().item() * w.norm().item()
+        with torch.no_grad():
+            new = w - eta * (grad + lam * w)
+            if t >= 3000:
+                angles.append(torch.arccos((new @ w) / (new.norm() * w.norm())).item())
+        w = new.detach()
+    assert sum(angles) / len(angles) == pytest.approx(math.sqrt(2 * eta * lam), rel=0.05)
+    contains("batchnorm/scale-invariance-wd", "$\\sqrt{2\\eta\\lambda}$")
