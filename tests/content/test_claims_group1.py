@@ -192,3 +192,17 @@ def test_scale_invariant_weights_settle_at_sqrt_2_eta_lambda():
         w = new.detach()
     assert sum(angles) / len(angles) == pytest.approx(math.sqrt(2 * eta * lam), rel=0.05)
     contains("batchnorm/scale-invariance-wd", "$\\sqrt{2\\eta\\lambda}$")
+
+
+# ---------------------------------------------------------------------------------------- residual stream
+def test_pre_norm_residual_stream_variance_grows_linearly():
+    """residual-connections/stream-variance: 48 pre-norm blocks whose branch outputs have unit variance."""
+    g = torch.Generator().manual_seed(0)
+    d, blocks = 256, 48
+    x = torch.randn(512, d, generator=g, dtype=torch.float64)
+    for _ in range(blocks):
+        w1 = torch.randn(d, 4 * d, generator=g, dtype=torch.float64) * math.sqrt(2 / d)
+        w2 = torch.randn(4 * d, d, generator=g, dtype=torch.float64) * math.sqrt(1 / (4 * d))
+        x = x + torch.relu(F.layer_norm(x, (d,)) @ w1) @ w2  # branch variance ~ 1
+    assert x.var().item() == pytest.approx(1 + blocks, rel=0.15)
+    contains("residual-connections/stream-variance", "about **49**", "7 times")
