@@ -206,3 +206,40 @@ def test_pre_norm_residual_stream_variance_grows_linearly():
         x = x + torch.relu(F.layer_norm(x, (d,)) @ w1) @ w2  # branch variance ~ 1
     assert x.var().item() == pytest.approx(1 + blocks, rel=0.15)
     contains("residual-connections/stream-variance", "about **49**", "7 times")
+
+
+# ------------------------------------------------------------------------------------ vanishing / exploding
+def _first_overflow_layer(dtype: torch.dtype) -> int:
+    g = torch.Generator().manual_seed(0)
+    h = torch.randn(64, 512, generator=g).to(dtype)
+    for layer in range(1, 60):
+        y = h @ torch.randn(512, 512, generator=g).to(dtype).T  # N(0, 1) weights
+        if not torch.isfinite(y).all():
+            return layer
+        h = torch.relu(y)
+    return -1
+
+
+def test_standard_normal_relu_mlp_overflows_at_layer_32_and_4():
+    """vanishing-exploding-gradients/depth-overflow: std grows 16x per layer at width 512."""
+    assert _first_overflow_layer(torch.float32) in (31, 32, 33)
+    assert _first_overflow_layer(torch.float16) in (3, 4)
+    contains("vanishing-exploding-gradients/depth-overflow", "**layer 32**", "**layer 4**")
+
+
+def test_deep_plain_batchnorm_net_has_exploding_gradients_at_init():
+    """vanishing-exploding-gradients/bn-gradient-explosion (Yang et al. 2019): 50 Linear-BN-ReLU layers."""
+    torch.manual_seed(0)
+    layers: list[nn.Module] = []
+    for _ in range(50):
+        lin = nn.Linear(256, 256, bias=False)
+        nn.init.kaiming_normal_(lin.weight, nonlinearity="relu")
+        layers += [lin, nn.BatchNorm1d(256), nn.ReLU()]
+    net = nn.Sequential(*layers)
+    out = net(torch.randn(512, 256))
+    (out * torch.randn_like(out)).sum().backward()
+    g = [m.weight.grad.norm().item() for m in net if isinstance(m, nn.Linear)]
+    assert g[0] / g[-1] > 1000  # "thousands of times larger"
+    assert (g[0] / g[-1]) ** (1 / 49) == pytest.approx(1.2, abs=0.05)
+    assert math.sqrt(math.pi / (math.pi - 1)) == pytest.approx(1.2, abs=0.02)  # mean-field ReLU rate
+    contains("vanishing-exploding-gradients/bn-gradient-explosion", "thousands of times larger", "1.2×")
