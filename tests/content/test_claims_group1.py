@@ -243,3 +243,52 @@ def test_deep_plain_batchnorm_net_has_exploding_gradients_at_init():
     assert (g[0] / g[-1]) ** (1 / 49) == pytest.approx(1.2, abs=0.05)
     assert math.sqrt(math.pi / (math.pi - 1)) == pytest.approx(1.2, abs=0.02)  # mean-field ReLU rate
     contains("vanishing-exploding-gradients/bn-gradient-explosion", "thousands of times larger", "1.2×")
+
+
+# ----------------------------------------------------------------------------- more optimizer and init claims
+def test_heavy_ball_tuned_rate_is_sqrt_kappa():
+    """sgd-momentum/quadratic-stability and why-momentum: kappa = 100, tuned heavy ball contracts at 9/11."""
+    lo, hi = 1.0, 100.0
+    gd = max(abs(1 - (2 / (lo + hi)) * lam) for lam in (lo, hi))
+    assert gd == pytest.approx(99 / 101)
+    lr = 4 / (math.sqrt(hi) + math.sqrt(lo)) ** 2
+    mu = ((math.sqrt(hi) - math.sqrt(lo)) / (math.sqrt(hi) + math.sqrt(lo))) ** 2
+    rate = max(heavy_ball.spectral_radius(lr, lam, mu) for lam in (lo, 10.0, hi))
+    assert rate == pytest.approx(9 / 11, rel=1e-3)
+    contains("sgd-momentum/quadratic-stability", "**0.980**", "**0.818**")
+
+
+def test_stale_second_moment_gives_oversized_adam_steps():
+    """adaptive-optimizers/beta2-llm: a gradient that jumps 100x after a long quiet stretch."""
+    biggest = {}
+    for beta2 in (0.999, 0.95):
+        p = torch.zeros(1)
+        opt = torch.optim.Adam([p], lr=1.0, betas=(0.9, beta2))
+        biggest[beta2] = 0.0
+        for t in range(2500):
+            p.grad = torch.full((1,), 1e-3 if t < 2000 else 1e-1)
+            before = p.item()
+            opt.step()
+            if t >= 2000:
+                biggest[beta2] = max(biggest[beta2], abs(p.item() - before))
+    assert biggest[0.999] > 4  # steps several times the LR while v catches up
+    assert biggest[0.95] < 1.5  # v adapts within a few dozen steps
+    contains("adaptive-optimizers/beta2-llm", "much larger than 1")
+
+
+def test_pytorch_default_linear_init_shrinks_relu_second_moment_sixfold():
+    """weight-init/pytorch-default: Var(w) = 1/(3 n) -> each ReLU layer multiplies the second moment by 1/6."""
+    layer = nn.Linear(512, 512)
+    assert layer.weight.var().item() * 512 == pytest.approx(1 / 3, rel=0.02)
+    assert signal_propagation.variance_map(1.0, torch.relu, 1 / 3) == pytest.approx(1 / 6, rel=1e-9)
+    contains("weight-init/pytorch-default", "**6× smaller**")
+
+
+def test_no_weight_scale_makes_a_deep_sigmoid_stack_well_behaved():
+    """activation-functions/sigmoid-vanishing: 30 layers, width 512; small weights vanish, large ones explode."""
+    small = signal_propagation.simulate(30, 512, torch.sigmoid, 16.0, batch=256, seed=0)
+    large = signal_propagation.simulate(30, 512, torch.sigmoid, 256.0, batch=256, seed=0)
+    assert small.grad_rms[0] / small.grad_rms[-1] < 1e-5
+    assert large.grad_rms[0] / large.grad_rms[-1] > 100
+    assert large.preact_std[-1] == pytest.approx(11, abs=1.5)
+    contains("activation-functions/sigmoid-vanishing", "about $10^{-6}$", "std ≈ 11", "several hundred times")
