@@ -292,3 +292,15 @@ def test_no_weight_scale_makes_a_deep_sigmoid_stack_well_behaved():
     assert large.grad_rms[0] / large.grad_rms[-1] > 100
     assert large.preact_std[-1] == pytest.approx(11, abs=1.5)
     contains("activation-functions/sigmoid-vanishing", "about $10^{-6}$", "std ≈ 11", "several hundred times")
+
+
+def test_focal_loss_minimizer_is_pulled_toward_one_half():
+    """losses/focal-alpha-gamma: the expected focal loss (gamma = 2) is not minimized at the true probability."""
+    p = torch.linspace(1e-4, 1 - 1e-4, 200_001, dtype=torch.float64)
+    for q in (0.6, 0.9, 0.99):
+        expected = q * (1 - p) ** 2 * -torch.log(p) + (1 - q) * p**2 * -torch.log(1 - p)
+        best = p[expected.argmin()].item()
+        assert 0.5 < best < q - 0.05
+        ce = q * -torch.log(p) + (1 - q) * -torch.log(1 - p)  # proper: minimized at q
+        assert p[ce.argmin()].item() == pytest.approx(q, abs=1e-3)
+    contains("losses/focal-alpha-gamma", "pulled toward 0.5")
