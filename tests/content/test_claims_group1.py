@@ -27,8 +27,12 @@ def test_he_init_with_tanh_settles_instead_of_saturating():
     assert math.sqrt(q) == pytest.approx(0.79, abs=0.01)
     assert signal_propagation.chi(torch.tanh, 2.0, q) == pytest.approx(1.05**2, abs=0.02)
     contains("weight-init/xavier-with-relu", "**0.79**", "0.48", "5% per layer", "roughly 8×")
+    # the critical gain for tanh is n Var(w) = 1; PyTorch's 5/3 (Var = 25/9 / n) grows faster than He's 2
+    assert signal_propagation.chi(torch.tanh, 1.0, 1e-8) == pytest.approx(1.0, abs=1e-3)
     assert nn.init.calculate_gain("tanh") == pytest.approx(5 / 3)
-    contains("weight-init/xavier-with-relu", "5/3")
+    q53 = signal_propagation.fixed_point(torch.tanh, 25 / 9)
+    assert math.sqrt(signal_propagation.chi(torch.tanh, 25 / 9, q53)) == pytest.approx(1.10, abs=0.01)
+    contains("weight-init/xavier-with-relu", "5/3", "about 10% per layer")
 
 
 def test_xavier_relu_collapses_by_two_per_layer():
