@@ -89,3 +89,69 @@ def test_mask_minus_1e9_overflows_fp16(dtype):
     with pytest.raises(RuntimeError, match="overflow"):
         x.masked_fill(torch.tensor([True, False, False]), -1e9)
     contains("attention/mask-value", "raises an overflow RuntimeError")
+
+
+# ------------------------------------------------------------------------------------------ llm-inference-efficiency
+
+
+def _speculative_tokens_per_pass(p: torch.Tensor, q: torch.Tensor, k: int, iters: int, gen: torch.Generator) -> float:
+    """Run the accept/resample rule position by position (same p, q at every position) and count tokens per pass."""
+    total = 0
+    for _ in range(iters):
+        n = 0
+        for _ in range(k):
+            x = torch.multinomial(q, 1, generator=gen).item()
+            if torch.rand((), generator=gen) < min(1.0, (p[x] / q[x]).item()):
+                n += 1
+            else:
+                break
+        total += n + 1  # the resampled token, or the bonus token after k acceptances
+    return total / iters
+
+
+def test_speculative_acceptance_half_still_pays():
+    """speculative-decoding/when-it-helps: alpha = 0.5 still gives ~1.4-1.6x at k = 4 (issue 13)."""
+    p = torch.tensor([0.5, 0.3, 0.2, 0.0], dtype=torch.float64)
+    q = torch.tensor([0.0, 0.3, 0.2, 0.5], dtype=torch.float64)  # TV(p, q) = 0.5, so alpha = 0.5
+    alpha = torch.minimum(p, q).sum().item()
+    assert alpha == pytest.approx(0.5)
+    gen = torch.Generator().manual_seed(0)
+    tokens = _speculative_tokens_per_pass(p, q, k=4, iters=8_000, gen=gen)
+    assert tokens == pytest.approx(sum(alpha**i for i in range(5)), abs=0.05)  # 1.9375; MC std error ~0.011
+    speedups = [tokens / (4 * c + 1) for c in (0.10, 0.05)]
+    assert 1.35 <= speedups[0] <= 1.45 and 1.55 <= speedups[1] <= 1.65
+    slow = [sum(0.3**i for i in range(5)) / (4 * c + 1) for c in (0.10, 0.05)]
+    assert 1.0 <= slow[0] < slow[1] <= 1.2
+    contains("speculative-decoding/when-it-helps", "$\\alpha = 0.5$ still gives about 1.4-1.6×")
+    contains("speculative-decoding/when-it-helps", "Near $\\alpha = 0.3$ it is down to about 1.0-1.2×")
+
+
+def test_length_penalty_direction():
+    """decoding-strategies/beam-search: with negative summed log-probs, alpha > 0 favours the longer hypothesis."""
+    short, long_ = (-2.0, 2), (-3.5, 5)  # (summed log-prob, generated length)
+
+    def best(alpha: float) -> str:
+        return "short" if short[0] / short[1] ** alpha > long_[0] / long_[1] ** alpha else "long"
+
+    assert best(0.0) == "short" and best(1.0) == "long" and best(-1.0) == "short"
+    margins = [long_[0] / long_[1] ** a - short[0] / short[1] ** a for a in (-1.0, 0.0, 0.5, 1.0, 2.0)]
+    assert margins == sorted(margins)  # the longer hypothesis gains steadily as alpha grows
+    contains("decoding-strategies/beam-search", "any $\\alpha > 0$ pushes toward longer outputs")
+
+
+def test_finer_groups_lower_mse_not_every_weight():
+    """llm-quantization/granularity: group-wise scales lower the MSE, yet single weights can get worse."""
+
+    def rtn(w: torch.Tensor, group: int) -> torch.Tensor:
+        g = w.reshape(-1, group)
+        s = g.abs().amax(1, keepdim=True) / 7
+        return (torch.round(g / s).clamp(-7, 7) * s).reshape(w.shape)
+
+    gen = torch.Generator().manual_seed(0)
+    w = torch.randn(64 * 128, generator=gen, dtype=torch.float64)
+    w[5] = 12.0  # one outlier
+    err_tensor = (rtn(w, w.numel()) - w).abs()
+    err_group = (rtn(w, 128) - w).abs()
+    assert (err_group**2).mean() < 0.2 * (err_tensor**2).mean()
+    assert (err_group > err_tensor).any()
+    contains("llm-quantization/granularity", "one particular weight can land farther from a code by chance")
