@@ -155,3 +155,49 @@ def test_finer_groups_lower_mse_not_every_weight():
     assert (err_group**2).mean() < 0.2 * (err_tensor**2).mean()
     assert (err_group > err_tensor).any()
     contains("llm-quantization/granularity", "one particular weight can land farther from a code by chance")
+
+
+# -------------------------------------------------------------------------------------------------- fine-tuning-peft
+
+
+def _adapter_grads(std_down: float, std_up: float) -> tuple[float, float, float]:
+    """(branch/input size ratio, |grad W_down|, |grad W_up|) for a d=768, r=64 GELU bottleneck adapter."""
+    gen = torch.Generator().manual_seed(0)
+    d, r = 768, 64
+    w_down = (torch.randn(r, d, generator=gen) * std_down).requires_grad_()
+    w_up = (torch.randn(d, r, generator=gen) * std_up).requires_grad_()
+    h = torch.randn(32, d, generator=gen)
+    branch = F.gelu(h @ w_down.T) @ w_up.T
+    (h + branch).pow(2).mean().backward()
+    assert w_down.grad is not None and w_up.grad is not None
+    return (branch.norm() / h.norm()).item(), w_down.grad.norm().item(), w_up.grad.norm().item()
+
+
+def test_houlsby_near_identity_init_trains_both_projections():
+    """peft-methods/adapters, adapter-code: both projections N(0, 1e-3) is near identity and both get gradient;
+    zeroing both kills every gradient; zeroing only W_up gives W_down no gradient at step 0."""
+    ratio, g_down, g_up = _adapter_grads(1e-3, 1e-3)
+    assert 3e-5 < ratio < 3e-4 and g_down > 0 and g_up > 0
+    _, g_down0, g_up0 = _adapter_grads(0.0, 0.0)
+    assert g_down0 == 0 and g_up0 == 0
+    _, g_down_up0, g_up_up0 = _adapter_grads(0.02, 0.0)
+    assert g_down_up0 == 0 and g_up_up0 > 0
+    contains("peft-methods/adapters", "**both** projections from a", "(1e-3 in the official code)")
+    contains("peft-methods/adapters", "the branch adds about $10^{-4}$ of the hidden state's size")
+    trap_contains("peft-methods/adapter-code", "Zero-initializing *both* projections exactly")
+
+
+def test_embedding_rows_absent_from_batch_get_zero_gradient_and_tied_freeze():
+    """fine-tuning-practice/freeze-embeddings: unseen rows get exactly zero gradient; freezing a tied embedding
+    freezes the LM head (one tensor)."""
+    emb = torch.nn.Embedding(100, 16)
+    emb(torch.tensor([[3, 7, 7, 42]])).sum().backward()
+    assert emb.weight.grad is not None
+    touched = emb.weight.grad.abs().sum(1) > 0
+    assert touched.nonzero().flatten().tolist() == [3, 7, 42]
+    head = torch.nn.Linear(16, 100, bias=False)
+    head.weight = emb.weight
+    emb.weight.requires_grad_(False)
+    assert head.weight.requires_grad is False
+    contains("fine-tuning-practice/freeze-embeddings", "every other row gets exactly zero")
+    contains("fine-tuning-practice/freeze-embeddings", "freezing the embedding freezes the LM head too")
