@@ -228,3 +228,30 @@ def test_dict_tie_break_is_reproducible_but_set_order_is_not():
     assert len({o[0] for o in outs}) == 1  # Counter tie-break: identical across hash seeds
     assert len({o[1] for o in outs}) > 1  # set iteration order: varies with the hash seed
     trap_contains("bpe-tokenizers/bpe-code", "Since Python 3.7 a dict (and a `Counter`) iterates")
+
+
+# ----------------------------------------------------------------------------------------- llm-foundations-scaling
+
+
+def test_scaling_bottleneck_numbers():
+    n = 70e9
+    state = n * (2 + 2 + 4 + 4 + 4)  # bf16 w and g, fp32 master, m, v
+    contains("pretraining-practice/scaling-bottlenecks", f"**{state / 1e12:.2f} TB**")
+    grad_bytes = 2 * n  # bf16 gradients
+    per_gpu = 2 * grad_bytes  # ring all-reduce sends 2 (p - 1) / p of the buffer per GPU, about twice it
+    contains(
+        "pretraining-practice/scaling-bottlenecks", f"about **{per_gpu / 1e9:.0f} GB**", f"**{per_gpu / 50e9:.1f} s**"
+    )
+    mtbf_h = 54 * 24 / 419
+    contains("pretraining-practice/scaling-bottlenecks", f"one every **{mtbf_h:.1f} hours**")
+    # Young's interval minimizes (checkpoint cost per unit time) + (expected lost work per unit time)
+    delta, m = 60.0, mtbf_h * 3600
+    taus = torch.linspace(60, 7200, 20_000, dtype=torch.float64)
+    overhead = delta / taus + taus / (2 * m)
+    tau_best = taus[overhead.argmin()].item()
+    assert tau_best == pytest.approx(math.sqrt(2 * delta * m), rel=1e-3)
+    contains("pretraining-practice/scaling-bottlenecks", f"about **{round(tau_best / 60)} minutes**")
+
+
+def test_initial_loss_not_from_missing_ln_f_alone():
+    contains("llm-lineage-capabilities/initial-loss-debug", "dropping `ln_f` makes the first logits *smaller*")
