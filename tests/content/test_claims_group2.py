@@ -255,3 +255,32 @@ def test_scaling_bottleneck_numbers():
 
 def test_initial_loss_not_from_missing_ln_f_alone():
     contains("llm-lineage-capabilities/initial-loss-debug", "dropping `ln_f` makes the first logits *smaller*")
+
+
+# ---------------------------------------------------------------------------------------------------- alignment-rlhf
+
+
+def test_dpo_loss_is_lower_at_larger_beta_while_the_policy_moves_less():
+    """alignment-practice/dpo-beta: the old card said the training loss 'always looks better at small β'. Train a toy
+    policy (logits over 4 responses; chosen 0, rejected 1) with DPO for 200 Adam steps at three β."""
+    ref = torch.log_softmax(torch.tensor([0.5, 0.2, 0.0, -0.3]), 0)
+    results = {}
+    for beta in (0.01, 0.1, 1.0):
+        logits = ref.clone().requires_grad_()
+        opt = torch.optim.Adam([logits], lr=0.01)
+        for _ in range(200):
+            logp = torch.log_softmax(logits, 0)
+            margin = (logp[0] - ref[0]) - (logp[1] - ref[1])
+            loss = -F.logsigmoid(beta * margin)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+        with torch.no_grad():
+            p = torch.softmax(logits, 0)
+            kl = (p * (torch.log(p) - ref)).sum().item()
+        results[beta] = (loss.item(), kl)
+    losses = [results[b][0] for b in (0.01, 0.1, 1.0)]
+    kls = [results[b][1] for b in (0.01, 0.1, 1.0)]
+    assert losses == sorted(losses, reverse=True)  # lower training loss at larger beta
+    assert kls[2] < kls[0]  # ... while the policy moves less from the reference
+    contains("alignment-practice/dpo-beta", "the same log-ratio margin gives a lower loss at a *larger* β")
