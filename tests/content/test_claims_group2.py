@@ -284,3 +284,27 @@ def test_dpo_loss_is_lower_at_larger_beta_while_the_policy_moves_less():
     assert losses == sorted(losses, reverse=True)  # lower training loss at larger beta
     assert kls[2] < kls[0]  # ... while the policy moves less from the reference
     contains("alignment-practice/dpo-beta", "the same log-ratio margin gives a lower loss at a *larger* β")
+
+
+# --------------------------------------------------------------------------------------------------------- diffusion
+
+
+def test_v_prediction_conversions_and_variance_preservation():
+    """ddpm/parameterizations and ddpm/forward-closed-form: the stated conversions recover x0 and eps exactly, and
+    the closed form keeps unit variance (checked against the step-by-step chain)."""
+    gen = torch.Generator().manual_seed(0)
+    betas = torch.linspace(1e-4, 0.02, 1000, dtype=torch.float64)
+    abar = torch.cumprod(1 - betas, 0)
+    x0 = torch.randn(20_000, generator=gen, dtype=torch.float64)
+    x = x0.clone()
+    for t in range(300):  # simulate the chain step by step
+        x = (1 - betas[t]).sqrt() * x + betas[t].sqrt() * torch.randn(x.shape, generator=gen, dtype=torch.float64)
+    a, b = abar[299].sqrt(), (1 - abar[299]).sqrt()
+    assert x.var().item() == pytest.approx(1.0, abs=0.03)
+    assert (x * x0).mean().item() == pytest.approx(a.item(), abs=0.02)  # signal coefficient sqrt(abar_t)
+    eps = torch.randn(x0.shape, generator=gen, dtype=torch.float64)
+    xt = a * x0 + b * eps
+    v = a * eps - b * x0
+    assert torch.allclose(a * xt - b * v, x0) and torch.allclose(b * xt + a * v, eps)
+    assert v.var().item() == pytest.approx(1.0, abs=0.03)
+    contains("ddpm/parameterizations", "\\hat x_0 = a x_t - b\\hat v", "\\hat\\varepsilon = b x_t + a\\hat v")
