@@ -308,3 +308,40 @@ def test_v_prediction_conversions_and_variance_preservation():
     assert torch.allclose(a * xt - b * v, x0) and torch.allclose(b * xt + a * v, eps)
     assert v.var().item() == pytest.approx(1.0, abs=0.03)
     contains("ddpm/parameterizations", "\\hat x_0 = a x_t - b\\hat v", "\\hat\\varepsilon = b x_t + a\\hat v")
+
+
+# ---------------------------------------------------------------------------------------------- distributed-training
+
+
+def _ring_reduce_scatter(bufs: list[torch.Tensor]) -> tuple[list[torch.Tensor], int]:
+    """Ring reduce-scatter over N ranks; returns each rank's fully summed chunk index-aligned, and elements sent."""
+    n = len(bufs)
+    chunks = [list(b.chunk(n)) for b in bufs]
+    sent = 0
+    for step in range(n - 1):
+        msgs = [(r, (r - step) % n, chunks[r][(r - step) % n].clone()) for r in range(n)]
+        for r, c, payload in msgs:  # rank r sends chunk c to rank r + 1, which adds it
+            chunks[(r + 1) % n][c] += payload
+            sent += payload.numel()
+    owned = [chunks[r][(r + 1) % n] for r in range(n)]  # rank r ends owning chunk r + 1
+    return owned, sent
+
+
+def test_zero_and_ddp_communication_volumes():
+    """parallelism-memory/parallelism-compare: all-reduce = reduce-scatter + all-gather (each (N-1)/N of the buffer
+    per rank), so ZeRO-1/2 move what DDP moves, and ZeRO-3's extra weight all-gather makes it 1.5x."""
+    gen = torch.Generator().manual_seed(0)
+    n, size = 8, 64
+    bufs = [torch.randn(size, generator=gen, dtype=torch.float64) for _ in range(n)]
+    owned, sent_rs = _ring_reduce_scatter([b.clone() for b in bufs])
+    total = torch.stack(bufs).sum(0).chunk(n)
+    for r in range(n):
+        assert torch.allclose(owned[r], total[(r + 1) % n])
+    per_rank_rs = sent_rs / n
+    assert per_rank_rs == pytest.approx((n - 1) / n * size)
+    per_rank_ag = (n - 1) * (size // n)  # all-gather: each rank forwards n - 1 chunks
+    allreduce = per_rank_rs + per_rank_ag
+    assert allreduce == pytest.approx(2 * (n - 1) / n * size)
+    zero3 = per_rank_rs + 2 * per_rank_ag  # gradients reduce-scattered; weights gathered for forward and backward
+    assert zero3 / allreduce == pytest.approx(1.5)
+    contains("parallelism-memory/parallelism-compare", "the same volume as DDP", "about 1.5× DDP")
