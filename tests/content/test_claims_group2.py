@@ -28,7 +28,7 @@ def test_final_ln_missing_does_not_show_at_init():
     stays close to ln V; the old card said the logits were too large and the loss far from ln V."""
     torch.manual_seed(0)
     V = 50257
-    model = GPT(GPTConfig(n_layer=12, n_head=12, n_embd=768, vocab_size=V, block_size=64)).eval()
+    model = GPT(GPTConfig(n_layer=6, n_head=12, n_embd=768, vocab_size=V, block_size=64)).eval()  # any depth
     idx = torch.randint(0, V, (2, 64))
     targets = torch.randint(0, V, (2, 64))  # unrelated to the inputs, so tying can't favour them
     with torch.no_grad():
@@ -345,3 +345,49 @@ def test_zero_and_ddp_communication_volumes():
     zero3 = per_rank_rs + 2 * per_rank_ag  # gradients reduce-scattered; weights gathered for forward and backward
     assert zero3 / allreduce == pytest.approx(1.5)
     contains("parallelism-memory/parallelism-compare", "the same volume as DDP", "about 1.5× DDP")
+
+
+def _rank1_residual(skip: bool, layer_norm: bool, layers: int) -> list[float]:
+    """Relative distance of token representations from 'all tokens equal' after each pure-attention layer."""
+    gen = torch.Generator().manual_seed(1)
+    n, d = 32, 64
+    x = torch.randn(n, d, generator=gen, dtype=torch.float64)
+    out = []
+    for _ in range(layers):
+        wq, wk, wv = (torch.randn(d, d, generator=gen, dtype=torch.float64) / math.sqrt(d) for _ in range(3))
+        h = F.layer_norm(x, (d,)) if layer_norm else x
+        y = torch.softmax((h @ wq) @ (h @ wk).T / math.sqrt(d), -1) @ h @ wv
+        x = x + y if skip else y
+        out.append(((x - x.mean(0, keepdim=True)).norm() / x.norm()).item())
+    return out
+
+
+def test_rank_collapse_layer_norm_does_not_help_skips_do():
+    """transformer-analysis/rank-collapse (Dong et al. 2021): pure attention collapses to rank 1 within a few
+    layers, LayerNorm alone does not stop it, skip connections slow it down greatly."""
+    pure = _rank1_residual(skip=False, layer_norm=False, layers=12)
+    with_ln = _rank1_residual(skip=False, layer_norm=True, layers=12)
+    with_skip = _rank1_residual(skip=True, layer_norm=False, layers=12)
+    assert pure[5] < 1e-3 and with_ln[5] < 1e-2
+    assert with_skip[5] > 0.3 and with_skip[11] > 0.1
+    assert with_skip[11] < with_skip[0]  # still drifting toward rank 1, slowly
+    contains("transformer-analysis/rank-collapse", "**LayerNorm** on its own does not prevent it.")
+    contains("transformer-analysis/rank-collapse", "random-weight stack still drifts toward rank 1, but slowly")
+
+
+def test_gpt2_init_stream_norm_barely_grows_with_depth():
+    """transformer-block/pre-vs-post-ln, residual-stream: the growth of the residual norm with depth is a property of
+    trained models; at GPT-2's init (residual projections scaled by 1/sqrt(2L)) it is almost flat."""
+    norms = []
+    for n_layer in (4, 24):
+        torch.manual_seed(0)
+        model = GPT(GPTConfig(n_layer=n_layer, n_head=6, n_embd=384, vocab_size=256, block_size=32)).eval()
+        idx = torch.randint(0, 256, (2, 32))
+        with torch.no_grad():
+            tr = model.transformer
+            x = tr.wte(idx) + tr.wpe(torch.arange(32))
+            for block in tr.h:
+                x = block(x)
+        norms.append(x.norm(dim=-1).mean().item())
+    assert norms[1] < 1.2 * norms[0]
+    contains("transformer-block/pre-vs-post-ln", "In trained models the stream's magnitude grows with depth")
