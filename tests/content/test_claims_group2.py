@@ -391,3 +391,34 @@ def test_gpt2_init_stream_norm_barely_grows_with_depth():
         norms.append(x.norm(dim=-1).mean().item())
     assert norms[1] < 1.2 * norms[0]
     contains("transformer-block/pre-vs-post-ln", "In trained models the stream's magnitude grows with depth")
+
+
+def test_unscaled_scores_saturate_rows_but_do_not_shrink_the_average_gradient():
+    """attention/why-scale: with unit-variance q, k, d_k = 128 and 64 keys, unscaled scores (std ~11.3) saturate
+    about a third of the rows (top weight > 0.99) and leave many rows with almost no gradient, yet the mean gradient
+    to q is larger than with the 1/sqrt(d_k) scale. The old card said the gradients to W_Q and W_K vanish."""
+    gen = torch.Generator().manual_seed(0)
+    d_k, n_keys, n_q = 128, 64, 4096
+    q = torch.randn(n_q, d_k, generator=gen, dtype=torch.float64)
+    k = torch.randn(n_keys, d_k, generator=gen, dtype=torch.float64)
+    v = torch.randn(n_keys, d_k, generator=gen, dtype=torch.float64)
+    upstream = torch.randn(n_q, d_k, generator=gen, dtype=torch.float64)
+    assert (q @ k.T).std().item() == pytest.approx(math.sqrt(d_k), rel=0.05)
+
+    def stats(scale: float) -> tuple[float, float, float]:
+        qq = q.clone().requires_grad_()
+        p = torch.softmax(qq @ k.T / scale, -1)
+        ((p @ v) * upstream).sum().backward()
+        assert qq.grad is not None
+        g = qq.grad.norm(dim=1)
+        saturated = (p.max(-1).values > 0.99).double().mean().item()
+        return saturated, (g < 0.1).double().mean().item(), g.mean().item()
+
+    sat_raw, dead_raw, mean_raw = stats(1.0)
+    sat_scaled, dead_scaled, mean_scaled = stats(math.sqrt(d_k))
+    assert 0.25 < sat_raw < 0.45 and sat_scaled == 0.0
+    assert dead_raw > 0.1 and dead_scaled == 0.0
+    assert mean_raw > mean_scaled
+    contains("attention/why-scale", "8 for $d_k = 64$ and 11.3 for $d_k = 128$")
+    contains("attention/why-scale", "about a third of the rows put more than 99% of their weight on one key")
+    contains("attention/why-scale", "The *average* gradient doesn't shrink")
