@@ -422,3 +422,28 @@ def test_unscaled_scores_saturate_rows_but_do_not_shrink_the_average_gradient():
     contains("attention/why-scale", "8 for $d_k = 64$ and 11.3 for $d_k = 128$")
     contains("attention/why-scale", "about a third of the rows put more than 99% of their weight on one key")
     contains("attention/why-scale", "The *average* gradient doesn't shrink")
+
+
+def test_ddp_mean_equals_accumulated_mean_only_with_equal_token_counts():
+    """distributed-practice/grad-accumulation-equivalence: averaging per-micro-batch mean losses equals the global
+    mean when micro-batches have equal sizes, and differs when token counts differ."""
+    gen = torch.Generator().manual_seed(0)
+    w = torch.randn(5, dtype=torch.float64, requires_grad=True)
+    xs = [torch.randn(n, 5, generator=gen, dtype=torch.float64) for n in (4, 4, 4, 4)]
+    ys = [torch.randn(x.shape[0], generator=gen, dtype=torch.float64) for x in xs]
+
+    def grad(loss: torch.Tensor) -> torch.Tensor:
+        (g,) = torch.autograd.grad(loss, w)
+        return g
+
+    def per_micro_mean(xs: list[torch.Tensor], ys: list[torch.Tensor]) -> torch.Tensor:
+        return sum(((x @ w - y) ** 2).mean() for x, y in zip(xs, ys, strict=True)) / len(xs)
+
+    def global_mean(xs: list[torch.Tensor], ys: list[torch.Tensor]) -> torch.Tensor:
+        return ((torch.cat(xs) @ w - torch.cat(ys)) ** 2).mean()
+
+    assert torch.allclose(grad(per_micro_mean(xs, ys)), grad(global_mean(xs, ys)))
+    xs2 = [torch.randn(n, 5, generator=gen, dtype=torch.float64) for n in (1, 3, 6, 10)]
+    ys2 = [torch.randn(x.shape[0], generator=gen, dtype=torch.float64) for x in xs2]
+    assert not torch.allclose(grad(per_micro_mean(xs2, ys2)), grad(global_mean(xs2, ys2)))
+    contains("distributed-practice/grad-accumulation-equivalence", "sum losses and divide by the global token count")
