@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 from cardtext import contains
 from torch import nn
 
@@ -142,3 +143,141 @@ def test_checkpointing_cuts_activations_not_parameters():
     assert all(torch.allclose(p, q, atol=1e-6) for p, q in zip(g_a, g_b, strict=True))  # same gradients
     assert sum(p.numel() for p in blocks.parameters()) == n_params  # nothing about the weights changed
     contains("mixed-precision/activation-checkpointing", "Gradients are identical to the non-checkpointed run.")
+
+
+# ---------------------------------------------------------------- classical-ml
+
+
+def test_bias_variance_decomposes_for_log_loss_with_the_geometric_mean():
+    # Bregman case: E_D[CE(p, q_D)] = H(p) + KL(p || q_bar) + E_D[KL(q_bar || q_D)], q_bar ∝ exp(E_D log q_D)
+    rng = np.random.default_rng(0)
+    p = rng.dirichlet(np.ones(5))
+    q = rng.dirichlet(np.ones(5) * 3, size=200)  # one predicted distribution per training set
+
+    def kl(a, b):
+        return float(np.sum(a * (np.log(a) - np.log(b))))
+
+    expected_ce = float(np.mean(-(np.log(q) @ p)))
+    q_bar = np.exp(np.log(q).mean(axis=0))
+    q_bar /= q_bar.sum()
+    noise = float(-(p * np.log(p)).sum())
+    bias = kl(p, q_bar)
+    variance = float(np.mean([kl(q_bar, qd) for qd in q]))
+    assert abs(expected_ce - (noise + bias + variance)) < 1e-12
+    # the arithmetic mean is NOT the right centroid: the same sum with it does not add up
+    q_am = q.mean(axis=0)
+    assert abs(expected_ce - (noise + kl(p, q_am) + np.mean([kl(q_am, qd) for qd in q]))) > 1e-3
+    contains("bias-variance/decomposition", "noise + bias² + variance")
+
+
+def test_distant_points_drag_the_least_squares_threshold():
+    from sklearn.linear_model import LinearRegression, LogisticRegression
+
+    x = np.r_[np.linspace(0, 1, 20), np.linspace(2, 3, 20)][:, None]
+    y = np.r_[np.zeros(20), np.ones(20)]
+    far_x, far_y = np.r_[x, np.full((10, 1), 30.0)], np.r_[y, np.ones(10)]
+
+    def cut(m):
+        return (
+            float((0.5 - m.intercept_) / m.coef_[0]) if m.coef_.ndim == 1 else float(-m.intercept_[0] / m.coef_[0, 0])
+        )
+
+    assert abs(cut(LinearRegression().fit(x, y)) - 1.5) < 1e-9
+    moved = cut(LinearRegression().fit(far_x, far_y))
+    assert moved > 2.3  # the 0.5 crossing now sits inside the positive class
+    assert ((LinearRegression().fit(far_x, far_y).predict(x) > 0.5) != y).sum() > 0
+    assert abs(cut(LogisticRegression(C=100).fit(far_x, far_y)) - 1.5) < 0.05  # logistic loss ignores them
+    contains("logistic-regression/linear-regression-as-classifier", "the cut is at 1.5", "it moves past 2.3")
+
+
+def test_bernoulli_mle_and_beta_map_by_brute_force():
+    theta = np.linspace(1e-6, 1 - 1e-6, 2_000_001)
+    k, n, a, b = 7, 10, 2, 2
+    loglik = k * np.log(theta) + (n - k) * np.log1p(-theta)
+    logpost = loglik + (a - 1) * np.log(theta) + (b - 1) * np.log1p(-theta)
+    assert abs(theta[np.argmax(loglik)] - 0.7) < 1e-5
+    assert abs(theta[np.argmax(logpost)] - 8 / 12) < 1e-5
+    # posterior mean of Beta(k + a, n - k + b) by numerical integration
+    w = np.exp(logpost - logpost.max())
+    assert abs((theta * w).sum() / w.sum() - 9 / 14) < 1e-5
+    contains("mle-map-bayes/bernoulli-mle-derivation", "MLE 0.7, MAP $8/12 \\approx 0.667$", "$9/14 \\approx 0.643$")
+
+
+def test_add_one_smoothing_is_the_dirichlet_1_posterior_mean():
+    from sklearn.naive_bayes import MultinomialNB
+
+    X = np.array([[3, 0, 1], [2, 0, 0], [0, 4, 1]])
+    y = np.array([0, 0, 1])
+    nb = MultinomialNB().fit(X, y)  # default alpha = 1
+    counts = X[y == 0].sum(axis=0)
+    # posterior mean of a Dirichlet(1, 1, 1) prior updated with the class-0 counts
+    post_mean = (counts + 1) / (counts.sum() + 3)
+    assert np.allclose(np.exp(nb.feature_log_prob_[0]), post_mean)
+    contains("mle-map-bayes/naive-bayes-smoothing", "posterior mean under a uniform")
+
+
+# ---------------------------------------------------------------- pytorch-mechanics
+
+
+def test_inference_tensors_fail_only_where_autograd_must_save_them():
+    with torch.inference_mode():
+        t = torch.ones(3)
+    w = torch.ones(3, requires_grad=True)
+    (w + t).sum().backward()  # add saves nothing: works
+    try:
+        (w * t).sum().backward()  # mul must save t for w's gradient
+        raise AssertionError("multiplying by an inference tensor under autograd must raise")
+    except RuntimeError as e:
+        assert "Inference tensors cannot be saved for backward" in str(e)
+    contains("tensors-autograd/detach-nograd-inference", "multiplying by it raises")
+
+
+def test_inplace_relu_after_sigmoid_fails_but_after_gelu_runs():
+    x = torch.randn(5, requires_grad=True)
+    F.relu(F.gelu(x), inplace=True).sum().backward()  # GELU saved its input, not its output
+    try:
+        F.relu(torch.sigmoid(x), inplace=True).sum().backward()  # sigmoid saved its output
+        raise AssertionError("in-place ReLU after sigmoid must trip the version check")
+    except RuntimeError as e:
+        assert "modified by an inplace operation" in str(e)
+    contains("tensors-autograd/inplace-autograd", "right after an op that saved its output (such as")
+
+
+def _saved_shapes(fn):
+    shapes = []
+
+    def pack(t):
+        shapes.append(tuple(t.shape))
+        return t
+
+    with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
+        fn()
+    return shapes
+
+
+def test_frozen_layers_above_trainable_ones_still_save_some_activations():
+    torch.manual_seed(0)
+    x = torch.randn(64, 32, requires_grad=True)  # stands for the output of trainable layers below
+    top = nn.Sequential(nn.Linear(32, 128), nn.GELU(), nn.Linear(128, 32))
+    trainable = _saved_shapes(lambda: top(x))
+    top.requires_grad_(False)
+    frozen = _saved_shapes(lambda: top(x))
+    acts = [(64, 32), (64, 128)]
+    assert sum(s in acts for s in trainable) == 3  # both matmul inputs and GELU's input
+    assert sum(s in acts for s in frozen) == 1  # only GELU's input: frozen matmuls skip theirs
+    top(x).sum().backward()
+    assert x.grad is not None and all(p.grad is None for p in top.parameters())
+    contains("module-bookkeeping/freezing-memory", "activation memory drops only partly")
+
+
+def test_broadcast_outer_difference_learns_the_mean():
+    pred = torch.zeros(4, 1, requires_grad=True)
+    y = torch.tensor([1.0, 2.0, 3.0, 6.0])
+    assert (pred - y).shape == (4, 4)
+    opt = torch.optim.SGD([pred], lr=0.5)
+    for _ in range(200):
+        opt.zero_grad()
+        ((pred - y) ** 2).mean().backward()
+        opt.step()
+    assert torch.allclose(pred.detach().squeeze(), torch.full((4,), y.mean().item()), atol=1e-5)
+    contains("tensors-autograd/broadcasting-bug", "both stretch to **(B, B)**")
