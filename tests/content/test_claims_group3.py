@@ -281,3 +281,49 @@ def test_broadcast_outer_difference_learns_the_mean():
         opt.step()
     assert torch.allclose(pred.detach().squeeze(), torch.full((4,), y.mean().item()), atol=1e-5)
     contains("tensors-autograd/broadcasting-bug", "both stretch to **(B, B)**")
+
+
+# ---------------------------------------------------------------- rnn-lstm-gru
+
+
+def _grad_by_lag(module, steps=100, d_in=16):
+    torch.manual_seed(0)
+    x = torch.randn(steps, 1, d_in, requires_grad=True)
+    out, _ = module(x)
+    out[-1].sum().backward()
+    g = x.grad.norm(dim=(1, 2))
+    return lambda lag: (g[steps - 1 - lag] / g[steps - 1]).item()
+
+
+def test_gradient_vs_time_lag_vanilla_rnn_vs_lstm():
+    torch.manual_seed(0)
+    rnn = nn.RNN(16, 64)  # PyTorch default init, tanh
+    lstm = nn.LSTM(16, 64)
+    with torch.no_grad():  # forget bias 1: gate order i, f, g, o
+        lstm.bias_ih_l0[64:128].fill_(1.0)
+        lstm.bias_hh_l0[64:128].zero_()
+    rnn_ratio, lstm_ratio = _grad_by_lag(rnn)(40), _grad_by_lag(lstm)(40)
+    assert rnn_ratio < 1e-8  # about ten orders of magnitude within 40 steps
+    assert lstm_ratio > 1e-4  # about three
+    contains("rnn-gradients/ignores-early-context", "about ten orders of magnitude within 40")
+
+
+def test_default_rnn_init_spectral_radius():
+    torch.manual_seed(0)
+    radii = [torch.linalg.eigvals(nn.RNN(8, 512).weight_hh_l0.detach()).abs().max().item() for _ in range(3)]
+    assert all(abs(r - 1 / 3**0.5) < 0.05 for r in radii)  # circular law: sqrt(n * a^2 / 3) with a = 1/sqrt(n)
+    contains("sequence-batching/rnn-init", "$1/\\sqrt{3} \\approx 0.58$")
+
+
+def test_lstm_gate_order_forget_block_is_second():
+    torch.manual_seed(0)
+    cell = nn.LSTMCell(3, 2)
+    x, h, c = torch.randn(1, 3), torch.randn(1, 2), torch.randn(1, 2)
+    with torch.no_grad():
+        z = x @ cell.weight_ih.T + cell.bias_ih + h @ cell.weight_hh.T + cell.bias_hh
+        i, f, g, o = z.chunk(4, dim=1)
+        c_ref = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
+        h_ref = torch.sigmoid(o) * torch.tanh(c_ref)
+        h_new, c_new = cell(x, (h, c))
+    assert torch.allclose(h_new, h_ref, atol=1e-6) and torch.allclose(c_new, c_ref, atol=1e-6)
+    contains("lstm-gru/lstm-equations", "**i, f, g, o**")
