@@ -327,3 +327,20 @@ def test_lstm_gate_order_forget_block_is_second():
         h_new, c_new = cell(x, (h, c))
     assert torch.allclose(h_new, h_ref, atol=1e-6) and torch.allclose(c_new, c_ref, atol=1e-6)
     contains("lstm-gru/lstm-equations", "**i, f, g, o**")
+
+
+# ---------------------------------------------------------------- cnn
+
+
+def test_conv_is_cross_correlation_and_its_input_gradient_is_a_transposed_conv():
+    x = torch.tensor([[[1.0, 2.0, 3.0]]])
+    w = torch.tensor([[[1.0, 0.0, -1.0]]])
+    assert F.conv1d(x, w).item() == -2.0  # no kernel flip
+    assert F.conv1d(x, w.flip(-1)).item() == 2.0  # the flipped kernel is the true convolution
+    torch.manual_seed(0)
+    xi = torch.randn(2, 3, 9, 9, requires_grad=True)
+    wk = torch.randn(5, 3, 3, 3)
+    g = torch.randn(2, 5, 7, 7)
+    (gx,) = torch.autograd.grad(F.conv2d(xi, wk), xi, g)
+    assert torch.allclose(gx, F.conv_transpose2d(g, wk), atol=1e-5)
+    contains("conv-arithmetic/conv-backward", "`F.conv_transpose2d(g, w)` equals the input")
