@@ -344,3 +344,45 @@ def test_conv_is_cross_correlation_and_its_input_gradient_is_a_transposed_conv()
     (gx,) = torch.autograd.grad(F.conv2d(xi, wk), xi, g)
     assert torch.allclose(gx, F.conv_transpose2d(g, wk), atol=1e-5)
     contains("conv-arithmetic/conv-backward", "`F.conv_transpose2d(g, w)` equals the input")
+
+
+# ---------------------------------------------------------------- eval-safety
+
+
+def _fid(a, b):
+    from scipy.linalg import sqrtm
+
+    mu_a, mu_b = a.mean(axis=0), b.mean(axis=0)
+    s_a, s_b = np.cov(a, rowvar=False), np.cov(b, rowvar=False)
+    cross = sqrtm(s_a @ s_b).real
+    return float(((mu_a - mu_b) ** 2).sum() + np.trace(s_a + s_b - 2 * cross))
+
+
+def test_fid_is_biased_upward_at_small_sample_sizes():
+    rng = np.random.default_rng(0)
+    d = 32
+    # two independent samples of the SAME distribution: the true FID is 0
+    small = np.mean([_fid(rng.normal(size=(200, d)), rng.normal(size=(200, d))) for _ in range(5)])
+    large = np.mean([_fid(rng.normal(size=(5000, d)), rng.normal(size=(5000, d))) for _ in range(5)])
+    assert small > 5 * large > 0
+    contains("calibration-metrics/generative-multimodal-eval", "biased upward at small sample sizes")
+
+
+def test_inception_score_ranges_from_one_to_the_class_count():
+    def inception_score(p_yx):
+        p_y = p_yx.mean(axis=0)
+        return float(np.exp(np.mean(np.sum(p_yx * (np.log(p_yx) - np.log(p_y)), axis=1))))
+
+    k = 10
+    assert abs(inception_score(np.full((50, k), 1 / k)) - 1) < 1e-12  # uninformative classifier
+    confident = np.full((50, k), 1e-12)
+    confident[np.arange(50), np.arange(50) % k] = 1.0
+    confident /= confident.sum(axis=1, keepdims=True)
+    assert abs(inception_score(confident) - k) < 1e-6  # confident and uniform over classes
+    # a generator that emits one class only (collapse) scores 1 however sharp its images are
+    collapsed = np.tile(confident[:1], (50, 1))
+    assert abs(inception_score(collapsed) - 1) < 1e-9
+    contains(
+        "calibration-metrics/generative-multimodal-eval",
+        "it ranges\nfrom 1 to the number of classes".replace("\n", " "),
+    )
