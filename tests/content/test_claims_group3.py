@@ -386,3 +386,88 @@ def test_inception_score_ranges_from_one_to_the_class_count():
         "calibration-metrics/generative-multimodal-eval",
         "it ranges\nfrom 1 to the number of classes".replace("\n", " "),
     )
+
+
+# ---------------------------------------------------------------- coding-patterns
+
+
+def test_binary_search_on_answer_from_one_reports_an_impossible_capacity():
+    def ship(w, d, lo):
+        def feasible(c):  # the card's greedy check, verbatim in logic
+            days, load = 1, 0
+            for x in w:
+                if load + x > c:
+                    days, load = days + 1, 0
+                load += x
+            return days <= d
+
+        hi = sum(w)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if feasible(mid):
+                hi = mid
+            else:
+                lo = mid + 1
+        return lo
+
+    assert ship([10], 2, lo=1) == 1  # nonsense: no capacity below 10 can carry the package
+    assert ship([10], 2, lo=10) == 10
+    contains("pattern-selection/binary-search-on-answer", "Bounds: the capacity must be at least the heaviest")
+
+
+def test_bfs_gives_fewest_edges_dfs_does_not_and_their_memory_differs():
+    from collections import deque
+    from graphlib import TopologicalSorter
+
+    # 0-1-2-3-4 chain plus a shortcut 0-4: DFS that follows 1 first reaches 4 after 4 edges, BFS after 1
+    adj = {0: [1, 4], 1: [0, 2], 2: [1, 3], 3: [2, 4], 4: [3, 0]}
+    dist, q = {0: 0}, deque([0])
+    while q:
+        u = q.popleft()
+        for v in adj[u]:
+            if v not in dist:
+                dist[v] = dist[u] + 1
+                q.append(v)
+    depth = {0: 0}
+
+    def dfs(u):
+        for v in adj[u]:  # neighbours in listed order: 1 before 4
+            if v not in depth:
+                depth[v] = depth[u] + 1  # length of the DFS-tree path that first reaches v
+                dfs(v)
+
+    dfs(0)
+    assert dist[4] == 1 and depth[4] == 4
+
+    # memory on a complete binary tree of 2**12 - 1 nodes: BFS frontier ~ n/2, DFS stack ~ depth
+    n = 2**12 - 1
+    q, peak_q = deque([0]), 1
+    while q:
+        u = q.popleft()
+        q.extend(c for c in (2 * u + 1, 2 * u + 2) if c < n)
+        peak_q = max(peak_q, len(q))
+    stack, peak_s = [(0, 0)], 1
+    while stack:
+        u, d = stack.pop()
+        stack.extend((c, d + 1) for c in (2 * u + 1, 2 * u + 2) if c < n)
+        peak_s = max(peak_s, len(stack))
+    assert peak_q >= (n + 1) // 2 - 1 and peak_s <= 2 * 12
+
+    # reverse DFS finish order is a topological order of a DAG
+    dag = {"a": ["b", "c"], "b": ["d"], "c": ["d"], "d": []}
+    finished, seen = [], set()
+
+    def visit(u):
+        seen.add(u)
+        for v in dag[u]:
+            if v not in seen:
+                visit(v)
+        finished.append(u)
+
+    for u in dag:
+        if u not in seen:
+            visit(u)
+    order = finished[::-1]
+    assert all(order.index(u) < order.index(v) for u in dag for v in dag[u])
+    assert set(TopologicalSorter({v: {u for u in dag if v in dag[u]} for v in dag}).static_order()) == set(order)
+    contains("graph-dp-heap-patterns/bfs-vs-dfs", "the reverse of the finish order is a **topological order**")
