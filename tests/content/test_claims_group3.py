@@ -471,3 +471,35 @@ def test_bfs_gives_fewest_edges_dfs_does_not_and_their_memory_differs():
     assert all(order.index(u) < order.index(v) for u in dag for v in dag[u])
     assert set(TopologicalSorter({v: {u for u in dag if v in dag[u]} for v in dag}).static_order()) == set(order)
     contains("graph-dp-heap-patterns/bfs-vs-dfs", "the reverse of the finish order is a **topological order**")
+
+
+# ---------------------------------------------------------------- library defaults quoted by nlp / rag cards
+
+
+def test_sacrebleu_defaults_and_chrf_plus_plus():
+    import pytest
+
+    sacrebleu = pytest.importorskip("sacrebleu")
+    from sacrebleu.metrics import BLEU, CHRF
+
+    bleu = BLEU()
+    bleu.corpus_score(["a b c"], [["a b c"]])
+    sig = bleu.get_signature().format()
+    assert "tok:13a" in sig and "smooth:exp" in sig
+    assert CHRF().char_order == 6 and CHRF().beta == 2 and CHRF().word_order == 0
+    assert CHRF(word_order=2).word_order == 2  # chrF++ adds word unigrams and bigrams
+    assert sacrebleu.sentence_bleu("a b", ["a b c d"]).score >= 0  # sentence-level BLEU is smoothed ('exp')
+    contains("nlp-tasks-eval/chrf-learned-metrics", "chrF++ adds word unigrams and bigrams")
+
+
+def test_rank_bm25_floors_negative_idf_at_epsilon_times_mean():
+    import pytest
+
+    rank_bm25 = pytest.importorskip("rank_bm25")
+    corpus = [["a", w] for w in "bcdefghi"] + [["b", "j"], ["k"]]  # N = 10, "a" in 8 documents
+    bm = rank_bm25.BM25Okapi(corpus)
+    raw = np.log((10 - 8 + 0.5) / (8 + 0.5))
+    assert abs(raw - (-1.224)) < 1e-3  # the Robertson-Sparck Jones IDF is negative
+    assert abs(bm.idf["a"] - 0.25 * bm.average_idf) < 1e-12 and bm.idf["a"] > 0
+    assert (bm.k1, bm.b, bm.epsilon) == (1.5, 0.75, 0.25)
+    contains("lexical-dense-retrieval/bm25-negative-idf", "$\\varepsilon = 0.25$ by default")
