@@ -503,3 +503,26 @@ def test_rank_bm25_floors_negative_idf_at_epsilon_times_mean():
     assert abs(bm.idf["a"] - 0.25 * bm.average_idf) < 1e-12 and bm.idf["a"] > 0
     assert (bm.k1, bm.b, bm.epsilon) == (1.5, 0.75, 0.25)
     contains("lexical-dense-retrieval/bm25-negative-idf", "$\\varepsilon = 0.25$ by default")
+
+
+def test_raised_recursion_limit_runs_a_deep_pure_python_dfs_on_this_cpython():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "sys.setrecursionlimit(10**6)\n"
+        "adj = [[i + 1] if i < 99_999 else [] for i in range(100_000)]\n"
+        "seen = [False] * 100_000\n"
+        "def dfs(u):\n"
+        "    seen[u] = True\n"
+        "    for v in adj[u]:\n"
+        "        if not seen[v]:\n"
+        "            dfs(v)\n"
+        "dfs(0)\n"
+        "print(sum(seen))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    # the project needs Python >= 3.11, where pure-Python calls no longer use the C stack
+    assert out.returncode == 0 and out.stdout.strip() == "100000"
+    contains("pattern-selection/dfs-recursion-limit", "since 3.11 pure-Python calls no longer do")
