@@ -526,3 +526,29 @@ def test_raised_recursion_limit_runs_a_deep_pure_python_dfs_on_this_cpython():
     # the project needs Python >= 3.11, where pure-Python calls no longer use the C stack
     assert out.returncode == 0 and out.stdout.strip() == "100000"
     contains("pattern-selection/dfs-recursion-limit", "since 3.11 pure-Python calls no longer do")
+
+
+def test_forgetting_zero_grad_drops_then_diverges_for_sgd_and_adam():
+    torch.manual_seed(0)
+    x = torch.randn(512, 10)
+    y = x @ torch.randn(10, 1) + 0.1 * torch.randn(512, 1)
+
+    def run(opt_cls, zero):
+        torch.manual_seed(1)
+        w = torch.zeros(10, 1, requires_grad=True)
+        opt = opt_cls([w], lr=0.05)
+        losses = []
+        for _ in range(300):
+            idx = torch.randint(0, 512, (32,))
+            if zero:
+                opt.zero_grad()
+            ((x[idx] @ w - y[idx]) ** 2).mean().backward()
+            opt.step()
+            losses.append(((x @ w - y) ** 2).mean().item())
+        return losses
+
+    for opt_cls in (torch.optim.SGD, torch.optim.Adam):
+        good, bad = run(opt_cls, True), run(opt_cls, False)
+        assert bad[2] < bad[0]  # the first steps still help
+        assert bad[-1] > 10 * min(bad) and bad[-1] > 100 * good[-1]  # then it drifts away instead of settling
+    contains("training-step/zero-grad-placement", "the loss drops, then drifts")
