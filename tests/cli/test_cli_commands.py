@@ -121,6 +121,35 @@ def test_kata_commands(env: Path) -> None:
     assert [r["item"] for r in log] == ["kata/stable-softmax"]
 
 
+def test_kata_check_shows_the_failing_case_and_replays_a_seed(env: Path) -> None:
+    naive = env / "naive.py"  # no max subtraction: NaN at logits of +-1000
+    naive.write_text(
+        "import numpy as np\ndef softmax(x, axis=-1):\n"
+        "    e = np.exp(x)\n    return e / e.sum(axis=axis, keepdims=True)\n"
+    )
+    runs = [
+        json.loads(run("kata", "check", "stable-softmax", str(naive), "--json", "--seed", "123", code=1)) for _ in "ab"
+    ]
+    assert runs[0]["seed"] == runs[1]["seed"] == 123
+    same = [[{k: v for k, v in c.items() if k != "duration_s"} for c in r["checks"]] for r in runs]
+    assert same[0] == same[1]  # the same seed replays the same inputs and the same failures
+    big = next(c for c in runs[0]["checks"] if c["name"] == "finite at logits of +-1000")
+    assert (
+        not big["passed"]
+        and big["call"] == 1
+        and "nan" in big["actual"]
+        and big["expected"]
+        and "array(float64" in big["input"]
+    )
+    other = json.loads(run("kata", "check", "stable-softmax", str(naive), "--json", code=1))
+    assert (
+        other["seed"] != 123 and next(c for c in other["checks"] if c["name"] == big["name"])["input"] != big["input"]
+    )
+    text = run("kata", "check", "stable-softmax", str(naive), "--seed", "123", code=1)
+    assert "replay with: mldrill kata check stable-softmax --seed 123" in text
+    assert "input (call 1):" in text and "expected:" in text and "got:" in text
+
+
 def test_content_stats(env: Path) -> None:
     rows = {r["area"]: r for r in json.loads(run("content", "stats", "--json"))}
     assert rows["attention-transformers"]["cards"] == 2 and rows["attention-transformers"]["met"] is False

@@ -78,15 +78,20 @@ class Kata:
 
         return resolve_ref(self.spec.solution)
 
-    def build_checks(self) -> list[Any]:
-        """Import this kata's checks.py (trusted code) and build its checks against the reference solution."""
+    def build_checks(self, seed: int) -> list[Any]:
+        """Import this kata's checks.py (trusted code) and build its checks against the reference solution.
+
+        The hidden inputs are drawn from np.random.default_rng(seed): the same seed gives the same checks.
+        """
+        import numpy as np
+
         path = self.folder / "checks.py"
         spec = importlib.util.spec_from_file_location(f"mldrill_kata_checks_{self.id.replace('-', '_')}", path)
         assert spec is not None and spec.loader is not None
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
-        make: Callable[[Any], list[Any]] = module.checks
-        return make(self.solution())
+        make: Callable[[Any, Any], list[Any]] = module.checks
+        return make(self.solution(), np.random.default_rng(seed))
 
 
 def load_katas(root: Path = KATAS_DIR) -> tuple[dict[str, Kata], list[Problem]]:

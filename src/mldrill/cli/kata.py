@@ -103,8 +103,12 @@ def check_cmd(
     kata_id: str = typer.Argument(..., help="Kata id."),
     file: Path | None = typer.Argument(None, help="Your solution (default: the workspace file from `kata start`)."),
     as_json: bool = typer.Option(False, "--json", help="Print the verdict as JSON."),
+    seed: int | None = typer.Option(
+        None, "--seed", min=0, help="Draw the hidden inputs from this seed (replays a run; default: a fresh one)."
+    ),
 ) -> None:
     """Run the hidden checks on your solution in the sandbox; each failure explains the trap it guards."""
+    from rich.markup import escape
     from rich.table import Table
 
     from mldrill.grader.api import KataUnavailable, check
@@ -118,7 +122,7 @@ def check_cmd(
     source = path.read_text(encoding="utf-8")
     try:
         with console.status(f"checking {path.name} against {kata.id} ..."):
-            verdict = check(kata.id, source)
+            verdict = check(kata.id, source, seed=seed)
     except KataUnavailable as e:
         fail(str(e))
     result = record_attempt(database(), kata, verdict, source)
@@ -129,7 +133,13 @@ def check_cmd(
     for col in ("", "check", "time", "details"):
         table.add_column(col)
     for c in verdict.checks:
-        detail = "" if c.passed else f"{c.message}\n[yellow]why it matters:[/] {c.explanation}"
+        detail = "" if c.passed else escape(c.message)
+        for label, text in (("input", c.input), ("expected", c.expected), ("got", c.actual)):
+            if text:
+                call = f" (call {c.call})" if label == "input" and c.call else ""
+                detail += f"\n[cyan]{label}{call}:[/]\n{escape(text)}"
+        if not c.passed:
+            detail += f"\n[yellow]why it matters:[/] {escape(c.explanation)}"
         table.add_row("[green]✓[/]" if c.passed else "[red]✗[/]", c.name, f"{c.duration_s * 1e3:.0f} ms", detail)
     if verdict.checks:
         console.print(table)
@@ -137,6 +147,8 @@ def check_cmd(
     console.print(
         f"[bold {colour}]{verdict.status.upper()}[/] in {verdict.total_s:.2f} s  {verdict.message}", soft_wrap=True
     )
+    if verdict.seed is not None:
+        console.print(f"[dim]seed {verdict.seed} — replay with: mldrill kata check {kata.id} --seed {verdict.seed}[/]")
     if verdict.stdout_tail:
         err_console.print(f"[dim]your output (last lines):[/]\n{verdict.stdout_tail[-2000:]}", soft_wrap=True)
     if result.rating is not None and result.due is not None:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import atexit
 import json
+import secrets
 import threading
 import time
 from typing import Any
 
 from mldrill.catalog.katas import Kata, get_katas
-from mldrill.grader.checks import Check, Outcome, encode_call
+from mldrill.grader.checks import Check, Outcome, encode_call, judge_check
 from mldrill.grader.pool import Pool, protected_paths
-from mldrill.grader.verdict import CheckResult, Verdict
+from mldrill.grader.verdict import Verdict
 from mldrill.grader.wire import WireError, from_wire
 
 MAX_SOURCE = 100_000  # characters
@@ -28,25 +29,28 @@ def default_pool() -> Pool:
         return _pool
 
 
-def check(kata_id: str, source: str, *, pool: Pool | None = None) -> Verdict:
+def check(kata_id: str, source: str, *, pool: Pool | None = None, seed: int | None = None) -> Verdict:
+    """seed: where the hidden inputs are drawn from; None draws a fresh one (the verdict records it for a replay)."""
     katas = get_katas()
     if kata_id not in katas:
         raise KeyError(f"no kata '{kata_id}'")
-    return check_kata(katas[kata_id], source, pool=pool or default_pool())
+    return check_kata(katas[kata_id], source, pool=pool or default_pool(), seed=seed)
 
 
 class KataUnavailable(RuntimeError):
     """The kata cannot be checked on this installation (e.g. a torch kata without PyTorch)."""
 
 
-def check_kata(kata: Kata, source: str, *, pool: Pool) -> Verdict:
+def check_kata(kata: Kata, source: str, *, pool: Pool, seed: int | None = None) -> Verdict:
     t0 = time.perf_counter()
+    seed = secrets.randbits(63) if seed is None else seed
     missing = kata.missing_requirement()
     if missing:
         raise KataUnavailable(f"{kata.id}: {missing}")
     if len(source) > MAX_SOURCE:
-        return Verdict(kata.id, "rejected", message=f"the submission is {len(source)} characters (limit {MAX_SOURCE})")
-    checks: list[Check] = kata.build_checks()
+        message = f"the submission is {len(source)} characters (limit {MAX_SOURCE})"
+        return Verdict(kata.id, "rejected", message=message, seed=seed)
+    checks: list[Check] = kata.build_checks(seed)
     calls = [c for ch in checks for c in ch.calls]
     limits = kata.spec.limits
     job = {
@@ -64,7 +68,7 @@ def check_kata(kata: Kata, source: str, *, pool: Pool) -> Verdict:
         },
     }
     raw, isolation = pool.run(kata.spec.framework, job)
-    verdict = Verdict(kata.id, "error", isolation=isolation)
+    verdict = Verdict(kata.id, "error", isolation=isolation, seed=seed)
     if raw is None:
         verdict.message = "the grader worker died while running the submission; it has been restarted"
     else:
@@ -118,13 +122,7 @@ def _judge(v: Verdict, raw: dict[str, Any], checks: list[Check], wall_s: float) 
     for ch in checks:
         mine = outcomes[i : i + len(ch.calls)]
         i += len(ch.calls)
-        try:
-            message = ch.judge(mine)
-        except Exception as e:  # a judge must never crash the grader; treat as a failed check
-            message = f"could not judge the output ({type(e).__name__}: {e})"
-        v.checks.append(
-            CheckResult(ch.name, message is None, message or "", ch.explanation, sum(o.seconds for o in mine))
-        )
+        v.checks.append(judge_check(ch, mine))
     if violations:
         v.status, v.message = "rejected", "; ".join(violations)
     elif any("MemoryError" in (o.error or "") for o in outcomes):

@@ -40,8 +40,7 @@ def trajectory(
     return calls, judge
 
 
-def checks(solution):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
-    rng = np.random.default_rng(19)
+def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
     p0 = rng.normal(size=(3, 4))
     grads = [rng.normal(size=(3, 4)) for _ in range(25)]
     W = torch.optim.AdamW

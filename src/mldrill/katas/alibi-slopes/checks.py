@@ -19,7 +19,7 @@ def _get_slopes(n: int) -> list[float]:
     return power_of_2(p) + _get_slopes(2 * p)[0::2][: n - p]
 
 
-def checks(solution):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
+def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
     def check(name: str, expl: str, hs: list[int]) -> Check:
         return Check(
             name, expl, [Call((h,)) for h in hs], expect_close([_get_slopes(h) for h in hs], atol=0, rtol=1e-12)

@@ -19,7 +19,7 @@ def _count(d: int, h: int, g: int, bias: bool = False) -> int:
         return sum(p.numel() for m in mods for p in m.parameters())
 
 
-def checks(solution):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
+def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
     def check(name: str, expl: str, cases: list[tuple[int, int, int, bool]]) -> Check:
         calls = [Call((d, h, g), {"bias": b}) for d, h, g, b in cases]
         return Check(name, expl, calls, expect_equal([_count(*c) for c in cases]))

@@ -13,8 +13,7 @@ from mldrill.grader.checks import expect_scalar as scalar_judge
 expect_scalar = partial(scalar_judge, name="score")
 
 
-def checks(solution):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
-    rng = np.random.default_rng(43)
+def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
     rand = [((rng.random(n) < 0.4).astype(int), rng.normal(size=n)) for n in (12, 30)]
     rand = [(y, s) if 0 < y.sum() < len(y) else (np.r_[y, 1, 0], np.r_[s, 0.1, 0.2]) for y, s in rand]
     convex = (np.array([1, 0, 1, 0, 0, 1, 0, 0]), np.array([0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2]))

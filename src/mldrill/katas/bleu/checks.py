@@ -34,7 +34,7 @@ def expect_stats(expected: list[list[int]]) -> Judge:
     return judge
 
 
-def checks(solution):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
+def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
     def cases(*items: tuple[str, list[str]], max_n: int = 4) -> tuple[list[Call], Judge]:
         calls = [Call((h, r), {"max_n": max_n}) for h, r in items]
         return calls, expect_stats([_sacre(h, r, max_n) for h, r in items])

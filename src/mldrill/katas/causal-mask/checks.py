@@ -33,7 +33,7 @@ def expect_bool_mask(expected: list[np.ndarray]) -> Judge:
     return judge
 
 
-def checks(solution):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
+def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
     square = [4, 7]
     cached = [(3, 8), (1, 5), (2, 2)]
     return [

@@ -16,7 +16,7 @@ def _measured(size: int, k: int, s: int = 1, p: int = 0, d: int = 1) -> int:
     return len(scipy.signal.correlate(x, kern, mode="valid")[::s])
 
 
-def checks(solution):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
+def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
     def check(name: str, expl: str, cases: list[tuple[int, int, int, int, int]]) -> Check:
         calls = [Call((n, k), {"stride": s, "padding": p, "dilation": d}) for n, k, s, p, d in cases]
         return Check(name, expl, calls, expect_equal([_measured(*c) for c in cases]))

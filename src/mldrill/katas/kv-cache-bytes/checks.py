@@ -13,7 +13,7 @@ def _real(n_layer: int, g: int, dh: int, n: int, dtype: type, batch: int = 1) ->
     return int(k.nbytes + np.zeros_like(k).nbytes)
 
 
-def checks(solution):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
+def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
     def check(name: str, expl: str, cases: list[tuple[tuple[int, int, int, int, float, int], int]]) -> Check:
         return Check(name, expl, [Call(a) for a, _ in cases], expect_equal([w for _, w in cases]))
 

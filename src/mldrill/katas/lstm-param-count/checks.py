@@ -11,7 +11,7 @@ def _count(d_in: int, d_h: int, layers: int = 1, bidir: bool = False) -> int:
     return sum(p.numel() for p in torch.nn.LSTM(d_in, d_h, layers, bidirectional=bidir).parameters())
 
 
-def checks(solution):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
+def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
     def check(name: str, expl: str, cases: list[tuple[int, int, int, bool]]) -> Check:
         calls = [Call((a, b, n), {"bidirectional": bi}) for a, b, n, bi in cases]
         return Check(name, expl, calls, expect_equal([_count(*c) for c in cases]))

@@ -32,7 +32,7 @@ def expect_bytes(expected: list[float]) -> Judge:
     return judge
 
 
-def checks(solution):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
+def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
     n = 1000
     adam_state = _state_bytes(torch.optim.Adam, n) / n  # 8.0: exp_avg and exp_avg_sq in fp32
     momentum = _state_bytes(torch.optim.SGD, n, momentum=0.9) / n  # 4.0: momentum_buffer

@@ -37,7 +37,7 @@ def expect_mask(expected: list[np.ndarray]) -> Judge:
     return judge
 
 
-def checks(solution):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
+def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
     docs = np.array([0, 0, 0, 1, 1, 2])
     batch = np.array([[0, 0, 1, 1, 1], [0, 1, 1, 2, 2]])
     single = np.zeros(4, dtype=np.int64)

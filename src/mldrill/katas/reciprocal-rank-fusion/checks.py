@@ -39,7 +39,7 @@ def expect_fusion(expected: list[list[tuple[str, float]]]) -> Judge:
     return judge
 
 
-def checks(solution):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
+def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
     bm25 = ["d1", "d2", "d3", "d4"]
     dense = ["d3", "d1", "d5"]
 

@@ -13,8 +13,7 @@ from mldrill.grader.checks import expect_scalar as scalar_judge
 expect_scalar = partial(scalar_judge, name="score")
 
 
-def checks(solution):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
-    rng = np.random.default_rng(44)
+def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
     rand = [(np.r_[1, 0, (rng.random(n) < 0.5).astype(int)], rng.normal(size=n + 2)) for n in (10, 40)]
     ties = (np.array([1, 0, 1, 0, 1, 0]), np.array([0.5, 0.5, 0.5, 0.5, 0.9, 0.1]))
     ties_order = (np.array([0, 1, 0, 1, 0, 1]), np.array([0.5, 0.5, 0.5, 0.5, 0.1, 0.9]))  # same data, reordered

@@ -18,7 +18,7 @@ def _table(n: int, d: int, base: float = 10000.0) -> np.ndarray:
     return pe
 
 
-def checks(solution):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
+def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
     def check(name: str, expl: str, args: list[tuple[int, int, float]]) -> Check:
         calls = [Call((n, d), {"base": b}) for n, d, b in args]
         return Check(name, expl, calls, expect_close([_table(n, d, b) for n, d, b in args], atol=1e-12, rtol=1e-10))

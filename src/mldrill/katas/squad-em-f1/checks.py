@@ -48,7 +48,7 @@ def expect_scores(expected: list[tuple[float, float]]) -> Judge:
     return judge
 
 
-def checks(solution):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
+def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
     def check(name: str, expl: str, cases: list[tuple[str, list[str]]]) -> Check:
         return Check(name, expl, [Call((p, g)) for p, g in cases], expect_scores([_score(p, g) for p, g in cases]))
 

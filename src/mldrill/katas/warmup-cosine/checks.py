@@ -24,7 +24,7 @@ def _torch_schedule(peak: float, warmup: int, total: int, min_lr: float, steps: 
     return [peak * t / warmup if t < warmup else decay[min(t, total) - warmup] if t <= total else min_lr for t in steps]
 
 
-def checks(solution):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
+def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
     cfg = {"peak": 3e-4, "warmup": 10, "total": 100, "min_lr": 3e-5}
 
     def calls(steps: list[int], c: dict[str, float]) -> list[Call]:
