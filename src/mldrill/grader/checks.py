@@ -229,6 +229,30 @@ def _call_named(message: str, n_calls: int) -> int | None:
     return i if i is not None and 0 <= i < n_calls else None
 
 
+def expect_parts(
+    expected: Sequence[Sequence[Any]], names: Sequence[str], *, atol: float = 1e-6, rtol: float = 1e-5
+) -> Judge:
+    """Each call returns a tuple of arrays of different shapes (e.g. a loss and per-item values), compared part by
+    part; the message names the part that differs. An expected part of None is not compared (a check about one part
+    must not fail for a bug in another)."""
+
+    def judge(outcomes: list[Outcome]) -> str | Failure | None:
+        for i, (o, e) in enumerate(zip(outcomes, expected, strict=True)):
+            if o.error is not None:
+                return Failure(f"call {i + 1}: raised {o.error}", i, e)
+            if not isinstance(o.value, list | tuple) or len(o.value) != len(names):
+                return Failure(f"call {i + 1}: expected a tuple ({', '.join(names)})", i, e, o.value)
+            for name, got, want in zip(names, o.value, e, strict=True):
+                if want is None:
+                    continue
+                msg = compare_arrays(got, want, atol=atol, rtol=rtol, name=name)
+                if msg:
+                    return Failure(f"call {i + 1}: {msg}" if len(outcomes) > 1 else msg, i, e, o.value)
+        return None
+
+    return judge
+
+
 # -- what a failed check shows ------------------------------------------------------------------------------------
 class _Show(reprlib.Repr):
     """Bounded reprs: arrays as dtype, shape and their first and last values; deep or long containers elided."""

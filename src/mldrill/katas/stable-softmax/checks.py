@@ -14,6 +14,7 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
     big = np.array([[hi[0], hi[0] - rng.uniform(0.5, 3), -hi[0]], -hi[1] + rng.normal(size=3)])
     n = int(rng.integers(2, 9))
     axis0 = rng.normal(size=(6, 3))
+    axis1 = rng.normal(size=(3, int(rng.integers(4, 8))))  # not square: a reduction without keepdims cannot broadcast
     return [
         Check(
             "matches scipy on random logits",
@@ -29,9 +30,12 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
         ),
         Check(
             "respects the axis argument",
-            "Reduce along `axis` with keepdims=True; summing over everything mixes rows.",
-            [Call((axis0,), {"axis": 0})],
-            expect_close([scipy.special.softmax(axis0, axis=0)], atol=1e-10, rtol=1e-8),
+            "Reduce along `axis` with keepdims=True (the max and the sum): summing over everything mixes rows, and "
+            "without keepdims the reduced array does not broadcast back against the rows.",
+            [Call((axis0,), {"axis": 0}), Call((axis1,), {"axis": 1})],
+            expect_close(
+                [scipy.special.softmax(axis0, axis=0), scipy.special.softmax(axis1, axis=1)], atol=1e-10, rtol=1e-8
+            ),
         ),
         Check(
             "equal logits give 1/n",
