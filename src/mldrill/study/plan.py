@@ -137,7 +137,7 @@ def plan_status(
     fu = followup_ids(items)
     main = {i for i, it in items.items() if it.kind == "card" and i not in fu and track.covers(it)}
     with db.session() as s:
-        firsts = dict(s.execute(select(ItemState.item_id, ItemState.first_review)))
+        firsts = {i: t for i, t in s.execute(select(ItemState.item_id, ItemState.first_review))}
     seen = sum(1 for i in main if i in firsts)
     seen_before = sum(1 for i in main if i in firsts and firsts[i] < start)
     if interview is None:
