@@ -126,7 +126,8 @@ def _after(session: object, choice: object) -> None:
         )
         console.print(
             f"Today's new-card limit is reached ({session.more_new} more new here). "
-            f"Study {n} more: [bold]mldrill drill {opts + ' ' if opts else ''}--extra-new {n}[/]"
+            f"Study {n} more: [bold]mldrill drill {opts + ' ' if opts else ''}--extra-new {n}[/]",
+            soft_wrap=True,  # a command to copy: never broken across lines
         )
 
 
