@@ -151,7 +151,7 @@ def _loop(session: object) -> None:
         console.print(
             Rule(
                 f"{item.topic} · {item.level} · {tag} · {c['new']} new · {c['learning']} learning · "
-                f"{c['review']} review",
+                f"{c['review']} review" + (f" · +{c['followups']} follow-ups" if c["followups"] else ""),
                 style="dim",
             )
         )

@@ -162,7 +162,9 @@ class DrillSession:
 
     def counts(self) -> dict[str, int]:
         """The queue's cards by kind, as in Anki: new (never seen), learning (learning or relearning steps),
-        review; `followups` of the new ones are follow-ups, which do not count against the daily cap."""
+        review; never-seen follow-ups are counted apart (`followups`), as they do not count against the daily cap
+        and arrive after their parent is rated: so new, learning and review only go down as you rate (a card
+        that fails goes from new or review to learning)."""
         ids = set(self.queue)
         query = select(ItemState.item_id, ItemState.state)
         if len(ids) <= 200:
@@ -173,8 +175,7 @@ class DrillSession:
         for i in ids:
             st = states.get(i)
             if st is None:
-                out["new"] += 1
-                out["followups"] += i in self.followups
+                out["followups" if i in self.followups else "new"] += 1
             elif st == 2:
                 out["review"] += 1
             else:
