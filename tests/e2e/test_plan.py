@@ -36,6 +36,19 @@ def durations(server: Server) -> list[int | None]:
         db.close()
 
 
+def finish(page: Page, limit: int = 150) -> int:
+    """Rate every card Easy with the keyboard until the session is done; returns how many were rated."""
+    for n in range(limit):
+        if page.locator("#next-due").count():
+            return n
+        item = page.locator("#card").get_attribute("data-item")
+        page.keyboard.press("Space")
+        expect(page.locator("#answer")).to_be_visible()
+        page.keyboard.press("4")
+        page.wait_for_function("i => document.querySelector('#card').dataset.item !== i", arg=item)
+    raise AssertionError(f"the session did not end within {limit} ratings")
+
+
 def background(page: Page) -> str:
     return str(page.evaluate("getComputedStyle(document.body).backgroundColor"))
 
@@ -92,6 +105,21 @@ def test_track_plan_topic_drill_counts_and_dark_mode(server: Server, page: Page,
     assert later[:3] == after[:3], (after, later)
     assert all(d is not None and d > 0 for d in durations(server))  # the answer time of each rating
     shot(page, "plan-drill-counts-down")
+    finish(page)  # the rest of lora (the Again card comes back within the learn-ahead window)
+    expect(page.locator("#next-due")).to_contain_text("Next card due in")
+    shot(page, "plan-session-end")
+    # an area drill uses up the rest of today's cap: the end says so and offers more of the same area
+    page.goto(f"{server.url}/topics")
+    page.click("h2:has-text('Attention & transformers') button:has-text('Drill area')")
+    expect(page.locator("#card")).to_be_visible()
+    finish(page)
+    expect(page.locator("#cap-reached")).to_contain_text("Today's new-card limit is reached")
+    shot(page, "plan-session-end-cap")
+    expect(page.locator("#cap-reached button")).to_have_text("Study 10 more of this area")
+    page.click("#cap-reached button")  # extra new cards of the same area, today only
+    assert counts(page)[0] == 10
+    page.goto(f"{server.url}/")
+    shot(page, "plan-today-after-drills")
 
     # dark mode: the header switch (auto -> dark), set on <html> by the server
     light_bg = background(page)
