@@ -213,3 +213,39 @@ def test_settings_are_checked_before_anything_is_saved(db: Database) -> None:
     with pytest.raises(ValueError, match="weight 0"):
         save_settings(db, {"fsrs_weights": [-1.0] * 21})
     _ = timedelta
+
+
+def test_a_missed_day_raises_the_pace_back_to_the_line(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mldrill.store import ItemState
+
+    cat, _ = _plan_env(db, tmp_path, monkeypatch)
+    items = {f"n/c{i}": it(f"n/c{i}", "numerics-losses", "n", "L1") for i in range(20)}
+    save_settings(db, {"timezone": "UTC", "new_per_day": 1, "track": "llm-engineer"})
+    save_settings(db, {"interview_date": "2026-11-12", "plan_start": "2026-11-02"})  # 10 days, 20 cards: 2 a day
+    day1 = datetime(2026, 11, 2, 10, tzinfo=UTC)
+    with db.session() as s:
+        for i in range(2):  # day 1's share, then nothing on the 3rd and 4th
+            s.add(
+                ItemState(
+                    item_id=f"n/c{i}",
+                    kind="card",
+                    state=2,
+                    step=None,
+                    stability=3.0,
+                    difficulty=5.0,
+                    due=day1 + timedelta(days=3),
+                    last_review=day1,
+                    first_review=day1,
+                    reps=1,
+                    lapses=0,
+                    status="fluent",
+                )
+            )
+    p = plan_status(db, cat, items, now=datetime(2026, 11, 5, 9, tzinfo=UTC))
+    # by hand on the 5th (day 4 of 10): needed by tonight ceil(20 x 4/10) = 8, seen 2, so 6 to catch up; the even
+    # share would be ceil(18 unseen / 7 days left) = 3. The cap takes the catch-up.
+    assert (p.needed_by_today, p.needed_by_yesterday, p.days_left) == (8, 6, 7)
+    assert (p.pace, p.cap, p.verdict) == (6, 6, "behind")
+    get_catalog.cache_clear()

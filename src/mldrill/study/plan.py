@@ -10,12 +10,14 @@ area, then the second of each, and so on. So the basics of every chosen area com
 The daily cap (`new_per_day`) counts the main cards first seen today; follow-ups first seen today are counted
 separately and shown, never against the cap.
 
-Interview plan: with a track and an interview date, the cap for today is
-    max(new_per_day, ceil(unseen main cards of the track at the start of today / days left))
-where the days left run from today to the day before the interview. The plan never lowers the learner's own
-new_per_day (to go slower, lower new_per_day and move the date); follow-ups ride along on top. "On schedule"
-compares the track's main cards seen with a straight line from plan_start (the day the date was set) to the
-interview: needed by the end of day d of D = ceil(total x d / D).
+Interview plan: with a track and an interview date, "on schedule" compares the track's main cards seen with a
+straight line from plan_start (the day the date was set) to the interview: needed by the end of day d of D =
+ceil(total x d / D). The cap for today is
+    max(new_per_day, pace),  pace = max(ceil(unseen at the start of today / days left),
+                                        needed by tonight - seen before today)
+where the days left run from today to the day before the interview: the even share of what is left, or, after a
+missed day, enough to be back on the line tonight. The plan never lowers the learner's own new_per_day (to go
+slower, lower new_per_day and move the date); follow-ups ride along on top.
 """
 
 from __future__ import annotations
@@ -143,13 +145,16 @@ def plan_status(
     if interview is None:
         return Plan(track, None, today, len(main), seen, seen_before, None, None, settings.new_per_day, None, None)
     days_left = (interview - today).days
-    pace = math.ceil((len(main) - seen_before) / days_left) if days_left > 0 else None
     plan_start = date.fromisoformat(settings.plan_start) if settings.plan_start else today
     span = max(1, (interview - plan_start).days)
 
     def needed(day: date) -> int:
         elapsed = min(span, max(0, (day - plan_start).days + 1))
         return math.ceil(len(main) * elapsed / span)
+
+    pace = None
+    if days_left > 0:  # the even share of what is left, or more to get back on the line after a missed day
+        pace = max(math.ceil((len(main) - seen_before) / days_left), needed(today) - seen_before)
 
     return Plan(
         track,
