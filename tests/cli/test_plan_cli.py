@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -42,6 +43,13 @@ def test_plan_lists_tracks_and_paces_the_interview(env: Path) -> None:
     run("config", "interview_date", "2099-12-31")
     p = json.loads(run("plan", "--json"))
     assert p["track"] == "llm-engineer" and p["total"] == 4 and p["pace"] == 1 and p["cap"] == 1
+    run("config", "interview_date", "2000-01-02")  # in the past: no pace, the own cap
+    assert json.loads(run("plan", "--json"))["verdict"] == "past"
+    run("config", "timezone", "UTC")
+    run("config", "interview_date", (datetime.now(UTC).date() + timedelta(days=2)).isoformat())
+    p = json.loads(run("plan", "--json"))  # 4 main cards, 2 days left: 2 a day, above the own 1
+    assert (p["days_left"], p["pace"], p["cap"], p["needed_by_today"]) == (2, 2, 2, 2)
+    assert json.loads(run("stats", "--json"))["new_left_today"] == 2  # stats uses the plan's cap too
     assert "LLM engineer" in run("plan") and "on schedule" in run("plan")
 
 

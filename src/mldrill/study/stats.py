@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Mapping
-from datetime import date, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 from fsrs import State
@@ -29,9 +29,18 @@ from mldrill.store import Database, ItemState, Review
 from mldrill.study.clock import Clock, day_bounds, day_start, local_day, local_zone, utcnow
 from mldrill.study.items import Item
 from mldrill.study.plan import introduced_today
-from mldrill.study.scheduler import load_settings
+from mldrill.study.scheduler import Settings, load_settings
 
 _STATE_COLUMNS = (ItemState.item_id, ItemState.status, ItemState.due)
+
+
+def _cap(db: Database, items: dict[str, Item], settings: Settings, now: datetime) -> int:
+    if not (settings.track and settings.interview_date):
+        return settings.new_per_day
+    from mldrill.catalog import get_catalog
+    from mldrill.study.plan import plan_status
+
+    return plan_status(db, get_catalog(), items, settings=settings, now=now).cap
 
 
 def compute_stats(db: Database, items: dict[str, Item], *, clock: Clock = utcnow) -> dict[str, object]:
@@ -78,8 +87,8 @@ def compute_stats(db: Database, items: dict[str, Item], *, clock: Clock = utcnow
             i for i, (_, due) in states.items() if i in items and items[i].kind == "kata" and due < end
         ),
         "new_available": sum(1 for i in cards if i not in states),
-        # main cards only: follow-ups never count against the cap (study/plan.py)
-        "new_left_today": max(0, settings.new_per_day - introduced_today(db, items, start).main),
+        # main cards only: follow-ups never count against the cap, which an interview plan may raise (study/plan.py)
+        "new_left_today": max(0, _cap(db, items, settings, now) - introduced_today(db, items, start).main),
         "reviewed_today": reviewed_today,
         "retention_30d": retention,
         "retention_reviews": len(mature),
