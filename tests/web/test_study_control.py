@@ -192,3 +192,28 @@ def test_fsrs_fit_with_too_few_reviews_and_back_to_defaults(env: tuple[TestClien
     assert 'id="errors"' in bad.text and "weight" in bad.text  # out of py-fsrs's bounds: refused
     assert load_settings(open_db(url)).fsrs_weights is None
     assert client.post("/settings/fsrs/apply", data={"csrf": token, "weights": "null"}).status_code == 200
+
+
+def test_fit_result_shows_old_vs_new_and_applies(env: tuple[TestClient, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page around a fit (the fit itself is tested against py-fsrs in tests/study/test_fit.py)."""
+    from fsrs.scheduler import DEFAULT_PARAMETERS
+
+    from mldrill.study import fit as fit_module
+
+    fitted = tuple(round(w * 1.01, 6) if i < 4 else w for i, w in enumerate(DEFAULT_PARAMETERS))
+    result = fit_module.FitResult(
+        700, 560, True, "fitted", fitted,
+        fit_module.Evaluation(0.912, 0.861, 0.4123, 560), fit_module.Evaluation(0.866, 0.861, 0.3871, 560), 0.85,
+    )  # fmt: skip
+    monkeypatch.setattr(fit_module, "fit", lambda db, current=None: result)
+    client, url = env
+    token = csrf_of(client.get("/settings").text)
+    page = client.post("/settings/fsrs/fit", data={"csrf": token})
+    fit_html = re.search(r'<div class="fit" id="fit">.*?</div>', page.text, re.S)
+    assert fit_html and "0.912" in fit_html.group(0) and "0.866" in fit_html.group(0) and "0.861" in fit_html.group(0)
+    assert "0.4123" in fit_html.group(0) and "0.3871" in fit_html.group(0)
+    assert "Suggested desired retention: <strong>0.85</strong>" in page.text
+    apply = forms(page.text, "/settings/fsrs/apply")[0]
+    assert client.post("/settings/fsrs/apply", data=apply).status_code == 200
+    assert load_settings(open_db(url)).fsrs_weights == pytest.approx(fitted)
+    assert "Fitted weights are in use" in client.get("/settings").text
