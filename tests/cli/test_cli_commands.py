@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from minicontent import mini_catalog
+from mldrill.catalog.katas import get_katas
 from mldrill.catalog.loader import get_catalog
 from mldrill.cli import app
 
@@ -103,6 +104,8 @@ def test_config_shows_validates_and_saves(env: Path) -> None:
 def test_kata_commands(env: Path) -> None:
     listed = json.loads(run("kata", "list", "--json"))
     assert {"stable-softmax", "layer-norm"} <= {k["id"] for k in listed}
+    catches = {k["id"]: k["catches"] for k in listed}
+    assert catches["stable-softmax"] == len(get_katas()["stable-softmax"].mutants()[1]) >= 4
     assert "try it first" in run("kata", "solution", "stable-softmax", code=1)
     assert "softmax.py" in run("kata", "start", "stable-softmax")
     failed = json.loads(run("kata", "check", "stable-softmax", "--json", code=1))

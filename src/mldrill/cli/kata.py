@@ -58,6 +58,7 @@ def list_katas(
             "attempts": attempts.get(k.id, 0),
             "solved": solved.get(k.id) is not None,
             "due": due[f"kata/{k.id}"].isoformat(timespec="seconds") if f"kata/{k.id}" in due else None,
+            "catches": k.kill_count,  # classic bugs its checks are shown to catch (0: no mutant suite yet)
         }
         for k in get_katas().values()
         if not topic or k.spec.topic == topic
@@ -66,7 +67,7 @@ def list_katas(
         print_json(rows)
         return
     table = Table(title=f"Katas ({len(rows)})", title_justify="left")
-    for col in ("id", "title", "topic", "level", "framework", "attempts", "solved", "due"):
+    for col in ("id", "title", "topic", "level", "framework", "attempts", "solved", "due", "catches"):
         table.add_column(col)
     for r in rows:
         table.add_row(*(("✓" if v else "") if k == "solved" else str(v or "") for k, v in r.items()))
