@@ -63,6 +63,7 @@ MUTANTS = [
         "got / ideal if ideal > 0 else 0.0",
         "got / ideal",
         "a query with no relevant document scores 0",
+        "gains agree on binary relevance",  # a drawn binary row may have no 1
     ),
     mutant(
         "skips queries with nothing relevant",
