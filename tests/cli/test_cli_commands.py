@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from minicontent import mini_catalog
+from mldrill.catalog.katas import get_katas
 from mldrill.catalog.loader import get_catalog
 from mldrill.cli import app
 
@@ -115,8 +116,6 @@ def test_config_shows_validates_and_saves(env: Path) -> None:
 def test_kata_commands(env: Path) -> None:
     listed = json.loads(run("kata", "list", "--json"))
     assert {"stable-softmax", "layer-norm"} <= {k["id"] for k in listed}
-    from mldrill.catalog.katas import get_katas  # the count is the kata's mutant suite, each mutant caught
-
     catches = {k["id"]: k["catches"] for k in listed}
     assert catches["stable-softmax"] == len(get_katas()["stable-softmax"].mutants()[1]) >= 4
     assert "try it first" in run("kata", "solution", "stable-softmax", code=1)

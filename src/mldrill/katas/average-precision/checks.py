@@ -23,6 +23,7 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
         return np.array(y)[order], np.array(s)[order] * rng.uniform(0.5, 4) + rng.uniform(-2, 2)
 
     convex = vary([1, 0, 1, 0, 0, 1, 0, 0], [0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2])
+    rising = vary([1, 0, 0, 1, 1, 0, 1, 0], [0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2])  # precision 2/4, then 3/5
     ties = vary([1, 0, 1, 1, 0, 0, 1], [0.9, 0.7, 0.7, 0.7, 0.3, 0.3, 0.1])
     perfect = vary([0, 0, 1, 1], [0.1, 0.2, 0.8, 0.9])
 
@@ -33,7 +34,8 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
     return [
         check("matches sklearn on random scores", "Sum over thresholds of recall gained times precision.", rand),
         check("step-wise, not the trapezoid", "Linear interpolation between PR points (np.trapz of precision over "
-              "recall) overestimates AP; sklearn sums rectangles.", [convex]),
+              "recall) overestimates AP, and so does the interpolated precision of PASCAL VOC (the best precision at "
+              "any later cut); sklearn sums rectangles of the precision at each threshold.", [convex, rising]),
         check("tied scores are one threshold", "Three examples share one score: they cross the threshold together, so "
               "precision is evaluated once after all of them, not one by one in some arbitrary order.", [ties]),
         check("a perfect ranking gives 1", "All positives above all negatives: precision 1 at every recall step.",

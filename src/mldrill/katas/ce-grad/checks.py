@@ -40,7 +40,9 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
         return Check(name, expl, calls, expect_close([_grad(z, y, red) for z, y in cases], atol=1e-12, rtol=1e-9))
 
     return [
-        check("matches the derivative of the mean cross-entropy", "(softmax(z) - onehot(y)) / N.", [a, b]),
+        check("matches the derivative of the mean cross-entropy", "(softmax(z) - onehot(y)) / N: the softmax runs "
+              "over each row's classes (axis 1), and the 1 is subtracted only at each row's own label "
+              "[arange(N), y], not in column y of every row.", [a, b]),
         check("p - y, with the sign of the gradient", "The gradient of the loss is p - y (positive on the wrong "
               "classes); y - p is the descent direction, not the gradient.", [b]),
         check("reduction='sum' does not divide by N", "Summing the per-example losses sums their gradients.", [a],

@@ -53,9 +53,10 @@ def first_uniform() -> Judge:
 
 
 def d2_pairs(line: np.ndarray) -> Judge:
+    """The second centre given the first: judged on its own, whatever the distribution of the first (which
+    first_uniform judges), so a wrong first centre is not blamed on the D^2 rule."""
     d2 = (line - line.T) ** 2  # (4, 4)
-    probs = 0.25 * d2 / d2.sum(1, keepdims=True)  # P(first = i, second = j)
-    cells = [(i, j) for i in range(4) for j in range(4) if i != j]
+    cond = d2 / d2.sum(1, keepdims=True)  # P(second = j | first = i)
 
     def judge(outcomes: list[Outcome]) -> str | None:
         pairs, err = _pairs(outcomes)
@@ -63,8 +64,19 @@ def d2_pairs(line: np.ndarray) -> Judge:
             return err
         if any(a == b for a, b in pairs):
             return "the same point was chosen twice (its D is 0, so its probability is 0)"
-        counts = np.array([sum(1 for p in pairs if p == c) for c in cells])
-        return _chi2(counts, np.array([probs[c] for c in cells]), "(first, second) pairs")
+        counts = np.zeros((4, 4))
+        for a, b in pairs:
+            counts[a, b] += 1
+        firsts = counts.sum(1)
+        cells = [(i, j) for i in range(4) for j in range(4) if i != j and firsts[i] > 0]
+        # per first centre present, 3 cells whose total is fixed by the conditioning: 2 degrees of freedom each
+        stat = scipy.stats.chisquare([counts[c] for c in cells], [firsts[c[0]] * cond[c] for c in cells],
+                                     ddof=int((firsts > 0).sum()) - 1)  # fmt: skip
+        if stat.pvalue < ALPHA:
+            got = np.round(counts / np.maximum(firsts, 1)[:, None], 3).tolist()
+            return (f"second centre given the first (rows): frequencies {got}, expected "
+                    f"{np.round(cond, 3).tolist()} (chi-square p-value {stat.pvalue:.2g} < {ALPHA})")  # fmt: skip
+        return None
 
     return judge
 
@@ -120,7 +132,8 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
         Check(
             "duplicated points are never picked twice",
             "With duplicates, a copy of a chosen point has D = 0: sampling by D^2 (not uniformly among unchosen "
-            "indices) finds the 3 distinct points.",
+            "indices) finds the 3 distinct points, provided D is the distance to the nearest of ALL the centres "
+            "chosen so far (a running minimum), not to the last one.",
             [Call((dup, 3), {"random_state": Rng(next(seeds))}) for _ in range(50)],
             centers_are_rows(dup, 3),
         ),

@@ -39,17 +39,21 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
     line = np.array([[0.0], [1.0], [3.0], [7.0]]) * s + o
     y_line = rng.choice(20, size=4, replace=False)
     q_line = np.array([[0.4], [0.6], [2.2], [2.0], [5.5]]) * s + o
+    # one more class (the largest label) with a single training point far away: no query votes for it
+    X_far, y_far = np.vstack([X, rng.normal(size=(1, 3)) + 100.0]), np.r_[y, int(rng.integers(10, 20))]
     big = rng.normal(size=(4000, 8))
     y_big = (big[:, 0] + big[:, 1] > 0).astype(np.int64)
     q_big = rng.normal(size=(1500, 8))
     return [
-        Check("matches sklearn's brute-force k-NN", "Euclidean distances to every training point, the k smallest, "
-              "a uniform vote.", *_case(X, y, Xq, 5)),
+        Check("matches sklearn's brute-force k-NN", "Euclidean distances to every training point (||a||^2 + "
+              "||b||^2 - 2 a.b), the k smallest (the nearest included), a uniform vote: predict_proba holds the "
+              "fraction of the k votes in each class.", *_case(X, y, Xq, 5)),
         Check("a tied vote goes to the smallest label", "With a 1-1 vote sklearn predicts the smallest label "
               "(argmax over columns in sorted label order), not the nearest neighbour's.",
               *_case(line, y_line, q_line, 2)),
         Check("predict_proba has a column for every class", "k larger than the number of classes, and classes "
-              "without a vote still get a (zero) column, in sorted label order.", *_case(X, y, Xq[:5], 11)),
+              "without a vote (here the largest label, whose only point is far away) still get a (zero) column, in "
+              "sorted label order.", *_case(X_far, y_far, Xq[:5], 11)),
         Check("distances are vectorized", "4000 training points x 1500 queries: a Python loop over pairs is far too "
               "slow; use one matrix product (||a||^2 + ||b||^2 - 2 a.b).", *_case(big, y_big, q_big, 7)),
     ]  # fmt: skip

@@ -54,8 +54,11 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
     X, y, Xq = data(80, 3)
     Xs, ys, qs = data(60, 2, shift=4.0)  # far from the origin: a penalized intercept would be visibly wrong
     Xl, yl, ql = data(50, 2, labels=(-3, 7))
-    huge = np.array([[800.0, 0.0], [-800.0, 0.0], [2000.0, 1.0], [-2000.0, -1.0]])  # |z| in the thousands
-    huge = huge * rng.uniform(0.8, 1.25, size=(4, 1))
+    # queries placed along the fitted w so that z = w.x + b is +-800 and +-2000 (times a drawn factor) whatever w is
+    fitted = LogisticRegression(C=10.0, solver="newton-cholesky", tol=1e-12, max_iter=1000).fit(X[:, :2], y)
+    w, b = fitted.coef_[0], float(fitted.intercept_[0])
+    zs = np.array([800.0, -800.0, 2000.0, -2000.0]) * rng.uniform(0.8, 1.25, size=4)
+    huge = (zs - b)[:, None] * w / (w @ w)
     return [
         Check("matches sklearn's LogisticRegression (C = 1)", "Minimize C * sum of log-losses + ||w||^2 / 2 to "
               "convergence (Newton's method).", *_case(X, y, Xq)),

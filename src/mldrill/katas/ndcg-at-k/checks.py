@@ -46,8 +46,9 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
         return calls, expect_scalar([_exp_ndcg(t, s, k)], atol=1e-12, rtol=1e-10)
 
     return [
-        Check("matches sklearn's ndcg_score (linear gain)", "Rank by decreasing score, DCG = sum rel_i / log2(i + 1), "
-              "divide by the ideal DCG, average over queries.", *lin(*a)),
+        Check("matches sklearn's ndcg_score (linear gain)", "Rank by decreasing score, DCG = sum rel_i / "
+              "log2(i + 1) with ranks i from 1 (the top document has discount 1 / log2(2) = 1), divide by the ideal "
+              "DCG, average over queries.", *lin(*a)),
         Check("the cut-off k applies to DCG and IDCG", "nDCG@k sums the top k ranks of both the system and the "
               "ideal ranking; cutting only the DCG deflates the score.", *lin(*b, k=3)),
         Check("exponential gain 2^r - 1", "The other convention (M50): graded relevance counts as 2^r - 1, which "

@@ -25,9 +25,10 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
     def n(lo: int, hi: int) -> int:
         return int(rng.integers(lo, hi + 1))
 
-    def generic() -> tuple[int, int, int]:
+    def generic() -> tuple[int, int, int]:  # k <= n - c: the product decides (n - c < k has its own check)
         m = n(5, 40)
-        return m, n(1, m - 1), n(1, m)
+        c = n(1, m - 1)
+        return m, c, n(1, m - c)
 
     def unbiased() -> tuple[int, int, int]:  # 0 < c < n and k <= n - c: the plug-in is off there
         m = n(5, 20)
@@ -38,6 +39,11 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
         m = n(4, 30)
         c = n(1, m - 1)
         return m, c, n(m - c + 1, m)
+
+    def boundary() -> tuple[int, int, int]:  # n - c = k: one draw (all k failures) misses, so it is below 1
+        m = n(4, 30)
+        c = n(1, m - 1)
+        return m, c, m - c
 
     m1, m2, m3 = n(2, 300), n(2, 10), n(1, 10)
 
@@ -53,8 +59,9 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
               *case([unbiased(), unbiased()])),
         Check("pass@1 = c / n", "With k = 1 the estimator is the fraction of passing samples.",
               *case([(m1, n(1, m1 - 1), 1), (m2, 0, 1), (m3, m3, 1)])),
-        Check("is exactly 1 when n - c < k", "Every choice of k samples contains a pass: C(n - c, k) = 0.",
-              *case([certain(), (m2, m2, m2)])),
+        Check("is exactly 1 when n - c < k", "Every choice of k samples contains a pass: C(n - c, k) = 0. Only "
+              "then: at n - c = k the one draw of all k failures misses, so pass@k = 1 - 1 / C(n, k) < 1.",
+              *case([certain(), (m2, m2, m2), boundary()])),
         Check("stays accurate for n in the thousands", "C(2000, 500) overflows a float (inf / inf = NaN): use the "
               "product over i of (1 - k / i).",
               *case([(n(1500, 6000), n(1, 20), n(300, 700)), (n(2000, 6000), n(1, 5), n(50, 200))])),

@@ -24,6 +24,8 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
     ties = vary([1, 0, 1, 0, 1, 0], [0.5, 0.5, 0.5, 0.5, 0.9, 0.1])
     other = rng.permutation(6)
     ties_order = (ties[0][other], ties[1][other])  # the same data, listed in another order
+    # many ties between classes (scores on a 3-level scale): an arbitrary tie order is almost never right by luck
+    coarse = (np.r_[1, 0, (rng.random(28) < 0.5).astype(int)], rng.integers(0, 3, size=30) * rng.uniform(0.5, 4))
     inverted = vary([1, 1, 0, 0], [0.1, 0.2, 0.8, 0.9])
     one = int(rng.integers(3, 8))
 
@@ -41,7 +43,7 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
         check("matches sklearn on random scores", "The fraction of (positive, negative) pairs ranked correctly.", rand),
         check("tied scores count one half, whatever the input order", "Tied pairs count 1/2: sorting with an "
               "arbitrary tie order gives a different AUC for the same data listed in another order.",
-              [ties, ties_order]),
+              [ties, ties_order, coarse]),
         check("a fully inverted ranking gives 0", "AUC is not symmetric: 0 means every negative outranks every "
               "positive (flip the scores to get 1).", [inverted]),
         Check("one class only raises ValueError", "AUC is undefined without both classes: raise instead of returning "
