@@ -48,13 +48,17 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
     tiny = [g * 1e-9 for g in grads[:5]]  # |g| ~ 1e-9 < eps: where eps sits decides the step
     return [
         Check("matches torch.optim.Adam over 25 steps", "m and v are exponential moving averages of g and g^2; "
-              "the step is lr * m_hat / (sqrt(v_hat) + eps).", *trajectory(torch.optim.Adam, p0, grads, lr=1e-2)),
+              "the step is lr * m_hat / (sqrt(v_hat) + eps); p, m and v are updated in place.",
+              *trajectory(torch.optim.Adam, p0, grads, lr=1e-2)),
+        # eps = 0 here, so where eps sits cannot matter; betas = (0, 0) in the next two, so the bias correction
+        # (1 - 0^t = 1) cannot: each check sees only its own trap
         Check("bias correction from t = 1", "m_hat = m / (1 - b1^t), v_hat = v / (1 - b2^t) with t = 1 at the "
-              "first step: without it the first steps are far too small.",
-              *trajectory(torch.optim.Adam, p0, grads[:3], lr=0.1, betas=(0.8, 0.99))),
+              "first step (t is 1-based: no t + 1): without it the first steps are far too small.",
+              *trajectory(torch.optim.Adam, p0, grads[:3], lr=0.1, betas=(0.8, 0.99), eps=0.0)),
         Check("eps outside the square root", "sqrt(v_hat) + eps, not sqrt(v_hat + eps): with gradients near 1e-9 the "
-              "two differ by orders of magnitude.", *trajectory(torch.optim.Adam, p0, tiny, lr=1e-3)),
+              "two differ by orders of magnitude.",
+              *trajectory(torch.optim.Adam, p0, tiny, lr=1e-3, betas=(0.0, 0.0))),
         Check("weight_decay is L2 added to the gradient", "Adam's weight_decay adds lambda * p to g before the "
               "moments (coupled); it is not AdamW's decoupled decay.",
-              *trajectory(torch.optim.Adam, p0, grads, lr=1e-2, weight_decay=0.5)),
+              *trajectory(torch.optim.Adam, p0, grads, lr=1e-2, betas=(0.0, 0.0), eps=0.0, weight_decay=0.5)),
     ]  # fmt: skip

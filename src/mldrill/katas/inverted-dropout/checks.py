@@ -88,8 +88,9 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
         Check(
             "survivors are scaled by 1/(1 - p) in training",
             "Each output element is either 0 or x / (1 - p), so E[y] = x and eval needs no rescaling (M16).",
-            [Call((T(x),), {"p": 0.3, "training": True, "generator": TorchGen(seed[1])})],
-            zero_or_scaled(x, 0.3),
+            # p = 0.5, where 1 / (1 - p) = 1 / p: reading p as the keep probability (its own check) does not show
+            [Call((T(x),), {"p": 0.5, "training": True, "generator": TorchGen(seed[1])})],
+            zero_or_scaled(x, 0.5),
         ),
         Check(
             "p is the probability of dropping (chi-square, alpha = 1e-6)",
