@@ -148,6 +148,9 @@ def test_dpo_gradient_raises_chosen_and_lowers_rejected():
 def test_orpo_log_odds_and_loss():
     p = torch.tensor([0.01, 0.3, 0.5, 0.9, 0.999999], dtype=D)
     torch.testing.assert_close(log_odds(p.log()), torch.tensor([math.log(x / (1 - x)) for x in p.tolist()], dtype=D))
+    # near p = 1: log p = -d with d tiny, 1 - p = d - d^2/2 + ..., so log odds = -d - log(d) + d/2 to O(d^2)
+    d = torch.tensor([1e-12, 1e-18, 1e-30], dtype=D)
+    torch.testing.assert_close(log_odds(-d), -d / 2 - torch.log(d), rtol=1e-12, atol=0)
     nll = torch.tensor([1.2, 0.7], dtype=D)
     lw, ll = torch.tensor([-0.4, -1.0], dtype=D), torch.tensor([-0.9, -0.8], dtype=D)
     odds = [

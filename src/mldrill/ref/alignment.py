@@ -106,8 +106,9 @@ def dpo_loss(
 
 
 def log_odds(mean_logp: torch.Tensor) -> torch.Tensor:
-    """log(p / (1 - p)) for p = exp(mean_logp) < 1, computed without forming p - 1 near p = 1."""
-    return mean_logp - torch.log1p(-torch.exp(mean_logp))
+    """log(p / (1 - p)) for p = exp(mean_logp) < 1; 1 - p = -expm1(mean_logp) stays exact near p = 1, where
+    1 - exp(mean_logp) (or log1p(-exp(.))) rounds to 0 and gives an infinite log odds."""
+    return mean_logp - torch.log(-torch.expm1(mean_logp))
 
 
 def orpo_loss(
