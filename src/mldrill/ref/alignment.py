@@ -82,6 +82,12 @@ def kl_estimators(logp: torch.Tensor, logp_ref: torch.Tensor) -> dict[str, torch
     }
 
 
+def kl_k1_k3(logp: torch.Tensor, logp_ref: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """(k1, k3) per sample: the two unbiased estimators of KL(pi || ref), k3 the non-negative one."""
+    est = kl_estimators(logp, logp_ref)
+    return est["k1"], est["k3"]
+
+
 def kl_penalty(logp: torch.Tensor, logp_ref: torch.Tensor, *, beta: float, estimator: str = "k1") -> torch.Tensor:
     """The per-token penalty beta * KL-estimate subtracted from the reward (RLHF's KL-shaped reward)."""
     return beta * kl_estimators(logp, logp_ref)[estimator]
