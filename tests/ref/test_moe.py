@@ -12,6 +12,7 @@ from mldrill.ref.moe import (
     dispatch,
     moe_params,
     route,
+    route_with_aux,
     router_z_loss,
     switch_aux_loss,
 )
@@ -70,6 +71,29 @@ def test_aux_loss_is_alpha_at_balance_and_grows_with_skew():
     collapsed_idx = torch.zeros(T, 1, dtype=torch.long)
     # f = (1, 0, 0, 0), P = (0.7, 0.1, 0.1, 0.1): alpha * 4 * 0.7
     assert switch_aux_loss(collapsed_probs, collapsed_idx, E, alpha=alpha).item() == pytest.approx(alpha * 4 * 0.7)
+
+
+@pytest.mark.parametrize("style", ["mixtral", "switch"])
+def test_route_with_aux_matches_a_per_token_loop(style: str):
+    g = torch.Generator().manual_seed(4)
+    T, E, k, alpha = 9, 5, 2, 0.03
+    logits = torch.randn(T, E, dtype=D, generator=g)
+    weights, idx, aux = route_with_aux(logits, k, style=style, alpha=alpha)
+    counts, mean_p = [0] * E, [0.0] * E
+    for t in range(T):
+        row = logits[t].tolist()
+        order = sorted(range(E), key=lambda e: -row[e])[:k]
+        z = sum(math.exp(v) for v in row)
+        p = [math.exp(v) / z for v in row]
+        chosen = [p[e] for e in order]
+        want = [c / sum(chosen) for c in chosen] if style == "mixtral" else chosen
+        assert idx[t].tolist() == order
+        assert weights[t].tolist() == pytest.approx(want, rel=1e-12)
+        for e in order:
+            counts[e] += 1
+        mean_p = [m + q / T for m, q in zip(mean_p, p, strict=True)]
+    expected = alpha * E * sum(c / (T * k) * m for c, m in zip(counts, mean_p, strict=True))
+    assert aux.item() == pytest.approx(expected, rel=1e-12)
 
 
 def test_aux_loss_gradient_flows_through_the_probabilities_only():
