@@ -10,6 +10,7 @@ from mldrill.ref.moe import (
     all_to_all_bytes,
     capacity,
     dispatch,
+    dispatch_positions,
     moe_params,
     route,
     route_with_aux,
@@ -139,6 +140,22 @@ def test_dispatch_matches_a_hand_count(cf: float):
     assert d.keep.tolist() == keep and d.dropped == dropped
     assert d.load.tolist() == torch.bincount(idx.reshape(-1), minlength=E).tolist()
     assert (d.position[d.keep] < d.capacity).all() and (d.position[~d.keep] == -1).all()
+
+
+def test_dispatch_positions_count_each_buffer_in_priority_order():
+    g = torch.Generator().manual_seed(6)
+    T, E, k = 11, 3, 2
+    idx = torch.stack([torch.randperm(E, generator=g)[:k] for _ in range(T)])  # (T, k), distinct per token
+    cap, pos = dispatch_positions(idx, E, capacity_factor=0.8)
+    assert cap == math.ceil(k * T / E * 0.8)
+    used, want = [0] * E, [[-1] * k for _ in range(T)]
+    for j in range(k):  # every token's first choice, then every token's second
+        for t in range(T):
+            e = int(idx[t, j])
+            if used[e] < cap:
+                want[t][j] = used[e]
+                used[e] += 1
+    assert pos.tolist() == want
 
 
 def test_capacity_scales_with_k():

@@ -165,6 +165,12 @@ def dispatch(idx: torch.Tensor, E: int, *, capacity_factor: float = 1.25) -> Dis
     return Dispatch(cap, keep, torch.where(keep, pos, -1), onehot.sum(0), int((~keep).sum()))
 
 
+def dispatch_positions(idx: torch.Tensor, E: int, *, capacity_factor: float = 1.25) -> tuple[int, torch.Tensor]:
+    """(capacity, position (T, k)): each routed slot's place in its expert's buffer, -1 where it was dropped."""
+    d = dispatch(idx, E, capacity_factor=capacity_factor)
+    return d.capacity, d.position
+
+
 def moe_params(
     *, d: int, d_ff: int, E: int, k: int, n_layer: int, vocab: int, n_head: int, n_kv_head: int,
     tied: bool = False,
