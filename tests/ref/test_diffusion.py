@@ -20,6 +20,7 @@ from mldrill.ref.diffusion import (
     log_snr,
     mask_corrupt,
     q_sample,
+    q_sample_posterior_mean,
     sample_ddpm,
     train_toy,
 )
@@ -89,6 +90,19 @@ def test_posterior_mean_recovers_x_prev_from_the_true_noise_in_expectation():
     ct = (1 - betas[t]).sqrt() * (1 - abar[t - 1]) / (1 - abar[t])
     torch.testing.assert_close(mean, c0 * x0 + ct * x_t)
     assert var.item() == pytest.approx(((1 - abar[t - 1]) / (1 - abar[t]) * betas[t]).item())
+
+
+def test_q_sample_posterior_mean_matches_add_noise_and_the_eps_form_posterior():
+    sched = DDPMScheduler(num_train_timesteps=1000)
+    betas = linear_betas(1000)
+    g = torch.Generator().manual_seed(2)
+    x0, noise = (torch.randn(5, 2, 3, generator=g, dtype=torch.float64) for _ in range(2))
+    t = torch.tensor([0, 1, 40, 500, 999])
+    x_t, mean = q_sample_posterior_mean(x0, t, betas, noise)
+    torch.testing.assert_close(x_t.float(), sched.add_noise(x0.float(), noise.float(), t), **F32)
+    for i, ti in enumerate(t.tolist()):  # with the true noise, the eps-form posterior mean is the same quantity
+        torch.testing.assert_close(mean[i], ddpm_posterior(noise[i], ti, x_t[i], betas)[0])
+    torch.testing.assert_close(mean[0], x0[0])  # t = 0: abar_{-1} = 1, the mean is x0
 
 
 @pytest.mark.parametrize("eta", [0.0, 0.7])

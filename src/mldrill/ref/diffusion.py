@@ -63,6 +63,22 @@ def q_sample(x0: torch.Tensor, t: torch.Tensor, abar: torch.Tensor, noise: torch
     return a.sqrt() * x0 + (1 - a).sqrt() * noise
 
 
+def q_sample_posterior_mean(
+    x0: torch.Tensor, t: torch.Tensor, betas: torch.Tensor, noise: torch.Tensor
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """x_t = q_sample(x0, t) and the mean of q(x_{t-1} | x_t, x0), per example (t (B,), 0-based).
+
+    mean = sqrt(abar_{t-1}) beta_t / (1 - abar_t) x0 + sqrt(alpha_t) (1 - abar_{t-1}) / (1 - abar_t) x_t, with
+    abar_{-1} = 1, so at t = 0 the mean is x0 itself.
+    """
+    abar = alphas_cumprod(betas)
+    x_t = q_sample(x0, t, abar, noise)
+    abar_prev = torch.cat([torch.ones(1, dtype=abar.dtype), abar[:-1]])  # abar_{t-1}; 1 before the first step
+    a, a_prev, beta = _at(abar, t, x0), _at(abar_prev, t, x0), _at(betas, t, x0)
+    mean = a_prev.sqrt() * beta / (1 - a) * x0 + (1 - beta).sqrt() * (1 - a_prev) / (1 - a) * x_t
+    return x_t, mean
+
+
 def eps_loss(model: nn.Module, x0: torch.Tensor, abar: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
     """The simple DDPM loss: a fresh t and eps per example, MSE between eps and the model's prediction."""
     t = torch.randint(0, len(abar), (x0.shape[0],), generator=generator)  # (B,)
