@@ -10,6 +10,7 @@ from diffusers import DDIMScheduler, DDPMScheduler
 from mldrill.ref.diffusion import (
     alphas_cumprod,
     cfg,
+    cfg_batched,
     convert_pred,
     cosine_betas,
     ddim_step,
@@ -129,6 +130,17 @@ def test_cfg_endpoints():
     u, c = torch.tensor([1.0, 2.0]), torch.tensor([3.0, -1.0])
     assert torch.equal(cfg(u, c, 0.0), u) and torch.equal(cfg(u, c, 1.0), c)
     torch.testing.assert_close(cfg(u, c, 3.0), torch.tensor([7.0, -7.0]))
+
+
+@pytest.mark.parametrize("phi", [0.0, 0.7, 1.0])
+def test_cfg_batched_matches_diffusers_rescale_noise_cfg(phi: float):
+    from diffusers.pipelines.stable_diffusion.pipeline_stable_diffusion import rescale_noise_cfg
+
+    g = torch.Generator().manual_seed(3)
+    both = torch.randn(6, 2, 4, 4, generator=g, dtype=torch.float64)
+    u, c = both[:3], both[3:]
+    theirs = rescale_noise_cfg(u + 7.5 * (c - u), c, guidance_rescale=phi)
+    torch.testing.assert_close(cfg_batched(both, 7.5, rescale=phi), theirs)
 
 
 @pytest.mark.parametrize("src", ["eps", "x0", "v"])

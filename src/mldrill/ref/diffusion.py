@@ -127,6 +127,21 @@ def cfg(eps_uncond: torch.Tensor, eps_cond: torch.Tensor, w: float) -> torch.Ten
     return eps_uncond + w * (eps_cond - eps_uncond)
 
 
+def cfg_batched(eps_both: torch.Tensor, w: float, *, rescale: float = 0.0) -> torch.Tensor:
+    """CFG from one batched model call on [unconditional; conditional] inputs, eps_both (2B, ...) -> (B, ...).
+
+    rescale = phi > 0 applies guidance rescaling (Lin et al. 2024, sec. 3.4): the guided prediction is scaled to the
+    conditional prediction's std, per example over all non-batch axes, and blended with the plain one by phi.
+    """
+    eps_uncond, eps_cond = eps_both.chunk(2, dim=0)  # (B, ...) each
+    guided = cfg(eps_uncond, eps_cond, w)
+    if rescale == 0.0:
+        return guided
+    axes = list(range(1, guided.dim()))
+    scaled = guided * (eps_cond.std(dim=axes, keepdim=True) / guided.std(dim=axes, keepdim=True))
+    return rescale * scaled + (1 - rescale) * guided
+
+
 def convert_pred(pred: torch.Tensor, x_t: torch.Tensor, abar_t: torch.Tensor, src: str, dst: str) -> torch.Tensor:
     """Convert between eps, x0 and v predictions at one noise level (abar_t broadcastable to x_t)."""
     a, s = torch.sqrt(abar_t), torch.sqrt(1 - abar_t)
