@@ -15,6 +15,7 @@ from mldrill.ref.distributed.parallel import (
     shard_mlp,
     simulate,
     tp_mlp,
+    tp_mlp_sharded,
 )
 
 
@@ -67,6 +68,17 @@ def test_tensor_parallel_mlp_equals_the_full_mlp(n: int):
     w1 = torch.randn(8, 32, dtype=torch.float64, generator=g)
     w2 = torch.randn(32, 8, dtype=torch.float64, generator=g)
     torch.testing.assert_close(tp_mlp(x, *shard_mlp(w1, w2, n)), F.gelu(x @ w1) @ w2, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("n", [1, 3, 5])
+def test_tp_mlp_sharded_with_biases_is_the_full_mlp(n: int):
+    g = torch.Generator().manual_seed(n)
+    x, w1, b1, w2, b2 = (torch.randn(s, dtype=torch.float64, generator=g) for s in ((4, 6), (6, 13), 13, (13, 6), 6))
+    out, partials = tp_mlp_sharded(x, w1, b1, w2, b2, n)
+    torch.testing.assert_close(out, F.gelu(x @ w1 + b1) @ w2 + b2, rtol=1e-12, atol=1e-12)
+    cols = np.array_split(np.arange(13), n)  # 13 hidden units: uneven shards for n = 3 and 5
+    for i, c in enumerate(cols):
+        torch.testing.assert_close(partials[i], F.gelu(x @ w1[:, c] + b1[c]) @ w2[c], rtol=1e-12, atol=1e-12)
 
 
 def test_splitting_the_wrong_way_is_not_the_mlp():
