@@ -11,6 +11,7 @@ from mldrill.ref.distributed.parallel import (
     bubble_fraction,
     gpipe_order,
     one_f_one_b_order,
+    pipeline_schedule,
     rank_layout,
     shard_mlp,
     simulate,
@@ -96,6 +97,12 @@ def test_simulated_pipeline_idles_as_the_bubble_formula_says(p: int, m: int, ord
     assert sched.idle_fraction == pytest.approx(bubble_fraction(p, m))
     for row in sched.grid:  # every stage runs every forward and backward exactly once
         assert sorted(c for c in row if c) == sorted([f"F{i}" for i in range(m)] + [f"B{i}" for i in range(m)])
+
+
+def test_pipeline_schedule_of_a_small_gpipe_by_hand():
+    grid, idle = pipeline_schedule(gpipe_order(2, 2))
+    assert grid == [["F0", "F1", "", "", "B1", "B0"], ["", "F0", "F1", "B1", "B0", ""]]
+    assert idle == pytest.approx(4 / 12) and idle == pytest.approx(bubble_fraction(2, 2))
 
 
 def test_one_f_one_b_holds_fewer_activations_than_gpipe():

@@ -97,6 +97,12 @@ def simulate(p: int, m: int, order: list[list[str]]) -> Schedule:
     return Schedule(grid)
 
 
+def pipeline_schedule(order: list[list[str]]) -> tuple[list[list[str]], float]:
+    """(grid, idle fraction) of the per-stage op lists `order` (one list per stage), as `simulate` runs them."""
+    sched = simulate(len(order), 0, order)
+    return sched.grid, sched.idle_fraction
+
+
 def gpipe_order(p: int, m: int) -> list[list[str]]:
     """All forwards, then all backwards (in reverse), on every stage."""
     return [[f"F{i}" for i in range(m)] + [f"B{i}" for i in reversed(range(m))] for _ in range(p)]
