@@ -13,6 +13,7 @@ from mldrill.ref.alignment import (
     grpo_advantages,
     grpo_loss,
     kl_estimators,
+    kl_k1_k3,
     kl_penalty,
     kl_regularized_optimum,
     log_odds,
@@ -121,6 +122,19 @@ def test_kl_estimators_are_unbiased_and_k3_is_nonnegative():
     assert kl_penalty(pi.log(), pi.log(), beta=0.3).abs().max().item() == 0.0
 
 
+def test_kl_k1_k3_expectations_are_the_exact_kl_and_k3_is_exact_near_zero():
+    g = torch.Generator().manual_seed(5)
+    pi = torch.distributions.Categorical(logits=torch.randn(6, dtype=D, generator=g))
+    ref = torch.distributions.Categorical(logits=torch.randn(6, dtype=D, generator=g))
+    k1, k3 = kl_k1_k3(pi.logits, ref.logits)  # every outcome once; weight by pi for the exact expectation
+    exact = torch.distributions.kl_divergence(pi, ref)
+    torch.testing.assert_close((pi.probs * k1).sum(), exact)
+    torch.testing.assert_close((pi.probs * k3).sum(), exact)
+    x = torch.tensor([1e-9, -3e-8, 1e-6], dtype=D)  # log(ref / pi); k3 = e^x - 1 - x = x^2/2 + x^3/6 + O(x^4)
+    _, k3 = kl_k1_k3(torch.zeros(3, dtype=D), x)
+    torch.testing.assert_close(k3, x**2 / 2 + x**3 / 6, rtol=1e-6, atol=0)
+
+
 def test_dpo_is_ln2_at_the_reference_and_matches_the_formula():
     g = torch.Generator().manual_seed(3)
     pw, pl = torch.randn(5, dtype=D, generator=g) - 20, torch.randn(5, dtype=D, generator=g) - 20
@@ -148,6 +162,9 @@ def test_dpo_gradient_raises_chosen_and_lowers_rejected():
 def test_orpo_log_odds_and_loss():
     p = torch.tensor([0.01, 0.3, 0.5, 0.9, 0.999999], dtype=D)
     torch.testing.assert_close(log_odds(p.log()), torch.tensor([math.log(x / (1 - x)) for x in p.tolist()], dtype=D))
+    # near p = 1: log p = -d with d tiny, 1 - p = d - d^2/2 + ..., so log odds = -d - log(d) + d/2 to O(d^2)
+    d = torch.tensor([1e-12, 1e-18, 1e-30], dtype=D)
+    torch.testing.assert_close(log_odds(-d), -d / 2 - torch.log(d), rtol=1e-12, atol=0)
     nll = torch.tensor([1.2, 0.7], dtype=D)
     lw, ll = torch.tensor([-0.4, -1.0], dtype=D), torch.tensor([-0.9, -0.8], dtype=D)
     odds = [

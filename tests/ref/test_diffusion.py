@@ -10,6 +10,7 @@ from diffusers import DDIMScheduler, DDPMScheduler
 from mldrill.ref.diffusion import (
     alphas_cumprod,
     cfg,
+    cfg_batched,
     convert_pred,
     cosine_betas,
     ddim_step,
@@ -20,6 +21,7 @@ from mldrill.ref.diffusion import (
     log_snr,
     mask_corrupt,
     q_sample,
+    q_sample_posterior_mean,
     sample_ddpm,
     train_toy,
 )
@@ -91,6 +93,19 @@ def test_posterior_mean_recovers_x_prev_from_the_true_noise_in_expectation():
     assert var.item() == pytest.approx(((1 - abar[t - 1]) / (1 - abar[t]) * betas[t]).item())
 
 
+def test_q_sample_posterior_mean_matches_add_noise_and_the_eps_form_posterior():
+    sched = DDPMScheduler(num_train_timesteps=1000)
+    betas = linear_betas(1000)
+    g = torch.Generator().manual_seed(2)
+    x0, noise = (torch.randn(5, 2, 3, generator=g, dtype=torch.float64) for _ in range(2))
+    t = torch.tensor([0, 1, 40, 500, 999])
+    x_t, mean = q_sample_posterior_mean(x0, t, betas, noise)
+    torch.testing.assert_close(x_t.float(), sched.add_noise(x0.float(), noise.float(), t), **F32)
+    for i, ti in enumerate(t.tolist()):  # with the true noise, the eps-form posterior mean is the same quantity
+        torch.testing.assert_close(mean[i], ddpm_posterior(noise[i], ti, x_t[i], betas)[0])
+    torch.testing.assert_close(mean[0], x0[0])  # t = 0: abar_{-1} = 1, the mean is x0
+
+
 @pytest.mark.parametrize("eta", [0.0, 0.7])
 def test_ddim_step_matches_diffusers(eta: float):
     sched = DDIMScheduler(num_train_timesteps=1000, clip_sample=False, set_alpha_to_one=True)
@@ -115,6 +130,17 @@ def test_cfg_endpoints():
     u, c = torch.tensor([1.0, 2.0]), torch.tensor([3.0, -1.0])
     assert torch.equal(cfg(u, c, 0.0), u) and torch.equal(cfg(u, c, 1.0), c)
     torch.testing.assert_close(cfg(u, c, 3.0), torch.tensor([7.0, -7.0]))
+
+
+@pytest.mark.parametrize("phi", [0.0, 0.7, 1.0])
+def test_cfg_batched_matches_diffusers_rescale_noise_cfg(phi: float):
+    from diffusers.pipelines.stable_diffusion.pipeline_stable_diffusion import rescale_noise_cfg
+
+    g = torch.Generator().manual_seed(3)
+    both = torch.randn(6, 2, 4, 4, generator=g, dtype=torch.float64)
+    u, c = both[:3], both[3:]
+    theirs = rescale_noise_cfg(u + 7.5 * (c - u), c, guidance_rescale=phi)
+    torch.testing.assert_close(cfg_batched(both, 7.5, rescale=phi), theirs)
 
 
 @pytest.mark.parametrize("src", ["eps", "x0", "v"])

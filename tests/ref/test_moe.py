@@ -10,8 +10,10 @@ from mldrill.ref.moe import (
     all_to_all_bytes,
     capacity,
     dispatch,
+    dispatch_positions,
     moe_params,
     route,
+    route_with_aux,
     router_z_loss,
     switch_aux_loss,
 )
@@ -72,6 +74,29 @@ def test_aux_loss_is_alpha_at_balance_and_grows_with_skew():
     assert switch_aux_loss(collapsed_probs, collapsed_idx, E, alpha=alpha).item() == pytest.approx(alpha * 4 * 0.7)
 
 
+@pytest.mark.parametrize("style", ["mixtral", "switch"])
+def test_route_with_aux_matches_a_per_token_loop(style: str):
+    g = torch.Generator().manual_seed(4)
+    T, E, k, alpha = 9, 5, 2, 0.03
+    logits = torch.randn(T, E, dtype=D, generator=g)
+    weights, idx, aux = route_with_aux(logits, k, style=style, alpha=alpha)
+    counts, mean_p = [0] * E, [0.0] * E
+    for t in range(T):
+        row = logits[t].tolist()
+        order = sorted(range(E), key=lambda e: -row[e])[:k]
+        z = sum(math.exp(v) for v in row)
+        p = [math.exp(v) / z for v in row]
+        chosen = [p[e] for e in order]
+        want = [c / sum(chosen) for c in chosen] if style == "mixtral" else chosen
+        assert idx[t].tolist() == order
+        assert weights[t].tolist() == pytest.approx(want, rel=1e-12)
+        for e in order:
+            counts[e] += 1
+        mean_p = [m + q / T for m, q in zip(mean_p, p, strict=True)]
+    expected = alpha * E * sum(c / (T * k) * m for c, m in zip(counts, mean_p, strict=True))
+    assert aux.item() == pytest.approx(expected, rel=1e-12)
+
+
 def test_aux_loss_gradient_flows_through_the_probabilities_only():
     logits = torch.randn(6, 3, dtype=D, requires_grad=True)
     _, idx, probs = route(logits, 1, style="switch")
@@ -115,6 +140,22 @@ def test_dispatch_matches_a_hand_count(cf: float):
     assert d.keep.tolist() == keep and d.dropped == dropped
     assert d.load.tolist() == torch.bincount(idx.reshape(-1), minlength=E).tolist()
     assert (d.position[d.keep] < d.capacity).all() and (d.position[~d.keep] == -1).all()
+
+
+def test_dispatch_positions_count_each_buffer_in_priority_order():
+    g = torch.Generator().manual_seed(6)
+    T, E, k = 11, 3, 2
+    idx = torch.stack([torch.randperm(E, generator=g)[:k] for _ in range(T)])  # (T, k), distinct per token
+    cap, pos = dispatch_positions(idx, E, capacity_factor=0.8)
+    assert cap == math.ceil(k * T / E * 0.8)
+    used, want = [0] * E, [[-1] * k for _ in range(T)]
+    for j in range(k):  # every token's first choice, then every token's second
+        for t in range(T):
+            e = int(idx[t, j])
+            if used[e] < cap:
+                want[t][j] = used[e]
+                used[e] += 1
+    assert pos.tolist() == want
 
 
 def test_capacity_scales_with_k():

@@ -82,6 +82,12 @@ def kl_estimators(logp: torch.Tensor, logp_ref: torch.Tensor) -> dict[str, torch
     }
 
 
+def kl_k1_k3(logp: torch.Tensor, logp_ref: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """(k1, k3) per sample: the two unbiased estimators of KL(pi || ref), k3 the non-negative one."""
+    est = kl_estimators(logp, logp_ref)
+    return est["k1"], est["k3"]
+
+
 def kl_penalty(logp: torch.Tensor, logp_ref: torch.Tensor, *, beta: float, estimator: str = "k1") -> torch.Tensor:
     """The per-token penalty beta * KL-estimate subtracted from the reward (RLHF's KL-shaped reward)."""
     return beta * kl_estimators(logp, logp_ref)[estimator]
@@ -106,8 +112,9 @@ def dpo_loss(
 
 
 def log_odds(mean_logp: torch.Tensor) -> torch.Tensor:
-    """log(p / (1 - p)) for p = exp(mean_logp) < 1, computed without forming p - 1 near p = 1."""
-    return mean_logp - torch.log1p(-torch.exp(mean_logp))
+    """log(p / (1 - p)) for p = exp(mean_logp) < 1; 1 - p = -expm1(mean_logp) stays exact near p = 1, where
+    1 - exp(mean_logp) (or log1p(-exp(.))) rounds to 0 and gives an infinite log odds."""
+    return mean_logp - torch.log(-torch.expm1(mean_logp))
 
 
 def orpo_loss(

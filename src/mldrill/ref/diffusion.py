@@ -63,6 +63,22 @@ def q_sample(x0: torch.Tensor, t: torch.Tensor, abar: torch.Tensor, noise: torch
     return a.sqrt() * x0 + (1 - a).sqrt() * noise
 
 
+def q_sample_posterior_mean(
+    x0: torch.Tensor, t: torch.Tensor, betas: torch.Tensor, noise: torch.Tensor
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """x_t = q_sample(x0, t) and the mean of q(x_{t-1} | x_t, x0), per example (t (B,), 0-based).
+
+    mean = sqrt(abar_{t-1}) beta_t / (1 - abar_t) x0 + sqrt(alpha_t) (1 - abar_{t-1}) / (1 - abar_t) x_t, with
+    abar_{-1} = 1, so at t = 0 the mean is x0 itself.
+    """
+    abar = alphas_cumprod(betas)
+    x_t = q_sample(x0, t, abar, noise)
+    abar_prev = torch.cat([torch.ones(1, dtype=abar.dtype), abar[:-1]])  # abar_{t-1}; 1 before the first step
+    a, a_prev, beta = _at(abar, t, x0), _at(abar_prev, t, x0), _at(betas, t, x0)
+    mean = a_prev.sqrt() * beta / (1 - a) * x0 + (1 - beta).sqrt() * (1 - a_prev) / (1 - a) * x_t
+    return x_t, mean
+
+
 def eps_loss(model: nn.Module, x0: torch.Tensor, abar: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
     """The simple DDPM loss: a fresh t and eps per example, MSE between eps and the model's prediction."""
     t = torch.randint(0, len(abar), (x0.shape[0],), generator=generator)  # (B,)
@@ -109,6 +125,21 @@ def ddim_step(
 def cfg(eps_uncond: torch.Tensor, eps_cond: torch.Tensor, w: float) -> torch.Tensor:
     """Classifier-free guidance, w-form: 0 = unconditional, 1 = conditional, > 1 pushes past the condition."""
     return eps_uncond + w * (eps_cond - eps_uncond)
+
+
+def cfg_batched(eps_both: torch.Tensor, w: float, *, rescale: float = 0.0) -> torch.Tensor:
+    """CFG from one batched model call on [unconditional; conditional] inputs, eps_both (2B, ...) -> (B, ...).
+
+    rescale = phi > 0 applies guidance rescaling (Lin et al. 2024, sec. 3.4): the guided prediction is scaled to the
+    conditional prediction's std, per example over all non-batch axes, and blended with the plain one by phi.
+    """
+    eps_uncond, eps_cond = eps_both.chunk(2, dim=0)  # (B, ...) each
+    guided = cfg(eps_uncond, eps_cond, w)
+    if rescale == 0.0:
+        return guided
+    axes = list(range(1, guided.dim()))
+    scaled = guided * (eps_cond.std(dim=axes, keepdim=True) / guided.std(dim=axes, keepdim=True))
+    return rescale * scaled + (1 - rescale) * guided
 
 
 def convert_pred(pred: torch.Tensor, x_t: torch.Tensor, abar_t: torch.Tensor, src: str, dst: str) -> torch.Tensor:

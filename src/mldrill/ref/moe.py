@@ -123,6 +123,14 @@ def switch_aux_loss(probs: torch.Tensor, idx: torch.Tensor, E: int, *, alpha: fl
     return alpha * E * (f * P).sum()
 
 
+def route_with_aux(
+    logits: torch.Tensor, k: int, *, style: str = "mixtral", alpha: float = 0.01
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """`route` and the Switch aux loss of its choices: (weights (T, k), indices (T, k), aux loss)."""
+    weights, idx, probs = route(logits, k, style=style)
+    return weights, idx, switch_aux_loss(probs, idx, logits.shape[-1], alpha=alpha).to(logits.dtype)
+
+
 def router_z_loss(logits: torch.Tensor) -> torch.Tensor:
     """Mean squared log-partition of the router logits (T, E): keeps them small, which bf16 needs."""
     return torch.logsumexp(logits.to(torch.promote_types(logits.dtype, torch.float32)), dim=-1).pow(2).mean()
@@ -155,6 +163,12 @@ def dispatch(idx: torch.Tensor, E: int, *, capacity_factor: float = 1.25) -> Dis
     pos = pos.reshape(k, T).t()  # (T, k)
     keep = pos < cap
     return Dispatch(cap, keep, torch.where(keep, pos, -1), onehot.sum(0), int((~keep).sum()))
+
+
+def dispatch_positions(idx: torch.Tensor, E: int, *, capacity_factor: float = 1.25) -> tuple[int, torch.Tensor]:
+    """(capacity, position (T, k)): each routed slot's place in its expert's buffer, -1 where it was dropped."""
+    d = dispatch(idx, E, capacity_factor=capacity_factor)
+    return d.capacity, d.position
 
 
 def moe_params(

@@ -11,10 +11,12 @@ from mldrill.ref.distributed.parallel import (
     bubble_fraction,
     gpipe_order,
     one_f_one_b_order,
+    pipeline_schedule,
     rank_layout,
     shard_mlp,
     simulate,
     tp_mlp,
+    tp_mlp_sharded,
 )
 
 
@@ -69,6 +71,17 @@ def test_tensor_parallel_mlp_equals_the_full_mlp(n: int):
     torch.testing.assert_close(tp_mlp(x, *shard_mlp(w1, w2, n)), F.gelu(x @ w1) @ w2, rtol=1e-12, atol=1e-12)
 
 
+@pytest.mark.parametrize("n", [1, 3, 5])
+def test_tp_mlp_sharded_with_biases_is_the_full_mlp(n: int):
+    g = torch.Generator().manual_seed(n)
+    x, w1, b1, w2, b2 = (torch.randn(s, dtype=torch.float64, generator=g) for s in ((4, 6), (6, 13), 13, (13, 6), 6))
+    out, partials = tp_mlp_sharded(x, w1, b1, w2, b2, n)
+    torch.testing.assert_close(out, F.gelu(x @ w1 + b1) @ w2 + b2, rtol=1e-12, atol=1e-12)
+    cols = np.array_split(np.arange(13), n)  # 13 hidden units: uneven shards for n = 3 and 5
+    for i, c in enumerate(cols):
+        torch.testing.assert_close(partials[i], F.gelu(x @ w1[:, c] + b1[c]) @ w2[c], rtol=1e-12, atol=1e-12)
+
+
 def test_splitting_the_wrong_way_is_not_the_mlp():
     """Row-split W1 would need the hidden units summed *before* GELU: the nonlinearity breaks it."""
     g = torch.Generator().manual_seed(0)
@@ -84,6 +97,12 @@ def test_simulated_pipeline_idles_as_the_bubble_formula_says(p: int, m: int, ord
     assert sched.idle_fraction == pytest.approx(bubble_fraction(p, m))
     for row in sched.grid:  # every stage runs every forward and backward exactly once
         assert sorted(c for c in row if c) == sorted([f"F{i}" for i in range(m)] + [f"B{i}" for i in range(m)])
+
+
+def test_pipeline_schedule_of_a_small_gpipe_by_hand():
+    grid, idle = pipeline_schedule(gpipe_order(2, 2))
+    assert grid == [["F0", "F1", "", "", "B1", "B0"], ["", "F0", "F1", "B1", "B0", ""]]
+    assert idle == pytest.approx(4 / 12) and idle == pytest.approx(bubble_fraction(2, 2))
 
 
 def test_one_f_one_b_holds_fewer_activations_than_gpipe():

@@ -30,6 +30,20 @@ def shard_mlp(w1: torch.Tensor, w2: torch.Tensor, n: int) -> tuple[list[torch.Te
     return list(torch.tensor_split(w1, n, dim=1)), list(torch.tensor_split(w2, n, dim=0))
 
 
+def tp_mlp_sharded(
+    x: torch.Tensor, w1: torch.Tensor, b1: torch.Tensor, w2: torch.Tensor, b2: torch.Tensor, n: int
+) -> tuple[torch.Tensor, list[torch.Tensor]]:
+    """The MLP gelu(x W1 + b1) W2 + b2 on n tensor-parallel ranks; returns (output, each rank's partial output).
+
+    Rank i holds columns i of W1 and b1 and rows i of W2 (torch.tensor_split: sizes differ by at most one). Its
+    partial is gelu(x W1_i + b1_i) W2_i; the all-reduce sums them, and b2 is added once, after it.
+    """
+    w1s, w2s = shard_mlp(w1, w2, n)
+    b1s = torch.tensor_split(b1, n)
+    partials = [F.gelu(x @ a + b) @ c for a, b, c in zip(w1s, b1s, w2s, strict=True)]  # each (B, d)
+    return torch.stack(partials).sum(0) + b2, partials
+
+
 def bubble_fraction(p: int, m: int) -> float:
     """Idle share of a pipeline with p stages and m micro-batches: (p - 1) / (m + p - 1)."""
     return (p - 1) / (m + p - 1)
@@ -81,6 +95,12 @@ def simulate(p: int, m: int, order: list[list[str]]) -> Schedule:
             done[key] = slot
         slot += 1
     return Schedule(grid)
+
+
+def pipeline_schedule(order: list[list[str]]) -> tuple[list[list[str]], float]:
+    """(grid, idle fraction) of the per-stage op lists `order` (one list per stage), as `simulate` runs them."""
+    sched = simulate(len(order), 0, order)
+    return sched.grid, sched.idle_fraction
 
 
 def gpipe_order(p: int, m: int) -> list[list[str]]:
