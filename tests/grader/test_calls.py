@@ -35,6 +35,15 @@ def test_steps_call_methods_and_read_attributes_in_order() -> None:
     assert run(Counter, call) == [4.0, 6.0, 6.0]
 
 
+def test_dotted_steps_reach_inside_the_object() -> None:
+    class Pair:
+        def __init__(self) -> None:
+            self.left, self.right = Counter(1.0), Counter(10.0)
+
+    call = Call(steps=(Step("left.add", (np.ones(2),)), Step(".left.total"), Step(".right.total")))
+    assert run(Pair, call) == [3.0, 3.0, 10.0]
+
+
 def test_returns_args_gives_the_mutated_arguments() -> None:
     out = run(scale_in_place, Call((np.arange(3.0), 2.0), returns_args=(0,)))
     assert isinstance(out, list) and out[0] is None
