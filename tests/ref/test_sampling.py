@@ -12,7 +12,13 @@ import scipy.stats
 import torch
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
-from transformers import MinPLogitsWarper, RepetitionPenaltyLogitsProcessor, TopKLogitsWarper, TopPLogitsWarper
+from transformers import (
+    MinPLogitsWarper,
+    RepetitionPenaltyLogitsProcessor,
+    TemperatureLogitsWarper,
+    TopKLogitsWarper,
+    TopPLogitsWarper,
+)
 
 from mldrill.ref.sampling import (
     apply_temperature,
@@ -22,6 +28,7 @@ from mldrill.ref.sampling import (
     sample,
     top_k_filter,
     top_p_filter,
+    top_p_probs,
 )
 
 ALPHA = 0.001
@@ -53,6 +60,20 @@ def test_top_p_matches_hf(logits, p):
     # exactly-at-p boundaries are the M32 test below; HF breaks probability ties the other way (last index first)
     assume((sorted_cum - p).abs().min() > 1e-6 and logits.unique().numel() == logits.numel())
     assert torch.equal(top_p_filter(logits, p), TopPLogitsWarper(top_p=p)(DUMMY_IDS, logits.clone()))
+
+
+@settings(max_examples=30, deadline=None)
+@given(logits=logits_strategy(), p=st.floats(0.05, 0.99), t=st.floats(0.3, 3.0))
+def test_top_p_probs_is_hf_warpers_renormalised(logits, p, t):
+    logits = logits.double()
+    probs = torch.softmax(logits / t, -1)
+    sorted_cum = torch.sort(probs, descending=True).values.cumsum(-1)
+    assume((sorted_cum - p).abs().min() > 1e-6 and logits.unique().numel() == logits.numel())
+    warped = TopPLogitsWarper(top_p=p)(DUMMY_IDS, TemperatureLogitsWarper(t)(DUMMY_IDS, logits.clone()))
+    want = torch.softmax(warped, -1)
+    got = top_p_probs(logits, p, temperature=t)
+    torch.testing.assert_close(got, want, rtol=1e-12, atol=1e-14)
+    torch.testing.assert_close(got.sum(-1), torch.ones(got.shape[0], dtype=got.dtype))
 
 
 def test_top_p_keeps_the_crossing_token_and_stops_at_exact_p_M32():

@@ -66,6 +66,14 @@ def top_p_filter(logits: torch.Tensor, p: float) -> torch.Tensor:
     return logits.masked_fill(~keep, NEG_INF)
 
 
+def top_p_probs(logits: torch.Tensor, p: float, *, temperature: float = 1.0) -> torch.Tensor:
+    """The distribution top-p sampling draws from: softmax(logits / T) restricted to the nucleus and renormalised
+    (removed tokens have probability exactly 0). Temperature first: it changes which tokens are in the nucleus."""
+    if temperature <= 0:
+        raise ValueError(f"temperature must be > 0, got {temperature}")
+    return torch.softmax(top_p_filter(logits / temperature, p), dim=-1)
+
+
 def min_p_filter(logits: torch.Tensor, min_p: float) -> torch.Tensor:
     """Keep tokens whose probability is at least min_p times the top token's."""
     probs = torch.softmax(logits, dim=-1)
