@@ -29,6 +29,7 @@ from mldrill.ref.sampling import (
     top_k_filter,
     top_p_filter,
     top_p_probs,
+    verify_draft,
 )
 
 ALPHA = 0.001
@@ -248,3 +249,26 @@ def test_top_p_orders_by_logit_when_probabilities_round_equal():
     logits = torch.tensor([[-5.9704e-33, 0.0]])
     assert torch.isfinite(top_p_filter(logits, 0.25)).tolist() == [[False, True]]
     assert torch.equal(top_p_filter(logits, 0.25), TopPLogitsWarper(top_p=0.25)(DUMMY_IDS, logits.clone()))
+
+
+def test_verify_draft_emits_target_distributed_tokens_M46():
+    """Chi-square goodness of fit at p-value 1e-6 (false-failure rate 1e-6 per test; every expected count >= 400)."""
+    from scipy.stats import binomtest, chisquare
+
+    g = torch.Generator().manual_seed(0)
+    B, V = 40_000, 5
+    p0 = torch.tensor([0.4, 0.3, 0.1, 0.1, 0.1], dtype=torch.float64)
+    q0 = torch.tensor([0.1, 0.1, 0.3, 0.3, 0.2], dtype=torch.float64)
+    p2 = torch.tensor([0.05, 0.15, 0.2, 0.25, 0.35], dtype=torch.float64)
+    p = torch.stack([p0, p0, p2]).expand(B, 3, V)
+    q = torch.stack([q0, p0]).expand(B, 2, V)  # position 1: draft = target, always accepted
+    draft = torch.stack([torch.multinomial(q0, B, replacement=True, generator=g),
+                         torch.multinomial(p0, B, replacement=True, generator=g)], dim=1)  # fmt: skip
+    n_acc, nxt = verify_draft(p, q, draft, generator=g)
+    assert binomtest(int((n_acc >= 1).sum()), B, float(torch.minimum(p0, q0).sum())).pvalue > 1e-6
+    first = torch.where(n_acc >= 1, draft[:, 0], nxt)
+    assert chisquare(torch.bincount(first, minlength=V).numpy(), B * p0.numpy()).pvalue > 1e-6
+    assert set(nxt[n_acc == 0].tolist()) <= {0, 1}  # residual max(0, p - q) lives on tokens 0 and 1
+    bonus = nxt[n_acc == 2]
+    assert (n_acc != 1).all()  # accepted at 0 means accepted at 1 too
+    assert chisquare(torch.bincount(bonus, minlength=V).numpy(), len(bonus) * p2.numpy()).pvalue > 1e-6

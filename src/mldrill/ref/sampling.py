@@ -201,3 +201,31 @@ def speculative_step(
     p = target(ctx + drafted).double()
     out.append(int(torch.multinomial(p, 1, generator=generator)))
     return out
+
+
+def verify_draft(
+    p: torch.Tensor, q: torch.Tensor, draft: torch.Tensor, *, generator: torch.Generator | None = None
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """The verification half of speculative sampling, batched (what a serving engine's rejection sampler does).
+
+    p (B, k+1, V): target probabilities at the k drafted positions and the one after; q (B, k, V): the draft's;
+    draft (B, k): the drafted tokens (drawn from q). Token i is accepted with probability min(1, p_i(x) / q_i(x));
+    the accepted prefix ends at the first rejection. Returns (n_accepted (B,) in 0..k, next_token (B,)): next_token is
+    drawn from norm(max(0, p_j - q_j)) at the first rejected position j, or from p_k (the bonus token) when all k
+    were accepted. Every emitted token is then distributed exactly as the target's own sample (M46).
+    """
+    B, k, _ = q.shape
+    if p.shape[:2] != (B, k + 1) or p.shape[2] != q.shape[2] or draft.shape != (B, k):
+        raise ValueError(f"shapes p {tuple(p.shape)}, q {tuple(q.shape)}, draft {tuple(draft.shape)} do not fit")
+    idx = draft.long().unsqueeze(-1)
+    p_x = p[:, :k].gather(-1, idx).squeeze(-1)  # (B, k)
+    q_x = q.gather(-1, idx).squeeze(-1)
+    u = torch.rand(B, k, generator=generator, dtype=p.dtype)
+    accept = u * q_x < p_x  # u < p/q without dividing (q_x > 0 for a drafted token)
+    n_acc = accept.long().cumprod(-1).sum(-1)  # length of the accepted prefix
+    rows = torch.arange(B)
+    pos = n_acc.clamp(max=k - 1)
+    residual = (p[rows, pos] - q[rows, pos]).clamp(min=0.0)
+    residual = torch.where(residual.sum(-1, keepdim=True) > 0, residual, p[rows, pos])  # p == q: never rejected
+    dist = torch.where((n_acc == k).unsqueeze(-1), p[:, k], residual)
+    return n_acc, torch.multinomial(dist, 1, generator=generator).squeeze(-1)
