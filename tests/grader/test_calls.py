@@ -44,6 +44,18 @@ def test_dotted_steps_reach_inside_the_object() -> None:
     assert run(Pair, call) == [3.0, 3.0, 10.0]
 
 
+def test_an_attribute_read_is_a_snapshot_of_that_step() -> None:
+    class Tables:
+        def __init__(self) -> None:
+            self.tables: dict[str, list[int]] = {}
+
+        def put(self, key: str, value: int) -> None:
+            self.tables.setdefault(key, []).append(value)
+
+    steps = (Step("put", ("a", 1)), Step(".tables"), Step("put", ("a", 2)), Step(".tables"))
+    assert run(Tables, Call(steps=steps)) == [None, {"a": [1]}, None, {"a": [1, 2]}]
+
+
 def test_returns_args_gives_the_mutated_arguments() -> None:
     out = run(scale_in_place, Call((np.arange(3.0), 2.0), returns_args=(0,)))
     assert isinstance(out, list) and out[0] is None

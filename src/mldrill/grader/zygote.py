@@ -166,6 +166,8 @@ def _plain(out: Any, torch: Any, depth: int = 0) -> Any:
         return np.array(out.detach().cpu().numpy(), copy=True)
     if isinstance(out, tuple | list):
         return [_plain(v, torch, depth + 1) for v in out]
+    if isinstance(out, dict):  # a snapshot: a later step must not change what an attribute read saw
+        return {k: _plain(v, torch, depth + 1) for k, v in out.items()}
     if isinstance(out, np.ndarray):
         return np.array(out, copy=True)  # a subclass becomes a plain ndarray
     return out

@@ -50,7 +50,7 @@ class BlockAllocator:
 
     def _take(self) -> int:
         if not self.free:
-            raise MemoryError(f"out of KV blocks: all {self.num_blocks} in use")
+            raise RuntimeError(f"out of KV blocks: all {self.num_blocks} in use")  # not MemoryError: host RAM is fine
         b = self.free.pop()
         self.refcount[b] = 1
         return b
@@ -92,6 +92,12 @@ class BlockAllocator:
         for b in self.tables.pop(seq):
             self._release(b)
         del self.lengths[seq]
+
+    def slots(self, seq: str) -> list[int]:
+        """Physical KV slot of each of the sequence's tokens: table[t // block_size] * block_size + t % block_size
+        (vLLM's slot mapping, what the attention kernel writes the new keys and values to)."""
+        table, bs = self.tables[seq], self.block_size
+        return [table[t // bs] * bs + t % bs for t in range(self.lengths[seq])]
 
     def waste(self, seq: str) -> int:
         """Token slots allocated but unused: always < block_size."""
