@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mldrill.ref.serving import BlockAllocator, decode_intensity, roofline, simulate_batching
+from mldrill.ref.serving import BatchStats, BlockAllocator, batching_step, decode_intensity, roofline, simulate_batching
 
 H100_PEAK, H100_BW = 989e12, 3.35e12
 
@@ -87,3 +87,17 @@ def test_slots_address_every_token_once_and_follow_the_block_table():
         table = alloc.tables[s]
         assert [x // 4 for x in v] == [table[0]] * 4 + [table[1]] * 2  # tokens fill a block before the next
         assert [x % 4 for x in v] == [0, 1, 2, 3, 0, 1]
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.integers(1, 12), min_size=1, max_size=12), st.integers(1, 5))
+def test_batching_steps_replay_the_continuous_simulation(lengths, max_batch):
+    running: list[tuple[str, int]] = []
+    waiting = [(f"r{i}", n) for i, n in enumerate(lengths)]
+    t, done = 0, []
+    while running or waiting:
+        running, waiting, finished = batching_step(running, waiting, max_batch=max_batch)
+        t += 1
+        assert len(running) <= max_batch
+        done += [t] * len(finished)
+    assert BatchStats(t, sum(done) / len(done)) == simulate_batching(lengths, max_batch=max_batch, policy="continuous")

@@ -110,6 +110,28 @@ class BatchStats:
     mean_completion: float  # mean step at which a request finished
 
 
+Request = tuple[str, int]  # (request id, output tokens still to produce)
+
+
+def batching_step(
+    running: Sequence[Request], waiting: Sequence[Request], *, max_batch: int
+) -> tuple[list[Request], list[Request], list[str]]:
+    """One iteration of continuous batching (iteration-level scheduling, Orca):
+
+    1. admit waiting requests first come, first served while the batch has fewer than max_batch requests;
+    2. every request in the batch, the ones just admitted included, produces one token;
+    3. requests that produced their last token leave (in batch order), freeing their slots for the next step.
+    Returns (running, waiting, finished ids); the inputs are not modified.
+    """
+    if max_batch < 1:
+        raise ValueError(f"max_batch must be >= 1, got {max_batch}")
+    batch, queue = [(rid, n) for rid, n in running], list(waiting)
+    while queue and len(batch) < max_batch:
+        batch.append(queue.pop(0))
+    batch = [(rid, n - 1) for rid, n in batch]
+    return [r for r in batch if r[1] > 0], queue, [rid for rid, n in batch if n == 0]
+
+
 def simulate_batching(output_lengths: Sequence[int], *, max_batch: int, policy: str) -> BatchStats:
     """All requests are queued at step 0; each needs output_lengths[i] decode steps; one step serves <= max_batch."""
     if policy == "static":
