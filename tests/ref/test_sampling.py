@@ -7,6 +7,7 @@ Every chi-square test uses alpha = 0.001: each one fails by chance with probabil
 import itertools
 import math
 
+import numpy as np
 import pytest
 import scipy.stats
 import torch
@@ -23,6 +24,7 @@ from transformers import (
 from mldrill.ref.sampling import (
     apply_temperature,
     beam_search,
+    beam_search_table,
     min_p_filter,
     repetition_penalty,
     sample,
@@ -272,3 +274,21 @@ def test_verify_draft_emits_target_distributed_tokens_M46():
     bonus = nxt[n_acc == 2]
     assert (n_acc != 1).all()  # accepted at 0 means accepted at 1 too
     assert chisquare(torch.bincount(bonus, minlength=V).numpy(), len(bonus) * p2.numpy()).pvalue > 1e-6
+
+
+def test_beam_search_table_with_a_full_beam_is_exhaustive_search():
+    rng = np.random.default_rng(0)
+    V, L, eos = 4, 3, 0
+    table = np.log(rng.dirichlet(np.ones(V), size=(L, V)))  # (t, last, next)
+    hyps = beam_search_table(table, 2, beam_width=V**L, max_new_tokens=L, eos=eos, alpha=0.8)
+    brute = {}
+    for n in range(1, L + 1):
+        for toks in itertools.product(range(V), repeat=n):
+            if eos in toks[:-1] or (n < L and toks[-1] != eos):
+                continue  # ends at its first eos, or runs to the length limit
+            lp = sum(table[t, a, b] for t, (a, b) in enumerate(zip((2, *toks[:-1]), toks, strict=True)))
+            brute[toks] = lp / n**0.8
+    assert len(hyps) == len(brute)
+    for toks, score in hyps:
+        assert abs(brute[tuple(toks)] - score) < 1e-12
+    assert [h[1] for h in hyps] == sorted(brute.values(), reverse=True)

@@ -28,6 +28,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
 import torch
 
 NEG_INF = float("-inf")
@@ -164,6 +165,32 @@ def beam_search(
     for toks, lp in alive:
         finish(toks, lp)
     return sorted(finished, key=lambda h: -h.score)
+
+
+def beam_search_table(
+    log_probs: np.ndarray,
+    start: int,
+    *,
+    beam_width: int,
+    max_new_tokens: int,
+    eos: int,
+    alpha: float = 0.0,
+) -> list[tuple[list[int], float]]:
+    """beam_search on a toy model given as a table: log_probs[t, last, next] (T, V, V) is the log-probability of the
+    t-th generated token (0-based) given the previous one (the beam-search kata; the position keeps two different
+    sequences from tying). Returns (generated tokens, score) of every finished hypothesis, best first."""
+    table = torch.as_tensor(np.asarray(log_probs, dtype=np.float64))
+    if table.shape[0] < max_new_tokens:
+        raise ValueError(f"log_probs covers {table.shape[0]} positions, fewer than max_new_tokens={max_new_tokens}")
+    hyps = beam_search(
+        lambda seqs: table[seqs.shape[1] - 1, seqs[:, -1]],
+        [start],
+        beam_width=beam_width,
+        max_new_tokens=max_new_tokens,
+        eos_id=eos,
+        alpha=alpha,
+    )
+    return [(list(h.tokens), h.score) for h in hyps]
 
 
 def speculative_step(
