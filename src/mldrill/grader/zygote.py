@@ -166,6 +166,8 @@ def _plain(out: Any, torch: Any, depth: int = 0) -> Any:
         return np.array(out.detach().cpu().numpy(), copy=True)
     if isinstance(out, tuple | list):
         return [_plain(v, torch, depth + 1) for v in out]
+    if isinstance(out, dict):  # a snapshot: a later step must not change what an attribute read saw
+        return {k: _plain(v, torch, depth + 1) for k, v in out.items()}
     if isinstance(out, np.ndarray):
         return np.array(out, copy=True)  # a subclass becomes a plain ndarray
     return out
@@ -187,14 +189,18 @@ def perform(entry: Any, call: dict[str, Any], torch: Any) -> Any:
 
     - plain call: entry(*args, **kwargs);
     - with `steps` (a class kata): obj = entry(*args, **kwargs), then each step is a method call or, for a name
-      starting with '.', an attribute read; the output is the list of step results;
+      starting with '.', an attribute read; a dotted name reaches inside (".weight.requires_grad",
+      "lora_B.data.copy_"); the output is the list of step results;
     - with `returns_args` (an in-place kata): [entry's return value, *the listed arguments after the call].
     """
     out = entry(*call["args"], **call["kwargs"])
     if call["steps"]:
         results = []
         for method, args, kwargs in call["steps"]:
-            value = getattr(out, method[1:]) if method.startswith(".") else getattr(out, method)(*args, **kwargs)
+            target = out
+            for name in method.lstrip(".").split("."):
+                target = getattr(target, name)
+            value = target if method.startswith(".") else target(*args, **kwargs)
             value = None if value is out else value  # fit() returns self, which cannot (and need not) cross
             results.append(_plain(value, torch))
         return results
