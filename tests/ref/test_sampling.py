@@ -292,3 +292,10 @@ def test_beam_search_table_with_a_full_beam_is_exhaustive_search():
     for toks, score in hyps:
         assert abs(brute[tuple(toks)] - score) < 1e-12
     assert [h[1] for h in hyps] == sorted(brute.values(), reverse=True)
+
+
+def test_top_p_of_one_keeps_every_token_even_when_the_mass_rounds_to_one_early():
+    """The exclusive cumsum of [1, 2e-22] is [0, 1.0] in float64: a mass test alone would drop the second token."""
+    logits = torch.tensor([[0.0, -50.0], [3.0, -745.0]], dtype=torch.float64)
+    assert torch.isfinite(top_p_filter(logits, 1.0)).all()
+    assert not torch.isfinite(top_p_filter(logits, 0.999)).all()  # below 1 the tail can go (its mass is < 1e-21)

@@ -57,6 +57,8 @@ def top_p_filter(logits: torch.Tensor, p: float) -> torch.Tensor:
     """Keep the smallest most-probable prefix with mass >= p, the crossing token included (M32)."""
     if not 0.0 < p <= 1.0:
         raise ValueError(f"p must be in (0, 1], got {p}")
+    if p == 1.0:  # the running mass rounds to 1.0 before the tail's tiny probabilities: it would drop them
+        return logits.clone()
     # sort the logits, not the probabilities: distinct logits can round to equal probabilities
     order = torch.sort(logits, dim=-1, descending=True, stable=True).indices  # (..., V)
     sorted_probs = torch.gather(torch.softmax(logits.double(), dim=-1), -1, order)
