@@ -117,6 +117,7 @@ SAMPLES = [
     ("lstm-param-count", "torch.nn.modules.LSTM"),
     ("attention-param-count", "torch.nn.MultiheadAttention"),
     ("optimizer-memory", "torch.optim.AdamW"),
+    ("associative-scan", "torch.cumprod"),
 ]
 
 

@@ -69,7 +69,10 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
 
     # -- no empty cluster: sklearn's first iteration
     X1, m1 = blobs(3, 15)
-    C1 = m1 + rng.normal(scale=1.5, size=m1.shape)
+    while True:  # "no empty cluster" must hold: sklearn relocates an empty cluster's centre, this kata keeps it
+        C1 = m1 + rng.normal(scale=1.5, size=m1.shape)
+        if len(np.unique(_labels(X1, C1))) == len(C1):
+            break
     X2, _ = blobs(4, 10, d=3)
     C2 = X2[rng.choice(len(X2), size=4, replace=False)]
     random = [(X1, C1), (X2, C2)]
