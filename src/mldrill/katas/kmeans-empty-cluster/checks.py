@@ -68,13 +68,16 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
         return run
 
     # -- no empty cluster: sklearn's first iteration
-    X1, m1 = blobs(3, 15)
-    while True:  # "no empty cluster" must hold: sklearn relocates an empty cluster's centre, this kata keeps it
+    def full(X: np.ndarray, C: np.ndarray) -> bool:  # every centre gets a point (sklearn would relocate otherwise)
+        return len(np.unique(_labels(X, C))) == len(C)
+
+    while True:
+        X1, m1 = blobs(3, 15)
         C1 = m1 + rng.normal(scale=1.5, size=m1.shape)
-        if len(np.unique(_labels(X1, C1))) == len(C1):
+        X2, _ = blobs(4, 10, d=3)
+        C2 = X2[rng.choice(len(X2), size=4, replace=False)]
+        if full(X1, C1) and full(X2, C2):
             break
-    X2, _ = blobs(4, 10, d=3)
-    C2 = X2[rng.choice(len(X2), size=4, replace=False)]
     random = [(X1, C1), (X2, C2)]
     random_want = [(_sk(X, C), _labels(X, C)) for X, C in random]
 
