@@ -69,11 +69,13 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
         return Check(name, expl, [Call((T(w),), kw)], expect_quant([_oracle(w, bits, axis, group)]))
 
     return [
-        check("per-tensor int8", "One scale max|w| / 127 for the whole tensor; round to nearest; clamp to +-127."),
+        check("per-tensor int8", "One scale max|w| / 127 for the whole tensor; round to nearest "
+              "(a cast to int truncates toward zero); clamp to +-127."),
         check("4-bit: q_max = 7", "Symmetric b-bit codes use [-(2^(b-1) - 1), 2^(b-1) - 1]: 7 for 4 bits, 127 for 8.",
               bits=4),
-        check("one scale per output channel", "axis=0: each row gets max|w_row| / q_max, so the small rows keep their "
-              "resolution instead of rounding to 0.", axis=0),
+        check("one scale per output channel", "axis=0: each row gets max|w_row| / q_max (the max over "
+              "the OTHER dims, keepdim=True: a scale of shape (rows, 1)), so the small rows keep their resolution "
+              "instead of rounding to 0.", axis=0),
         check("per-channel along another axis", "axis=1: the max runs over every dim except 1.", axis=1),
         check("groups along the last dimension", "group_size=4: each run of 4 weights has its own scale; q and "
               "scale come back in the grouped shape (..., n/4, 4) and (..., n/4, 1).", bits=4, group=4),

@@ -35,9 +35,9 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
     reset = case(3, 3, 4, b_hn=3.0)
     nobias = case(2, 4, 3, bias=False)
     return [
-        Check("matches nn.GRUCell", "r, z from sigmoids, n = tanh(W_in x + b_in + r (W_hn h + b_hn)), "
-              "h' = (1 - z) n + z h.", [call(c) for c in random], expect_close([_cell(*c) for c in random],
-              atol=1e-10, rtol=1e-8)),
+        Check("matches nn.GRUCell", "Gate blocks stacked r, z, n; r, z from sigmoids, "
+              "n = tanh(W_in x + b_in + r (W_hn h + b_hn)), h' = (1 - z) n + z h (z keeps the old state).",
+              [call(c) for c in random], expect_close([_cell(*c) for c in random], atol=1e-10, rtol=1e-8)),
         Check("the reset gate multiplies W_hn h + b_hn, bias included", "PyTorch applies r to the whole hidden "
               "part of the candidate, b_hn included (the original paper applies it before W_hn); adding b_hn "
               "outside r is a different cell.", [call(reset)], expect_close([_cell(*reset)], atol=1e-10, rtol=1e-8)),

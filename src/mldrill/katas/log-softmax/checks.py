@@ -20,7 +20,7 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
     masked = np.array([[1.0, -np.inf, 2.0], [0.5, 0.5, -np.inf]]) * rng.uniform(0.85, 1.2) + rng.normal(
         scale=0.3, size=(2, 3)
     )
-    axis0 = rng.normal(size=(4, 3))
+    axis0, axis1 = rng.normal(size=(4, 3)), rng.normal(size=(3, 5))
     return [
         Check(
             "matches scipy on random logits",
@@ -50,7 +50,11 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
         Check(
             "respects the axis argument",
             "Reduce along `axis` with keepdims=True so the result broadcasts back.",
-            [Call((axis0,), {"axis": 0})],
-            expect_close([scipy.special.log_softmax(axis0, axis=0)], atol=1e-10, rtol=1e-10),
+            [Call((axis0,), {"axis": 0}), Call((axis1,), {"axis": 1})],
+            expect_close(
+                [scipy.special.log_softmax(axis0, axis=0), scipy.special.log_softmax(axis1, axis=1)],
+                atol=1e-10,
+                rtol=1e-10,
+            ),
         ),
     ]

@@ -35,10 +35,10 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
 
     return [
         check("non-causal: attention over [prefix; keys]", "Concatenate the prefix before the keys and values "
-              "(expanded over the batch) and attend with 1/sqrt(hs).", a, False),
+              "(expanded over the batch) and attend with 1/sqrt(hs) (not 1/hs).", a, False),
         check("causal: every query sees the whole prefix", "The prefix precedes every real token: the mask is p open "
               "columns followed by the causal mask. A causal mask over all p + T positions hides prefix slots from "
-              "early queries and shifts the diagonal.", a, True),
+              "early queries and shifts the diagonal; query i sees real keys 0..i, itself included.", a, True),
         check("a prefix longer than the sequence, shared over heads and batch", "pk and pv are (nh, p, hs), the same "
               "for every sequence; p may exceed T.", b, True),
     ]  # fmt: skip
