@@ -9,7 +9,10 @@ import torch
 from mldrill.grader.checks import Call, Check, Judge, Outcome, T, compare_arrays, showing
 
 
-def _case(grads: list[np.ndarray], max_norm: float) -> tuple[list[Call], Judge]:
+def _case(
+    grads: list[np.ndarray], max_norm: float, *, norm_part: bool = True, grads_part: bool = True
+) -> tuple[list[Call], Judge]:
+    """The returned norm and the clipped tensors; a targeted check judges only the part its trap is about."""
     params = [torch.nn.Parameter(torch.zeros(g.shape, dtype=torch.float64)) for g in grads]
     for p, g in zip(params, grads, strict=True):
         p.grad = torch.from_numpy(g.copy())
@@ -24,12 +27,13 @@ def _case(grads: list[np.ndarray], max_norm: float) -> tuple[list[Call], Judge]:
         if np.size(got_norm) != 1:
             return f"returned {got_norm!r}, expected the total norm {norm:.6g}"
         msg = compare_arrays(float(np.asarray(got_norm).reshape(())), norm, atol=0.0, rtol=1e-9, name="norm")
-        if msg:
+        if msg and norm_part:
             return msg + " (the global norm before clipping)"
-        for i, (got, want) in enumerate(zip(got_grads, clipped, strict=True)):
+        for i, (got, want, before) in enumerate(zip(got_grads, clipped, grads, strict=True)):
             msg = compare_arrays(got, want, atol=1e-12, rtol=1e-9, name=f"grads[{i}] after the call")
-            if msg:
-                return msg
+            if msg and grads_part:
+                unchanged = np.array_equal(np.asarray(got), before) and not np.array_equal(before, want)
+                return msg + (" (unchanged: scale the tensors in place, g.mul_(c))" if unchanged else "")
         return None
 
     return [Call(([T(g) for g in grads], max_norm), returns_args=(0,))], showing([[norm, clipped]], judge)
@@ -40,11 +44,12 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
     lopsided = [rng.normal(size=(3, 3)) * 10, rng.normal(size=(5,)) * 0.1]
     return [
         Check("matches clip_grad_norm_ (global norm over all tensors)", "One norm over every element of every "
-              "tensor, then one factor min(1, max_norm / (norm + 1e-6)).", *_case(grads, 1.0)),
+              "tensor, then one factor min(1, max_norm / (norm + 1e-6)), applied in place.", *_case(grads, 1.0)),
         Check("one scale factor for every tensor", "Clipping each tensor to max_norm on its own changes the "
-              "direction of the update; the small tensor must shrink too.", *_case(lopsided, 2.0)),
+              "direction of the update; the small tensor must shrink too.",
+              *_case(lopsided, 2.0, norm_part=False)),
         Check("no change below max_norm", "c = min(1, ...): when the norm is already small the gradients are left "
               "as they are (never scaled up).", *_case(grads, 100.0)),
         Check("returns the norm before clipping", "Return the total computed before scaling, not the clipped norm "
-              "(which would be max_norm).", *_case([g * 3 for g in grads], 0.5)),
+              "(which would be max_norm).", *_case([g * 3 for g in grads], 0.5, grads_part=False)),
     ]  # fmt: skip

@@ -39,16 +39,18 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
         )
         return Check(name, expl, [Call((T(xx), T(yy)), {"alpha": a, "gamma": g, "reduction": red})], judge)
 
+    # Every targeted check but the alpha ones runs at alpha = 0.5, where alpha_t = 0.5 whichever class gets alpha:
+    # a wrong class weighting is blamed only by the check that names it.
     return [
         check("matches the focal-loss formula", "alpha_t (1 - p_t)^gamma times the BCE of each element.", x, y, 0.25,
               2.0),
-        check("gamma = 0 is alpha-weighted BCE", "With gamma = 0 the modulating factor is 1.", x, y, 0.25, 0.0),
+        check("gamma = 0 is alpha-weighted BCE", "With gamma = 0 the modulating factor is 1.", x, y, 0.5, 0.0),
         check("alpha for positives, 1 - alpha for negatives", "alpha_t = alpha y + (1 - alpha)(1 - y): weighting "
               "every element by alpha is wrong (alpha = 0.9 here makes the difference large).", x, y, 0.9, 1.0),
         check("a negative alpha disables the class weighting", "alpha < 0 means no alpha_t factor at all "
               "(torchvision's convention), not a negative weight.", x, y, -1.0, 2.0),
         check("finite for logits of +-1000", "log(sigmoid(-1000)) = log(0) = -inf: take the BCE from logits with "
-              "softplus; the misclassified +-1000 elements cost about 1000.", big, ybig, 0.25, 2.0),
-        check("reduction='mean'", "'mean' averages all N * C elements.", x, y, 0.25, 2.0, "mean"),
+              "softplus; the misclassified +-1000 elements cost about 1000.", big, ybig, 0.5, 2.0),
+        check("reduction='mean'", "'mean' averages all N * C elements.", x, y, 0.5, 2.0, "mean"),
         check("reduction='sum'", "'sum' adds all elements.", x, y, 0.5, 1.5, "sum"),
     ]  # fmt: skip

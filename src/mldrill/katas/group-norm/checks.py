@@ -17,7 +17,10 @@ def _gn(x: np.ndarray, g: int, w: np.ndarray | None = None, b: np.ndarray | None
 
 
 def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
-    x = rng.normal(size=(2, 6, 4, 3)) * 2 + rng.normal(size=(1, 6, 1, 1)) * 3
+    # sample 1 is sample 0 with its positions shuffled: every (sample, group) has the same statistics, so only the
+    # per-sample check (whose sample 1 is shifted) can tell statistics over the batch from per-sample ones
+    x0 = rng.normal(size=(6, 4, 3)) * 2 + rng.normal(size=(6, 1, 1)) * 3
+    x = np.stack([x0, x0.reshape(6, -1)[:, rng.permutation(12)].reshape(6, 4, 3)])
     w, b = rng.normal(size=6), rng.normal(size=6)
     x1d = rng.normal(size=(3, 4, 5))
     shifted = x.copy()
@@ -40,5 +43,5 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
               [call(x, 6)], expect_close([inorm], atol=1e-10, rtol=1e-8)),
         Check("statistics are per sample, not over the batch", "Unlike BatchNorm, changing the other samples must not "
               "change a sample's output: reduce within each sample only (sample 1 is shifted by 100 here).",
-              [call(shifted, 3, True)], expect_close([_gn(shifted, 3, w, b)], atol=1e-10, rtol=1e-8)),
+              [call(shifted, 6)], expect_close([_gn(shifted, 6)], atol=1e-10, rtol=1e-8)),
     ]  # fmt: skip

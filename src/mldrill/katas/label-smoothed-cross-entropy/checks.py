@@ -8,7 +8,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from mldrill.grader.checks import Call, Check, T
+from mldrill.grader.checks import Call, Check, Judge, Outcome, T, compare_arrays
 from mldrill.grader.checks import expect_scalar as scalar_judge
 
 expect_scalar = partial(scalar_judge, name="loss")
@@ -19,6 +19,23 @@ def _ce(z: np.ndarray, y: np.ndarray, eps: float, ignore_index: int = -100) -> n
     return F.cross_entropy(zt, yt, label_smoothing=eps, ignore_index=ignore_index).numpy()
 
 
+def _same_loss(*, atol: float, rtol: float) -> Judge:
+    """Call 1 (padded batch) must return what call 2 (the same batch without its ignored rows) returns, so the check
+    judges the padding alone, whatever smoothing convention the loss uses (that has its own check)."""
+
+    def judge(outcomes: list[Outcome]) -> str | None:
+        for i, o in enumerate(outcomes):
+            if o.error is not None:
+                return f"call {i + 1}: raised {o.error}"
+        got = [np.asarray(o.value, dtype=np.float64).reshape(-1) for o in outcomes]
+        msg = compare_arrays(got[0], got[1], atol=atol, rtol=rtol, name="loss of the padded batch")
+        if msg:
+            return f"{msg} (expected: the loss of call 2, the same batch with the ignored rows removed)"
+        return None
+
+    return judge
+
+
 def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
     random = [(rng.normal(size=(n, k)) * 2, rng.integers(0, k, size=n), e) for n, k, e in ((6, 5, 0.1), (9, 3, 0.2))]
     two = (rng.normal(size=(7, 2)), rng.integers(0, 2, size=7), 0.4)  # K = 2: eps/K and eps/(K-1) differ by 2x
@@ -27,7 +44,7 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
         np.array([[1000.0, -1000.0, 0.0], [-1000.0, 1000.0, 999.0]]) * rng.uniform(0.85, 1.2)
         + rng.normal(scale=0.3, size=(2, 3)),
         np.array([0, 2]),
-        0.1,
+        1e-13,  # so small that the smoothing convention moves the loss < 1e-9, while eps * inf is still inf
     )
     pad = (rng.normal(size=(8, 4)), np.array([1, -100, 3, -100, 0, 2, -100, 1]), 0.2)
     cases = {"random": random, "two": [two], "plain": [plain], "big": [big], "pad": [pad]}
@@ -68,8 +85,8 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
         Check(
             "ignored targets add neither term and are not counted",
             "A target equal to ignore_index drops both its NLL and its smoothing term, and the mean is over the kept "
-            "targets only (M2).",
-            calls("pad"),
-            expect_scalar(want("pad"), atol=1e-10, rtol=1e-8),
+            "targets only (M2): the loss equals that of the batch with the ignored rows removed.",
+            [*calls("pad"), Call((T(pad[0][pad[1] != -100]), T(pad[1][pad[1] != -100])), {"label_smoothing": 0.2})],
+            _same_loss(atol=1e-12, rtol=1e-10),
         ),
     ]

@@ -8,7 +8,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from mldrill.grader.checks import Call, Check, T
+from mldrill.grader.checks import Call, Check, Judge, Outcome, T, compare_arrays
 from mldrill.grader.checks import expect_scalar as scalar_judge
 
 expect_scalar = partial(scalar_judge, name="loss")
@@ -16,6 +16,23 @@ expect_scalar = partial(scalar_judge, name="loss")
 
 def _ce(logits: np.ndarray, target: np.ndarray, ignore_index: int = -100) -> np.ndarray:
     return F.cross_entropy(torch.from_numpy(logits), torch.from_numpy(target), ignore_index=ignore_index).numpy()
+
+
+def _same_loss(*, atol: float, rtol: float) -> Judge:
+    """Both calls must return the same loss: the same positions ignored, named by two different ignore_index values
+    (so the check judges only which positions the argument selects, not how the rest is averaged)."""
+
+    def judge(outcomes: list[Outcome]) -> str | None:
+        for i, o in enumerate(outcomes):
+            if o.error is not None:
+                return f"call {i + 1}: raised {o.error}"
+        got = [np.asarray(o.value, dtype=np.float64).reshape(-1) for o in outcomes]
+        msg = compare_arrays(got[0], got[1], atol=atol, rtol=rtol, name="loss with ignore_index=0")
+        if msg:
+            return f"{msg} (expected: the loss of call 2, where those same positions are marked -100)"
+        return None
+
+    return judge
 
 
 def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
@@ -28,9 +45,9 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
         np.array([0, 2]),
     )
     wrong = (
-        np.array([[0.0, 800.0], [-5.0, 5.0]]) * rng.uniform(1.0, 1.25) + rng.normal(scale=0.3, size=(2, 2)),
+        np.array([[-400.0, 400.0], [-5.0, 5.0]]) * rng.uniform(1.0, 1.25) + rng.normal(scale=0.3, size=(2, 2)),
         np.array([0, 1]),
-    )  # p_y ~ e^-800 = 0
+    )  # p_y ~ e^-800 = 0; every exp(z) stays below e^500, so skipping the max subtraction (its own check) is harmless
     pad_logits = rng.normal(size=(8, 5)) * 2
     pad = (pad_logits, np.array([1, -100, 3, -100, -100, 0, 4, 2]))
     custom = (pad_logits, np.array([1, 0, 3, 0, 2, 0, 4, 2]))
@@ -62,8 +79,12 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
         ),
         Check(
             "uses the ignore_index argument",
-            "ignore_index is a parameter: here it is 0, so every target 0 is skipped (do not hard-code -100).",
-            [Call((T(custom[0]), T(custom[1])), {"ignore_index": 0})],
-            expect_scalar([_ce(*custom, ignore_index=0)], atol=1e-10, rtol=1e-8),
+            "ignore_index is a parameter: here it is 0, so every target 0 is skipped (do not hard-code -100): "
+            "the loss must equal that of the same targets with those positions marked -100.",
+            [
+                Call((T(custom[0]), T(custom[1])), {"ignore_index": 0}),
+                Call((T(custom[0]), T(np.where(custom[1] == 0, -100, custom[1])))),
+            ],
+            _same_loss(atol=1e-12, rtol=1e-10),
         ),
     ]
