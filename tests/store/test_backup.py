@@ -8,7 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from mldrill.store import Database, ItemState, KataAttempt, KataProgress, Review, Setting, UserCard, open_db
+from mldrill.store import (
+    Database,
+    ItemState,
+    KataAttempt,
+    KataProgress,
+    LabPrediction,
+    Review,
+    Setting,
+    UserCard,
+    open_db,
+)
 from mldrill.store.backup import BackupError, backup, dumps, is_empty, load_backup, restore
 
 
@@ -37,13 +47,15 @@ def _fill(db: Database) -> None:
                             total_checks=1, duration_s=0.25 + i, verdict={"status": status}, source="x = 1")
             )  # fmt: skip
         s.add(KataProgress(kata_id="k", hints_shown=2, started_at=t0, solved_at=None))
+        s.add(LabPrediction(lab_id="attention_scaling", choice=2, correct=True, answered_at=t0))
 
 
 def test_round_trip_is_exact(db: Database, tmp_path: Path, sqlite_url: str) -> None:
     _fill(db)
     first = tmp_path / "first.json"
     counts = backup(db, first)
-    assert counts == {"item_state": 5, "review": 5, "user_card": 1, "setting": 1, "kata_attempt": 2, "kata_progress": 1}
+    assert counts == {"item_state": 5, "review": 5, "user_card": 1, "setting": 1, "kata_attempt": 2, "kata_progress": 1,
+                      "lab_prediction": 1}  # fmt: skip
     fresh = open_db(f"sqlite:///{tmp_path / 'fresh.db'}")
     assert is_empty(fresh)
     restore(fresh, load_backup(first))

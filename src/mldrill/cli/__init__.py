@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from mldrill.cli import config, content, data, drill, kata, serve, study
+from mldrill.cli import config, content, data, drill, kata, lab, serve, study
 
 app = typer.Typer(
     name="mldrill",
@@ -27,6 +27,7 @@ app.command("import")(data.import_cards)
 app.command("backup")(data.backup)
 app.command("restore")(data.restore)
 app.command("config")(config.config)
+app.command("lab", context_settings=lab.CONTEXT)(lab.lab)
 app.add_typer(kata.app, name="kata")
 app.add_typer(content.app, name="content")
 

@@ -1,6 +1,16 @@
 """Persistence of the user's history (SQLAlchemy 2 + Alembic); SQLite by default, PostgreSQL for a shared server."""
 
 from mldrill.store.db import Database, open_db
-from mldrill.store.models import ItemState, KataAttempt, KataProgress, Review, Setting, UserCard
+from mldrill.store.models import ItemState, KataAttempt, KataProgress, LabPrediction, Review, Setting, UserCard
 
-__all__ = ["Database", "ItemState", "KataAttempt", "KataProgress", "Review", "Setting", "UserCard", "open_db"]
+__all__ = [
+    "Database",
+    "ItemState",
+    "KataAttempt",
+    "KataProgress",
+    "LabPrediction",
+    "Review",
+    "Setting",
+    "UserCard",
+    "open_db",
+]

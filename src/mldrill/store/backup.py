@@ -21,7 +21,7 @@ from mldrill.store.db import Database, head_revision
 from mldrill.store.models import Base, UTCDateTime
 
 FORMAT, VERSION = "mldrill-backup", 1
-TABLES = ("item_state", "review", "user_card", "setting", "kata_attempt", "kata_progress")
+TABLES = ("item_state", "review", "user_card", "setting", "kata_attempt", "kata_progress", "lab_prediction")
 
 
 class BackupError(Exception):

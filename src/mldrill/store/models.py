@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Float, Integer, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, Float, Integer, String, Text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -109,3 +109,14 @@ class KataProgress(Base):
     hints_shown: Mapped[int] = mapped_column(Integer, default=0)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # when `kata start` wrote the workspace
     solved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # first passing attempt
+
+
+class LabPrediction(Base):
+    """The learner's "predict first" answer to a lab, committed before the figure is shown (the first one is kept)."""
+
+    __tablename__ = "lab_prediction"
+
+    lab_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    choice: Mapped[int] = mapped_column(Integer)  # index into the lab's PREDICT.choices
+    correct: Mapped[bool] = mapped_column(Boolean)
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -33,6 +33,7 @@ from mldrill.study.log import practice_log, to_csv, to_markdown
 from mldrill.study.stats import compute_stats, due_forecast, retention_by_week, reviews_per_day, topic_progress
 from mldrill.study.status import STATUSES
 from mldrill.web import charts
+from mldrill.web.labs import topic_labs
 
 HERE = Path(__file__).resolve().parent
 
@@ -122,6 +123,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
             progress=topic_progress(db, cat, only=t.id)[t.id],
             refs=[(r, _highlighted(r)) for r in refs],
             katas=[katas[k] for k in kata_ids],
+            labs=topic_labs({lab for c in t.cards for lab in c.labs}),
             page="topics",
         )
 
@@ -170,12 +172,13 @@ def create_app(database_url: str | None = None) -> FastAPI:
         }
         return render(request, "stats.html", stats=compute_stats(db, items), charts=chart_svgs, page="stats")
 
-    from mldrill.web import data, drill, katas
+    from mldrill.web import data, drill, katas, labs
     from mldrill.web.csrf import Csrf
 
     csrf = Csrf()
     app.include_router(drill.make_router(db, render, csrf))
     app.include_router(data.make_router(db, render, csrf))
     app.include_router(katas.make_router(db, render, csrf))
+    app.include_router(labs.make_router(db, render, csrf))
     app.state.db = db
     return app
