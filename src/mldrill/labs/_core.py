@@ -201,6 +201,7 @@ _STYLE: dict[str, Any] = {
     "axes.spines.top": False,
     "axes.spines.right": False,
     "axes.grid": True,
+    "axes.axisbelow": True,
     "grid.color": LINE,
     "grid.linewidth": 0.8,
     "axes.prop_cycle": None,  # set below (cycler import kept local)
