@@ -12,6 +12,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse
@@ -87,7 +88,7 @@ def make_router(db: Database, render: Callable[..., HTMLResponse], csrf: Csrf) -
         prediction = prediction_of(db, lab.id) if lab.predict else None
         if error is None and (lab.predict is None or prediction is not None):
             result = run_lab(lab, params)
-        query = "&".join(f"{k}={v}" for k, v in params.items())
+        query = urlencode(params)
         resp = render(
             request,
             "lab.html",
@@ -105,7 +106,9 @@ def make_router(db: Database, render: Callable[..., HTMLResponse], csrf: Csrf) -
         return resp
 
     @router.post("/labs/{lab_id}/predict")
-    def predict(lab_id: str, choice: int = Form(...), csrf_token: str = Form("", alias="csrf")) -> RedirectResponse:
+    def predict(
+        request: Request, lab_id: str, choice: int = Form(...), csrf_token: str = Form("", alias="csrf")
+    ) -> RedirectResponse:
         lab = lab_or_404(lab_id)
         csrf.check(f"lab:{lab.id}", csrf_token)
         if lab.predict is None:
@@ -113,7 +116,11 @@ def make_router(db: Database, render: Callable[..., HTMLResponse], csrf: Csrf) -
         if not 0 <= choice < len(lab.predict.choices):
             raise HTTPException(422, f"choice must be 0..{len(lab.predict.choices) - 1}")
         record_prediction(db, lab.id, choice, choice == lab.predict.answer)
-        return RedirectResponse(f"/labs/{lab.id}#prediction", status_code=303)
+        try:  # back to the same parameters the learner was looking at
+            query = urlencode(coerce(lab, {k: v for k, v in request.query_params.items() if k in lab.params}))
+        except LabError:
+            query = ""
+        return RedirectResponse(f"/labs/{lab.id}?{query}#prediction", status_code=303)
 
     @router.get("/labs/{lab_id}/script.py", response_class=PlainTextResponse)
     def export_script(request: Request, lab_id: str) -> PlainTextResponse:
