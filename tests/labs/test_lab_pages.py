@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -48,6 +49,10 @@ def test_predict_first_then_figure_and_numbers(client: TestClient) -> None:
     assert "not quite" in again.text
     page = client.get(f"/labs/{LAB}?{SMALL}").text
     assert page.count('<svg role="img" aria-label="') == 1 and "<th>d_k</th>" in page
+    t0 = time.perf_counter()
+    again = client.get(f"/labs/{LAB}?{SMALL}")  # drawn once: now read from the disk cache
+    elapsed = time.perf_counter() - t0
+    assert again.text == page and elapsed < 0.5, f"a cached lab page took {elapsed * 1000:.0f} ms"
     other = client.get(f"/labs/{LAB}?{SMALL.replace('seed=1', 'seed=2')}").text
     table = re.compile(r"<tbody>.*?</tbody>", re.S)
     assert table.search(page) and table.search(page).group(0) != table.search(other).group(0)  # type: ignore[union-attr]

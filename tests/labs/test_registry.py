@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from mldrill.catalog import get_catalog
 from mldrill.catalog.areas import AREA_BY_ID
 from mldrill.cli import app
-from mldrill.labs import LabError, all_labs, coerce, get_lab, lab_ids
+from mldrill.labs import LabError, all_labs, coerce, get_lab, lab_ids, lab_infos
 from mldrill.labs._core import Bool, Choice, Float, Int
 
 runner = CliRunner()
@@ -48,6 +48,8 @@ def test_contract(lab_id: str) -> None:
     assert coerce(lab, {}) == lab.defaults
     if lab.predict:
         assert 0 <= lab.predict.answer < len(lab.predict.choices) and lab.predict.why
+    info = next(i for i in lab_infos() if i.id == lab_id)  # the list page's source-read metadata agrees
+    assert (info.title, info.area, info.topics, info.seconds) == (lab.title, lab.area, lab.topics, lab.seconds)
 
 
 def test_parameter_errors_say_what_would_do() -> None:

@@ -43,9 +43,9 @@ def list_labs(as_json: bool) -> None:
     """The labs: id, title, area, topics and seconds at defaults."""
     from rich.table import Table
 
-    from mldrill.labs import all_labs
+    from mldrill.labs import lab_infos
 
-    labs = sorted(all_labs(), key=lambda lab: (lab.area, lab.id))
+    labs = sorted(lab_infos(), key=lambda lab: (lab.area, lab.id))
     rows: list[dict[str, Any]] = [
         {"id": lab.id, "title": lab.title, "area": lab.area, "topics": list(lab.topics), "seconds": lab.seconds}
         for lab in labs
@@ -64,19 +64,23 @@ CONTEXT = {"allow_extra_args": True, "ignore_unknown_options": True}
 
 def lab(
     ctx: typer.Context,
-    name: str = typer.Argument(..., help="`list`, or a lab's id: run it with --param value ..."),
+    name: str = typer.Argument(..., help="`list`, `warm`, or a lab's id: run it with --param value ..."),
     out: Path | None = typer.Option(None, "--out", "-o", help="Write SVG, PNG and JSON here (default: ./lab-NAME)."),
     as_json: bool = typer.Option(False, "--json", help="Print the result (numbers, tables, text) as JSON."),
     show_params: bool = typer.Option(False, "--params", help="List the lab's parameters and exit."),
 ) -> None:
     """Labs: `mldrill lab list [--json]`, or `mldrill lab NAME [--param value ...] [--out DIR] [--json]` to run one
-    and write its figures (SVG, PNG) and numbers (JSON). `mldrill lab NAME --params` lists its parameters."""
+    and write its figures (SVG, PNG) and numbers (JSON). `mldrill lab NAME --params` lists its parameters;
+    `mldrill lab warm` draws every lab at its defaults into the cache (topic pages then show their figures)."""
     from mldrill.labs import LabError, coerce, run_lab
 
-    if name == "list":
+    if name in ("list", "warm"):
         if ctx.args:
             fail(f"unexpected arguments {' '.join(ctx.args)}")
-        list_labs(as_json)
+        if name == "list":
+            list_labs(as_json)
+        else:
+            warm()
         return
     lab = _lab(name)
     if show_params:
@@ -112,6 +116,21 @@ def lab(
     for f in result.figures:
         _print_table(f.title, f.table)
     console.print("wrote " + ", ".join(files), style="dim")
+
+
+def warm() -> None:
+    """Draw every lab at its defaults into the cache, so topic pages show their figures at once."""
+    from rich.progress import Progress
+
+    from mldrill.labs import all_labs, run_lab
+
+    labs = all_labs()
+    with Progress(console=err_console) as p:
+        task = p.add_task("drawing the labs' default figures", total=len(labs))
+        for lab in labs:
+            run_lab(lab, lab.defaults)
+            p.advance(task)
+    console.print(f"{len(labs)} labs drawn at their defaults and cached")
 
 
 def _run_with_progress(lab: Any, params: dict[str, Any], run_lab: Any) -> Any:

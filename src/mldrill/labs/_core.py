@@ -332,6 +332,39 @@ def all_labs() -> list[Lab]:
     return [get_lab(i) for i in lab_ids()]
 
 
+@dataclass(frozen=True)
+class LabInfo:
+    id: str
+    title: str
+    area: str
+    topics: tuple[str, ...]
+    seconds: float
+
+
+@cache
+def lab_infos() -> tuple[LabInfo, ...]:
+    """Title, area, topics and seconds of every lab, read from the modules' source (a list page imports nothing)."""
+    import ast
+
+    import mldrill.labs as pkg
+
+    out = []
+    for lab_id in lab_ids():
+        tree = ast.parse((Path(pkg.__path__[0]) / f"{lab_id}.py").read_text(encoding="utf-8"))
+        consts: dict[str, Any] = {}
+        for node in tree.body:
+            if isinstance(node, ast.Assign) and len(node.targets) == 1:
+                target, value = node.targets[0], node.value
+            elif isinstance(node, ast.AnnAssign) and node.value is not None:
+                target, value = node.target, node.value
+            else:
+                continue
+            if isinstance(target, ast.Name) and target.id in ("TITLE", "AREA", "TOPICS", "SECONDS"):
+                consts[target.id] = ast.literal_eval(value)
+        out.append(LabInfo(lab_id, consts["TITLE"], consts["AREA"], tuple(consts["TOPICS"]), float(consts["SECONDS"])))
+    return tuple(out)
+
+
 def coerce(lab: Lab, raw: Mapping[str, Any]) -> dict[str, Any]:
     """Defaults overridden by `raw` (strings from a form or the command line), each checked; unknown names fail."""
     unknown = sorted(set(raw) - set(lab.params))
