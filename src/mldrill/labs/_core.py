@@ -4,7 +4,7 @@ A lab is a module `mldrill.labs.<lab_id>` that defines
 
     TITLE, AREA (a SYLLABUS area id), TOPICS (topic ids), SETTLES (card ids whose claims its test asserts),
     PARAMS: dict[str, Param] (every keyword of `run`, with range and default), PREDICT: Predict | None,
-    SECONDS: float (measured at defaults on one core), and run(**params) -> LabResult.
+    SECONDS: float (CPU seconds at defaults on one core: scripts/measure_labs.py), and run(**params) -> LabResult.
 
 `run` is written to read as a script: compute with `mldrill.ref`, draw with `figure()`, return `LabResult`.
 Parameters arrive from the CLI and the web as strings; `coerce` checks and converts them with errors that list the

@@ -15,7 +15,7 @@ TITLE = "Adam: bias correction and the first steps"
 AREA = "optimizers-lr-schedules"
 TOPICS = ["adaptive-optimizers"]
 SETTLES = ["adaptive-optimizers/adam-bias-correction", "adaptive-optimizers/adam-first-step"]
-SECONDS = 1.0
+SECONDS = 1.4
 PARAMS = {
     "beta2": Float(0.9, 0.9999, default=0.999, help="Adam's β₂"),
     "steps": Int(100, 20000, default=6000, help="steps simulated"),

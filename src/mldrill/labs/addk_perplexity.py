@@ -14,7 +14,7 @@ TITLE = "Add-k smoothing: held-out perplexity vs k"
 AREA = "nlp-embeddings-metrics"
 TOPICS = ["ngram-lm-perplexity"]
 SETTLES = ["ngram-lm-perplexity/add-k-vocab"]
-SECONDS = 3.0
+SECONDS = 1.0
 CONTENT = Path(__file__).resolve().parent.parent / "content"
 PARAMS = {
     "area": Choice(

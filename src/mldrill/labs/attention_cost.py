@@ -10,7 +10,7 @@ TITLE = "Attention cost: when does the n² term dominate?"
 AREA = "attention-transformers"
 TOPICS = ["attention"]
 SETTLES = ["attention/complexity", "attention/flops-crossover"]
-SECONDS = 0.3
+SECONDS = 0.8
 PARAMS = {
     "d": Int(64, 16384, default=4096, help="model width d"),
     "n_head": Int(1, 128, default=32, help="heads h (must divide d)"),

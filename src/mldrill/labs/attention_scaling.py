@@ -16,7 +16,7 @@ TITLE = "sqrt(d_k) keeps the softmax out of saturation"
 AREA = "attention-transformers"
 TOPICS = ["attention"]
 SETTLES = ["attention/why-scale", "attention/scale-alternatives"]
-SECONDS = 0.6
+SECONDS = 2.6
 PARAMS = {
     "n_keys": Int(4, 512, default=64, help="keys each query attends over (T)"),
     "trials": Int(8, 2000, default=400, help="queries averaged per d_k"),

@@ -12,7 +12,7 @@ TITLE = "Bias–variance and double descent"
 AREA = "classical-ml"
 TOPICS = ["bias-variance"]
 SETTLES = ["bias-variance/decomposition", "bias-variance/double-descent"]
-SECONDS = 3.0
+SECONDS = 1.2
 PARAMS = {
     "trials": Int(20, 1000, default=200, help="training sets per degree"),
     "n_train": Int(10, 200, default=20, help="points per training set (polynomials); 40 for double descent"),

@@ -12,7 +12,7 @@ TITLE = "BPE: bytes per token vs merges"
 AREA = "tokenization"
 TOPICS = ["bpe-tokenizers"]
 SETTLES: list[str] = []
-SECONDS = 6.0
+SECONDS = 1.0
 CONTENT = Path(__file__).resolve().parent.parent / "content"
 PARAMS = {
     "max_merges": Int(16, 2000, default=512, help="largest number of merges trained"),

@@ -13,7 +13,7 @@ TITLE = "Calibration: reliability diagram, ECE and temperature scaling"
 AREA = "eval-safety"
 TOPICS = ["calibration-metrics"]
 SETTLES = ["calibration-metrics/ece", "calibration-metrics/temperature-scaling"]
-SECONDS = 1.0
+SECONDS = 0.4
 PARAMS = {
     "overconfidence": Float(0.5, 5.0, default=2.5, help="the model's logits = this × the true logits"),
     "n": Int(500, 50_000, default=10_000, help="examples (half to fit T, half to evaluate)"),

@@ -11,7 +11,7 @@ TITLE = "Chinchilla: compute-optimal model size and tokens"
 AREA = "llm-foundations-scaling"
 TOPICS = ["scaling-laws"]
 SETTLES = ["scaling-laws/chinchilla-optimal"]
-SECONDS = 0.4
+SECONDS = 0.5
 PARAMS = {
     "log10_flops": Float(18.0, 26.0, default=23.76, help="the budget C = 6ND, as log10 FLOPs (5.76e23 = 23.76)"),
 }

@@ -16,7 +16,7 @@ TITLE = "Contamination: n-gram overlap with the training set"
 AREA = "eval-safety"
 TOPICS = ["llm-risks"]
 SETTLES: list[str] = []
-SECONDS = 2.0
+SECONDS = 2.3
 CONTENT = Path(__file__).resolve().parent.parent / "content"
 PARAMS = {
     "items": Int(10, 200, default=60, help="test items (a third each: verbatim, paraphrased, clean)"),

@@ -27,7 +27,7 @@ SETTLES = [
     "vanishing-exploding-gradients/compare",
     "vanishing-exploding-gradients/per-layer-grad-norms",
 ]
-SECONDS = 0.8
+SECONDS = 1.7
 PARAMS = {
     "activation": Choice(("relu", "tanh", "sigmoid"), default="relu", help="the hidden nonlinearity"),
     "depth": Int(2, 100, default=50, help="number of hidden layers"),

@@ -13,7 +13,7 @@ TITLE = "Forward vs reverse KL: mean-seeking vs mode-seeking"
 AREA = "information-theory"
 TOPICS = ["entropy-kl"]
 SETTLES = ["entropy-kl/kl-direction"]
-SECONDS = 1.5
+SECONDS = 0.3
 PARAMS = {
     "separation": Float(0.5, 8.0, default=6.0, help="distance between the two modes (in units of their std)"),
     "weight": Float(0.1, 0.9, default=0.5, help="weight of the left mode"),

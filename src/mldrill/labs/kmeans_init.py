@@ -11,7 +11,7 @@ TITLE = "K-means++ vs random starts"
 AREA = "classical-ml"
 TOPICS = ["clustering"]
 SETTLES: list[str] = []
-SECONDS = 2.0
+SECONDS = 0.4
 PARAMS = {
     "k": Int(4, 25, default=16, help="clusters (blobs on a square grid, k rounded down to a square)"),
     "runs": Int(10, 300, default=60, help="seeds per method"),

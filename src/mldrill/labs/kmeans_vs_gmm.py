@@ -18,7 +18,7 @@ TITLE = "K-means vs GMM on elongated clusters"
 AREA = "classical-ml"
 TOPICS = ["clustering"]
 SETTLES = ["clustering/kmeans-failure-modes"]
-SECONDS = 1.5
+SECONDS = 0.5
 PARAMS = {
     "stretch": Float(1.0, 6.0, default=4.0, help="std along x of each cluster (std along y is 0.5)"),
     "gap": Float(2.0, 8.0, default=4.0, help="distance between the clusters' centres along y"),

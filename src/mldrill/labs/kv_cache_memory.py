@@ -9,7 +9,7 @@ TITLE = "KV-cache memory vs context: MHA, GQA, MQA in bf16 and 8-bit"
 AREA = "llm-inference-efficiency"
 TOPICS = ["kv-cache-serving"]
 SETTLES = ["kv-cache-serving/capacity"]
-SECONDS = 0.3
+SECONDS = 0.9
 GiB = 2**30
 PARAMS = {
     "n_layer": Int(1, 128, default=32, help="transformer layers L (Llama-3-8B: 32)"),

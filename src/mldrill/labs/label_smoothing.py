@@ -17,7 +17,7 @@ TITLE = "Label smoothing: the loss floor and bounded logits"
 AREA = "numerics-losses"
 TOPICS = ["numerics"]
 SETTLES = ["numerics/label-smoothing-tradeoffs"]
-SECONDS = 1.0
+SECONDS = 1.8
 PARAMS = {"classes": Int(2, 1000, default=10, help="number of classes K")}
 PREDICT = Predict(
     question="10 classes, label smoothing ε = 0.1. Where does a perfectly fitted model's training loss plateau?",

@@ -11,7 +11,7 @@ TITLE = "Lasso vs ridge coefficient paths"
 AREA = "regularization"
 TOPICS = ["weight-penalties"]
 SETTLES = ["weight-penalties/l1-vs-l2-geometry"]
-SECONDS = 1.0
+SECONDS = 0.8
 PARAMS = {
     "n_features": Int(3, 30, default=8, help="features (3 of them carry signal)"),
     "n_samples": Int(20, 500, default=100, help="training rows"),

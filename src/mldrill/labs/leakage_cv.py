@@ -11,7 +11,7 @@ TITLE = "Feature selection before vs inside cross-validation"
 AREA = "data-pipeline"
 TOPICS = ["preprocessing-leakage"]
 SETTLES = ["preprocessing-leakage/leakage-noise-demo"]
-SECONDS = 4.0
+SECONDS = 3.7
 PARAMS = {
     "n_samples": Int(20, 400, default=100, help="rows"),
     "n_features": Int(100, 20000, default=10000, help="random features"),

@@ -11,7 +11,7 @@ TITLE = "Why cross-entropy: loss and gradient vs margin"
 AREA = "numerics-losses"
 TOPICS = ["numerics"]
 SETTLES = ["numerics/ce-vs-mse"]
-SECONDS = 0.4
+SECONDS = 0.7
 PARAMS = {"worst_margin": Float(-20.0, -2.0, default=-10.0, help="left end of the margin axis (confidently wrong)")}
 PREDICT = Predict(
     question="A sigmoid output is confidently wrong: logit z = −10 for a positive example. The gradient of MSE on "

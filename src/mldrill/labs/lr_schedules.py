@@ -20,7 +20,7 @@ TITLE = "The LR schedule zoo"
 AREA = "optimizers-lr-schedules"
 TOPICS = ["lr-schedules"]
 SETTLES = ["lr-schedules/cosine", "lr-schedules/onecycle-defaults", "lr-schedules/noam-peak"]
-SECONDS = 0.5
+SECONDS = 0.8
 PARAMS = {
     "total": Int(100, 100_000, default=10_000, help="training steps"),
     "warmup_pct": Int(0, 50, default=4, help="warmup, in percent of the run"),

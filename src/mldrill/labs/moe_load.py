@@ -13,7 +13,7 @@ TITLE = "MoE load balancing and capacity"
 AREA = "moe"
 TOPICS = ["mixture-of-experts"]
 SETTLES: list[str] = []
-SECONDS = 2.0
+SECONDS = 1.0
 PARAMS = {
     "experts": Int(2, 64, default=8, help="experts E"),
     "aux_weight": Float(0.0, 0.2, default=0.05, help="weight α of the load-balancing loss in the 'with' run"),

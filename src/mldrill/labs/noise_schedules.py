@@ -12,7 +12,7 @@ TITLE = "Diffusion noise schedules: linear vs cosine"
 AREA = "diffusion"
 TOPICS = ["ddpm", "diffusion-variants"]
 SETTLES = ["ddpm/cosine-schedule", "diffusion-variants/snr"]
-SECONDS = 0.8
+SECONDS = 1.0
 PARAMS = {
     "T": Int(50, 4000, default=1000, help="diffusion steps"),
     "points": Int(100, 5000, default=1500, help="points of the 2-D toy distribution"),

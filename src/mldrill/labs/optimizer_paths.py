@@ -19,7 +19,7 @@ TITLE = "Momentum and the stability limit on a quadratic"
 AREA = "optimizers-lr-schedules"
 TOPICS = ["sgd-momentum"]
 SETTLES = ["sgd-momentum/quadratic-stability"]
-SECONDS = 0.6
+SECONDS = 1.1
 PARAMS = {
     "kappa": Float(2.0, 1000.0, default=100.0, help="condition number λ_max/λ_min (λ_min = 1)", log=True),
     "lr_scale": Float(0.1, 1.2, default=1.0, help="GD's step as a multiple of 2/λ_max (≥ 1 diverges)"),

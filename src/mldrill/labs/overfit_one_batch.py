@@ -20,7 +20,7 @@ SETTLES = [
     "training-sanity-checks/overfit-failure-modes",
     "mixed-precision/fp16-gradient-underflow",
 ]
-SECONDS = 2.0
+SECONDS = 1.8
 PARAMS = {
     "batch": Int(2, 64, default=16, help="examples in the one batch"),
     "steps": Int(20, 1000, default=200, help="training steps"),

@@ -19,7 +19,7 @@ TITLE = "Brute force vs the pattern: runtime vs n"
 AREA = "coding-patterns"
 TOPICS = ["array-patterns"]
 SETTLES: list[str] = []
-SECONDS = 3.0
+SECONDS = 1.5
 PARAMS = {
     "max_log2_n": Int(6, 13, default=11, help="largest input size, as a power of two"),
     "seed": Int(0, 999, default=0, help="random seed"),

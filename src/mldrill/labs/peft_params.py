@@ -20,7 +20,7 @@ SETTLES = [
     "peft-methods/ia3",
     "peft-methods/comparison",
 ]
-SECONDS = 0.3
+SECONDS = 0.7
 BASE = 8.03e9  # Llama-3-8B's parameter count
 PARAMS = {
     "rank": Int(1, 256, default=16, help="LoRA rank r for the table's LoRA rows"),

@@ -13,7 +13,7 @@ TITLE = "PPO clipping and the DPO loss"
 AREA = "alignment-rlhf"
 TOPICS = ["rlhf-reward-ppo", "preference-optimization"]
 SETTLES = ["rlhf-reward-ppo/ppo-clip", "preference-optimization/dpo-derivation"]
-SECONDS = 0.4
+SECONDS = 0.3
 PARAMS = {
     "clip_eps": Float(0.05, 0.5, default=0.2, help="PPO's clip range ε"),
     "beta": Float(0.01, 1.0, default=0.1, help="DPO's β (strength of the KL-to-reference constraint)"),

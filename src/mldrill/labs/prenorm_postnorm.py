@@ -16,7 +16,7 @@ TITLE = "Pre-norm vs post-norm: gradients at init"
 AREA = "activations-init-norm-residual"
 TOPICS = ["layer-rms-group-norm"]
 SETTLES = ["layer-rms-group-norm/pre-vs-post-norm"]
-SECONDS = 2.0
+SECONDS = 1.1
 PARAMS = {
     "depth": Int(2, 64, default=24, help="blocks"),
     "width": Int(16, 256, default=64, help="model width d"),

@@ -9,7 +9,7 @@ TITLE = "QLoRA: what a 4-bit model really costs"
 AREA = "fine-tuning-peft"
 TOPICS = ["lora"]
 SETTLES = ["lora/double-quant", "lora/qlora-memory"]
-SECONDS = 0.3
+SECONDS = 0.2
 PARAMS = {
     "block": Int(16, 1024, default=64, help="weights per absmax block"),
     "gpu_gb": Float(8.0, 192.0, default=48.0, help="GPU memory (GB) to compare against"),

@@ -12,7 +12,7 @@ TITLE = "Quantization error vs bits and group size"
 AREA = "llm-inference-efficiency"
 TOPICS = ["llm-quantization"]
 SETTLES = ["llm-quantization/granularity"]
-SECONDS = 1.5
+SECONDS = 0.8
 PARAMS = {
     "rows": Int(16, 1024, default=256, help="rows of the weight matrix"),
     "cols": Int(128, 4096, default=1024, help="columns (a multiple of 128)"),

@@ -14,7 +14,7 @@ TITLE = "CNN receptive field vs depth"
 AREA = "cnn"
 TOPICS = ["conv-arithmetic"]
 SETTLES = ["conv-arithmetic/receptive-field", "conv-arithmetic/two-3x3-vs-5x5", "conv-arithmetic/dilated-conv"]
-SECONDS = 1.0
+SECONDS = 0.6
 PARAMS = {
     "depth": Int(1, 12, default=8, help="conv layers"),
     "channels": Int(1, 512, default=256, help="channels C in and out (for the parameter count)"),

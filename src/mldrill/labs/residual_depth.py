@@ -14,7 +14,7 @@ TITLE = "Residual connections: gradient paths and stream variance"
 AREA = "activations-init-norm-residual"
 TOPICS = ["residual-connections"]
 SETTLES = ["residual-connections/residual-jacobian", "residual-connections/stream-variance"]
-SECONDS = 1.5
+SECONDS = 0.7
 PARAMS = {
     "depth": Int(4, 128, default=50, help="layers / blocks L"),
     "width": Int(16, 512, default=128, help="units per layer"),

@@ -18,7 +18,7 @@ TITLE = "BM25 vs dense vs hybrid retrieval"
 AREA = "rag-retrieval"
 TOPICS = ["lexical-dense-retrieval", "retrieval-metrics"]
 SETTLES: list[str] = []
-SECONDS = 8.5  # most of it loading all-MiniLM-L6-v2; 0.5 s with dense=hashed
+SECONDS = 6.4  # CPU seconds on one core, most of it loading all-MiniLM-L6-v2; 0.5 with dense=hashed
 CONTENT = Path(__file__).resolve().parent.parent / "content"
 PARAMS = {
     "area": Choice(

@@ -14,7 +14,7 @@ TITLE = "RNN vs LSTM: the gradient through time"
 AREA = "rnn-lstm-gru"
 TOPICS = ["rnn-gradients", "lstm-gru"]
 SETTLES = ["rnn-gradients/bptt-vanishing-exploding", "lstm-gru/lstm-additive-path"]
-SECONDS = 2.0
+SECONDS = 1.1
 PARAMS = {
     "steps": Int(10, 200, default=60, help="sequence length T"),
     "hidden": Int(4, 128, default=32, help="hidden units"),

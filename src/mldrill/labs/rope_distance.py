@@ -13,7 +13,7 @@ TITLE = "RoPE: relative positions and the base"
 AREA = "attention-transformers"
 TOPICS = ["positional-encoding"]
 SETTLES = ["positional-encoding/rope-relative", "positional-encoding/rope-base"]
-SECONDS = 0.5
+SECONDS = 0.8
 PARAMS = {
     "head_dim": Int(8, 256, default=128, help="head size d_h (even)"),
     "base": Choice(("10000", "500000", "1000000"), default="10000", help="RoPE base b"),

@@ -18,7 +18,7 @@ TITLE = "Temperature, top-k and top-p on a real next-token distribution"
 AREA = "llm-inference-efficiency"
 TOPICS = ["decoding-strategies"]
 SETTLES = ["decoding-strategies/temperature", "decoding-strategies/top-p"]
-SECONDS = 1.5
+SECONDS = 0.5
 CONTENT = Path(__file__).resolve().parent.parent / "content"
 PARAMS = {
     "context": Choice(("the", "a", "learning", "attention", "gradient", "is"), default="the", help="the previous word"),

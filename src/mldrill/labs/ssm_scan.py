@@ -14,7 +14,7 @@ TITLE = "SSM: recurrence = convolution = scan"
 AREA = "ssm-mamba"
 TOPICS = ["state-space-models"]
 SETTLES: list[str] = []
-SECONDS = 2.0
+SECONDS = 0.8
 PARAMS = {
     "state": Int(1, 64, default=16, help="state size N"),
     "length": Int(16, 4096, default=512, help="sequence length T for the overlay"),

@@ -12,7 +12,7 @@ TITLE = "Strides: transpose moves no data, contiguous() does"
 AREA = "pytorch-mechanics"
 TOPICS = ["tensors-autograd"]
 SETTLES = ["tensors-autograd/strides-number", "tensors-autograd/view-vs-reshape"]
-SECONDS = 0.5
+SECONDS = 0.2
 PARAMS = {
     "rows": Int(2, 8, default=3, help="rows of the 2-D tensor"),
     "cols": Int(2, 8, default=4, help="columns"),

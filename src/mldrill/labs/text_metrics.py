@@ -12,7 +12,7 @@ TITLE = "BLEU, chrF and ROUGE-L on edited sentences"
 AREA = "nlp-embeddings-metrics"
 TOPICS = ["text-gen-metrics"]
 SETTLES: list[str] = []
-SECONDS = 0.5
+SECONDS = 0.2
 REFERENCES = {
     "attention": "the model divides the attention scores by the square root of the head size before the softmax",
     "optimizer": "adam keeps a running average of the gradient and of its square for every parameter",

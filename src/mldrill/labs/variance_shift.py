@@ -12,7 +12,7 @@ TITLE = "Dropout before BatchNorm: the variance shift"
 AREA = "regularization"
 TOPICS = ["dropout"]
 SETTLES = ["dropout/variance-shift"]
-SECONDS = 1.0
+SECONDS = 0.8
 PARAMS = {
     "n": Int(1000, 400_000, default=100_000, help="samples per estimate"),
     "width": Int(1, 256, default=16, help="units feeding the BatchNorm"),

@@ -9,7 +9,7 @@ TITLE = "ZeRO memory per GPU vs GPU count"
 AREA = "distributed-training"
 TOPICS = ["parallelism-memory"]
 SETTLES = ["parallelism-memory/zero-memory"]
-SECONDS = 0.3
+SECONDS = 0.5
 PARAMS = {
     "billions": Float(0.1, 1000.0, default=7.5, help="model size Ψ in billions of parameters", log=True),
     "gpu_gb": Int(8, 192, default=80, help="memory per GPU in GB (the line to stay under)"),
