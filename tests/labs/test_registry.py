@@ -28,7 +28,8 @@ def test_at_least_30_labs_covering_the_areas() -> None:
 def test_contract(lab_id: str) -> None:
     lab = get_lab(lab_id)
     cat = get_catalog()
-    assert lab.title and lab.area in AREA_BY_ID and lab.topics and 0 < lab.seconds <= 10
+    limit = 600 if lab_id == "gpt_capstone" else 10  # the capstone trains a GPT: CPU minutes by design
+    assert lab.title and lab.area in AREA_BY_ID and lab.topics and 0 < lab.seconds <= limit
     for t in lab.topics:
         assert t in cat.topics, f"{lab_id}: unknown topic {t}"
     for card in lab.settles:
@@ -91,7 +92,7 @@ def test_cli_list_and_run(tmp_path: Path) -> None:
     ]
     res = runner.invoke(app, args, catch_exceptions=False)
     assert res.exit_code == 0, res.output
-    payload = json.loads(res.output)
+    payload = json.loads(res.stdout)  # the progress bar goes to stderr
     assert payload["params"] == {"n_keys": 8, "trials": 8, "max_log2_dk": 6, "seed": 0}
     assert (out / "attention_scaling-1.svg").read_text().startswith("<svg")
     assert (out / "attention_scaling-1.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -57,9 +57,14 @@ def run(items: int = 60, seed: int = 0) -> LabResult:
     seen = [docs[i] for i in train_ids[:k]]
     test = {"verbatim": seen, "every 5th word changed": [paraphrase(t, rng) for t in seen],
             "not in training": [docs[i] for i in held_ids]}  # fmt: skip
-    frac: dict[str, dict[int, list[float]]] = {}
-    for name, batch in test.items():
-        frac[name] = {n: ngram_overlap(batch, train, n=n).overlap for n in NS}
+    frac: dict[str, dict[int, list[float]]] = {name: {} for name in test}
+    everything = [item for batch in test.values() for item in batch]
+    for n in NS:  # one index of the training set per n
+        overlap = ngram_overlap(everything, train, n=n).overlap
+        start = 0
+        for name, batch in test.items():
+            frac[name][n] = overlap[start : start + len(batch)]
+            start += len(batch)
     fig, axes = figure(len(NS), width=7.8, height=3.2)
     bins = np.linspace(0, 1, 21)
     for ax, n in zip(axes, NS, strict=True):

@@ -173,15 +173,21 @@ class GPT(nn.Module):
         return logits, loss
 
     def configure_optimizer(
-        self, *, weight_decay: float, learning_rate: float, betas: tuple[float, float] = (0.9, 0.95)
+        self,
+        *,
+        weight_decay: float,
+        learning_rate: float,
+        betas: tuple[float, float] = (0.9, 0.95),
+        fused: bool = False,
     ) -> torch.optim.AdamW:
-        """AdamW; decay matrices and embeddings (dim >= 2), not biases or LayerNorm gains."""
+        """AdamW; decay matrices and embeddings (dim >= 2), not biases or LayerNorm gains. fused=True (CUDA) updates
+        every parameter in one kernel, as nanoGPT does on GPUs."""
         params = [p for p in self.parameters() if p.requires_grad]
         groups = [
             {"params": [p for p in params if p.dim() >= 2], "weight_decay": weight_decay},
             {"params": [p for p in params if p.dim() < 2], "weight_decay": 0.0},
         ]
-        return torch.optim.AdamW(groups, lr=learning_rate, betas=betas, eps=1e-8)
+        return torch.optim.AdamW(groups, lr=learning_rate, betas=betas, eps=1e-8, fused=fused or None)
 
     @torch.no_grad()
     def generate(
