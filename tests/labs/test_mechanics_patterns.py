@@ -25,8 +25,15 @@ def test_strides_against_torch_and_the_card() -> None:
 
 
 def test_patterns_agree_and_win() -> None:
-    n = pattern_runtime.run(max_log2_n=10, seed=0).numbers
+    import numpy as np
+
+    n = pattern_runtime.run(max_log2_n=8, seed=0).numbers
     assert n["agree"]
-    speedups = {row[0]: row[3] for row in n["rows"]}
-    assert speedups["two-sum"] > 20 and speedups["longest increasing subsequence"] > 20  # n^2 vs n (log n), n = 1024
-    assert speedups["longest unique substring"] > 2  # n * window vs n
+    # Timings on a shared machine: the best of 3 runs of each is robust to being preempted.
+    cases = pattern_runtime.cases(np.random.default_rng(0))
+    for name, floor in (("two-sum", 20), ("longest increasing subsequence", 20), ("longest unique substring", 2)):
+        brute, fast, make = cases[name]
+        args = make(2048)
+        tb = min(pattern_runtime.timed(brute, args)[0] for _ in range(3))
+        tf = min(pattern_runtime.timed(fast, args)[0] for _ in range(3))
+        assert tb > floor * tf, (name, tb, tf)  # n^2 (or n * window) vs n (log n) at n = 2048

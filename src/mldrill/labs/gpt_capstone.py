@@ -25,7 +25,7 @@ TITLE = "Train your own GPT on mldrill's text"
 AREA = "llm-foundations-scaling"
 TOPICS = ["pretraining-practice", "llm-lineage-capabilities"]
 SETTLES: list[str] = []
-SECONDS = 120.0
+SECONDS = 72.1
 CONTENT = Path(__file__).resolve().parent.parent / "content"
 PARAMS = {
     "merges": Int(0, 2000, default=256, help="BPE merges (vocabulary = 256 bytes + merges)"),
