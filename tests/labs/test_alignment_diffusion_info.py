@@ -18,11 +18,14 @@ def test_ppo_dpo() -> None:
 def test_schedules_card_numbers() -> None:
     n = noise_schedules.run(T=1000, points=200, seed=0).numbers
     assert n["betas_cosine_first"] == pytest.approx(4.1e-5, rel=0.02)
-    rows = {r[0]: r for r in n["rows"]}
+    rows = {r[0]: r for r in n["rows"]}  # t = 1..T as on the cards
+    assert rows[1][1] == pytest.approx(0.9999) and round(rows[1][3], 2) == 9.21
     assert round(rows[500][1], 3) == 0.079 and round(rows[500][3], 2) == -2.46 and round(rows[1000][3], 1) == -10.1
     assert rows[1000][2] == pytest.approx(0.0, abs=1e-3)  # cosine: zero terminal SNR up to the beta clip
     lin, cos = n["abar"]["linear"], n["abar"]["cosine"]
     assert cos[499] > 3 * lin[499]  # the cosine schedule keeps more signal at the midpoint
+    plain = 1 - math.cos(math.pi / 2 / 1000) ** 2  # the card's β_1 without the offset s
+    assert plain == pytest.approx(2.5e-6, rel=0.03) and plain < n["betas_cosine_first"] / 10
 
 
 def test_forward_kl_matches_moments_reverse_kl_picks_a_mode() -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import torch
 
 from mldrill.labs._core import Float, Int, LabResult, Predict, draw, figure, seeded, table
-from mldrill.ref.moe import capacity, dropped_fraction, load_balancing_loss, top_k_gate
+from mldrill.ref.moe import dispatch, route, switch_aux_loss
 
 TITLE = "MoE load balancing and capacity"
 AREA = "moe"
@@ -31,7 +31,10 @@ CAPACITY_FACTORS = [0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0]
 
 
 def train_router(aux: float, *, experts: int, steps: int, seed: int) -> tuple[torch.Tensor, list[float]]:
-    """Router W (d, E) trained on a task loss that pays each token its chosen expert's quality."""
+    """Router W (d, E) trained on a task loss that pays each token its chosen expert's quality.
+
+    Returns each token's final top-1 expert (T, 1) and the balancing loss E·Σ f_i P_i per step (1 when uniform).
+    """
     g = torch.Generator().manual_seed(seed)
     x = torch.randn(1024, 16, generator=g)  # (T, d)
     quality = torch.linspace(1.0, 0.98, experts)  # expert 0 slightly better
@@ -39,31 +42,29 @@ def train_router(aux: float, *, experts: int, steps: int, seed: int) -> tuple[to
     opt = torch.optim.Adam([w], lr=0.05)
     aux_hist = []
     for _ in range(steps):
-        probs, top = top_k_gate(x @ w, 1)
+        _, top, probs = route(x @ w, 1, style="switch")
         task = -(probs * quality).sum(-1).mean()  # expected quality under the router
-        lb = load_balancing_loss(probs, top[:, 0])
+        lb = switch_aux_loss(probs, top, experts, alpha=1.0)
         loss = task + aux * lb
         opt.zero_grad()
         loss.backward()
         opt.step()
         aux_hist.append(float(lb.detach()))
     with torch.no_grad():
-        _, top = top_k_gate(x @ w, 1)
-    return torch.bincount(top[:, 0], minlength=experts), aux_hist
+        _, top, _ = route(x @ w, 1, style="switch")
+    return top, aux_hist
 
 
 def run(experts: int = 8, aux_weight: float = 0.05, steps: int = 300, seed: int = 0) -> LabResult:
     seeded(seed)
     loads = {}
     aux_curves = {}
-    for name, a in (("no aux loss", 0.0), (f"aux loss α = {aux_weight:g}", aux_weight)):
-        loads[name], aux_curves[name] = train_router(a, experts=experts, steps=steps, seed=seed)
-    n_tok = int(next(iter(loads.values())).sum())
     dropped = {}
-    for name, counts in loads.items():
-        assign = torch.repeat_interleave(torch.arange(experts), counts)
-        caps = [capacity(n_tok, experts, capacity_factor=c) for c in CAPACITY_FACTORS]
-        dropped[name] = [dropped_fraction(assign, experts, cap) for cap in caps]
+    for name, a in (("no aux loss", 0.0), (f"aux loss α = {aux_weight:g}", aux_weight)):
+        top, aux_curves[name] = train_router(a, experts=experts, steps=steps, seed=seed)
+        loads[name] = torch.bincount(top[:, 0], minlength=experts)
+        dropped[name] = [dispatch(top, experts, capacity_factor=c).dropped / top.numel() for c in CAPACITY_FACTORS]
+    n_tok = int(next(iter(loads.values())).sum())
     fig, (a1, a2) = figure(2, width=7.4, height=3.5)
     width = 0.4
     for i, (name, counts) in enumerate(loads.items()):

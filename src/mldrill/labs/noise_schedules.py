@@ -4,9 +4,10 @@ noised at several t with the forward process x_t = √ᾱ_t x_0 + √(1 − ᾱ_
 from __future__ import annotations
 
 import numpy as np
+import torch
 
 from mldrill.labs._core import Int, LabResult, Predict, draw, figure, seeded, table
-from mldrill.ref.diffusion import alphas_bar, cosine_betas, linear_betas, log_snr, q_sample
+from mldrill.ref.diffusion import alphas_cumprod, cosine_betas, linear_betas, log_snr, q_sample
 
 TITLE = "Diffusion noise schedules: linear vs cosine"
 AREA = "diffusion"
@@ -38,13 +39,16 @@ def two_moons(n: int, rng: np.random.Generator) -> np.ndarray:
 
 def run(T: int = 1000, points: int = 1500, seed: int = 0) -> LabResult:
     rng = seeded(seed)
-    sched = {"linear": alphas_bar(linear_betas(T)), "cosine": alphas_bar(cosine_betas(T))}
+    # Steps are shown 1..T as in the papers; ref.diffusion indexes them 0..T-1, so step t is index t - 1.
+    abar = {"linear": alphas_cumprod(linear_betas(T)), "cosine": alphas_cumprod(cosine_betas(T))}
+    sched = {name: ab.numpy() for name, ab in abar.items()}
+    snr = {name: log_snr(ab).numpy() for name, ab in abar.items()}
     t = np.arange(1, T + 1)
     fig, axes = figure(2, 2, width=7.2, height=6.0)
     (a1, a2), (a3, a4) = axes
     for name, ab in sched.items():
         a1.plot(t, ab, label=name)
-        a2.plot(t, log_snr(ab), label=name)
+        a2.plot(t, snr[name], label=name)
     a1.set_title("ᾱ_t")
     a2.set_title("log-SNR")
     for a in (a1, a2):
@@ -54,9 +58,10 @@ def run(T: int = 1000, points: int = 1500, seed: int = 0) -> LabResult:
     noise = rng.standard_normal(x0.shape)
     mid = max(1, int(0.3 * T))
     steps = [mid]
+    at_mid = torch.full((points,), mid - 1)
     for a, name in ((a3, "linear"), (a4, "cosine")):
         abar_mid = float(sched[name][mid - 1])
-        xt = q_sample(x0, abar_mid, noise)
+        xt = q_sample(torch.from_numpy(x0), at_mid, abar[name], torch.from_numpy(noise)).numpy()
         a.scatter(x0[:, 0], x0[:, 1], s=2, color="#9ca3af", alpha=0.5, label="x₀")
         a.scatter(xt[:, 0], xt[:, 1], s=2, color="#2563eb", alpha=0.5, label=f"x_t, t = {mid}")
         a.set_title(f"{name}: t = {mid}, ᾱ = {abar_mid:.2f}", fontsize=10)
@@ -65,12 +70,10 @@ def run(T: int = 1000, points: int = 1500, seed: int = 0) -> LabResult:
         a.set_aspect("equal")
     a3.legend(fontsize=7.5, markerscale=4)
     probes = sorted({1, T // 4, T // 2, 3 * T // 4, T})
-    rows = [
-        [p, *(float(sched[n][p - 1]) for n in sched), *(float(log_snr(sched[n])[p - 1]) for n in sched)] for p in probes
-    ]
+    rows = [[p, *(float(sched[n][p - 1]) for n in sched), *(float(snr[n][p - 1]) for n in sched)] for p in probes]
     alt = (
         f"ᾱ_t and log-SNR vs t for T = {T}: the linear schedule's ᾱ collapses early (log-SNR "
-        f"{log_snr(sched['linear'])[T // 2 - 1]:.2f} at the midpoint), the cosine schedule's falls roughly linearly in "
+        f"{snr['linear'][T // 2 - 1]:.2f} at the midpoint), the cosine schedule's falls roughly linearly in "
         f"the middle. Below, a two-moons distribution noised to t = {steps[0]} under each schedule."
     )
     text = (

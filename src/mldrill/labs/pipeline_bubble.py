@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from mldrill.labs._core import Int, LabResult, Predict, draw, figure, table
-from mldrill.ref.parallel import gpipe_schedule, idle_fraction, pipeline_bubble
+from mldrill.ref.distributed.parallel import bubble_fraction, gpipe_order, simulate
 
 TITLE = "Pipeline bubble vs micro-batches"
 AREA = "distributed-training"
@@ -27,9 +27,10 @@ PREDICT = Predict(
 def run(stages: int = 4, micro_batches: int = 8) -> LabResult:
     p, m = stages, micro_batches
     ms = [1, 2, 4, 8, 16, 32, 64]
-    formula = [pipeline_bubble(p, k) for k in ms]
-    simulated = [idle_fraction(gpipe_schedule(p, k)) for k in ms]
-    grid = gpipe_schedule(p, m)
+    formula = [bubble_fraction(p, k) for k in ms]
+    simulated = [simulate(p, k, gpipe_order(p, k)).idle_fraction for k in ms]
+    schedule = simulate(p, m, gpipe_order(p, m))
+    grid = schedule.grid
 
     fig, (a1, a2) = figure(2, width=7.6, height=3.6)
     a1.plot(ms, formula, marker="o", ms=3, label="(p−1)/(m+p−1)")
@@ -51,7 +52,7 @@ def run(stages: int = 4, micro_batches: int = 8) -> LabResult:
     alt = (
         f"Left: pipeline idle fraction vs micro-batches for {p} stages, falling from {formula[0]:.2f} at m = 1 to "
         f"{formula[-1]:.3f} at m = 64; the simulated schedule matches the formula. Right: the GPipe timeline for "
-        f"m = {m} with idle triangles at the start and end ({idle_fraction(grid):.0%} idle)."
+        f"m = {m} with idle triangles at the start and end ({schedule.idle_fraction:.0%} idle)."
     )
     text = (
         "Fill and drain leave each stage idle for p − 1 of its m + p − 1 slots, so the bubble only becomes small once "

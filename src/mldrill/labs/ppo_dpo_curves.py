@@ -5,9 +5,10 @@ from __future__ import annotations
 import math
 
 import torch
+from torch.func import grad, vmap
 
 from mldrill.labs._core import Float, LabResult, Predict, draw, figure, table
-from mldrill.ref.preference import dpo_loss, ppo_clip_objective
+from mldrill.ref.alignment import dpo_loss, ppo_clip_loss
 
 TITLE = "PPO clipping and the DPO loss"
 AREA = "alignment-rlhf"
@@ -27,16 +28,29 @@ PREDICT = Predict(
 )
 
 
+ZERO = torch.zeros((), dtype=torch.float64)
+
+
+def ppo_objective(ratio: torch.Tensor, adv: float, eps: float) -> torch.Tensor:
+    """The clipped surrogate of one sample as a function of its ratio ρ = π/π_old: minus the (batch-mean) PPO loss."""
+    return -ppo_clip_loss(torch.log(ratio), ZERO, torch.tensor(adv, dtype=torch.float64), eps=eps)
+
+
+def dpo_curve(margin: torch.Tensor, beta: float) -> torch.Tensor:
+    """The DPO loss of one pair whose implicit log-ratio margin is `margin` (the reference terms set to 0)."""
+    return dpo_loss(margin, ZERO, ZERO, ZERO, beta=beta)[0]
+
+
 def run(clip_eps: float = 0.2, beta: float = 0.1) -> LabResult:
-    ratio = torch.linspace(0.2, 2.0, 361, dtype=torch.float64, requires_grad=True)
+    ratio = torch.linspace(0.2, 2.0, 361, dtype=torch.float64)
     fig, (a1, a2) = figure(2, width=7.4, height=3.5)
     grads = {}
     for adv, color in ((1.0, "#15803d"), (-1.0, "#b91c1c")):
-        obj = ppo_clip_objective(ratio, adv, eps=clip_eps)
-        (g,) = torch.autograd.grad(obj.sum(), ratio)
-        grads[adv] = g
-        a1.plot(ratio.detach(), obj.detach(), color=color, label=f"A = {adv:+g}")
-        a1.plot(ratio.detach(), (ratio * adv).detach(), color=color, ls=":", lw=1)
+        # one sample per ratio: vmap turns the batch-mean losses into per-sample curves and gradients
+        obj = vmap(ppo_objective, in_dims=(0, None, None))(ratio, adv, clip_eps)
+        grads[adv] = vmap(grad(ppo_objective), in_dims=(0, None, None))(ratio, adv, clip_eps)
+        a1.plot(ratio, obj, color=color, label=f"A = {adv:+g}")
+        a1.plot(ratio, ratio * adv, color=color, ls=":", lw=1)
     for x in (1 - clip_eps, 1 + clip_eps):
         a1.axvline(x, color="#6b7280", lw=0.8, ls="--")
     a1.set_xlabel("ratio ρ = π_θ / π_old")
@@ -44,9 +58,9 @@ def run(clip_eps: float = 0.2, beta: float = 0.1) -> LabResult:
     a1.set_title(f"PPO, ε = {clip_eps:g}")
     a1.legend(fontsize=8.5)
     margin = torch.linspace(-40, 40, 401, dtype=torch.float64)  # implicit log-ratio margin (nats)
-    z = torch.zeros_like(margin)
     for b in sorted({0.1, 0.5, beta}):
-        a2.plot(margin, dpo_loss(margin, z, beta=b), label=f"β = {b:g}", lw=2.2 if b == beta else 1.2)
+        loss = vmap(dpo_curve, in_dims=(0, None))(margin, b)
+        a2.plot(margin, loss, label=f"β = {b:g}", lw=2.2 if b == beta else 1.2)
     a2.axhline(math.log(2), color="#6b7280", lw=0.8, ls=":")
     a2.set_xlabel("log π/π_ref (chosen) − (rejected)")
     a2.set_ylabel("DPO loss")
@@ -68,5 +82,5 @@ def run(clip_eps: float = 0.2, beta: float = 0.1) -> LabResult:
     fig_out = draw(
         fig, alt=alt, title="PPO and DPO objectives", table=table(["ρ", "dObj/dρ A=+1", "dObj/dρ A=−1"], rows)
     )
-    at0 = float(dpo_loss(torch.zeros(1), torch.zeros(1), beta=beta))
+    at0 = float(dpo_curve(ZERO, beta))
     return LabResult([fig_out], {"grad_rows": rows, "dpo_at_0": at0}, text)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mldrill.labs._core import Float, Int, LabResult, Predict, draw, figure, table
-from mldrill.ref.parallel import STAGES, zero_bytes_per_gpu
+from mldrill.ref.distributed.memory import zero_memory
 
 TITLE = "ZeRO memory per GPU vs GPU count"
 AREA = "distributed-training"
@@ -15,6 +15,7 @@ PARAMS = {
     "gpu_gb": Int(8, 192, default=80, help="memory per GPU in GB (the line to stay under)"),
     "max_gpus": Int(2, 4096, default=1024, help="largest data-parallel degree N on the x axis"),
 }
+STAGES = {"DDP": 0, "ZeRO-1": 1, "ZeRO-2": 2, "ZeRO-3": 3}  # label -> ZeRO stage (0 = plain data parallelism)
 PREDICT = Predict(
     question="7.5B parameters, mixed-precision Adam, 64 GPUs, ZeRO-1 (only the optimizer state sharded). "
     "Per-GPU model states?",
@@ -27,7 +28,7 @@ PREDICT = Predict(
 def run(billions: float = 7.5, gpu_gb: int = 80, max_gpus: int = 1024) -> LabResult:
     psi = billions * 1e9
     ns = [n for n in (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096) if n <= max_gpus]
-    gb = {s: [zero_bytes_per_gpu(psi, n, s) / 1e9 for n in ns] for s in STAGES}
+    gb = {s: [zero_memory(psi, n, stage) / 1e9 for n in ns] for s, stage in STAGES.items()}
 
     fig, ax = figure()
     for s in STAGES:
@@ -41,7 +42,7 @@ def run(billions: float = 7.5, gpu_gb: int = 80, max_gpus: int = 1024) -> LabRes
     ax.set_title(f"Ψ = {billions:g}B, mixed-precision Adam")
     ax.legend()
     rows = [[n, *(gb[s][i] for s in STAGES)] for i, n in enumerate(ns)]
-    at64 = {s: zero_bytes_per_gpu(psi, 64, s) / 1e9 for s in STAGES}
+    at64 = {s: zero_memory(psi, 64, stage) / 1e9 for s, stage in STAGES.items()}
     alt = (
         f"Per-GPU model-state memory vs GPU count for a {billions:g}B model. At 64 GPUs: "
         + ", ".join(f"{s} {v:.1f} GB" for s, v in at64.items())
