@@ -23,7 +23,7 @@ SMALL = "n_keys=16&trials=20&max_log2_dk=6&seed=1"
 def client(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    yield TestClient(create_app(f"sqlite:///{tmp_path / 'web.db'}"))
+    yield TestClient(create_app(f"sqlite:///{tmp_path / 'web.db'}"), base_url="http://127.0.0.1")  # web/guard.py
 
 
 def csrf(html: str) -> str:
