@@ -1,6 +1,6 @@
 """Time every lab at its defaults on one core (torch limited to one thread): CPU seconds and wall seconds.
 
-    python scripts/measure_labs.py [LAB ...]      # prints a table; compare with each lab's SECONDS
+Run `python scripts/measure_labs.py [LAB ...]`: it prints a table to compare with each lab's SECONDS.
 """
 
 from __future__ import annotations
