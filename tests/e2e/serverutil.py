@@ -68,6 +68,7 @@ class Server:
             **os.environ,
             "MLDRILL_DATABASE_URL": self.database_url,
             "XDG_DATA_HOME": str(self.home / "data"),  # the kata workspace (drafts) lives here
+            "XDG_CACHE_HOME": str(self.home / "cache"),  # lab figures drawn during the test
             "PYTHONPATH": str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", ""),
         }
         log = (self.home / "server.log").open("ab")

@@ -11,7 +11,18 @@ from typing import Any
 
 import pytest
 
-from mldrill.store import CardReport, Database, ItemState, KataAttempt, KataProgress, Review, Setting, UserCard, open_db
+from mldrill.store import (
+    CardReport,
+    Database,
+    ItemState,
+    KataAttempt,
+    KataProgress,
+    LabPrediction,
+    Review,
+    Setting,
+    UserCard,
+    open_db,
+)
 from mldrill.store.backup import BackupError, backup, dumps, is_empty, load_backup, restore
 
 
@@ -42,6 +53,7 @@ def _fill(db: Database) -> None:
         s.add(KataProgress(kata_id="k", hints_shown=2, started_at=t0, solved_at=None))
         s.add(CardReport(item_id="t/c1", note="The answer's\nsecond line is wrong.", app_version="0.1.0",
                          content_hash="ab" * 32, created_at=t0))  # fmt: skip
+        s.add(LabPrediction(lab_id="attention_scaling", choice=2, correct=True, answered_at=t0))
 
 
 def test_round_trip_is_exact(db: Database, tmp_path: Path, sqlite_url: str) -> None:
@@ -50,7 +62,7 @@ def test_round_trip_is_exact(db: Database, tmp_path: Path, sqlite_url: str) -> N
     counts = backup(db, first)
     assert counts == {
         "item_state": 5, "review": 5, "user_card": 1, "setting": 1, "kata_attempt": 2, "kata_progress": 1,
-        "card_report": 1,
+        "card_report": 1, "lab_prediction": 1,
     }  # fmt: skip
     fresh = open_db(f"sqlite:///{tmp_path / 'fresh.db'}")
     assert is_empty(fresh)

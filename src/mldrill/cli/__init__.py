@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from mldrill.cli import config, content, data, drill, kata, plan, reports, serve, study
+from mldrill.cli import config, content, data, drill, kata, lab, plan, reports, serve, study
 
 app = typer.Typer(
     name="mldrill",
@@ -29,6 +29,7 @@ app.command("restore")(data.restore)
 app.command("config")(config.config)
 app.command("plan")(plan.plan)
 app.add_typer(plan.fsrs_app, name="fsrs")
+app.command("lab", context_settings=lab.CONTEXT)(lab.lab)
 app.add_typer(kata.app, name="kata")
 app.add_typer(content.app, name="content")
 app.add_typer(reports.app, name="reports")

@@ -14,14 +14,17 @@ def check(
     as_json: bool = typer.Option(False, "--json", help="Print the problems as JSON."),
     no_refs: bool = typer.Option(False, "--no-refs", help="Skip importing the `refs` targets (faster)."),
 ) -> None:
-    """Validate all topic files: schema, unique ids, links, areas, importable refs."""
+    """Validate all topic files: schema, unique ids, links (follow-ups, katas, labs), areas, importable refs."""
     from mldrill.catalog import load_catalog, validate
     from mldrill.catalog.katas import load_katas
     from mldrill.catalog.loader import content_root
+    from mldrill.labs import lab_ids
 
     cat = load_catalog(content_root())
     katas, kata_problems = load_katas()
-    problems = sorted(kata_problems + validate(cat, check_refs=not no_refs, kata_ids=set(katas)))
+    problems = sorted(
+        kata_problems + validate(cat, check_refs=not no_refs, kata_ids=set(katas), lab_ids=set(lab_ids()))
+    )
     if as_json:
         print_json(
             {

@@ -4,7 +4,8 @@ The GPT recipe (Radford et al., 2019; nanoGPT's train.py): next-token cross-entr
 AdamW (weight decay on matrices only, betas (0.9, 0.95)), linear warmup then cosine decay to min_lr, gradient
 accumulation (each micro-batch loss divided by the number of steps, so the sum of gradients is the big batch's mean),
 global-norm gradient clipping at 1.0, and checkpoints that hold the model, the optimizer state, the iteration and
-every RNG state, so that a resumed run continues bit-identically.
+every RNG state, so that a resumed run continues bit-identically. `--device auto` trains on CUDA (bf16 autocast, the
+fused AdamW) or Apple's MPS when present; batches are drawn on the CPU and moved, so every device sees the same data.
 
 The corpus is the text of this package's own files (*.py, *.yaml, *.md under src/mldrill, found through
 Path(__file__)), nothing from outside it. A model that learned nothing scores the corpus's unigram entropy (nats per
@@ -95,6 +96,27 @@ def get_batch(
     return x, y
 
 
+# ---- devices
+
+
+def resolve_device(name: str = "auto") -> torch.device:
+    """'auto' picks CUDA, then Apple's MPS, then the CPU; any other name is passed to torch.device."""
+    if name != "auto":
+        return torch.device(name)
+    if torch.cuda.is_available():
+        return torch.device("cuda")
+    if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
+        return torch.device("mps")
+    return torch.device("cpu")
+
+
+def _autocast(device: torch.device) -> Any:
+    """bf16 autocast on CUDA (matmuls in bf16, reductions in fp32); nothing elsewhere."""
+    import contextlib
+
+    return torch.autocast("cuda", dtype=torch.bfloat16) if device.type == "cuda" else contextlib.nullcontext()
+
+
 # ---- the pieces of a step
 
 
@@ -120,8 +142,10 @@ def train_step(
     for group in optimizer.param_groups:
         group["lr"] = lr
     total = 0.0
+    device = next(model.parameters()).device
     for x, y in micro_batches:
-        _, loss = model(x, y)
+        with _autocast(device):
+            _, loss = model(x.to(device, non_blocking=True), y.to(device, non_blocking=True))
         (loss / len(micro_batches)).backward()  # the sum over micro-steps is the mean over the whole batch
         total += float(loss.detach()) / len(micro_batches)
     if grad_clip > 0:
@@ -137,7 +161,12 @@ def estimate_loss(model: nn.Module, data: torch.Tensor, *, block_size: int, batc
     was_training = model.training
     model.eval()
     g = torch.Generator().manual_seed(0)
-    losses = [float(model(*get_batch(data, block_size, batch_size, g))[1]) for _ in range(iters)]
+    device = next(model.parameters()).device
+    losses = []
+    for _ in range(iters):
+        x, y = get_batch(data, block_size, batch_size, g)
+        with _autocast(device):
+            losses.append(float(model(x.to(device), y.to(device))[1]))
     model.train(was_training)
     return sum(losses) / len(losses)
 
@@ -190,7 +219,8 @@ def train(
     resume=True continues from `checkpoint`; the result is bit-identical to an uninterrupted run.
     """
     block_size = model.config.block_size
-    optimizer = model.configure_optimizer(weight_decay=cfg.weight_decay, learning_rate=cfg.learning_rate)
+    fused = next(model.parameters()).device.type == "cuda"  # the fused AdamW kernel: one launch for all params
+    optimizer = model.configure_optimizer(weight_decay=cfg.weight_decay, learning_rate=cfg.learning_rate, fused=fused)
     gen = torch.Generator().manual_seed(cfg.seed)
     start = load_checkpoint(checkpoint, model, optimizer, gen) if resume and checkpoint else 0
     end = min(cfg.max_iters, stop_at) if stop_at is not None else cfg.max_iters
@@ -263,6 +293,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     ap.add_argument("--block-size", type=int, default=64)
     ap.add_argument("--batch-size", type=int, default=12)
     ap.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: torch's default)")
+    ap.add_argument("--device", default="auto", help="auto (CUDA, then MPS, then CPU), cpu, cuda, mps")
     ap.add_argument("--checkpoint", type=Path, default=None, help="where to save the final checkpoint")
     ap.add_argument("--sample", type=int, default=200, help="characters to sample at the end (0: none)")
     args = ap.parse_args(argv)
@@ -278,10 +309,11 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         block_size=args.block_size, vocab_size=tok.vocab_size, n_layer=args.n_layer, n_head=args.n_head,
         n_embd=args.n_embd, dropout=0.0, bias=False,
     )  # fmt: skip
-    model = GPT(cfg, generator=torch.Generator().manual_seed(1337))
+    device = resolve_device(args.device)
+    model = GPT(cfg, generator=torch.Generator().manual_seed(1337)).to(device)
     tcfg = TrainConfig(max_iters=args.max_iters, batch_size=args.batch_size)
     h_unigram = unigram_entropy(val_data)
-    print(f"corpus: {len(data):,} characters from the package's own files, vocab {tok.vocab_size}")
+    print(f"corpus: {len(data):,} characters from the package's own files, vocab {tok.vocab_size}; device {device}")
     print(
         f"model: {model.num_params():,} parameters; initial loss should be about ln V = {math.log(tok.vocab_size):.3f}"
     )
@@ -293,10 +325,11 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         from mldrill.ref.generate import generate
 
         model.eval()
-        out = generate(model, val_data[:16][None], args.sample, temperature=0.8, top_k=20, use_cache=False,
+        out = generate(model, val_data[:16][None].to(device), args.sample, temperature=0.8, top_k=20, use_cache=False,
                        generator=torch.Generator().manual_seed(0))  # fmt: skip
         print("sample:\n" + tok.decode(out[0].tolist()))
-    return {"val_loss": res.val_loss, "unigram_entropy": h_unigram, "wall_s": wall, "config": asdict(tcfg)}
+    return {"val_loss": res.val_loss, "unigram_entropy": h_unigram, "wall_s": wall, "config": asdict(tcfg),
+            "device": str(device)}  # fmt: skip
 
 
 if __name__ == "__main__":

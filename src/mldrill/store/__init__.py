@@ -1,7 +1,16 @@
 """Persistence of the user's history (SQLAlchemy 2 + Alembic); SQLite by default, PostgreSQL for a shared server."""
 
 from mldrill.store.db import Database, open_db
-from mldrill.store.models import CardReport, ItemState, KataAttempt, KataProgress, Review, Setting, UserCard
+from mldrill.store.models import (
+    CardReport,
+    ItemState,
+    KataAttempt,
+    KataProgress,
+    LabPrediction,
+    Review,
+    Setting,
+    UserCard,
+)
 
 __all__ = [
     "CardReport",
@@ -9,6 +18,7 @@ __all__ = [
     "ItemState",
     "KataAttempt",
     "KataProgress",
+    "LabPrediction",
     "Review",
     "Setting",
     "UserCard",

@@ -199,6 +199,7 @@ def _rules() -> dict[str, dict[str, tuple[Callable[[Any], None], ...]]]:
             "note": (_nonempty, _max_chars(MAX_NOTE)),
             "content_hash": (_sha256,),
         },
+        "lab_prediction": {"lab_id": (_nonempty,), "choice": (_between(0, 100),)},  # types, NOT NULL: by column
     }
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Float, Integer, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, Float, Integer, String, Text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -123,3 +123,14 @@ class CardReport(Base):
     app_version: Mapped[str] = mapped_column(String(40))  # mldrill.__version__ when reported
     content_hash: Mapped[str] = mapped_column(String(64))  # sha256 of the card as shown (study/reports.py)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class LabPrediction(Base):
+    """The learner's "predict first" answer to a lab, committed before the figure is shown (the first one is kept)."""
+
+    __tablename__ = "lab_prediction"
+
+    lab_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    choice: Mapped[int] = mapped_column(Integer)  # index into the lab's PREDICT.choices
+    correct: Mapped[bool] = mapped_column(Boolean)
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -39,6 +39,7 @@ from mldrill.web import charts
 from mldrill.web.csrf import Csrf
 from mldrill.web.drill import START_SCOPE
 from mldrill.web.guard import Guard
+from mldrill.web.labs import topic_labs
 
 HERE = Path(__file__).resolve().parent
 
@@ -147,6 +148,7 @@ def create_app(database_url: str | None = None, *, host: str = "127.0.0.1", port
             progress=topic_progress(db, cat, only=t.id)[t.id],
             refs=[(r, _highlighted(r)) for r in refs],
             katas=[katas[k] for k in kata_ids],
+            labs=topic_labs({lab for c in t.cards for lab in c.labs}),
             page="topics",
         )
 
@@ -195,12 +197,13 @@ def create_app(database_url: str | None = None, *, host: str = "127.0.0.1", port
         }
         return render(request, "stats.html", stats=compute_stats(db, items), charts=chart_svgs, page="stats")
 
-    from mldrill.web import data, drill, katas, local, settings
+    from mldrill.web import data, drill, katas, labs, local, settings
 
     app.include_router(drill.make_router(db, render, csrf))
     app.include_router(data.make_router(db, render, csrf))
     app.include_router(katas.make_router(db, render, csrf))
     app.include_router(local.make_router(db))
     app.include_router(settings.make_router(db, render, csrf))
+    app.include_router(labs.make_router(db, render, csrf))
     app.state.db = db
     return app

@@ -1,0 +1,14 @@
+"""The capstone at a tiny size: the first loss is ln V, training lowers it, and decoding with the KV cache gives
+exactly the tokens of recomputing the whole window (greedy)."""
+
+import math
+
+from mldrill.labs.gpt_capstone import run
+
+
+def test_tiny_gpt_learns_and_the_cache_matches() -> None:
+    n = run(merges=32, text_kb=20, n_layer=1, n_embd=32, block_size=32, iters=60, temperature=0.8, top_p=0.9,
+            device="cpu", seed=0).numbers  # fmt: skip
+    assert abs(n["losses"][0] - math.log(288)) < 0.3  # near-uniform at init
+    assert sum(n["losses"][-10:]) / 10 < 0.85 * n["losses"][0]
+    assert n["same_greedy"] and math.isfinite(n["val_loss"]) and n["sample"]
