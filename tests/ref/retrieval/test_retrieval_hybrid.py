@@ -66,3 +66,13 @@ def test_mmr_skips_near_duplicates():
     D = np.array([[1.0, 0.05, 0.0], [1.0, 0.06, 0.0], [0.7, 0.0, 0.7]])  # 0 and 1 are near-duplicates
     assert mmr(q, D, k=2, lambda_mult=1.0) == [0, 1]
     assert mmr(q, D, k=2, lambda_mult=0.5) == [0, 2]
+
+
+def test_a_constant_vector_z_scores_to_zeros_even_when_its_mean_rounds():
+    """np.full(5, x).std() can be ~1e-16 (the mean rounds), which an `std > 0` test divides by: +-0.5 instead of 0."""
+    from mldrill.ref.retrieval.hybrid import zscore_normalize
+
+    rounding = [x for x in np.random.default_rng(0).uniform(1, 10, 200) if np.full(5, x).std() > 0]
+    assert rounding, "no value whose constant vector has a non-zero float std: the test would prove nothing"
+    for x in rounding:
+        assert np.array_equal(zscore_normalize(np.full(5, x)), np.zeros(5))

@@ -25,8 +25,9 @@ def minmax_normalize(s: np.ndarray) -> np.ndarray:
 
 def zscore_normalize(s: np.ndarray) -> np.ndarray:
     s = np.asarray(s, dtype=np.float64)
-    sd = s.std() if len(s) else 0.0
-    return (s - s.mean()) / sd if sd > 0 else np.zeros_like(s)
+    if len(s) == 0 or s.max() == s.min():  # constant: test the range, not std > 0 (a rounded mean leaves std ~1e-16)
+        return np.zeros_like(s)
+    return (s - s.mean()) / s.std()
 
 
 def hybrid_scores(
