@@ -5,7 +5,10 @@ GET  /drill                  the start form (?topic=&level=&area=&limit= prefill
 POST /drill                  start a session with the form's filters and redirect to it
 GET  /drill/{sid}            the current card's question (?reveal=1: answer, trap and the four rating buttons)
 POST /drill/{sid}/rate       rate the current card (committed before the next card is shown; a rating naming
-                             another card than the current one is dropped, so a double submit rates nothing)
+                             another card than the current one is dropped, so a double submit rates nothing).
+                             The form also carries the session's start filters ("resume"): a rating sent to a server
+                             restarted since the page was shown rebuilds the session under the same id from them and
+                             rates the card named, so an open drill goes on (the CSRF secret survives too)
 POST /drill/{sid}/undo       take back the last rating
 POST /drill/{sid}/report     "report a problem with this card": the note is kept locally (study/reports.py)
 Every POST carries a CSRF token bound to the session id (the start form's to "drill-start"; web/csrf.py), and
@@ -18,13 +21,16 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from mldrill.catalog import get_catalog
+from mldrill.catalog.areas import AREA_BY_ID
+from mldrill.catalog.suggest import did_you_mean
 from mldrill.store import Database
-from mldrill.study.items import all_items, select_items
+from mldrill.study.items import USER_AREA, all_items, select_items
 from mldrill.study.reports import ReportError, report_card
 from mldrill.study.scheduler import RATING_NAMES, format_interval
 from mldrill.study.session import DrillSession
@@ -37,8 +43,26 @@ START_SCOPE = "drill-start"
 def make_router(db: Database, render: Callable[..., HTMLResponse], csrf: Csrf) -> APIRouter:
     router = APIRouter()
     sessions: dict[str, DrillSession] = {}
+    filters: dict[str, str] = {}  # session id -> its start filters, urlencoded (the rate forms' "resume" field)
     lock = threading.Lock()
     token = csrf.token
+
+    def new_session(topic: str, level: str, area: str, limit: str, sid: str | None = None) -> DrillSession:
+        if errors := problems(topic, level, area, limit):
+            raise HTTPException(422, "; ".join(errors))
+        items = all_items(get_catalog(), db)
+        pool = select_items(items, topic=topic or None, level=level or None, area=area or None)
+        session = DrillSession(db, items, pool, limit=int(limit) if limit.strip() else None)
+        if sid:  # rebuilt after a restart: the open page's forms name this id (and their tokens are bound to it)
+            session.session_id = sid
+        with lock:
+            if len(sessions) >= MAX_SESSIONS:
+                old = next(iter(sessions))
+                sessions.pop(old)
+                filters.pop(old, None)
+            sessions[session.session_id] = session
+            filters[session.session_id] = urlencode({"topic": topic, "level": level, "area": area, "limit": limit})
+        return session
 
     def get(sid: str) -> DrillSession:
         s = sessions.get(sid)
@@ -46,9 +70,24 @@ def make_router(db: Database, render: Callable[..., HTMLResponse], csrf: Csrf) -
             raise HTTPException(404, "this drill session has ended; start a new one")
         return s
 
+    def problems(topic: str, level: str, area: str, limit: str) -> list[str]:
+        """What is wrong with a drill's filters, in words (an unknown id comes with its closest ids)."""
+        cat = get_catalog()
+        out = []
+        if topic and topic not in cat.topics and not topic.startswith(f"{USER_AREA}/"):
+            out.append(f"no topic '{topic}'{did_you_mean(topic, cat.topics)}")
+        if area and area not in AREA_BY_ID and area != USER_AREA:
+            out.append(f"no area '{area}'{did_you_mean(area, AREA_BY_ID)}")
+        if level and level not in ("L1", "L2", "L3"):
+            out.append(f"no level '{level}': L1, L2 or L3")
+        if limit.strip() and not (limit.strip().isascii() and limit.strip().isdigit() and 0 < int(limit) <= 10_000):
+            out.append(f"'{limit}' cards: the number of cards must be a whole number from 1 to 10000")
+        return out
+
     @router.get("/drill", response_class=HTMLResponse)
     def start_page(request: Request, topic: str = "", level: str = "", area: str = "", limit: str = "") -> HTMLResponse:
         cat = get_catalog()
+        errors = problems(topic, level, area, limit)
         with lock:
             running = [(sid, s) for sid, s in reversed(sessions.items()) if s.queue][:5]
         return render(
@@ -58,6 +97,7 @@ def make_router(db: Database, render: Callable[..., HTMLResponse], csrf: Csrf) -
             topic_title=cat.topics[topic].title if topic in cat.topics else topic,
             running=[(sid, len(s.queue), len(s.history)) for sid, s in running],
             csrf=token(START_SCOPE),
+            errors=errors,
             page="drill",
         )
 
@@ -70,15 +110,7 @@ def make_router(db: Database, render: Callable[..., HTMLResponse], csrf: Csrf) -
         csrf_token: str = Form("", alias="csrf"),
     ) -> RedirectResponse:
         csrf.check(START_SCOPE, csrf_token)
-        if limit.strip() and not (limit.strip().isascii() and limit.strip().isdigit() and 0 < int(limit) <= 10_000):
-            raise HTTPException(422, "the number of cards must be a whole number from 1 to 10000")
-        items = all_items(get_catalog(), db)
-        pool = select_items(items, topic=topic or None, level=level or None, area=area or None)
-        session = DrillSession(db, items, pool, limit=int(limit) if limit.strip() else None)
-        with lock:
-            if len(sessions) >= MAX_SESSIONS:
-                sessions.pop(next(iter(sessions)))
-            sessions[session.session_id] = session
+        session = new_session(topic, level, area, limit)
         return RedirectResponse(f"/drill/{session.session_id}", status_code=303)
 
     @router.get("/drill/{sid}", response_class=HTMLResponse)
@@ -86,6 +118,7 @@ def make_router(db: Database, render: Callable[..., HTMLResponse], csrf: Csrf) -
         s = get(sid)
         item = s.current()
         ctx: dict[str, Any] = {"sid": sid, "csrf": token(sid), "item": item, "summary": s.summary(), "page": "drill"}
+        ctx["resume"] = filters.get(sid, "")
         if item is not None:
             state = s.state_of(item.id)
             ctx["new"] = state is None
@@ -100,12 +133,24 @@ def make_router(db: Database, render: Callable[..., HTMLResponse], csrf: Csrf) -
 
     @router.post("/drill/{sid}/rate")
     def rate(
-        sid: str, rating: int = Form(...), item: str = Form(""), csrf_token: str = Form("", alias="csrf")
+        sid: str,
+        rating: int = Form(...),
+        item: str = Form(""),
+        resume: str = Form(""),
+        csrf_token: str = Form("", alias="csrf"),
     ) -> RedirectResponse:
         csrf.check(sid, csrf_token)
-        s = get(sid)
         if rating not in RATING_NAMES:
             raise HTTPException(422, "rating must be 1, 2, 3 or 4")
+        with lock:
+            s_or_none = sessions.get(sid)
+        if s_or_none is None and resume and item:  # the server restarted since this page was shown
+            f = dict(parse_qsl(resume, keep_blank_values=True))
+            s_or_none = new_session(f.get("topic", ""), f.get("level", ""), f.get("area", ""), f.get("limit", ""), sid)
+            if item in s_or_none.queue:  # the card on the page is still to be rated: it is the current one
+                s_or_none.queue.remove(item)
+                s_or_none.queue.insert(0, item)
+        s = s_or_none or get(sid)
         current = s.current()
         # A rating names the card it was given on; a repeated submit (double press, resent form) finds another card
         # current and is dropped rather than rating a card nobody has seen.

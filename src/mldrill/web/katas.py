@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
 from mldrill.catalog.katas import Kata, get_katas
+from mldrill.catalog.suggest import did_you_mean
 from mldrill.store import Database
 from mldrill.study.katas import attempts_of, hints_shown, load_draft, next_hint, record_attempt, save_draft
 from mldrill.web.csrf import Csrf
@@ -26,9 +27,10 @@ def make_router(db: Database, render: Callable[..., HTMLResponse], csrf: Csrf) -
     router = APIRouter()
 
     def kata_or_404(kata_id: str) -> Kata:
-        kata = get_katas().get(kata_id)
+        katas = get_katas()
+        kata = katas.get(kata_id)
         if kata is None:
-            raise HTTPException(404, f"no kata '{kata_id}'")
+            raise HTTPException(404, f"no kata '{kata_id}'{did_you_mean(kata_id, katas)}")
         return kata
 
     def page(request: Request, kata: Kata, **ctx: object) -> HTMLResponse:

@@ -1,0 +1,100 @@
+"""What keeps the web app from looking broken: a restarted server keeps open pages working (the CSRF secret is a
+0600 file of the data directory; a drill rebuilds itself from its rate form), friendly pages for bad parameters,
+"did you mean" on unknown ids."""
+
+from __future__ import annotations
+
+import re
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from minicontent import mini_catalog
+from mldrill.catalog.loader import get_catalog
+from mldrill.store import Review, open_db
+from mldrill.web.app import create_app
+
+HTML = {"Accept": "text/html"}
+
+
+@pytest.fixture
+def url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    mini_catalog(tmp_path / "content")
+    monkeypatch.setenv("MLDRILL_CONTENT_DIR", str(tmp_path / "content"))
+    get_catalog.cache_clear()
+    yield f"sqlite:///{tmp_path / 'web.db'}"
+    get_catalog.cache_clear()
+
+
+def client_for(url: str) -> TestClient:
+    return TestClient(create_app(url), base_url="http://127.0.0.1")
+
+
+def hidden(html: str) -> dict[str, str]:
+    return dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', html))
+
+
+def ratings(url: str) -> list[tuple[str, int]]:
+    db = open_db(url)
+    with db.session() as s:
+        out = [(r.item_id, r.rating) for r in s.query(Review).order_by(Review.id)]
+    db.close()
+    return out
+
+
+def test_the_csrf_secret_is_an_owner_only_file_that_survives_a_restart(url: str, tmp_path: Path) -> None:
+    first = client_for(url)
+    token = hidden(first.get("/drill").text)["csrf"]
+    secret = tmp_path / "web-secret"
+    assert secret.is_file() and stat.S_IMODE(secret.stat().st_mode) == 0o600 and len(secret.read_bytes()) == 32
+    second = client_for(url)  # a new process would read the same file
+    assert hidden(second.get("/drill").text)["csrf"] == token
+    secret.chmod(0o644)  # readable by others: no longer trusted, a new one is made
+    assert hidden(client_for(url).get("/drill").text)["csrf"] != token
+    assert stat.S_IMODE(secret.stat().st_mode) == 0o600
+
+
+def test_a_drill_goes_on_after_a_restart_and_the_pressed_rating_counts(url: str) -> None:
+    first = client_for(url)
+    start = first.post("/drill", data={**hidden(first.get("/drill?topic=alpha").text)})
+    sid = str(start.url).rsplit("/", 1)[1]
+    page = first.get(f"/drill/{sid}?reveal=1").text
+    form = {**hidden(page), "rating": "3"}
+    assert form["item"] == "alpha/a1" and "topic=alpha" in form["resume"].replace("&amp;", "&")
+    form["resume"] = form["resume"].replace("&amp;", "&")
+    restarted = client_for(url)  # the sessions in memory are gone
+    nxt = restarted.post(f"/drill/{sid}/rate", data=form)
+    assert nxt.status_code == 200 and "Question of alpha/a2?" in nxt.text, nxt.text
+    assert ratings(url) == [("alpha/a1", 3)]
+    again = restarted.post(f"/drill/{sid}/rate", data=form)  # a resent form rates nothing more
+    assert again.status_code == 200 and ratings(url) == [("alpha/a1", 3)]
+    assert restarted.post(f"/drill/{sid}/rate", data={**form, "csrf": "0" * 64}).status_code == 403
+
+
+def test_bad_parameters_get_a_page_in_words(url: str) -> None:
+    client = client_for(url)
+    start = client.get("/drill?limit=abc&topic=alpah&level=L9", headers=HTML)
+    assert start.status_code == 200 and 'id="error"' in start.text
+    assert "whole number" in start.text and "did you mean alpha?" in start.text and "no level" in start.text
+    bad = client.post("/drill", data={**hidden(client.get("/drill").text), "limit": "abc"}, headers=HTML)
+    assert bad.status_code == 422 and "<h1>Cannot use that</h1>" in bad.text and "whole number" in bad.text
+    sid = str(client.post("/drill", data=hidden(client.get("/drill").text)).url).rsplit("/", 1)[1]
+    typed = client.get(f"/drill/{sid}?reveal=abc", headers=HTML)
+    assert typed.status_code == 422 and "<h1>Cannot use that</h1>" in typed.text and "reveal" in typed.text
+    assert "&#39;abc&#39;" in typed.text and '{"detail"' not in typed.text
+    script = client.get(f"/drill/{sid}?reveal=abc")
+    assert script.status_code == 422 and script.json()["detail"][0]["loc"] == ["query", "reveal"]
+
+
+def test_unknown_ids_suggest_the_closest(url: str) -> None:
+    client = client_for(url)
+    topic = client.get("/topics/alpah", headers=HTML)
+    assert topic.status_code == 404 and "did you mean alpha?" in topic.text
+    assert "did you mean" not in client.get("/topics/zzzzzz", headers=HTML).text
+    kata = client.get("/katas/causal-msk", headers=HTML)
+    assert kata.status_code == 404 and "did you mean causal-mask" in kata.text
+    area = client.get("/drill?area=attention-transformer", headers=HTML)
+    assert "did you mean attention-transformers?" in area.text
