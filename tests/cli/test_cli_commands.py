@@ -41,7 +41,7 @@ def test_topics_and_show_json(env: Path) -> None:
     topic = json.loads(run("show", "alpha", "--json"))
     assert topic["remember"] == "Remember alpha." and len(topic["cards"]) == 4
     assert "x²" in run("show", "alpha")  # formulas readable in a terminal
-    assert "did you mean: alpha" in run("show", "alph", code=1)
+    assert "did you mean alpha" in run("show", "alph", code=1)
 
 
 def test_stats_and_log_json_on_an_empty_history(env: Path) -> None:

@@ -98,3 +98,17 @@ def test_unknown_ids_suggest_the_closest(url: str) -> None:
     assert kata.status_code == 404 and "did you mean causal-mask" in kata.text
     area = client.get("/drill?area=attention-transformer", headers=HTML)
     assert "did you mean attention-transformers?" in area.text
+
+
+def test_the_log_shows_and_links_the_question_and_the_drill_links_the_topic(url: str) -> None:
+    client = client_for(url)
+    sid = str(client.post("/drill", data=hidden(client.get("/drill?topic=alpha").text)).url).rsplit("/", 1)[1]
+    page = client.get(f"/drill/{sid}?reveal=1").text
+    assert '<a href="/topics/alpha#alpha/a1" id="card-topic">alpha</a>' in page
+    client.post(f"/drill/{sid}/rate", data={**hidden(page), "rating": "3"})
+    log = client.get("/log").text
+    assert '<a href="/topics/alpha#alpha/a1" hx-boost="false">Question of alpha/a1?</a>' in log
+    assert "alpha/<wbr>a1" in log  # an id breaks at its slash, never mid-word
+    assert (
+        "Question of alpha/a1?" in client.get("/log.md").text and "Question of alpha/a1?" in client.get("/log.csv").text
+    )

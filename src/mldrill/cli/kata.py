@@ -15,13 +15,11 @@ app = typer.Typer(help="Katas: implement the piece from scratch, check it agains
 
 def _kata(kata_id: str) -> Any:
     from mldrill.catalog.katas import get_katas
+    from mldrill.catalog.suggest import did_you_mean
 
     katas = get_katas()
     if kata_id not in katas:
-        close = [k for k in katas if kata_id.lower() in k]
-        fail(
-            f"no kata '{kata_id}'" + (f" (did you mean: {', '.join(close)}?)" if close else "; see `mldrill kata list`")
-        )
+        fail(f"no kata '{kata_id}'{did_you_mean(kata_id, katas) or '; see `mldrill kata list`'}")
     return katas[kata_id]
 
 
@@ -219,11 +217,14 @@ def solution(kata_id: str = typer.Argument(..., help="Kata id.")) -> None:
 
     from rich.syntax import Syntax
 
-    from mldrill.study.katas import attempts_of
+    from mldrill.study.katas import real_attempts
 
     kata = _kata(kata_id)
-    if not attempts_of(database(), kata.id):
-        fail(f"try it first: the solution opens after one attempt (`mldrill kata check {kata.id}`)")
+    if not real_attempts(database(), kata):
+        fail(
+            "try it first: the solution opens after one attempt that changes the starter "
+            f"(`mldrill kata check {kata.id}`)"
+        )
     obj = kata.solution()
     console.print(f"[dim]{kata.spec.solution} ({inspect.getsourcefile(obj)})[/]")
     console.print(Syntax(inspect.getsource(obj), "python", line_numbers=False))

@@ -47,8 +47,9 @@ def show(topic: str = typer.Argument(..., help="Topic id, e.g. attention."), as_
     cat = catalog()
     t = cat.topics.get(topic)
     if t is None:
-        close = [k for k in cat.topics if topic.lower() in k]
-        fail(f"no topic '{topic}'" + (f" (did you mean: {', '.join(close)}?)" if close else "; see `mldrill topics`"))
+        from mldrill.catalog.suggest import did_you_mean
+
+        fail(f"no topic '{topic}'{did_you_mean(topic, cat.topics) or '; see `mldrill topics`'}")
     if as_json:
         print_json(t.model_dump())
         return

@@ -29,7 +29,7 @@ from mldrill.catalog import get_catalog
 from mldrill.catalog.areas import AREA_BY_ID, AREAS
 from mldrill.catalog.katas import get_katas
 from mldrill.catalog.suggest import did_you_mean
-from mldrill.render import md_to_html, tex_to_text
+from mldrill.render import md_for_terminal, md_to_html, tex_to_text
 from mldrill.store import Database, open_db
 from mldrill.study.items import all_items
 from mldrill.study.log import practice_log, to_csv, to_markdown
@@ -86,6 +86,7 @@ def create_app(database_url: str | None = None, *, host: str = "127.0.0.1", port
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.filters["md"] = lambda text: Markup(_md_html(text or ""))
     templates.env.filters["tex_text"] = tex_to_text
+    templates.env.filters["plain"] = md_for_terminal  # markdown with $math$ as readable text (the log's questions)
     templates.env.globals["areas"] = AREA_BY_ID
     csrf = Csrf(_secret_file(db))
     templates.env.globals["start_csrf"] = csrf.token(START_SCOPE)  # the "Start drilling" buttons' POST form
