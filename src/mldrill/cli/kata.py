@@ -35,7 +35,6 @@ def list_katas(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """List the katas with your attempts, whether solved, and when each is next due."""
-    from rich.table import Table
     from sqlalchemy import func, select
 
     from mldrill.catalog.katas import get_katas
@@ -63,12 +62,24 @@ def list_katas(
     if as_json:
         print_json(rows)
         return
-    table = Table(title=f"Katas ({len(rows)})", title_justify="left")
-    for col in ("id", "title", "topic", "level", "framework", "attempts", "solved", "due"):
-        table.add_column(col)
-    for r in rows:
-        table.add_row(*(("✓" if v else "") if k == "solved" else str(v or "") for k, v in r.items()))
-    console.print(table)
+    from mldrill.cli.common import short_date, table
+
+    cols = [("id", "id"), ("text", "title"), ("id?", "topic"), ("id", "level"), ("text?", "framework")]
+    cols += [("num?", "tries"), ("id", "solved"), ("id?", "due")]
+    cells = [
+        [
+            str(r["id"]),
+            str(r["title"]),
+            str(r["topic"]),
+            str(r["level"]),
+            str(r["framework"]),
+            str(r["attempts"]),
+            "✓" if r["solved"] else "",
+            short_date(str(r["due"] or "")),
+        ]
+        for r in rows
+    ]
+    console.print(table(f"Katas ({len(rows)})", cols, cells))
 
 
 @app.command("start")
