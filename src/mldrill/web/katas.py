@@ -42,16 +42,17 @@ def _words(text: str) -> set[str]:
 
 
 def explaining_cards(kata: Kata) -> list[Card]:
-    """The cards that list this kata in `katas:`, then the cards of the kata's topic: where its traps are taught."""
+    """Where the kata's traps are taught: the cards that list it in `katas:`, or, when none does, the cards of its
+    topic."""
     cat = get_catalog()
     listing = [c for t in cat.topics.values() for c in t.cards if kata.id in c.katas]
     topic = cat.topics.get(kata.spec.topic)
-    return listing + [c for c in (topic.cards if topic else []) if c not in listing]
+    return listing or list(topic.cards if topic else [])
 
 
 def card_for_failure(explanation: str, cards: list[Card]) -> Card | None:
     """The card whose question, answer and trap share the most words with a failed check's explanation (the
-    cards that list the kata win a tie); None when no card shares a word."""
+    first card wins a tie); None when no card shares a word."""
     said = _words(explanation)
     best, best_score = None, 0.0
     for c in cards:
