@@ -90,3 +90,21 @@ def test_tables_never_cut_an_id(env: Path, width: int) -> None:
     assert "(--area numerics-losses)" in topics or "numerics-losses" in topics
     shown = run("show", "alpha", width=width)
     assert all(re.search(rf"│ alpha/a{i} +│", shown) for i in range(1, 5))
+
+
+def test_the_log_table_shows_the_question_and_keeps_the_id_whole(env: Path) -> None:
+    from clockutil import FakeClock
+    from mldrill.store import open_db
+    from mldrill.study.items import all_items
+    from mldrill.study.scheduler import Settings
+    from mldrill.study.session import DrillSession
+
+    db = open_db()
+    items = all_items(get_catalog(), db)
+    DrillSession(db, items, [items["alpha/a1"]], settings=Settings(fuzz=False), clock=FakeClock()).rate(3)
+    db.close()
+    for width in (60, 100):
+        out = run("log", width=width)
+        assert re.search(r"│ alpha/a1 +│", out) and "Question of" in out, out
+        assert re.search(r"\d{4}-\d\d-\d\d +│", out) and not re.search(r"T\d\d:\d\d", out)  # short dates
+    assert "| alpha/a1 | Question of alpha/a1? |" in run("log", "--format", "md")
