@@ -106,6 +106,7 @@ def test_kata_commands(env: Path) -> None:
     assert "try it first" in run("kata", "solution", "stable-softmax", code=1)
     assert "softmax.py" in run("kata", "start", "stable-softmax")
     failed = json.loads(run("kata", "check", "stable-softmax", "--json", code=1))
+    assert "changes the starter" in run("kata", "solution", "stable-softmax", code=1)  # the untouched starter
     assert failed["status"] == "failed" and failed["attempt"] == 1
     good = env / "good.py"
     good.write_text(

@@ -98,7 +98,8 @@ def create_app(database_url: str | None = None, *, host: str = "127.0.0.1", port
         """Browsers (and htmx) get a page saying what went wrong; scripts get FastAPI's JSON."""
         if "text/html" not in request.headers.get("accept", "") and "hx-request" not in request.headers:
             return JSONResponse({"detail": detail}, status_code=status, headers=headers)
-        titles = {400: "Cannot use that", 403: "Not yet", 404: "Not found", 413: "Too large", 422: "Cannot use that"}
+        titles = {400: "Cannot use that", 403: "Not yet", 404: "Not found", 405: "Not like that", 413: "Too large"}
+        titles[422] = "Cannot use that"
         ctx = {"status": status, "title": titles.get(status, "Something went wrong"), "detail": detail, "page": ""}
         return templates.TemplateResponse(request, "error.html", ctx, status_code=status)
 
