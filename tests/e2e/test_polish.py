@@ -57,6 +57,12 @@ def test_restart_mid_drill_and_a_stopped_server(server: Server, page: Page) -> N
     page.wait_for_function("item => document.querySelector('#card').dataset.item !== item", arg=second, timeout=20000)
     expect(banner).to_have_count(0)
     assert ratings(server)[-1] == (second, 4)  # the kept rating was sent once the server was back
+    server.restart(kill=True)  # and a restart while a question (not yet its answer) is on screen
+    third = reveal(page)
+    page.keyboard.press("2")
+    page.wait_for_function("item => document.querySelector('#card').dataset.item !== item", arg=third)
+    assert ratings(server)[-1] == (third, 2)
+    expect(page.locator("#banner")).to_have_count(0)
     page.goto(f"{server.url}/log")
     link = page.locator(f'a[href="/topics/attention#{first}"]')
     expect(link).to_be_visible()

@@ -112,3 +112,18 @@ def test_the_log_shows_and_links_the_question_and_the_drill_links_the_topic(url:
     assert (
         "Question of alpha/a1?" in client.get("/log.md").text and "Question of alpha/a1?" in client.get("/log.csv").text
     )
+
+
+def test_the_reveal_link_still_works_after_a_restart_but_only_with_the_sessions_token(url: str) -> None:
+    first = client_for(url)
+    sid = str(first.post("/drill", data=hidden(first.get("/drill?topic=alpha").text)).url).rsplit("/", 1)[1]
+    page = first.get(f"/drill/{sid}").text
+    link = re.search(r'id="reveal" data-key=" " href="([^"]+)"', page)
+    assert link, page
+    href = link.group(1).replace("&amp;", "&")
+    restarted = client_for(url)
+    forged = re.sub(r"&t=[0-9a-f]+", "&t=" + "0" * 64, href)
+    assert restarted.get(forged).status_code == 404  # no token, no session: a GET elsewhere starts nothing
+    shown = restarted.get(href)
+    assert shown.status_code == 200 and "Answer of alpha/a1" in shown.text and "3 Good" in shown.text
+    assert ratings(url) == []

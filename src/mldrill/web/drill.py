@@ -3,7 +3,9 @@
 GET  /drill                  the start form (?topic=&level=&area=&limit= prefill it) and the sessions still running;
                              a GET never starts or ends anything, so a link or an <img> elsewhere cannot evict a drill
 POST /drill                  start a session with the form's filters and redirect to it
-GET  /drill/{sid}            the current card's question (?reveal=1: answer, trap and the four rating buttons)
+GET  /drill/{sid}            the current card's question (?reveal=1: answer, trap and the four rating buttons; the
+                             reveal link also carries the card, the filters and the session's token, which rebuild
+                             the session after a restart as a rating does)
 POST /drill/{sid}/rate       rate the current card (committed before the next card is shown; a rating naming
                              another card than the current one is dropped, so a double submit rates nothing).
                              The form also carries the session's start filters ("resume"): a rating sent to a server
@@ -18,6 +20,7 @@ the start form), 1-4 rate, u undoes (static/app.js); without JavaScript the link
 
 from __future__ import annotations
 
+import hmac
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -84,6 +87,19 @@ def make_router(db: Database, render: Callable[..., HTMLResponse], csrf: Csrf) -
             out.append(f"'{limit}' cards: the number of cards must be a whole number from 1 to 10000")
         return out
 
+    def revive(sid: str, resume: str, item: str) -> DrillSession:
+        """The session `sid`; when the server restarted since the page was shown (the caller has checked the
+        session's token), rebuilt under the same id from the page's filters, the card on the page first."""
+        with lock:
+            s = sessions.get(sid)
+        if s is None and resume and item:
+            f = dict(parse_qsl(resume, keep_blank_values=True))
+            s = new_session(f.get("topic", ""), f.get("level", ""), f.get("area", ""), f.get("limit", ""), sid)
+            if item in s.queue:  # the card on the page is still to be rated: it is the current one
+                s.queue.remove(item)
+                s.queue.insert(0, item)
+        return s or get(sid)
+
     @router.get("/drill", response_class=HTMLResponse)
     def start_page(request: Request, topic: str = "", level: str = "", area: str = "", limit: str = "") -> HTMLResponse:
         cat = get_catalog()
@@ -114,20 +130,30 @@ def make_router(db: Database, render: Callable[..., HTMLResponse], csrf: Csrf) -
         return RedirectResponse(f"/drill/{session.session_id}", status_code=303)
 
     @router.get("/drill/{sid}", response_class=HTMLResponse)
-    def show(request: Request, sid: str, reveal: int = 0, reported: int = 0) -> HTMLResponse:
-        s = get(sid)
-        item = s.current()
-        ctx: dict[str, Any] = {"sid": sid, "csrf": token(sid), "item": item, "summary": s.summary(), "page": "drill"}
+    def show(
+        request: Request,
+        sid: str,
+        reveal: int = 0,
+        reported: int = 0,
+        item: str = "",
+        resume: str = "",
+        t: str = "",
+    ) -> HTMLResponse:
+        # The reveal link carries the card, the filters and the session's token (t), so space still shows the answer
+        # after a restart; without the token a GET never starts a session (a link elsewhere cannot evict a drill).
+        s = revive(sid, resume, item) if t and hmac.compare_digest(token(sid), t) else get(sid)
+        card = s.current()
+        ctx: dict[str, Any] = {"sid": sid, "csrf": token(sid), "item": card, "summary": s.summary(), "page": "drill"}
         ctx["resume"] = filters.get(sid, "")
-        if item is not None:
-            state = s.state_of(item.id)
+        if card is not None:
+            state = s.state_of(card.id)
             ctx["new"] = state is None
-            ctx["via"] = s.followup_of.get(item.id)
+            ctx["via"] = s.followup_of.get(card.id)
             ctx["left"] = len(s.queue)
             if reveal:
-                previews = s.preview(item.id)
+                previews = s.preview(card.id)
                 ctx["buttons"] = [(r, n, format_interval(previews[r])) for r, n in RATING_NAMES.items()]
-        ctx["reveal"] = bool(reveal and item is not None)
+        ctx["reveal"] = bool(reveal and card is not None)
         ctx["reported"] = bool(reported)
         return render(request, "drill.html", **ctx)
 
@@ -142,15 +168,7 @@ def make_router(db: Database, render: Callable[..., HTMLResponse], csrf: Csrf) -
         csrf.check(sid, csrf_token)
         if rating not in RATING_NAMES:
             raise HTTPException(422, "rating must be 1, 2, 3 or 4")
-        with lock:
-            s_or_none = sessions.get(sid)
-        if s_or_none is None and resume and item:  # the server restarted since this page was shown
-            f = dict(parse_qsl(resume, keep_blank_values=True))
-            s_or_none = new_session(f.get("topic", ""), f.get("level", ""), f.get("area", ""), f.get("limit", ""), sid)
-            if item in s_or_none.queue:  # the card on the page is still to be rated: it is the current one
-                s_or_none.queue.remove(item)
-                s_or_none.queue.insert(0, item)
-        s = s_or_none or get(sid)
+        s = revive(sid, resume, item)
         current = s.current()
         # A rating names the card it was given on; a repeated submit (double press, resent form) finds another card
         # current and is dropped rather than rating a card nobody has seen.
