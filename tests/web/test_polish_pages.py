@@ -114,16 +114,27 @@ def test_the_log_shows_and_links_the_question_and_the_drill_links_the_topic(url:
     )
 
 
-def test_the_reveal_link_still_works_after_a_restart_but_only_with_the_sessions_token(url: str) -> None:
+def test_the_reveal_link_still_works_after_a_restart_but_only_with_the_sessions_token(url: str, tmp_path: Path) -> None:
     first = client_for(url)
     sid = str(first.post("/drill", data=hidden(first.get("/drill?topic=alpha").text)).url).rsplit("/", 1)[1]
     page = first.get(f"/drill/{sid}").text
     link = re.search(r'id="reveal" data-key=" " href="([^"]+)"', page)
     assert link, page
     href = link.group(1).replace("&amp;", "&")
+    (tmp_path / "drills.json").unlink()  # the drills' list lost too: only the link's own token can rebuild it
     restarted = client_for(url)
     forged = re.sub(r"&t=[0-9a-f]+", "&t=" + "0" * 64, href)
     assert restarted.get(forged).status_code == 404  # no token, no session: a GET elsewhere starts nothing
     shown = restarted.get(href)
     assert shown.status_code == 200 and "Answer of alpha/a1" in shown.text and "3 Good" in shown.text
     assert ratings(url) == []
+
+
+def test_a_drill_page_reloaded_after_a_restart_finds_its_drill(url: str, tmp_path: Path) -> None:
+    first = client_for(url)
+    sid = str(first.post("/drill", data=hidden(first.get("/drill?topic=beta").text)).url).rsplit("/", 1)[1]
+    assert sid in (tmp_path / "drills.json").read_text()
+    restarted = client_for(url)
+    page = restarted.get(f"/drill/{sid}")
+    assert page.status_code == 200 and "Question of beta/b1?" in page.text
+    assert restarted.get("/drill/" + "f" * 32).status_code == 404  # an id no drill had: nothing is started

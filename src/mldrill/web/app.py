@@ -88,7 +88,8 @@ def create_app(database_url: str | None = None, *, host: str = "127.0.0.1", port
     templates.env.filters["tex_text"] = tex_to_text
     templates.env.filters["plain"] = md_for_terminal  # markdown with $math$ as readable text (the log's questions)
     templates.env.globals["areas"] = AREA_BY_ID
-    csrf = Csrf(_secret_file(db))
+    secret = _secret_file(db)
+    csrf = Csrf(secret)
     templates.env.globals["start_csrf"] = csrf.token(START_SCOPE)  # the "Start drilling" buttons' POST form
 
     def render(request: Request, name: str, **ctx: Any) -> HTMLResponse:
@@ -202,7 +203,7 @@ def create_app(database_url: str | None = None, *, host: str = "127.0.0.1", port
 
     from mldrill.web import data, drill, katas, local
 
-    app.include_router(drill.make_router(db, render, csrf))
+    app.include_router(drill.make_router(db, render, csrf, secret.with_name("drills.json") if secret else None))
     app.include_router(data.make_router(db, render, csrf))
     app.include_router(katas.make_router(db, render, csrf))
     app.include_router(local.make_router(db))

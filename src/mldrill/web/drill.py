@@ -20,9 +20,12 @@ the start form), 1-4 rate, u undoes (static/app.js); without JavaScript the link
 
 from __future__ import annotations
 
+import contextlib
 import hmac
+import json
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -43,12 +46,34 @@ MAX_SESSIONS = 64
 START_SCOPE = "drill-start"
 
 
-def make_router(db: Database, render: Callable[..., HTMLResponse], csrf: Csrf) -> APIRouter:
+def _load_filters(path: Path | None) -> dict[str, str]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8")) if path else {}
+    except (OSError, ValueError):
+        return {}
+    ok = isinstance(data, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in data.items())
+    return dict(list(data.items())[-MAX_SESSIONS:]) if ok else {}
+
+
+def make_router(
+    db: Database, render: Callable[..., HTMLResponse], csrf: Csrf, state_file: Path | None = None
+) -> APIRouter:
+    """`state_file`: where the running sessions' filters are kept (beside the CSRF secret), so a page reloaded after a
+    restart finds its drill again; None keeps them in memory only."""
     router = APIRouter()
     sessions: dict[str, DrillSession] = {}
-    filters: dict[str, str] = {}  # session id -> its start filters, urlencoded (the rate forms' "resume" field)
+    # session id -> its start filters, urlencoded (the rate forms' "resume" field); those of the previous run too
+    filters: dict[str, str] = _load_filters(state_file)
     lock = threading.Lock()
     token = csrf.token
+
+    def save_filters() -> None:
+        if state_file is None:
+            return
+        from mldrill.store.backup import write_atomic
+
+        with contextlib.suppress(OSError):  # a read-only data directory: the drill works, a restart forgets it
+            write_atomic(state_file, json.dumps(dict(list(filters.items())[-MAX_SESSIONS:])))
 
     def new_session(topic: str, level: str, area: str, limit: str, sid: str | None = None) -> DrillSession:
         if errors := problems(topic, level, area, limit):
@@ -64,11 +89,17 @@ def make_router(db: Database, render: Callable[..., HTMLResponse], csrf: Csrf) -
                 sessions.pop(old)
                 filters.pop(old, None)
             sessions[session.session_id] = session
+            filters.pop(session.session_id, None)
             filters[session.session_id] = urlencode({"topic": topic, "level": level, "area": area, "limit": limit})
+            while len(filters) > MAX_SESSIONS:
+                filters.pop(next(iter(filters)))
+            save_filters()
         return session
 
     def get(sid: str) -> DrillSession:
         s = sessions.get(sid)
+        if s is None and sid in filters:  # started before a restart (its id is known only to its own pages)
+            return revive(sid, filters[sid], "")
         if s is None:
             raise HTTPException(404, "this drill session has ended; start a new one")
         return s
@@ -92,10 +123,10 @@ def make_router(db: Database, render: Callable[..., HTMLResponse], csrf: Csrf) -
         session's token), rebuilt under the same id from the page's filters, the card on the page first."""
         with lock:
             s = sessions.get(sid)
-        if s is None and resume and item:
+        if s is None and resume:
             f = dict(parse_qsl(resume, keep_blank_values=True))
             s = new_session(f.get("topic", ""), f.get("level", ""), f.get("area", ""), f.get("limit", ""), sid)
-            if item in s.queue:  # the card on the page is still to be rated: it is the current one
+            if item and item in s.queue:  # the card on the page is still to be rated: it is the current one
                 s.queue.remove(item)
                 s.queue.insert(0, item)
         return s or get(sid)
