@@ -46,6 +46,7 @@ HERE = Path(__file__).resolve().parent
 # Markdown is rendered and sanitized once per distinct text: catalog text never changes while the server runs, and
 # the same input always gives the same HTML (the Topic page renders ~75 snippets; this keeps it inside its budget).
 _md_html = lru_cache(maxsize=16_384)(md_to_html)
+_plain_text = lru_cache(maxsize=16_384)(md_for_terminal)
 
 
 @cache
@@ -86,7 +87,7 @@ def create_app(database_url: str | None = None, *, host: str = "127.0.0.1", port
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.filters["md"] = lambda text: Markup(_md_html(text or ""))
     templates.env.filters["tex_text"] = tex_to_text
-    templates.env.filters["plain"] = md_for_terminal  # markdown with $math$ as readable text (the log's questions)
+    templates.env.filters["plain"] = _plain_text  # markdown with $math$ as readable text (the log's questions)
     templates.env.globals["areas"] = AREA_BY_ID
     secret = _secret_file(db)
     csrf = Csrf(secret)
