@@ -92,17 +92,33 @@ def test_config_shows_validates_and_saves(env: Path) -> None:
     assert json.loads(run("config", "--json"))["new_per_day"] == 20
     run("config", "new_per_day", "5")
     assert json.loads(run("config", "new_per_day", "--json")) == {"new_per_day": 5}
-    assert "between 0.70 and 0.99" in run("config", "desired_retention", "2", code=1)
+    assert "from 0.7 to 0.99" in run("config", "desired_retention", "2", code=1)
     assert "unknown setting" in run("config", "nope", "1", code=1)
     run("config", "timezone", "Europe/Paris")
     assert json.loads(run("config", "--json"))["timezone"] == "Europe/Paris"
     assert "timezone" in run("config", "timezone", "Mars/Olympus", code=1)
     assert json.loads(run("stats", "--json"))["new_left_today"] == 5
+    # the settings of study control, checked by the same rules as restore (store/backup_check.py)
+    run("config", "learning_steps", "[2, 15, 60]")
+    run("config", "track", "llm-engineer")
+    run("config", "interview_date", "2030-01-15")
+    run("config", "theme", "dark")
+    shown = json.loads(run("config", "--json"))
+    assert shown["learning_steps"] == [2, 15, 60] and shown["track"] == "llm-engineer" and shown["theme"] == "dark"
+    assert shown["interview_date"] == "2030-01-15" and shown["plan_start"]  # the plan starts the day it is set
+    assert "ml-generalist" in run("config", "track", "astronaut", code=1)  # lists the known tracks
+    assert "YYYY-MM-DD" in run("config", "interview_date", "15/01/2030", code=1)
+    assert "auto, light, dark" in run("config", "theme", "blue", code=1)
+    assert "from 1 to 1440" in run("config", "learning_steps", "[0]", code=1)
 
 
 def test_kata_commands(env: Path) -> None:
     listed = json.loads(run("kata", "list", "--json"))
     assert {"stable-softmax", "layer-norm"} <= {k["id"] for k in listed}
+    from mldrill.catalog.katas import get_katas  # the count is the kata's mutant suite, each mutant caught
+
+    catches = {k["id"]: k["catches"] for k in listed}
+    assert catches["stable-softmax"] == len(get_katas()["stable-softmax"].mutants()[1]) >= 4
     assert "try it first" in run("kata", "solution", "stable-softmax", code=1)
     assert "softmax.py" in run("kata", "start", "stable-softmax")
     failed = json.loads(run("kata", "check", "stable-softmax", "--json", code=1))

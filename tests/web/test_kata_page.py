@@ -90,3 +90,12 @@ def test_the_failing_output_is_escaped_on_the_page(client: TestClient) -> None:
     page = client.post("/katas/stable-softmax/check", data={"source": hostile, "csrf": token}).text
     assert "<dt>Got</dt>" in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<script>alert(1)" not in page
+
+
+def test_the_page_says_how_many_classic_bugs_the_checks_catch(client: TestClient) -> None:
+    from mldrill.catalog.katas import get_katas
+
+    bugs = get_katas()["stable-softmax"].mutants()[1]
+    page = client.get("/katas/stable-softmax").text
+    assert f"These checks catch {len(bugs)} classic bugs" in page
+    assert all(b.name in page for b in bugs)

@@ -55,6 +55,7 @@ def list_katas(
             "attempts": attempts.get(k.id, 0),
             "solved": solved.get(k.id) is not None,
             "due": due[f"kata/{k.id}"].isoformat(timespec="seconds") if f"kata/{k.id}" in due else None,
+            "catches": k.kill_count,  # classic bugs its checks are shown to catch (tests/grader/test_mutants.py)
         }
         for k in get_katas().values()
         if not topic or k.spec.topic == topic
@@ -65,7 +66,7 @@ def list_katas(
     from mldrill.cli.common import short_date, table
 
     cols = [("id", "id"), ("text", "title"), ("id?", "topic"), ("id", "level"), ("text?", "framework")]
-    cols += [("num?", "tries"), ("id", "solved"), ("id?", "due")]
+    cols += [("num?", "tries"), ("id", "solved"), ("id?", "due"), ("num?", "catches")]
     cells = [
         [
             str(r["id"]),
@@ -76,6 +77,7 @@ def list_katas(
             str(r["attempts"]),
             "✓" if r["solved"] else "",
             short_date(str(r["due"] or "")),
+            str(r["catches"] or ""),
         ]
         for r in rows
     ]

@@ -33,8 +33,11 @@ from mldrill.render import md_for_terminal, md_to_html, tex_to_text
 from mldrill.store import Database, open_db
 from mldrill.study.items import all_items
 from mldrill.study.log import practice_log, to_csv, to_markdown
+from mldrill.study.plan import plan_status, today_counts
+from mldrill.study.scheduler import load_settings
 from mldrill.study.stats import compute_stats, due_forecast, retention_by_week, reviews_per_day, topic_progress
 from mldrill.study.status import STATUSES
+from mldrill.study.tracks import get_tracks
 from mldrill.web import charts
 from mldrill.web.csrf import Csrf
 from mldrill.web.drill import START_SCOPE
@@ -93,7 +96,10 @@ def create_app(database_url: str | None = None, *, host: str = "127.0.0.1", port
     csrf = Csrf(secret)
     templates.env.globals["start_csrf"] = csrf.token(START_SCOPE)  # the "Start drilling" buttons' POST form
 
+    templates.env.globals["settings_csrf"] = csrf.token("settings")  # the header's theme switch
+
     def render(request: Request, name: str, **ctx: Any) -> HTMLResponse:
+        ctx.setdefault("theme", load_settings(db).theme)  # <html data-theme>: dark mode without a flash
         return templates.TemplateResponse(request, name, ctx)
 
     def error_page(request: Request, status: int, detail: Any, headers: Any = None) -> Response:
@@ -126,8 +132,20 @@ def create_app(database_url: str | None = None, *, host: str = "127.0.0.1", port
 
     @app.get("/", response_class=HTMLResponse)
     def today(request: Request) -> HTMLResponse:
-        items = all_items(get_catalog(), db)
-        return render(request, "today.html", stats=compute_stats(db, items), items=items, page="today")
+        cat = get_catalog()
+        items = all_items(cat, db)
+        settings = load_settings(db)
+        return render(
+            request,
+            "today.html",
+            stats=compute_stats(db, items),
+            counts=today_counts(db, cat, items, settings=settings),
+            plan=plan_status(db, cat, items, settings=settings),
+            tracks=get_tracks(cat),
+            settings=settings,
+            items=items,
+            page="today",
+        )
 
     @app.get("/topics", response_class=HTMLResponse)
     def topics(request: Request) -> HTMLResponse:
@@ -202,11 +220,12 @@ def create_app(database_url: str | None = None, *, host: str = "127.0.0.1", port
         }
         return render(request, "stats.html", stats=compute_stats(db, items), charts=chart_svgs, page="stats")
 
-    from mldrill.web import data, drill, katas, local
+    from mldrill.web import data, drill, katas, local, settings
 
     app.include_router(drill.make_router(db, render, csrf, secret.with_name("drills.json") if secret else None))
     app.include_router(data.make_router(db, render, csrf))
     app.include_router(katas.make_router(db, render, csrf))
     app.include_router(local.make_router(db))
+    app.include_router(settings.make_router(db, render, csrf))
     app.state.db = db
     return app
