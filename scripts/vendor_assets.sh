@@ -29,7 +29,11 @@ mkdir -p "$work/cm"
   cat > entry.js <<'JS'
 import { EditorView, basicSetup } from "codemirror";
 import { python } from "@codemirror/lang-python";
-export { EditorView, basicSetup, python };
+import { keymap } from "@codemirror/view";
+import { EditorState, Prec } from "@codemirror/state";
+import { indentUnit } from "@codemirror/language";
+import { indentWithTab } from "@codemirror/commands";
+export { EditorView, EditorState, Prec, basicSetup, python, keymap, indentUnit, indentWithTab };
 JS
   ./node_modules/.bin/esbuild entry.js --bundle --minify --format=iife --global-name=CM --outfile=cm.min.js --log-level=warning
 )

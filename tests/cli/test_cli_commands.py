@@ -42,7 +42,7 @@ def test_topics_and_show_json(env: Path) -> None:
     topic = json.loads(run("show", "alpha", "--json"))
     assert topic["remember"] == "Remember alpha." and len(topic["cards"]) == 4
     assert "x²" in run("show", "alpha")  # formulas readable in a terminal
-    assert "did you mean: alpha" in run("show", "alph", code=1)
+    assert "did you mean alpha" in run("show", "alph", code=1)
 
 
 def test_stats_and_log_json_on_an_empty_history(env: Path) -> None:
@@ -121,6 +121,7 @@ def test_kata_commands(env: Path) -> None:
     assert "try it first" in run("kata", "solution", "stable-softmax", code=1)
     assert "softmax.py" in run("kata", "start", "stable-softmax")
     failed = json.loads(run("kata", "check", "stable-softmax", "--json", code=1))
+    assert "changes the starter" in run("kata", "solution", "stable-softmax", code=1)  # the untouched starter
     assert failed["status"] == "failed" and failed["attempt"] == 1
     good = env / "good.py"
     good.write_text(

@@ -51,7 +51,12 @@ def test_a_torch_kata_without_torch_says_how_to_get_it(monkeypatch: pytest.Monke
 
     real = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "torch" else real(name, *a))
+    from mldrill.catalog import katas as katas_module
+
     kata = get_katas()["layer-norm"]
+    assert katas_module.source_checkout() is not None  # the tests run from the checkout: its command is said
+    assert kata.missing_requirement() == "this kata needs PyTorch: pip install -e '.[torch]' (in the mldrill checkout)"
+    monkeypatch.setattr(katas_module, "source_checkout", lambda: None)  # an installed wheel
     assert kata.missing_requirement() == "this kata needs PyTorch: pip install 'mldrill[torch]'"
     with pytest.raises(KataUnavailable, match=r"mldrill\[torch\]"):
         check_kata(kata, kata.starter(), pool=Pool())

@@ -57,3 +57,40 @@ def test_hints_come_one_at_a_time(db: Database) -> None:
     shown = [next_hint(db, kata) for _ in range(len(kata.spec.hints) + 1)]
     assert [h[0] for h in shown[:-1] if h] == list(range(1, len(kata.spec.hints) + 1))
     assert shown[-1] is None
+
+
+@pytest.mark.parametrize(("minutes", "failures", "rating"), [(1, 0, 4), (10, 0, 3), (10, 1, 2)])
+def test_a_solved_katas_first_review_is_at_least_a_day_later(
+    db: Database, minutes: int, failures: int, rating: int
+) -> None:
+    """Checked against py-fsrs itself: a new card given the same rating by a Scheduler with no learning steps has
+    the same due time, and whole-day intervals mean the first review is never inside the day it was solved."""
+    from fsrs import Card, Rating, Scheduler
+
+    save_setting(db, "fuzz", False)
+    kata = get_katas()["stable-softmax"]
+    clock = FakeClock()
+    mark_started(db, kata.id, now=clock())
+    for _ in range(failures):
+        clock.advance(minutes=1)
+        record_attempt(db, kata, verdict("failed"), "tried", now=clock())
+    clock.advance(minutes=minutes - failures)
+    solved = record_attempt(db, kata, verdict("passed"), "solved", now=clock())
+    assert solved.rating == rating and solved.due is not None
+    oracle, _ = Scheduler(learning_steps=(), relearning_steps=(), enable_fuzzing=False).review_card(
+        Card(), Rating(rating), clock()
+    )
+    assert solved.due == oracle.due and solved.due - clock() >= timedelta(days=1)
+    default_steps, _ = Scheduler(enable_fuzzing=False).review_card(Card(), Rating(rating), clock())
+    if rating < 4:  # what the drill's scheduler would have given: minutes, not days
+        assert default_steps.due - clock() < timedelta(hours=1)
+
+
+def test_only_an_attempt_that_changes_the_starter_is_real() -> None:
+    from mldrill.study.katas import is_real_attempt
+
+    kata = get_katas()["stable-softmax"]
+    starter = kata.starter()
+    assert not is_real_attempt(kata, starter)
+    assert not is_real_attempt(kata, "\n" + starter.replace("\n", "   \n") + "\n\n")  # trailing spaces only
+    assert is_real_attempt(kata, starter + "\n    return x\n")

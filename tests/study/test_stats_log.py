@@ -69,7 +69,9 @@ def test_practice_log_and_exports(db: Database, tmp_path: Path) -> None:
         (r.item, r.status, str(r.attempts)) for r in rows
     ]
     md = to_markdown(rows).splitlines()
-    assert md[0].startswith("| item | topic |") and len(md) == 2 + len(rows)
+    assert md[0].startswith("| item | question | topic |") and len(md) == 2 + len(rows)
+    assert [p["question"] for p in parsed] == [items[r.item].question for r in rows]
+    assert md[2].startswith(f"| alpha/a4 | {items['alpha/a4'].question} |")
 
 
 def test_streak_matches_counting_days_back_from_today(db: Database, tmp_path: Path) -> None:

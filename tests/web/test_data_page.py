@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from markupsafe import escape
 
 from minicontent import mini_catalog
 from mldrill.catalog.loader import get_catalog
@@ -70,11 +71,15 @@ def test_export_backup_restore_round_trip(env: tuple[TestClient, str, Path]) -> 
     assert sqlite3.connect(tmp / "collection.anki2").execute("SELECT count(*) FROM notes").fetchone()[0] == 7
     first = client.get("/data/backup.json").content
     assert json.loads(first)["format"] == "mldrill-backup"
-    restored = client.post("/data/restore", data={"csrf": token(client)}, files={"file": ("b.json", first)})
+    restored = client.post(
+        "/data/restore", data={"csrf": token(client), "confirm": "yes"}, files={"file": ("b.json", first)}
+    )
     assert "Restored" in restored.text and "previous history was saved" in restored.text
     assert list((tmp / "data" / "mldrill" / "backups").glob("before-restore-*.json"))
     assert client.get("/data/backup.json").content == first
-    junk = client.post("/data/restore", data={"csrf": token(client)}, files={"file": ("b.json", b"{not json")})
+    junk = client.post(
+        "/data/restore", data={"csrf": token(client), "confirm": "yes"}, files={"file": ("b.json", b"{not json")}
+    )
     assert "b.json:1: not valid JSON" in junk.text and user_cards(url) == 1
 
 
@@ -93,7 +98,7 @@ def test_exports_imports_and_restores_leave_nothing_in_the_temp_directory(
         sizes.add(len(r.content))
         client.post(
             "/data/restore",
-            data={"csrf": token(client)},
+            data={"csrf": token(client), "confirm": "yes"},
             files={"file": ("b.json", client.get("/data/backup.json").content)},
         )
     assert list(temp.iterdir()) == []
@@ -192,12 +197,16 @@ def test_restore_checks_every_value_and_the_app_works_after_it(env: tuple[TestCl
     before = client.get("/data/backup.json").content
     bad = json.loads(json.dumps(VALID_BACKUP))
     bad["tables"]["setting"][0]["value"] = "Not/AZone"
-    r = client.post("/data/restore", data={"csrf": token(client)}, files={"file": ("b.json", json.dumps(bad).encode())})
+    r = client.post(
+        "/data/restore",
+        data={"csrf": token(client), "confirm": "yes"},
+        files={"file": ("b.json", json.dumps(bad).encode())},
+    )
     assert "table setting, row 0 (timezone), field value: timezone must be an IANA time zone" in r.text
     assert "Nothing was restored" in r.text and client.get("/data/backup.json").content == before
     assert not (tmp / "data" / "mldrill" / "backups").exists()
     good = json.dumps(VALID_BACKUP).encode()
-    r = client.post("/data/restore", data={"csrf": token(client)}, files={"file": ("b.json", good)})
+    r = client.post("/data/restore", data={"csrf": token(client), "confirm": "yes"}, files={"file": ("b.json", good)})
     assert "Restored 1 reviews" in r.text
     for page in ("/", "/stats", "/log", "/log.csv", "/katas", "/topics", "/topics/alpha", "/drill"):
         assert client.get(page).status_code == 200, page
@@ -221,3 +230,42 @@ def test_an_upload_name_never_leaves_the_temporary_folder(
     assert r.status_code == 200 and ("1 added" in r.text or "unsupported file type" in r.text), r.text
     assert str(tmp) not in r.text
     assert list((tmp / "tmp").iterdir()) == [inner] and list(inner.iterdir()) == []
+
+
+def test_restore_asks_first_and_offers_the_previous_history_back(env: tuple[TestClient, str, Path]) -> None:
+    client, url, _ = env
+    client.post("/data/import", data={"csrf": token(client)}, files={"file": ("d.csv", b"question,answer\nq1,a1\n")})
+    mine = client.get("/data/backup.json").content
+    form = client.get("/data").text
+    assert '<input type="checkbox" name="confirm" value="yes" required>' in form
+    empty = json.dumps({"format": "mldrill-backup", "version": 1, "tables": {}}).encode()
+    unasked = client.post("/data/restore", data={"csrf": token(client)}, files={"file": ("b.json", empty)})
+    assert "Nothing was restored." in unasked.text and "Tick" in unasked.text and user_cards(url) == 1
+    done = client.post(
+        "/data/restore", data={"csrf": token(client), "confirm": "yes"}, files={"file": ("b.json", empty)}
+    )
+    assert user_cards(url) == 0
+    link = re.search(r'<a href="(/data/safety/before-restore-[^"]+\.json)" id="safety-link" download>', done.text)
+    assert link, done.text
+    back = client.get(link.group(1))
+    assert back.status_code == 200 and back.content == mine  # the history as it was, byte for byte
+    assert link.group(1) in client.get("/data").text  # still offered later
+    assert client.get("/data/safety/..%2Fmldrill.db").status_code == 404
+    assert client.get("/data/safety/before-restore-x.json").status_code == 404
+
+
+def test_restoring_a_non_backup_says_what_the_file_looks_like(env: tuple[TestClient, str, Path]) -> None:
+    client, _, _ = env
+    cases = [
+        (b"PK\x03\x04rest", "a ZIP archive"),
+        (b"SQLite format 3\x00....", "an SQLite database"),
+        (b"question,answer\nq,a\n", "CSV-like text that is not JSON, starting with 'question,answer'"),
+        (b"[1, 2]", "a JSON list of 2 item(s)"),
+        (b'{"cards": []}', "a JSON object with keys 'cards'"),
+        (b"\xff\xfe\x00binary", "binary data"),
+        (b"", "an empty file"),
+    ]
+    for raw, words in cases:
+        r = client.post("/data/restore", data={"csrf": token(client), "confirm": "yes"}, files={"file": ("x", raw)})
+        assert r.status_code == 200 and "not an mldrill backup: it looks like" in r.text, raw
+        assert str(escape(words)) in r.text, raw

@@ -133,7 +133,7 @@ def test_state_changing_requests_from_another_site_change_nothing(
     deck = {"file": ("deck.md", b"Q: planted?\nA: yes\n")}
     attempts: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
         ("/data/import", {"csrf": data_token}, deck),
-        ("/data/restore", {"csrf": data_token}, {"file": ("b.json", backup)}),
+        ("/data/restore", {"csrf": data_token, "confirm": "yes"}, {"file": ("b.json", backup)}),
         ("/katas/stable-softmax/hint", {"csrf": kata_token}, {}),
         ("/katas/stable-softmax/draft", {"csrf": kata_token, "source": "planted"}, {}),
         ("/drill", {"csrf": token(client, "/drill")}, {}),
@@ -182,7 +182,14 @@ def test_every_response_keeps_out_of_frames_and_sniffing(env: tuple[TestClient, 
 
 def _get_routes(client: TestClient) -> list[str]:
     """Every GET route of the app, its path parameters filled with ids that exist."""
-    fill = {"topic_id": "alpha", "kata_id": "stable-softmax", "fmt": "md", "sid": "SID", "path": "app.css"}
+    fill = {
+        "topic_id": "alpha",
+        "kata_id": "stable-softmax",
+        "fmt": "md",
+        "sid": "SID",
+        "path": "app.css",
+        "name": "before-restore-20260101T000000.000000Z.json",
+    }
     out = []
 
     def walk(routes: list[Any]) -> Iterator[Any]:
@@ -213,6 +220,10 @@ def test_no_get_route_changes_anything(env: tuple[TestClient, str]) -> None:
         data={"source": "def softmax(x, axis=-1):\n    return x\n", "csrf": token(client, "/katas/stable-softmax")},
     )
     client.post("/data/import", data={"csrf": token(client)}, files={"file": ("d.md", b"Q: q?\nA: a\n")})
+    from mldrill.store.backup import backups_dir
+
+    backups_dir().mkdir(parents=True)  # a safety copy a restore left, for GET /data/safety/{name}
+    (backups_dir() / "before-restore-20260101T000000.000000Z.json").write_text("{}")
     db = open_db(url)
     before = dumps(db)
     current = client.get(f"/drill/{sid}").text

@@ -115,10 +115,10 @@ def test_reports_are_in_the_backup(env: tuple[TestClient, str, Path]) -> None:
         s.query(CardReport).delete()
     db.close()
     files = {"file": ("b.json", client.get("/data/backup.json").content)}
-    client.post("/data/restore", data={"csrf": csrf_of(client.get("/data").text)}, files=files)
+    client.post("/data/restore", data={"csrf": csrf_of(client.get("/data").text), "confirm": "yes"}, files=files)
     assert stored(url) == []
     import json
 
     files = {"file": ("b.json", json.dumps(backup).encode())}
-    client.post("/data/restore", data={"csrf": csrf_of(client.get("/data").text)}, files=files)
+    client.post("/data/restore", data={"csrf": csrf_of(client.get("/data").text), "confirm": "yes"}, files=files)
     assert [n for _, n, _ in stored(url)] == ["typo"]

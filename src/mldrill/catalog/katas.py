@@ -39,6 +39,24 @@ class Limits(BaseModel):
     memory_mb: int = Field(default=512, ge=64, le=8192)
 
 
+def source_checkout() -> Path | None:
+    """The repository root when mldrill runs from a source checkout (src/mldrill beside a pyproject.toml naming
+    mldrill: an editable install or PYTHONPATH=src), else None (an installed wheel)."""
+    root = Path(__file__).resolve().parents[3]
+    project = root / "pyproject.toml"
+    try:
+        return root if project.is_file() and 'name = "mldrill"' in project.read_text(encoding="utf-8") else None
+    except OSError:
+        return None
+
+
+def torch_install_hint() -> str:
+    """The command that adds PyTorch: from a checkout, the editable install's extra; otherwise the package's."""
+    return (
+        "pip install -e '.[torch]' (in the mldrill checkout)" if source_checkout() else "pip install 'mldrill[torch]'"
+    )
+
+
 class KataSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     id: LinkId
@@ -99,7 +117,7 @@ class Kata:
         import importlib.util
 
         if self.spec.framework == "torch" and importlib.util.find_spec("torch") is None:
-            return "this kata needs PyTorch: pip install 'mldrill[torch]'"
+            return f"this kata needs PyTorch: {torch_install_hint()}"
         return None
 
     def forbidden(self) -> list[str]:

@@ -158,7 +158,7 @@ def schema_problems(e: ValidationError, doc: YamlDoc, rel: str, prefix: tuple[st
 def _describe(err: Any) -> str:
     kind = err["type"]
     if kind == "extra_forbidden":
-        return "unknown field (check the spelling against DESIGN.md's content schema)"
+        return "unknown field (check the spelling against the content schema, mldrill/catalog/schema.py)"
     if kind == "missing":
         return "required field is missing"
     if kind == "literal_error":

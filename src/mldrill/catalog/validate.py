@@ -75,7 +75,10 @@ def _check_topics(cat: Catalog) -> list[Problem]:
     for t in cat.topics.values():
         w = cat.where[t.id]
         if t.area not in AREA_BY_ID:
-            out.append(Problem(w.file, w.line, f"unknown area '{t.area}' (expected one of SYLLABUS.md's area ids)"))
+            from mldrill.catalog.suggest import did_you_mean
+
+            hint = did_you_mean(t.area, AREA_BY_ID) or f" (the areas: {', '.join(AREA_BY_ID)})"
+            out.append(Problem(w.file, w.line, f"unknown area '{t.area}'{hint}"))
         path = PurePath(w.file)
         if path.stem != t.id or path.parent.name != t.area:
             out.append(

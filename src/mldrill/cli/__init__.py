@@ -16,6 +16,29 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode="rich",
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            v = version("mldrill")
+        except PackageNotFoundError:  # run from a checkout without installing it
+            v = "unknown (not installed)"
+        typer.echo(f"mldrill {v}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    show_version: bool = typer.Option(
+        False, "--version", help="Print mldrill's version and exit.", callback=_version, is_eager=True
+    ),
+) -> None:
+    """Prepare for ML, deep-learning and LLM interviews: learn, drill, code and see it run — offline."""
+
+
 app.command("serve")(serve.serve)
 app.command("drill")(drill.drill)
 app.command("topics")(study.topics)

@@ -44,7 +44,7 @@ def check(
 
 @app.command("stats")
 def stats(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
-    """Cards per area against SYLLABUS.md's targets, with the share of L3 cards and of cards with follow-ups."""
+    """Cards per area against each area's target, with the share of L3 cards and of cards with follow-ups."""
     from dataclasses import asdict
 
     from rich.table import Table

@@ -48,7 +48,9 @@ def read_choice(allowed: tuple[str, ...]) -> str:
 def drill(
     topic: str | None = typer.Option(None, "--topic", "-t", help="Only this topic (id, see `mldrill topics`)."),
     level: str | None = typer.Option(None, "--level", "-l", help="Only this level: L1, L2 or L3."),
-    area: str | None = typer.Option(None, "--area", "-a", help="Only this area (`mldrill topics`; user: imports)."),
+    area: str | None = typer.Option(
+        None, "--area", "-a", help="Only this area (an id from `mldrill topics`, or user)."
+    ),
     tag: str | None = typer.Option(None, "--tag", help="Only cards with this tag."),
     track: str | None = typer.Option(None, "--track", help="Only this track's cards (see `mldrill plan`)."),
     limit: int | None = typer.Option(None, "--limit", "-n", min=1, help="At most N cards (follow-ups come on top)."),
@@ -68,9 +70,15 @@ def drill(
     wanted = {s.strip() for s in status.split(",")} if status else None
     if wanted and wanted - set(STATUSES):
         fail(f"unknown status {sorted(wanted - set(STATUSES))}; use {', '.join(STATUSES)}")
+    from mldrill.catalog.areas import AREA_BY_ID
+    from mldrill.catalog.suggest import did_you_mean
+    from mldrill.study.items import USER_AREA
+
     cat = catalog()
-    if topic and topic not in cat.topics and not topic.startswith("user/"):
-        fail(f"no topic '{topic}'; see `mldrill topics`")
+    if topic and topic not in cat.topics and not topic.startswith(f"{USER_AREA}/"):
+        fail(f"no topic '{topic}'{did_you_mean(topic, cat.topics) or '; see `mldrill topics`'}")
+    if area and area not in AREA_BY_ID and area != USER_AREA:
+        fail(f"no area '{area}'{did_you_mean(area, AREA_BY_ID)}; the areas are: {', '.join([*AREA_BY_ID, USER_AREA])}")
     db = database()
     all_items = items(db)
     choice = DrillChoice(

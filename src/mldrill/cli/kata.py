@@ -15,13 +15,11 @@ app = typer.Typer(help="Katas: implement the piece from scratch, check it agains
 
 def _kata(kata_id: str) -> Any:
     from mldrill.catalog.katas import get_katas
+    from mldrill.catalog.suggest import did_you_mean
 
     katas = get_katas()
     if kata_id not in katas:
-        close = [k for k in katas if kata_id.lower() in k]
-        fail(
-            f"no kata '{kata_id}'" + (f" (did you mean: {', '.join(close)}?)" if close else "; see `mldrill kata list`")
-        )
+        fail(f"no kata '{kata_id}'{did_you_mean(kata_id, katas) or '; see `mldrill kata list`'}")
     return katas[kata_id]
 
 
@@ -37,7 +35,6 @@ def list_katas(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """List the katas with your attempts, whether solved, and when each is next due."""
-    from rich.table import Table
     from sqlalchemy import func, select
 
     from mldrill.catalog.katas import get_katas
@@ -66,12 +63,25 @@ def list_katas(
     if as_json:
         print_json(rows)
         return
-    table = Table(title=f"Katas ({len(rows)})", title_justify="left")
-    for col in ("id", "title", "topic", "level", "framework", "attempts", "solved", "due", "catches"):
-        table.add_column(col)
-    for r in rows:
-        table.add_row(*(("✓" if v else "") if k == "solved" else str(v or "") for k, v in r.items()))
-    console.print(table)
+    from mldrill.cli.common import short_date, table
+
+    cols = [("id", "id"), ("text", "title"), ("id?", "topic"), ("id", "level"), ("text?", "framework")]
+    cols += [("num?", "tries"), ("id", "solved"), ("id?", "due"), ("num?", "catches")]
+    cells = [
+        [
+            str(r["id"]),
+            str(r["title"]),
+            str(r["topic"]),
+            str(r["level"]),
+            str(r["framework"]),
+            str(r["attempts"]),
+            "✓" if r["solved"] else "",
+            short_date(str(r["due"] or "")),
+            str(r["catches"] or ""),
+        ]
+        for r in rows
+    ]
+    console.print(table(f"Katas ({len(rows)})", cols, cells))
 
 
 @app.command("start")
@@ -220,11 +230,14 @@ def solution(kata_id: str = typer.Argument(..., help="Kata id.")) -> None:
 
     from rich.syntax import Syntax
 
-    from mldrill.study.katas import attempts_of
+    from mldrill.study.katas import real_attempts
 
     kata = _kata(kata_id)
-    if not attempts_of(database(), kata.id):
-        fail(f"try it first: the solution opens after one attempt (`mldrill kata check {kata.id}`)")
+    if not real_attempts(database(), kata):
+        fail(
+            "try it first: the solution opens after one attempt that changes the starter "
+            f"(`mldrill kata check {kata.id}`)"
+        )
     obj = kata.solution()
     console.print(f"[dim]{kata.spec.solution} ({inspect.getsourcefile(obj)})[/]")
     console.print(Syntax(inspect.getsource(obj), "python", line_numbers=False))

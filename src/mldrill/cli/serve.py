@@ -4,7 +4,29 @@ from __future__ import annotations
 
 import typer
 
-from mldrill.cli.common import console
+from mldrill.cli.common import console, fail
+
+
+def _port_free_or_fail(port: int) -> None:
+    """A busy port is said in words (uvicorn would log an errno and exit), with a port that is free to suggest."""
+    import errno
+    import socket
+
+    with socket.socket() as probe:
+        probe.setsockopt(
+            socket.SOL_SOCKET, socket.SO_REUSEADDR, 1
+        )  # as uvicorn binds: a closed socket's TIME_WAIT is ok
+        try:
+            probe.bind(("127.0.0.1", port))
+            return
+        except OSError as e:
+            if e.errno not in (errno.EADDRINUSE, errno.EACCES):
+                raise
+            why = "is in use (another mldrill serve?)" if e.errno == errno.EADDRINUSE else "needs privileges"
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        other = free.getsockname()[1]
+    fail(f"port {port} on 127.0.0.1 {why}; try another: mldrill serve --port {other}")
 
 
 def serve(
@@ -22,6 +44,7 @@ def serve(
     from mldrill.catalog.katas import get_katas
     from mldrill.web.app import create_app
 
+    _port_free_or_fail(port)
     app = create_app(host="127.0.0.1", port=port)
     get_catalog(), get_katas()  # load the content before the first request, not during it
     # What start-up built (catalog, templates, modules) lives as long as the server: freezing it keeps the

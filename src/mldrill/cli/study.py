@@ -7,15 +7,13 @@ from typing import Any
 
 import typer
 
-from mldrill.cli.common import catalog, console, database, fail, items, print_json
+from mldrill.cli.common import catalog, console, database, fail, items, print_json, short_date, table
 
 JSON = typer.Option(False, "--json", help="Print JSON instead of a table.")
 
 
 def topics(as_json: bool = JSON) -> None:
     """List the topics, grouped by area, with card counts and mastery."""
-    from rich.table import Table
-
     from mldrill.study.stats import topic_progress
 
     cat, db = catalog(), database()
@@ -26,14 +24,18 @@ def topics(as_json: bool = JSON) -> None:
     if as_json:
         print_json(rows)
         return
-    table = Table(title="Topics", title_justify="left")
-    for col in ("area", "topic", "title", "cards", "seen", "due", "mastery"):
-        table.add_column(col, justify="right" if col in ("cards", "seen", "due", "mastery") else "left")
-    for r in rows:
-        table.add_row(
-            r["area"], r["id"], r["title"], str(r["cards"]), str(r["seen"]), str(r["due"]), f"{r['mastery']:.0%}"
-        )
-    console.print(table)
+    from mldrill.catalog.areas import AREA_BY_ID
+
+    cols = [("id", "topic"), ("text", "title"), ("num?", "cards"), ("num?", "seen"), ("num", "due"), ("num", "mastery")]
+    for area in dict.fromkeys(r["area"] for r in rows):
+        name = AREA_BY_ID[area].title if area in AREA_BY_ID else area
+        cells = [
+            [r["id"], r["title"], str(r["cards"]), str(r["seen"]), str(r["due"]), f"{r['mastery']:.0%}"]
+            for r in rows
+            if r["area"] == area
+        ]
+        console.print(table(f"{name}  [dim](--area {area})[/]", cols, cells))
+    console.print(f"[dim]areas: {', '.join(dict.fromkeys(r['area'] for r in rows))}, user (your imported cards)[/]")
 
 
 def show(topic: str = typer.Argument(..., help="Topic id, e.g. attention."), as_json: bool = JSON) -> None:
@@ -47,8 +49,9 @@ def show(topic: str = typer.Argument(..., help="Topic id, e.g. attention."), as_
     cat = catalog()
     t = cat.topics.get(topic)
     if t is None:
-        close = [k for k in cat.topics if topic.lower() in k]
-        fail(f"no topic '{topic}'" + (f" (did you mean: {', '.join(close)}?)" if close else "; see `mldrill topics`"))
+        from mldrill.catalog.suggest import did_you_mean
+
+        fail(f"no topic '{topic}'{did_you_mean(topic, cat.topics) or '; see `mldrill topics`'}")
     if as_json:
         print_json(t.model_dump())
         return
@@ -62,12 +65,9 @@ def show(topic: str = typer.Argument(..., help="Topic id, e.g. attention."), as_
         for f in t.formulas:
             ft.add_row(f.name, tex_to_text(f.tex) + (f"\n[dim]{md_for_terminal(f.note)}[/]" if f.note else ""))
         console.print(ft)
-    ct = Table(title=f"Cards ({len(t.cards)})", title_justify="left")
-    for col in ("level", "kind", "id", "question"):
-        ct.add_column(col)
-    for c in t.cards:
-        ct.add_row(c.level, c.kind, c.id, md_for_terminal(c.question))
-    console.print(ct)
+    cols = [("id", "id"), ("id?", "level"), ("text", "question")]
+    cells = [[c.id, c.level, md_for_terminal(c.question)] for c in t.cards]
+    console.print(table(f"Cards ({len(t.cards)})", cols, cells))
 
 
 def stats(as_json: bool = JSON) -> None:
@@ -112,10 +112,8 @@ def log(
     """The practice log: status, attempts, last and next review of every item you have practised."""
     from dataclasses import asdict
 
-    from rich.table import Table
-
     from mldrill.store.backup import write_atomic
-    from mldrill.study.log import COLUMNS, practice_log, to_csv, to_markdown
+    from mldrill.study.log import practice_log, to_csv, to_markdown
     from mldrill.study.status import STATUSES
 
     wanted = {s.strip() for s in status.split(",")} if status else None
@@ -136,12 +134,24 @@ def log(
         else:
             print(text, end="")
         return
-    table = Table(title=f"Practice log ({len(rows)} items)", title_justify="left")
-    for col in COLUMNS:
-        table.add_column(col)
+    from rich.markup import escape
+
+    from mldrill.render import md_for_terminal
+
     colours = {"fluent": "green", "shaky": "yellow", "unknown": "red"}
-    for r in rows:
-        vals = [str(v) for v in asdict(r).values()]
-        vals[3] = f"[{colours[r.status]}]{r.status}[/]"
-        table.add_row(*vals)
-    console.print(table)
+    cols = [("id", "item"), ("text", "question"), ("id?", "level"), ("id", "status"), ("num?", "tries")]
+    cols += [("num?", "lapses"), ("id?", "last"), ("id", "next")]
+    cells = [
+        [
+            r.item,
+            escape(md_for_terminal(r.question).strip()),
+            r.level,
+            f"[{colours[r.status]}]{r.status}[/]",
+            str(r.attempts),
+            str(r.lapses),
+            short_date(r.last_review),
+            short_date(r.next_review),
+        ]
+        for r in rows
+    ]
+    console.print(table(f"Practice log ({len(rows)} items)", cols, cells))

@@ -83,17 +83,63 @@ def is_empty(db: Database) -> bool:
         return all((s.scalar(select(func.count()).select_from(_table(n))) or 0) == 0 for n in TABLES)
 
 
+WANTED = "an mldrill backup is a JSON file written by `mldrill backup` (or Import & backup → Download a backup)"
+
+
+def describe(raw: bytes) -> str:
+    """What a file that is not a backup looks like, in words, from its first bytes."""
+    if not raw.strip():
+        return "an empty file"
+    magic = {
+        b"PK\x03\x04": "a ZIP archive (an Anki .apkg package? import cards with `mldrill import FILE.md|FILE.csv`)",
+        b"SQLite format 3\x00": "an SQLite database (mldrill's own database file? restore takes a JSON backup)",
+        b"\x1f\x8b": "a gzip-compressed file (decompress it first)",
+        b"%PDF": "a PDF document",
+    }
+    for head, words in magic.items():
+        if raw.startswith(head):
+            return words
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return "binary data, not text"
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+        shown = "".join(ch if ch.isprintable() else "?" for ch in first[:60])
+        kind = "CSV-like text" if first.count(",") >= 1 and "{" not in first else "text"
+        return f"{kind} that is not JSON, starting with {shown!r}"
+    if isinstance(data, dict):
+        keys = ", ".join(repr(k)[:30] for k in list(data)[:5]) + (", ..." if len(data) > 5 else "")
+        fmt = data.get("format")
+        if fmt is not None and fmt != FORMAT:
+            return f'a JSON object with "format": {str(fmt)[:40]!r} (keys {keys})'
+        return f"a JSON object with keys {keys}" if data else "an empty JSON object"
+    if isinstance(data, list):
+        return f"a JSON list of {len(data)} item(s)"
+    return f"a single JSON {type(data).__name__} value"
+
+
 def load_backup(path: Path) -> dict[str, Any]:
     """The backup at `path`, every value checked (store/backup_check.py); BackupError names the file, the table,
-    the row and the field of the first problem."""
+    the row and the field of the first problem, or says what the file looks like when it is no backup at all."""
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except json.JSONDecodeError as e:
-        raise BackupError(f"{path}:{e.lineno}: not valid JSON ({e.msg})") from None
-    except (ValueError, RecursionError) as e:  # a number of 5,000 digits; arrays nested 100,000 deep
-        raise BackupError(f"{path}: not a usable JSON file ({type(e).__name__}: {str(e)[:100]})") from None
+        raw = Path(path).read_bytes()
     except OSError as e:
         raise BackupError(f"{path}: cannot read ({e.strerror})") from None
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except json.JSONDecodeError as e:
+        if raw.lstrip()[:1] in (b"{", b"["):  # meant to be JSON: where it breaks helps
+            raise BackupError(f"{path}:{e.lineno}: not valid JSON ({e.msg})") from None
+        raise BackupError(f"{path}: not an mldrill backup: it looks like {describe(raw)}; {WANTED}") from None
+    except UnicodeDecodeError:
+        raise BackupError(f"{path}: not an mldrill backup: it looks like {describe(raw)}; {WANTED}") from None
+    except (ValueError, RecursionError) as e:  # a number of 5,000 digits; arrays nested 100,000 deep
+        raise BackupError(f"{path}: not a usable JSON file ({type(e).__name__}: {str(e)[:100]})") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise BackupError(f"{path}: not an mldrill backup: it looks like {describe(raw)}; {WANTED}")
     try:
         check(data)
     except BackupError as e:
@@ -144,13 +190,17 @@ def restore(db: Database, data: dict[str, Any]) -> dict[str, int]:
     return counts
 
 
+def backups_dir() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path("mldrill", appauthor=False) / "backups"
+
+
 def safety_copy(db: Database) -> Path | None:
     """Before a restore replaces a non-empty history: save it under <user data>/backups/ (None when empty)."""
     if is_empty(db):
         return None
-    from platformdirs import user_data_path
-
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
-    path = user_data_path("mldrill", appauthor=False) / "backups" / f"before-restore-{stamp}.json"
+    path = backups_dir() / f"before-restore-{stamp}.json"
     backup(db, path)
     return path

@@ -6,7 +6,12 @@ the attempts since its last review (a "round"):
 - passed after failing attempts in the round: Hard (Again is reserved for not solving it: see below);
 - a failing attempt is stored but rates nothing — you keep trying, and the rating comes with the pass.
 A first pass brings the kata into the schedule; a later pass rates it only when it is due (solving it again early
-is extra practice and leaves the schedule alone).
+is extra practice and leaves the schedule alone). Katas skip FSRS's minute-long learning steps (re-solving a kata
+ten minutes later tests nothing): a rating goes straight to a review interval, so a solved kata's first review is
+at least a day later.
+
+A "real" attempt is one whose source differs from the untouched starter: checking the starter as it came does not
+open the reference solution.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from fsrs import Scheduler
 from sqlalchemy import select
 
 from mldrill.catalog.katas import Kata
@@ -22,7 +28,7 @@ from mldrill.grader.verdict import Verdict
 from mldrill.store import Database, ItemState, KataAttempt, KataProgress, Review
 from mldrill.study.clock import utcnow
 from mldrill.study.items import Item, kata_item_id
-from mldrill.study.scheduler import load_settings, make_scheduler
+from mldrill.study.scheduler import Settings, load_settings
 from mldrill.study.session import record_review
 
 QUICK = timedelta(minutes=3)
@@ -40,6 +46,29 @@ def propose_rating(*, failures_in_round: int, solve_time: timedelta | None) -> i
     if failures_in_round:
         return 2
     return 4 if solve_time is not None and solve_time <= QUICK else 3
+
+
+def kata_scheduler(settings: Settings) -> Scheduler:
+    """FSRS for katas: no (re)learning steps, so every rating schedules in whole days (at least one)."""
+    return Scheduler(
+        desired_retention=settings.desired_retention,
+        learning_steps=(),
+        relearning_steps=(),
+        enable_fuzzing=settings.fuzz,
+    )
+
+
+def is_real_attempt(kata: Kata, source: str) -> bool:
+    """Not the starter as it came (whitespace at the ends of lines and of the file aside)."""
+
+    def norm(text: str) -> list[str]:
+        return [line.rstrip() for line in text.strip().splitlines()]
+
+    return norm(source) != norm(kata.starter())
+
+
+def real_attempts(db: Database, kata: Kata) -> list[KataAttempt]:
+    return [a for a in attempts_of(db, kata.id) if is_real_attempt(kata, a.source or "")]
 
 
 def _item(kata: Kata) -> Item:
@@ -87,7 +116,7 @@ def record_attempt(
     # the answer time of a kata review is its solve time (the fit uses flashcards only; the stats read both)
     duration_ms = min(int(solve_time.total_seconds() * 1000), 86_400_000)
     _, new = record_review(
-        db, make_scheduler(load_settings(db)), _item(kata), rating, now=now, duration_ms=max(0, duration_ms)
+        db, kata_scheduler(load_settings(db)), _item(kata), rating, now=now, duration_ms=max(0, duration_ms)
     )
     return AttemptResult(attempt_id, count, rating, new.due)
 

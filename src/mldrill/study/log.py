@@ -11,12 +11,13 @@ from sqlalchemy import select
 from mldrill.store import Database, ItemState
 from mldrill.study.items import Item
 
-COLUMNS = ("item", "topic", "level", "status", "attempts", "lapses", "last_review", "next_review")
+COLUMNS = ("item", "question", "topic", "level", "status", "attempts", "lapses", "last_review", "next_review")
 
 
 @dataclass(frozen=True)
 class LogRow:
     item: str
+    question: str  # as written in the card (a kata: its title); "" for an item no longer in the catalog
     topic: str
     level: str
     status: str
@@ -39,6 +40,7 @@ def practice_log(db: Database, items: dict[str, Item], *, status: set[str] | Non
         out.append(
             LogRow(
                 item=r.item_id,
+                question=it.question if it else "",
                 topic=it.topic if it else "(removed)",
                 level=it.level if it else "",
                 status=r.status,

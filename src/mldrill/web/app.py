@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -26,7 +28,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from mldrill.catalog import get_catalog
 from mldrill.catalog.areas import AREA_BY_ID, AREAS
 from mldrill.catalog.katas import get_katas
-from mldrill.render import md_to_html, tex_to_text
+from mldrill.catalog.suggest import did_you_mean
+from mldrill.render import md_for_terminal, md_to_html, tex_to_text
 from mldrill.store import Database, open_db
 from mldrill.study.items import all_items
 from mldrill.study.log import practice_log, to_csv, to_markdown
@@ -47,6 +50,7 @@ HERE = Path(__file__).resolve().parent
 # Markdown is rendered and sanitized once per distinct text: catalog text never changes while the server runs, and
 # the same input always gives the same HTML (the Topic page renders ~75 snippets; this keeps it inside its budget).
 _md_html = lru_cache(maxsize=16_384)(md_to_html)
+_plain_text = lru_cache(maxsize=16_384)(md_for_terminal)
 
 
 @cache
@@ -65,6 +69,19 @@ def _highlighted(ref: str) -> Markup | None:
     return Markup(highlight(source, PythonLexer(), HtmlFormatter(cssclass="code")))
 
 
+def _secret_file(db: Database) -> Path | None:
+    """The CSRF secret's file: beside a SQLite database, else in the user data directory; None for an in-memory
+    database (nothing else survives a restart either)."""
+    url = db.engine.url
+    if url.get_backend_name() == "sqlite":
+        if not url.database or url.database == ":memory:":
+            return None
+        return Path(url.database).resolve().parent / "web-secret"
+    from platformdirs import user_data_path
+
+    return user_data_path("mldrill", appauthor=False) / "web-secret"
+
+
 def create_app(database_url: str | None = None, *, host: str = "127.0.0.1", port: int | None = None) -> FastAPI:
     """`host` and `port`: where `serve` listens; the app answers only requests addressed there (web/guard.py)."""
     db: Database = open_db(database_url)
@@ -74,8 +91,10 @@ def create_app(database_url: str | None = None, *, host: str = "127.0.0.1", port
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.filters["md"] = lambda text: Markup(_md_html(text or ""))
     templates.env.filters["tex_text"] = tex_to_text
+    templates.env.filters["plain"] = _plain_text  # markdown with $math$ as readable text (the log's questions)
     templates.env.globals["areas"] = AREA_BY_ID
-    csrf = Csrf()
+    secret = _secret_file(db)
+    csrf = Csrf(secret)
     templates.env.globals["start_csrf"] = csrf.token(START_SCOPE)  # the "Start drilling" buttons' POST form
 
     templates.env.globals["settings_csrf"] = csrf.token("settings")  # the header's theme switch
@@ -84,23 +103,29 @@ def create_app(database_url: str | None = None, *, host: str = "127.0.0.1", port
         ctx.setdefault("theme", load_settings(db).theme)  # <html data-theme>: dark mode without a flash
         return templates.TemplateResponse(request, name, ctx)
 
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+    def error_page(request: Request, status: int, detail: Any, headers: Any = None) -> Response:
         """Browsers (and htmx) get a page saying what went wrong; scripts get FastAPI's JSON."""
         if "text/html" not in request.headers.get("accept", "") and "hx-request" not in request.headers:
-            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
-        titles = {403: "Not yet", 404: "Not found", 413: "Too large", 422: "Cannot use that"}
-        return templates.TemplateResponse(
-            request,
-            "error.html",
-            {
-                "status": exc.status_code,
-                "title": titles.get(exc.status_code, "Something went wrong"),
-                "detail": exc.detail,
-                "page": "",
-            },
-            status_code=exc.status_code,
-        )
+            return JSONResponse({"detail": detail}, status_code=status, headers=headers)
+        titles = {400: "Cannot use that", 403: "Not yet", 404: "Not found", 405: "Not like that", 413: "Too large"}
+        titles[422] = "Cannot use that"
+        ctx = {"status": status, "title": titles.get(status, "Something went wrong"), "detail": detail, "page": ""}
+        return templates.TemplateResponse(request, "error.html", ctx, status_code=status)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        return error_page(request, exc.status_code, exc.detail, exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_parameter(request: Request, exc: RequestValidationError) -> Response:
+        """A query or form value of the wrong type (`?reveal=abc`): said in words on a page, not as a JSON dump."""
+        if "text/html" not in request.headers.get("accept", "") and "hx-request" not in request.headers:
+            return JSONResponse({"detail": jsonable_encoder(exc.errors())}, status_code=422)
+        words = []
+        for e in exc.errors():
+            where = " ".join(str(p) for p in e.get("loc", ())[1:]) or "the request"
+            words.append(f"{where}: {e.get('msg', 'invalid')}" + (f" (got {e['input']!r:.60})" if "input" in e else ""))
+        return error_page(request, 422, "; ".join(words))
 
     @app.get("/favicon.ico", include_in_schema=False)
     def favicon() -> RedirectResponse:
@@ -135,7 +160,7 @@ def create_app(database_url: str | None = None, *, host: str = "127.0.0.1", port
         cat = get_catalog()
         t = cat.topics.get(topic_id)
         if t is None:
-            raise HTTPException(404, f"no topic '{topic_id}'")
+            raise HTTPException(404, f"no topic '{topic_id}'{did_you_mean(topic_id, cat.topics)}")
         refs = sorted({r for c in t.cards for r in c.refs})
         katas = get_katas()
         kata_ids = sorted(
@@ -199,7 +224,7 @@ def create_app(database_url: str | None = None, *, host: str = "127.0.0.1", port
 
     from mldrill.web import data, drill, katas, labs, local, settings
 
-    app.include_router(drill.make_router(db, render, csrf))
+    app.include_router(drill.make_router(db, render, csrf, secret.with_name("drills.json") if secret else None))
     app.include_router(data.make_router(db, render, csrf))
     app.include_router(katas.make_router(db, render, csrf))
     app.include_router(local.make_router(db))

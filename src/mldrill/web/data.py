@@ -4,7 +4,9 @@ GET  /data                 the page
 POST /data/import          a .md or .csv deck (all or nothing; every error names the file and line)
 GET  /data/export.apkg     the Anki package (one deck per area)
 GET  /data/backup.json     a full JSON backup
-POST /data/restore         replace the history with a backup (the current one is saved first)
+POST /data/restore         replace the history with a backup, once the form's "replace my history" box is ticked
+                           (the current one is saved first, and the page links that safety copy for download)
+GET  /data/safety/{name}   a safety copy saved before a restore (only the files of <user data>/backups/)
 GET  /reports              the card reports the user made while drilling (study/reports.py)
 GET  /reports.md           the same as Markdown, to paste into an issue
 """
@@ -17,12 +19,12 @@ from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
 from mldrill.catalog import get_catalog
 from mldrill.store import Database
-from mldrill.store.backup import BackupError, dumps, load_backup, restore, safety_copy
+from mldrill.store.backup import BackupError, backups_dir, dumps, load_backup, restore, safety_copy
 from mldrill.study.anki import build_package, package_bytes
 from mldrill.study.importer import MAX_BYTES, ImportFailed, import_file
 from mldrill.study.items import all_items
@@ -30,6 +32,7 @@ from mldrill.study.reports import content_hash, list_reports
 from mldrill.study.reports import to_markdown as reports_to_markdown
 from mldrill.web.csrf import Csrf
 
+SAFETY_NAME = re.compile(r"before-restore-[0-9]{8}T[0-9]{6}\.[0-9]{6}Z\.json")
 MAX_UPLOAD = MAX_BYTES  # 20 MiB; the guard refuses a larger request body before it is parsed (web/guard.py)
 
 
@@ -48,7 +51,9 @@ def make_router(db: Database, render: Callable[..., HTMLResponse], csrf: Csrf) -
     router = APIRouter()
 
     def page(request: Request, **ctx: object) -> HTMLResponse:
-        return render(request, "data.html", csrf=csrf.token("data"), page="data", **ctx)
+        folder = backups_dir()
+        copies = sorted((p.name for p in folder.glob("before-restore-*.json")), reverse=True) if folder.is_dir() else []
+        return render(request, "data.html", csrf=csrf.token("data"), page="data", copies=copies[:5], **ctx)
 
     @router.get("/data", response_class=HTMLResponse)
     def show(request: Request) -> HTMLResponse:
@@ -84,9 +89,18 @@ def make_router(db: Database, render: Callable[..., HTMLResponse], csrf: Csrf) -
 
     @router.post("/data/restore", response_class=HTMLResponse)
     def restore_backup(
-        request: Request, file: UploadFile = File(...), csrf_token: str = Form("", alias="csrf")
+        request: Request,
+        file: UploadFile = File(...),
+        confirm: str = Form(""),
+        csrf_token: str = Form("", alias="csrf"),
     ) -> HTMLResponse:
         csrf.check("data", csrf_token)
+        if confirm != "yes":
+            return page(
+                request,
+                errors=["Tick “Replace my current history” to restore: restoring replaces every review you have."],
+                message="Nothing was restored.",
+            )
         with tempfile.TemporaryDirectory() as tmp:
             try:
                 data = load_backup(_save_upload(file, Path(tmp)))
@@ -95,7 +109,14 @@ def make_router(db: Database, render: Callable[..., HTMLResponse], csrf: Csrf) -
         saved = safety_copy(db)
         counts = restore(db, data)
         note = f" Your previous history was saved to {saved}." if saved else ""
-        return page(request, message=f"Restored {counts.get('review', 0)} reviews.{note}")
+        return page(request, message=f"Restored {counts.get('review', 0)} reviews.{note}", saved=saved)
+
+    @router.get("/data/safety/{name}")
+    def safety(name: str) -> Response:
+        if not SAFETY_NAME.fullmatch(name) or not (path := backups_dir() / name).is_file():
+            raise HTTPException(404, f"no safety copy '{name}'")
+        headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+        return Response(path.read_bytes(), media_type="application/json", headers=headers)
 
     @router.get("/reports", response_class=HTMLResponse)
     def reports(request: Request) -> HTMLResponse:

@@ -4,9 +4,16 @@ GET  /drill                  the start form (?topic=&level=&area=&tag=&track=&li
                              extra new cards, review ahead, shaky/unknown only, imported decks) and running sessions;
                              a GET never starts or ends anything, so a link or an <img> elsewhere cannot evict a drill
 POST /drill                  start a session with the form's filters and redirect to it
-GET  /drill/{sid}            the current card's question (?reveal=1: answer, trap and the four rating buttons)
+GET  /drill/{sid}            the current card's question (?reveal=1: answer, trap and the four rating buttons; the
+                             reveal link also carries the card, the filters and the session's token, which rebuild
+                             the session after a restart as a rating does)
 POST /drill/{sid}/rate       rate the current card (committed before the next card is shown; a rating naming
-                             another card than the current one is dropped, so a double submit rates nothing)
+                             another card than the current one is dropped, so a double submit rates nothing).
+                             The form also carries what the session was started with ("resume": the non-empty
+                             fields of its DrillChoice, urlencoded): a rating sent to a server restarted since the
+                             page was shown rebuilds the session under the same id from them (study/plan.py's
+                             start_drill) and rates the card named, so an open drill goes on (the CSRF secret
+                             survives too)
 POST /drill/{sid}/undo       take back the last rating
 POST /drill/{sid}/report     "report a problem with this card": the note is kept locally (study/reports.py)
 Every POST carries a CSRF token bound to the session id (the start form's to "drill-start"; web/csrf.py), and
@@ -16,17 +23,25 @@ the start form), 1-4 rate, u undoes (static/app.js); without JavaScript the link
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import hmac
+import json
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from mldrill.catalog import get_catalog
+from mldrill.catalog.areas import AREA_BY_ID
+from mldrill.catalog.suggest import did_you_mean
 from mldrill.store import Database
 from mldrill.study.clock import utcnow
-from mldrill.study.items import all_items
+from mldrill.study.items import USER_AREA, all_items
 from mldrill.study.plan import DrillChoice, start_drill
 from mldrill.study.reports import ReportError, report_card
 from mldrill.study.scheduler import RATING_NAMES, format_interval
@@ -36,20 +51,145 @@ from mldrill.web.csrf import Csrf
 
 MAX_SESSIONS = 64
 START_SCOPE = "drill-start"
+STATUSES = ("shaky", "unknown", "fluent")
+# a form's whole numbers: the field, what it is in words, its bounds
+WHOLE = {
+    "limit": ("the number of cards", 1, 10_000),
+    "extra_new": ("extra new cards", 0, 1000),
+    "ahead_days": ("the days to review ahead", 0, 365),
+}
 
 
-def make_router(db: Database, render: Callable[..., HTMLResponse], csrf: Csrf) -> APIRouter:
+def _load_filters(path: Path | None) -> dict[str, str]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8")) if path else {}
+    except (OSError, ValueError):
+        return {}
+    ok = isinstance(data, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in data.items())
+    return dict(list(data.items())[-MAX_SESSIONS:]) if ok else {}
+
+
+def encode_choice(choice: DrillChoice) -> str:
+    """The "resume" string: `choice`'s non-empty fields, urlencoded (a status set comma-joined)."""
+    out = {}
+    for field in dataclasses.fields(choice):
+        value = getattr(choice, field.name)
+        if value:
+            out[field.name] = ",".join(sorted(value)) if isinstance(value, frozenset) else str(value)
+    return urlencode(out)
+
+
+def make_router(
+    db: Database, render: Callable[..., HTMLResponse], csrf: Csrf, state_file: Path | None = None
+) -> APIRouter:
+    """`state_file`: where the running sessions' choices are kept (beside the CSRF secret), so a page reloaded after a
+    restart finds its drill again; None keeps them in memory only."""
     router = APIRouter()
     sessions: dict[str, DrillSession] = {}
     chosen: dict[str, DrillChoice] = {}  # what each session was started with ("study N more of this topic")
+    # session id -> encode_choice of what it was started with (the rate forms' "resume" field); the previous run's too
+    filters: dict[str, str] = _load_filters(state_file)
     lock = threading.Lock()
     token = csrf.token
 
+    def save_filters() -> None:
+        if state_file is None:
+            return
+        from mldrill.store.backup import write_atomic
+
+        with contextlib.suppress(OSError):  # a read-only data directory: the drill works, a restart forgets it
+            write_atomic(state_file, json.dumps(dict(list(filters.items())[-MAX_SESSIONS:])))
+
+    def choice_of(form: Mapping[str, str]) -> DrillChoice:
+        """The DrillChoice a start form (or a "resume" string's fields) asks for; 422 saying what is wrong."""
+        if errors := problems(form):
+            raise HTTPException(422, "; ".join(errors))
+        numbers = {k: int(form[k]) if form.get(k, "").strip() else None for k in WHOLE}
+        return DrillChoice(
+            topic=form.get("topic") or None,
+            area=form.get("area") or None,
+            level=form.get("level") or None,
+            tag=form.get("tag") or None,
+            track=form.get("track") or None,
+            status=frozenset(x for x in form.get("status", "").split(",") if x) or None,
+            limit=numbers["limit"],
+            extra_new=numbers["extra_new"] or 0,
+            ahead_days=numbers["ahead_days"] or 0,
+        )
+
+    def new_session(choice: DrillChoice, sid: str | None = None) -> DrillSession:
+        cat = get_catalog()
+        try:
+            session = start_drill(db, cat, all_items(cat, db), choice)
+        except ValueError as e:
+            raise HTTPException(422, str(e)) from None
+        if sid:  # rebuilt after a restart: the open page's forms name this id (and their tokens are bound to it)
+            session.session_id = sid
+        with lock:
+            if len(sessions) >= MAX_SESSIONS:
+                old = next(iter(sessions))
+                sessions.pop(old)
+                chosen.pop(old, None)
+                filters.pop(old, None)
+            sessions[session.session_id] = session
+            chosen[session.session_id] = choice
+            filters.pop(session.session_id, None)
+            filters[session.session_id] = encode_choice(choice)
+            while len(filters) > MAX_SESSIONS:
+                filters.pop(next(iter(filters)))
+            save_filters()
+        return session
+
     def get(sid: str) -> DrillSession:
         s = sessions.get(sid)
+        if s is None and sid in filters:  # started before a restart (its id is known only to its own pages)
+            return revive(sid, filters[sid], "")
         if s is None:
             raise HTTPException(404, "this drill session has ended; start a new one")
         return s
+
+    def problems(form: Mapping[str, str]) -> list[str]:
+        """What is wrong with a drill's filters, in words (an unknown id comes with its closest ids)."""
+        cat = get_catalog()
+        out = []
+        topic, area, level = form.get("topic", ""), form.get("area", ""), form.get("level", "")
+        tag, track, status = form.get("tag", ""), form.get("track", ""), form.get("status", "")
+        if topic and topic not in cat.topics and not topic.startswith(f"{USER_AREA}/"):
+            out.append(f"no topic '{topic}'{did_you_mean(topic, cat.topics)}")
+        if area and area not in AREA_BY_ID and area != USER_AREA:
+            out.append(f"no area '{area}'{did_you_mean(area, AREA_BY_ID)}")
+        if level and level not in ("L1", "L2", "L3"):
+            out.append(f"no level '{level}': L1, L2 or L3")
+        if track and track not in (tracks := get_tracks(cat)):
+            out.append(f"no track '{track}'{did_you_mean(track, tracks) or '; tracks: ' + ', '.join(tracks)}")
+        if tag and tag not in (tags := {t for it in all_items(cat, db).values() for t in it.tags}):
+            out.append(f"no card has the tag '{tag}'{did_you_mean(tag, tags)}")
+        if set(status.split(",")) - {"", *STATUSES}:
+            out.append("status must be shaky, unknown or fluent (comma-separated)")
+        for key, (what, lo, hi) in WHOLE.items():
+            text = form.get(key, "").strip()
+            if text and not (text.isascii() and text.isdigit() and lo <= int(text) <= hi):
+                out.append(f"'{text}': {what} must be a whole number from {lo} to {hi}")
+        return out
+
+    def revive(sid: str, resume: str, item: str) -> DrillSession:
+        """The session `sid`; when the server restarted since the page was shown (the caller has checked the
+        session's token), rebuilt under the same id from what it was started with, the card on the page first."""
+        with lock:
+            s = sessions.get(sid)
+        if s is None and resume:
+            s = new_session(choice_of(dict(parse_qsl(resume, keep_blank_values=True))), sid)
+            if item and item in s.queue:  # the card on the page is still to be rated: it is the current one
+                s.queue.remove(item)
+                s.queue.insert(0, item)
+            elif item in s.followups and s.state_of(item) is None:
+                # a never-rated follow-up comes only after its card is rated in the session, which the rebuilt one
+                # has not seen: it is still the card on the page, brought in by a card that has it as follow-up
+                s.queue.insert(0, item)
+                parent = next((i.id for i in s.items.values() if item in i.followups and s.state_of(i.id)), None)
+                if parent:
+                    s.followup_of[item] = parent
+        return s or get(sid)
 
     @router.get("/drill", response_class=HTMLResponse)
     def start_page(
@@ -62,16 +202,19 @@ def make_router(db: Database, render: Callable[..., HTMLResponse], csrf: Csrf) -
         limit: str = "",
     ) -> HTMLResponse:
         cat = get_catalog()
+        form = {"topic": topic, "level": level, "area": area, "tag": tag, "track": track, "limit": limit}
+        errors = problems(form)
         with lock:
             running = [(sid, s) for sid, s in reversed(sessions.items()) if s.queue][:5]
         return render(
             request,
             "drill_start.html",
-            form={"topic": topic, "level": level, "area": area, "tag": tag, "track": track, "limit": limit},
+            form=form,
             tracks=get_tracks(cat),
             topic_title=cat.topics[topic].title if topic in cat.topics else topic,
             running=[(sid, len(s.queue), len(s.history)) for sid, s in running],
             csrf=token(START_SCOPE),
+            errors=errors,
             page="drill",
         )
 
@@ -89,65 +232,57 @@ def make_router(db: Database, render: Callable[..., HTMLResponse], csrf: Csrf) -
         csrf_token: str = Form("", alias="csrf"),
     ) -> RedirectResponse:
         csrf.check(START_SCOPE, csrf_token)
-        statuses = frozenset(x for x in status.split(",") if x)
-        if statuses - {"shaky", "unknown", "fluent"}:
-            raise HTTPException(422, "status must be shaky, unknown or fluent (comma-separated)")
-        cat = get_catalog()
-        items = all_items(cat, db)
-        choice = DrillChoice(
-            topic=topic or None,
-            area=area or None,
-            level=level or None,
-            tag=tag or None,
-            track=track or None,
-            status=statuses or None,
-            limit=_whole(limit, "the number of cards", 1, 10_000),
-            extra_new=_whole(extra_new, "extra new cards", 0, 1000) or 0,
-            ahead_days=_whole(ahead_days, "the days to review ahead", 0, 365) or 0,
-        )
-        try:
-            session = start_drill(db, cat, items, choice)
-        except ValueError as e:
-            raise HTTPException(422, str(e)) from None
-        with lock:
-            if len(sessions) >= MAX_SESSIONS:
-                chosen.pop(sessions.pop(next(iter(sessions))).session_id, None)
-            sessions[session.session_id] = session
-            chosen[session.session_id] = choice
+        form = {"topic": topic, "level": level, "area": area, "tag": tag, "track": track, "status": status}
+        session = new_session(choice_of({**form, "limit": limit, "extra_new": extra_new, "ahead_days": ahead_days}))
         return RedirectResponse(f"/drill/{session.session_id}", status_code=303)
 
     @router.get("/drill/{sid}", response_class=HTMLResponse)
-    def show(request: Request, sid: str, reveal: int = 0, reported: int = 0) -> HTMLResponse:
-        s = get(sid)
-        item = s.current()
-        ctx: dict[str, Any] = {"sid": sid, "csrf": token(sid), "item": item, "summary": s.summary(), "page": "drill"}
+    def show(
+        request: Request,
+        sid: str,
+        reveal: int = 0,
+        reported: int = 0,
+        item: str = "",
+        resume: str = "",
+        t: str = "",
+    ) -> HTMLResponse:
+        # The reveal link carries the card, the session's choice and its token (t), so space still shows the answer
+        # after a restart; without the token a GET never starts a session (a link elsewhere cannot evict a drill).
+        s = revive(sid, resume, item) if t and hmac.compare_digest(token(sid), t) else get(sid)
+        card = s.current()
+        ctx: dict[str, Any] = {"sid": sid, "csrf": token(sid), "item": card, "summary": s.summary(), "page": "drill"}
+        ctx["resume"] = filters.get(sid, "")
         ctx["counts"] = s.counts()
-        if item is None:
+        if card is None:
             nxt = s.next_due()
             ctx["next_due"] = (format_interval(nxt - utcnow()), nxt) if nxt is not None else None
             ctx["more"] = s.more_new if s.cap_reached else 0
             ctx["choice"] = chosen.get(sid)
-        if item is not None:
-            s.mark_shown(item.id)
-            state = s.state_of(item.id)
+        if card is not None:
+            s.mark_shown(card.id)
+            state = s.state_of(card.id)
             ctx["new"] = state is None
-            ctx["via"] = s.followup_of.get(item.id)
+            ctx["via"] = s.followup_of.get(card.id)
             ctx["left"] = len(s.queue)
             if reveal:
-                previews = s.preview(item.id)
+                previews = s.preview(card.id)
                 ctx["buttons"] = [(r, n, format_interval(previews[r])) for r, n in RATING_NAMES.items()]
-        ctx["reveal"] = bool(reveal and item is not None)
+        ctx["reveal"] = bool(reveal and card is not None)
         ctx["reported"] = bool(reported)
         return render(request, "drill.html", **ctx)
 
     @router.post("/drill/{sid}/rate")
     def rate(
-        sid: str, rating: int = Form(...), item: str = Form(""), csrf_token: str = Form("", alias="csrf")
+        sid: str,
+        rating: int = Form(...),
+        item: str = Form(""),
+        resume: str = Form(""),
+        csrf_token: str = Form("", alias="csrf"),
     ) -> RedirectResponse:
         csrf.check(sid, csrf_token)
-        s = get(sid)
         if rating not in RATING_NAMES:
             raise HTTPException(422, "rating must be 1, 2, 3 or 4")
+        s = revive(sid, resume, item)
         current = s.current()
         # A rating names the card it was given on; a repeated submit (double press, resent form) finds another card
         # current and is dropped rather than rating a card nobody has seen.
@@ -178,13 +313,3 @@ def make_router(db: Database, render: Callable[..., HTMLResponse], csrf: Csrf) -
         return RedirectResponse(f"/drill/{sid}", status_code=303)
 
     return router
-
-
-def _whole(text: str, what: str, lo: int, hi: int) -> int | None:
-    """A form's whole number in [lo, hi] (None when empty); 422 saying what is wrong otherwise."""
-    text = text.strip()
-    if not text:
-        return None
-    if not (text.isascii() and text.isdigit() and lo <= int(text) <= hi):
-        raise HTTPException(422, f"{what} must be a whole number from {lo} to {hi}")
-    return int(text)

@@ -8,31 +8,81 @@ browser's localStorage), and every check saves it first, so a reload or a server
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Callable
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
+from mldrill.catalog import get_catalog
 from mldrill.catalog.katas import Kata, get_katas
+from mldrill.catalog.schema import Card
+from mldrill.catalog.suggest import did_you_mean
 from mldrill.store import Database
-from mldrill.study.katas import attempts_of, hints_shown, load_draft, next_hint, record_attempt, save_draft
+from mldrill.study.katas import (
+    attempts_of,
+    hints_shown,
+    is_real_attempt,
+    load_draft,
+    next_hint,
+    record_attempt,
+    save_draft,
+)
 from mldrill.web.csrf import Csrf
 
 MAX_SOURCE = 100_000
+
+
+_WORD = re.compile(r"[a-z0-9]{3,}")
+
+
+def _words(text: str) -> set[str]:
+    return set(_WORD.findall(text.lower()))
+
+
+def explaining_cards(kata: Kata) -> list[Card]:
+    """Where the kata's traps are taught: the cards that list it in `katas:`, or, when none does, the cards of its
+    topic."""
+    cat = get_catalog()
+    listing = [c for t in cat.topics.values() for c in t.cards if kata.id in c.katas]
+    topic = cat.topics.get(kata.spec.topic)
+    return listing or list(topic.cards if topic else [])
+
+
+def card_for_failure(explanation: str, cards: list[Card]) -> Card | None:
+    """The card whose question, answer and trap share the most words with a failed check's explanation (the
+    first card wins a tie); None when no card shares a word."""
+    said = _words(explanation)
+    best, best_score = None, 0.0
+    for c in cards:
+        shared = len(said & _words(f"{c.question} {c.answer} {c.trap}"))
+        score = shared / (len(said) or 1)
+        if shared and score > best_score:
+            best, best_score = c, score
+    return best
 
 
 def make_router(db: Database, render: Callable[..., HTMLResponse], csrf: Csrf) -> APIRouter:
     router = APIRouter()
 
     def kata_or_404(kata_id: str) -> Kata:
-        kata = get_katas().get(kata_id)
+        katas = get_katas()
+        kata = katas.get(kata_id)
         if kata is None:
-            raise HTTPException(404, f"no kata '{kata_id}'")
+            raise HTTPException(404, f"no kata '{kata_id}'{did_you_mean(kata_id, katas)}")
         return kata
 
     def page(request: Request, kata: Kata, **ctx: object) -> HTMLResponse:
         attempts = attempts_of(db, kata.id)
+        verdict = ctx.get("verdict")
+        cards = explaining_cards(kata)
+        explains = {}
+        if verdict is not None:
+            for c in verdict.checks:  # type: ignore[attr-defined]
+                if not c.passed and (card := card_for_failure(c.explanation, cards)) is not None:
+                    explains[c.name] = card
+        topic = get_catalog().topics.get(kata.spec.topic)
         return render(
             request,
             "kata.html",
@@ -40,9 +90,13 @@ def make_router(db: Database, render: Callable[..., HTMLResponse], csrf: Csrf) -
             source=ctx.pop("source", None) or load_draft(kata),
             hints=hints_shown(db, kata),
             attempts=len(attempts),
+            history=list(reversed(attempts)),
+            unlocked=any(is_real_attempt(kata, a.source or "") for a in attempts),
             solved=any(a.status == "passed" for a in attempts),
             csrf=csrf.token(f"kata:{kata.id}"),
             missing=kata.missing_requirement(),
+            topic=topic,
+            explains=explains,
             page="katas",
             **ctx,
         )
@@ -83,6 +137,14 @@ def make_router(db: Database, render: Callable[..., HTMLResponse], csrf: Csrf) -
         save_draft(kata, source)
         return Response(status_code=204)
 
+    @router.post("/katas/{kata_id}/reset")
+    def reset(kata_id: str, csrf_token: str = Form("", alias="csrf")) -> RedirectResponse:
+        """Put the starter back in the editor (the page asks first; your attempts keep their sources)."""
+        kata = kata_or_404(kata_id)
+        csrf.check(f"kata:{kata.id}", csrf_token)
+        save_draft(kata, kata.starter())
+        return RedirectResponse(f"/katas/{kata.id}", status_code=303)
+
     @router.post("/katas/{kata_id}/hint")
     def hint(kata_id: str, csrf_token: str = Form("", alias="csrf")) -> RedirectResponse:
         kata = kata_or_404(kata_id)
@@ -93,8 +155,8 @@ def make_router(db: Database, render: Callable[..., HTMLResponse], csrf: Csrf) -
     @router.get("/katas/{kata_id}/solution", response_class=HTMLResponse)
     def solution(request: Request, kata_id: str) -> HTMLResponse:
         kata = kata_or_404(kata_id)
-        if not attempts_of(db, kata.id):
-            raise HTTPException(403, "try it first: the solution opens after one attempt")
+        if not any(is_real_attempt(kata, a.source or "") for a in attempts_of(db, kata.id)):
+            raise HTTPException(403, "try it first: the solution opens after one attempt that changes the starter")
         from pygments import highlight
         from pygments.formatters import HtmlFormatter
         from pygments.lexers import PythonLexer

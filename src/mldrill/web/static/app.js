@@ -38,12 +38,76 @@ document.addEventListener("keydown", (ev) => {
   }
 });
 
-// A refused htmx request (a drill session lost to a server restart, a stale form) shows the server's error page in
-// place of the page body instead of failing silently.
+// A banner at the top of the page: the server is unreachable, or refused what was sent.
+function banner(text, kind) {
+  let el = document.getElementById("banner");
+  if (!text) { if (el) el.remove(); return; }
+  if (!el) {
+    el = document.createElement("div");
+    el.id = "banner";
+    el.setAttribute("role", "alert");
+    document.body.insertBefore(el, document.body.firstChild);
+  }
+  el.className = `banner ${kind || ""}`;
+  el.textContent = text;
+}
+
+// The server does not answer (stopped, restarting): say so, keep what was pressed (a rating, a check) and send it
+// again once the server is back, so nothing pressed is silently dropped. Only the last press is kept: pressing
+// another rating while waiting replaces it, as it would on a live page.
+let pending = null;
+let retryTimer = null;
+function pressed(elt) {
+  const button = elt.querySelector ? elt.querySelector("button") : null;
+  return (button || elt).textContent.replace(/\s+/g, " ").trim();
+}
+function retry() {
+  fetch("/static/favicon.svg", { cache: "no-store" })
+    .then((r) => {
+      if (!r.ok) throw new Error(String(r.status));
+      const elt = pending;
+      pending = null;
+      retryTimer = null;
+      banner(null);
+      if (elt && document.body.contains(elt)) htmx.trigger(elt, elt.tagName === "FORM" ? "submit" : "click");
+    })
+    .catch(() => { retryTimer = setTimeout(retry, 2000); });
+}
+document.addEventListener("htmx:sendError", (ev) => {
+  busy = false;
+  pending = ev.detail.elt;
+  banner(`The mldrill server is not answering. "${pressed(pending)}" is kept and will be sent when it is back ` +
+         "(checking every 2 s; start it again with `mldrill serve`).", "offline");
+  if (!retryTimer) retryTimer = setTimeout(retry, 2000);
+});
+
+// A refused htmx request: a drill whose session is gone shows the server's page in place of the card (it links
+// to a new drill); anywhere else (the kata editor, a form) the page stays as it is and a banner says what the
+// server answered, so nothing on screen, typed or not, disappears.
 document.addEventListener("htmx:responseError", (ev) => {
   const xhr = ev.detail.xhr;
-  const main = new DOMParser().parseFromString(xhr.responseText, "text/html").querySelector("main");
+  const doc = new DOMParser().parseFromString(xhr.responseText, "text/html");
+  const main = doc.querySelector("main");
   const here = document.querySelector("main");
-  if (main && here) here.replaceWith(main);
-  else alert(`The server answered ${xhr.status}: ${xhr.responseText.slice(0, 300)}`);
+  if (main && here && ev.detail.elt.closest && ev.detail.elt.closest("#card")) {
+    here.replaceWith(main);
+    return;
+  }
+  const said = doc.getElementById("error");
+  const detail = said ? said.textContent : xhr.responseText.slice(0, 300);
+  banner(`The server answered ${xhr.status}: ${detail.trim()}`, "refused");
 });
+
+// A link to a card on its topic page (/topics/attention#attention/why-scale, from the drill, the log or a failed
+// kata check) opens that card's answer and brings it into view.
+function openLinkedCard() {
+  if (!location.hash) return;
+  const li = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+  const details = li && li.querySelector("details");
+  if (details) {
+    details.open = true;
+    li.scrollIntoView({ block: "start" });
+  }
+}
+document.addEventListener("DOMContentLoaded", openLinkedCard);
+window.addEventListener("hashchange", openLinkedCard);

@@ -38,13 +38,23 @@ document.addEventListener("DOMContentLoaded", () => {
   };
   const changed = () => { remember(); clearTimeout(timer); timer = setTimeout(save, 800); };
   if (area.value !== base) changed(); // restored edits: send them to the server too
+  // Ctrl/Cmd+Enter runs the checks (from the editor or the plain textarea).
+  const run = () => {
+    const button = document.getElementById("run");
+    if (button && !button.disabled) button.click();
+    return true;
+  };
   if (window.CM && window.CM.EditorView) {
-    const { EditorView, basicSetup, python } = window.CM;
+    const { EditorView, EditorState, Prec, basicSetup, python, keymap, indentUnit, indentWithTab } = window.CM;
     view = new EditorView({
       doc: area.value,
       extensions: [
         basicSetup,
         python(),
+        indentUnit.of("    "), // PEP 8: Enter after a colon and Tab indent by four spaces
+        EditorState.tabSize.of(4),
+        keymap.of([indentWithTab]), // Tab indents (Escape then Tab moves focus on, as CodeMirror documents)
+        Prec.highest(keymap.of([{ key: "Mod-Enter", run }])),
         EditorView.updateListener.of((u) => {
           if (!u.docChanged) return;
           area.value = current(); // the hidden textarea is what the form (plain or htmx) submits
@@ -56,6 +66,22 @@ document.addEventListener("DOMContentLoaded", () => {
     area.parentNode.insertBefore(view.dom, area);
   } else {
     area.addEventListener("input", changed);
+    area.addEventListener("keydown", (ev) => {
+      if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey)) { ev.preventDefault(); run(); }
+    });
+  }
+  // Reset to the starter: asks first; the server writes the starter into the workspace and the page reloads with it.
+  const reset = document.getElementById("reset-form");
+  if (reset) {
+    reset.addEventListener("submit", (ev) => {
+      if (!confirm("Replace your code in the editor with the starter? Your checked attempts keep their code.")) {
+        ev.preventDefault();
+        return;
+      }
+      clearTimeout(timer); // a pending autosave must not write the old code back after the reset
+      localStorage.removeItem(key);
+      window.removeEventListener("beforeunload", remember);
+    });
   }
   // A check saves the draft on the server before it runs.
   form.addEventListener("submit", () => { area.value = current(); remember(); });
