@@ -15,7 +15,8 @@ def config(
     value: str | None = typer.Argument(None, help='New value (JSON: 30, 0.85, true, "Europe/Paris").'),
     as_json: bool = typer.Option(False, "--json", help="Print the settings as JSON."),
 ) -> None:
-    """Show or change settings: desired_retention, new_per_day, fuzz, learn_ahead_minutes, timezone."""
+    """Show or change settings: desired_retention, new_per_day, fuzz, learn_ahead_minutes, timezone,
+    leech_threshold, leech_action."""
     from mldrill.study.scheduler import Settings, load_settings, save_setting
 
     db = database()
@@ -59,5 +60,10 @@ def _validate(s: object) -> None:
         raise ValueError("fuzz must be true or false")
     if not (isinstance(s.learn_ahead_minutes, int) and 0 <= s.learn_ahead_minutes <= 1440):
         raise ValueError("learn_ahead_minutes must be a whole number of minutes between 0 and 1440")
+    threshold = s.leech_threshold
+    if isinstance(threshold, bool) or not (isinstance(threshold, int) and 1 <= threshold <= 1000):
+        raise ValueError("leech_threshold must be a whole number of lapses between 1 and 1000")
+    if s.leech_action not in ("suspend", "tag"):
+        raise ValueError("leech_action must be suspend or tag")
     if s.timezone is not None:
         ZoneInfo(s.timezone)  # raises on an unknown zone

@@ -1,9 +1,10 @@
 """Persistence of the user's history (SQLAlchemy 2 + Alembic); SQLite by default, PostgreSQL for a shared server."""
 
 from mldrill.store.db import Database, open_db
-from mldrill.store.models import CardReport, ItemState, KataAttempt, KataProgress, Review, Setting, UserCard
+from mldrill.store.models import CardMark, CardReport, ItemState, KataAttempt, KataProgress, Review, Setting, UserCard
 
 __all__ = [
+    "CardMark",
     "CardReport",
     "Database",
     "ItemState",

@@ -21,7 +21,7 @@ from mldrill.store.db import Database, head_revision
 from mldrill.store.models import Base
 
 FORMAT, VERSION = "mldrill-backup", 1
-TABLES = ("item_state", "review", "user_card", "setting", "kata_attempt", "kata_progress", "card_report")
+TABLES = ("item_state", "review", "user_card", "setting", "kata_attempt", "kata_progress", "card_report", "card_mark")
 
 
 class BackupError(Exception):

@@ -1,7 +1,8 @@
 """Scheduling with py-fsrs (never a home-made scheduler): the glue between fsrs.Card and our item_state row.
 
 Settings (table `setting`): desired_retention (0.9), new_per_day (20), fuzz (true), learn_ahead_minutes (20),
-timezone (system). Learning steps are py-fsrs's defaults (1 min, 10 min), as in Anki.
+timezone (system),
+leech_threshold (8), leech_action (suspend | tag). Learning steps are py-fsrs's defaults (1 min, 10 min), as in Anki.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ class Settings:
     fuzz: bool = True
     learn_ahead_minutes: int = 20
     timezone: str | None = None
+    leech_threshold: int = 8  # lapses that make a card a leech (study/deck.py)
+    leech_action: str = "suspend"  # suspend | tag
 
 
 def load_settings(db: Database) -> Settings:

@@ -1,7 +1,8 @@
 """A drill session: the queue of items to show, ratings committed one by one, follow-ups, undo.
 
 Queue order (as in Anki): due items first (oldest due first), then new items in catalog order up to the day's
-new-card limit. After a rating:
+new-card limit, the user's imported cards taking every other new place (study/deck.py mix_new). Suspended cards and
+cards buried until a later time are left out; `drop` takes a card out of the running queue at once. After a rating:
 - the card's follow-ups come next (those not yet asked in this session);
 - a card whose next due falls inside the learn-ahead window (learning steps: 1 and 10 min) comes back at the end.
 Every rating is committed before `rate` returns, so the next card is only ever shown after the last one is safe.
@@ -72,6 +73,7 @@ class Rated:
     due: datetime
     interval: timedelta
     status: str
+    leech: str = ""  # why the card was tagged leech (and suspended) by this rating; "" if it was not
 
 
 @dataclass
@@ -81,6 +83,7 @@ class _Step:
     rating: int
     queue_before: list[str]
     followup_of: dict[str, str]
+    mark_before: object = None  # the card's deck.Mark before a leech changed it (undo restores it)
 
 
 @dataclass
@@ -96,6 +99,7 @@ class DrillSession:
     queue: list[str] = field(default_factory=list)
     followup_of: dict[str, str] = field(default_factory=dict)  # follow-up id -> the card that brought it in
     history: list[_Step] = field(default_factory=list)
+    hidden: set[str] = field(default_factory=set)  # suspended or buried: never queued in this session
 
     def __post_init__(self) -> None:
         self.settings = self.settings or load_settings(self.db)
@@ -105,8 +109,11 @@ class DrillSession:
     # -- queue ---------------------------------------------------------------------------------------------------
     def _build_queue(self) -> list[str]:
         assert self.settings is not None
+        from mldrill.study.deck import hidden_ids, mix_new
+
         now = self.clock()
-        ids = {it.id for it in self.pool}
+        self.hidden = hidden_ids(self.db, now)
+        ids = {it.id for it in self.pool if it.id not in self.hidden}
         # Only the columns the queue needs; a large pool (the whole catalog) reads every row and filters here
         # rather than sending hundreds of bound ids.
         query = select(ItemState.item_id, ItemState.status, ItemState.due)
@@ -124,7 +131,7 @@ class DrillSession:
             return queue[: self.limit] if self.limit is not None else queue
         due = sorted((d, i) for i, (_, d) in states.items() if d <= now)
         new_left = max(0, self.settings.new_per_day - new_today)
-        new = [it.id for it in self.pool if it.id not in states][:new_left]
+        new = mix_new([it for it in self.pool if it.id not in states and it.id in ids])[:new_left]
         queue = [i for _, i in due] + new
         return queue[: self.limit] if self.limit is not None else queue
 
@@ -146,21 +153,53 @@ class DrillSession:
             raise RuntimeError("nothing to rate: the session queue is empty")
         item = self.items[self.queue[0]]
         now = self.clock()
+        before = self.state_of(item.id)
+        lapses_before = before.lapses if before is not None else 0
         queue_before, followups_before = list(self.queue), dict(self.followup_of)
         review_id, state = record_review(
             self.db, self.scheduler, item, rating, now=now, duration_ms=duration_ms, session_id=self.session_id
         )
         due, status = state.due, state.status
-        self.history.append(_Step(review_id, item.id, rating, queue_before, followups_before))
+        step = _Step(review_id, item.id, rating, queue_before, followups_before)
+        self.history.append(step)
+        leech = self._check_leech(item.id, state.lapses, lapsed=state.lapses > lapses_before, step=step, now=now)
         self.queue.pop(0)
         self._queue_followups(item)
-        if due - now <= timedelta(minutes=self.settings.learn_ahead_minutes) and item.id not in self.queue:
+        if (
+            due - now <= timedelta(minutes=self.settings.learn_ahead_minutes)
+            and item.id not in self.queue
+            and item.id not in self.hidden
+        ):
             self.queue.append(item.id)
-        return Rated(item.id, rating, due, due - now, status)
+        return Rated(item.id, rating, due, due - now, status, leech)
+
+    def _check_leech(self, item_id: str, lapses: int, *, lapsed: bool, step: _Step, now: datetime) -> str:
+        from dataclasses import replace
+
+        from mldrill.study.deck import get_mark, is_leech_lapse, put_mark
+
+        assert self.settings is not None
+        if not lapsed or not is_leech_lapse(lapses, self.settings.leech_threshold):
+            return ""
+        before = get_mark(self.db, item_id)
+        suspend = self.settings.leech_action != "tag"
+        put_mark(self.db, item_id, replace(before, leech=True, suspended=before.suspended or suspend), now=now)
+        step.mark_before = before
+        if suspend:
+            self.hidden.add(item_id)
+        what = "tagged leech and suspended" if suspend else "tagged leech"
+        return f"{lapses} lapses (forgotten {lapses} times after learning it): {what}." + (
+            " Rewrite it, add a note, or unsuspend it in the card browser." if suspend else ""
+        )
+
+    def drop(self, item_id: str) -> None:
+        """Take a card out of this session at once (it was suspended or buried)."""
+        self.hidden.add(item_id)
+        self.queue = [q for q in self.queue if q != item_id]
 
     def _queue_followups(self, item: Item) -> None:
         asked = {st.item_id for st in self.history}
-        fresh = [f for f in item.followups if f in self.items and f not in asked]
+        fresh = [f for f in item.followups if f in self.items and f not in asked and f not in self.hidden]
         for f in fresh:
             self.followup_of.setdefault(f, item.id)
         self.queue = fresh + [q for q in self.queue if q not in fresh]
@@ -182,7 +221,15 @@ class DrillSession:
                     restored = from_snapshot(prev)
                     for col in ItemState.__table__.columns:
                         setattr(current, col.name, getattr(restored, col.name))
-        self.queue, self.followup_of = step.queue_before, step.followup_of
+        if step.mark_before is not None:
+            from mldrill.study.deck import Mark, put_mark
+
+            assert isinstance(step.mark_before, Mark)
+            put_mark(self.db, step.item_id, step.mark_before, now=self.clock())
+            if not step.mark_before.suspended:
+                self.hidden.discard(step.item_id)
+        self.queue = [q for q in step.queue_before if q not in self.hidden or q == step.item_id]
+        self.followup_of = step.followup_of
         return self.items[step.item_id]
 
     # -- summary -------------------------------------------------------------------------------------------------

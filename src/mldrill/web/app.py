@@ -28,6 +28,8 @@ from mldrill.catalog.areas import AREA_BY_ID, AREAS
 from mldrill.catalog.katas import get_katas
 from mldrill.render import md_to_html, tex_to_text
 from mldrill.store import Database, open_db
+from mldrill.study.clock import utcnow
+from mldrill.study.deck import decks
 from mldrill.study.items import all_items
 from mldrill.study.log import practice_log, to_csv, to_markdown
 from mldrill.study.stats import compute_stats, due_forecast, retention_by_week, reviews_per_day, topic_progress
@@ -102,14 +104,29 @@ def create_app(database_url: str | None = None, *, host: str = "127.0.0.1", port
     @app.get("/", response_class=HTMLResponse)
     def today(request: Request) -> HTMLResponse:
         items = all_items(get_catalog(), db)
-        return render(request, "today.html", stats=compute_stats(db, items), items=items, page="today")
+        return render(
+            request,
+            "today.html",
+            stats=compute_stats(db, items),
+            items=items,
+            decks=decks(db, now=utcnow()),
+            page="today",
+        )
 
     @app.get("/topics", response_class=HTMLResponse)
     def topics(request: Request) -> HTMLResponse:
         cat = get_catalog()
         progress = topic_progress(db, cat)
         groups = [(a, [t for t in cat.topics.values() if t.area == a.id]) for a in AREAS]
-        return render(request, "topics.html", groups=[g for g in groups if g[1]], progress=progress, page="topics")
+        return render(
+            request,
+            "topics.html",
+            groups=[g for g in groups if g[1]],
+            progress=progress,
+            decks=decks(db, now=utcnow()),
+            cards_csrf=csrf.token("cards"),
+            page="topics",
+        )
 
     @app.get("/topics/{topic_id}", response_class=HTMLResponse)
     def topic(request: Request, topic_id: str) -> HTMLResponse:
@@ -177,10 +194,11 @@ def create_app(database_url: str | None = None, *, host: str = "127.0.0.1", port
         }
         return render(request, "stats.html", stats=compute_stats(db, items), charts=chart_svgs, page="stats")
 
-    from mldrill.web import data, drill, katas
+    from mldrill.web import cards, data, drill, katas
 
     app.include_router(drill.make_router(db, render, csrf))
     app.include_router(data.make_router(db, render, csrf))
     app.include_router(katas.make_router(db, render, csrf))
+    app.include_router(cards.make_router(db, render, csrf))
     app.state.db = db
     return app

@@ -8,9 +8,13 @@ POST /drill/{sid}/rate       rate the current card (committed before the next ca
                              another card than the current one is dropped, so a double submit rates nothing)
 POST /drill/{sid}/undo       take back the last rating
 POST /drill/{sid}/report     "report a problem with this card": the note is kept locally (study/reports.py)
+POST /drill/{sid}/mark       bury (until tomorrow), suspend or flag (red; again: unflag) the current card; a buried
+                             or suspended card leaves the queue at once
 Every POST carries a CSRF token bound to the session id (the start form's to "drill-start"; web/csrf.py), and
 web/guard.py refuses any POST from another site first. Keys, as in Anki and the CLI: space reveals (and starts, on
-the start form), 1-4 rate, u undoes (static/app.js); without JavaScript the links and buttons do the same.
+the start form), 1-4 rate, space/enter after the reveal = Good, u or Ctrl+Z undoes, - buries, @ suspends, * flags,
+? shows the keys (static/app.js); without JavaScript the links and buttons do the same. A leech (study/deck.py)
+is announced on the next page.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from mldrill.catalog import get_catalog
 from mldrill.store import Database
+from mldrill.study.deck import act, get_mark
 from mldrill.study.items import all_items, select_items
 from mldrill.study.reports import ReportError, report_card
 from mldrill.study.scheduler import RATING_NAMES, format_interval
@@ -37,6 +42,7 @@ START_SCOPE = "drill-start"
 def make_router(db: Database, render: Callable[..., HTMLResponse], csrf: Csrf) -> APIRouter:
     router = APIRouter()
     sessions: dict[str, DrillSession] = {}
+    notices: dict[str, str] = {}  # session id -> what the last action did (a leech, a bury), shown once
     lock = threading.Lock()
     token = csrf.token
 
@@ -94,6 +100,8 @@ def make_router(db: Database, render: Callable[..., HTMLResponse], csrf: Csrf) -
             if reveal:
                 previews = s.preview(item.id)
                 ctx["buttons"] = [(r, n, format_interval(previews[r])) for r, n in RATING_NAMES.items()]
+            ctx["mark"] = get_mark(db, item.id)
+        ctx["notice"] = notices.pop(sid, "")
         ctx["reveal"] = bool(reveal and item is not None)
         ctx["reported"] = bool(reported)
         return render(request, "drill.html", **ctx)
@@ -110,8 +118,34 @@ def make_router(db: Database, render: Callable[..., HTMLResponse], csrf: Csrf) -
         # A rating names the card it was given on; a repeated submit (double press, resent form) finds another card
         # current and is dropped rather than rating a card nobody has seen.
         if current is not None and (not item or item == current.id):
-            s.rate(rating)
+            rated = s.rate(rating)
+            if rated.leech:
+                notices[sid] = f"Leech: {current.id}: {rated.leech}"
         return RedirectResponse(f"/drill/{sid}", status_code=303)
+
+    @router.post("/drill/{sid}/mark")
+    def mark(
+        sid: str,
+        action: str = Form(...),
+        item: str = Form(...),
+        reveal: str = Form(""),
+        csrf_token: str = Form("", alias="csrf"),
+    ) -> RedirectResponse:
+        csrf.check(sid, csrf_token)
+        s = get(sid)
+        current = s.current()
+        if current is None or item != current.id:  # a repeated press finds another card current: do nothing
+            return RedirectResponse(f"/drill/{sid}", status_code=303)
+        if action == "flag" and get_mark(db, item).flag:
+            action = "unflag"
+        if action not in ("bury", "suspend", "flag", "unflag"):
+            raise HTTPException(422, "action must be bury, suspend or flag")
+        act(db, current, action, now=s.clock(), timezone=s.settings.timezone if s.settings else None)
+        if action in ("bury", "suspend"):
+            s.drop(item)
+            notices[sid] = f"{'Buried until tomorrow' if action == 'bury' else 'Suspended'}: {item}"
+            return RedirectResponse(f"/drill/{sid}", status_code=303)
+        return RedirectResponse(f"/drill/{sid}?reveal=1" if reveal else f"/drill/{sid}", status_code=303)
 
     @router.post("/drill/{sid}/report")
     def report(

@@ -20,18 +20,22 @@ if (window.htmx) {
   document.addEventListener("DOMContentLoaded", () => typeset(document));
 }
 
-// Anki's keys on the drill page: space (or enter) reveals, 1-4 rate, u undoes; each maps to the link or button
-// carrying data-key. While a request is in flight keys are ignored, so a double press cannot rate the next card
+// Anki's keys on the drill page: space (or enter) reveals and, once the answer shows, rates Good; 1-4 rate; u or
+// Ctrl+Z undoes; - buries, @ suspends, * flags, ? shows the keys. Each maps to the link or button carrying data-key
+// (data-key2: a second key, e.g. space on the Good button). While a request is in flight keys are ignored, so a double press cannot rate the next card
 // unseen (the server also refuses a rating aimed at a card that is no longer current).
 let busy = false;
 document.addEventListener("htmx:beforeRequest", () => { busy = true; });
 document.addEventListener("htmx:afterSwap", () => { busy = false; });
 document.addEventListener("htmx:afterRequest", (ev) => { if (!ev.detail.successful) busy = false; });
 document.addEventListener("keydown", (ev) => {
-  if (ev.ctrlKey || ev.metaKey || ev.altKey || /^(INPUT|TEXTAREA|SELECT)$/.test(ev.target.tagName)) return;
+  if (/^(INPUT|TEXTAREA|SELECT)$/.test(ev.target.tagName)) return;
   if (ev.target.closest && ev.target.closest(".cm-editor")) return;
-  const key = ev.key === "Enter" ? " " : ev.key;
-  const target = document.querySelector(`[data-key="${CSS.escape(key)}"]`);
+  const undo = (ev.ctrlKey || ev.metaKey) && !ev.altKey && ev.key.toLowerCase() === "z";
+  if (!undo && (ev.ctrlKey || ev.metaKey || ev.altKey)) return;
+  const key = undo ? "u" : ev.key === "Enter" ? " " : ev.key;
+  const k = CSS.escape(key);
+  const target = document.querySelector(`[data-key="${k}"]`) || document.querySelector(`[data-key2="${k}"]`);
   if (target) {
     ev.preventDefault();
     if (!busy) target.click();
