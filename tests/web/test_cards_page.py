@@ -141,7 +141,7 @@ def test_a_leech_is_suspended_and_announced(env: tuple[TestClient, str]) -> None
     page = client.get(f"/drill/{sid}")
     assert "Question of beta/b1?" in page.text
     r = client.post(f"/drill/{sid}/rate", data={"csrf": csrf_of(page.text), "rating": 1, "item": "beta/b1"})
-    assert "Leech: beta/b1: 1 lapses" in r.text and "tagged leech and suspended" in r.text
+    assert "Leech: beta/b1: 1 lapse (forgotten 1x" in r.text and "tagged leech and suspended" in r.text
     assert "Question of beta/b2?" in r.text  # the suspended leech does not come back in this session
     with db.session() as s:
         m = s.get(CardMark, "beta/b1")

@@ -188,7 +188,7 @@ class DrillSession:
         if suspend:
             self.hidden.add(item_id)
         what = "tagged leech and suspended" if suspend else "tagged leech"
-        return f"{lapses} lapses (forgotten {lapses} times after learning it): {what}." + (
+        return f"{lapses} lapse{'s' if lapses != 1 else ''} (forgotten {lapses}x after learning it): {what}." + (
             " Rewrite it, add a note, or unsuspend it in the card browser." if suspend else ""
         )
 
