@@ -178,3 +178,31 @@ def test_my_cards_on_topics_and_today_with_drill_view_and_delete(env: tuple[Test
     with db.session() as s:
         assert s.query(UserCard).count() == 0
     db.close()
+
+
+def test_upload_an_apkg_then_drill_it_mixed_with_the_catalog(env: tuple[TestClient, str], tmp_path: Path) -> None:
+    import genanki
+
+    client, _ = env
+    deck = genanki.Deck(1_234_567_891, "Anki deck")
+    for i in range(2):
+        deck.add_note(genanki.Note(genanki.BASIC_MODEL, [f"Anki front {i}", f"Anki back {i}"]))
+    deck.add_note(genanki.Note(genanki.BASIC_MODEL, ["[sound:a.mp3]", "<img src='b.png'>"]))
+    path = tmp_path / "my-anki.apkg"
+    genanki.Package(deck).write_to_file(path)
+    page = client.get("/data")
+    with path.open("rb") as f:
+        r = client.post(
+            "/data/import", data={"csrf": csrf_of(page.text)}, files={"file": ("my-anki.apkg", f, "application/zip")}
+        )
+    assert "Deck my-anki: 2 added, 0 updated." in r.text and "1 note(s) skipped" in r.text
+    assert 'href="/cards?deck=my-anki"' in r.text
+    sid = _start(client, "")  # everything: the imported cards mix in with the catalog's new cards
+    token = csrf_of(client.get(f"/drill/{sid}").text)
+    shown = []
+    for _ in range(4):
+        page = client.get(f"/drill/{sid}")
+        item = re.search(r'id="card" data-item="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+        shown.append(item)
+        client.post(f"/drill/{sid}/mark", data={"csrf": token, "item": item, "action": "bury"})
+    assert shown[0] == "alpha/a1" and shown[1].startswith("user/my-anki/") and shown[3].startswith("user/my-anki/")
