@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import datetime
-from functools import lru_cache
 
 from sqlalchemy import delete, select
 
@@ -155,15 +154,24 @@ def mix_new(new: list[Item]) -> list[str]:
 
 
 # -- search and the browser ----------------------------------------------------------------------------------------
-@lru_cache(maxsize=65_536)
-def _haystack(question: str, answer: str, trap: str) -> str:
-    return f"{question}\n{answer}\n{trap}".casefold()
+_HAYSTACKS: dict[str, tuple[Item, str]] = {}  # item id -> (the item, its searchable text, case-folded)
+
+
+def haystack(item: Item) -> str:
+    """The item's question, answer and trap, case-folded; kept per item object (catalog items live as long as the
+    catalog; an edited imported card is a new object and is folded again)."""
+    hit = _HAYSTACKS.get(item.id)
+    if hit is None or hit[0] is not item:
+        if len(_HAYSTACKS) > 200_000:
+            _HAYSTACKS.clear()
+        hit = _HAYSTACKS[item.id] = (item, f"{item.question}\n{item.answer}\n{item.trap}".casefold())
+    return hit[1]
 
 
 def matches(item: Item, words: list[str], note: str = "") -> bool:
-    text = _haystack(item.question, item.answer, item.trap)
-    note_text = note.casefold()
-    return all(w in text or w in note_text for w in words)
+    text = haystack(item)
+    folded = note.casefold() if note else ""
+    return all(w in text or w in folded for w in words)
 
 
 def query_words(q: str) -> list[str]:
@@ -200,24 +208,39 @@ class Row:
     mark: Mark
 
 
-def _states(db: Database) -> dict[str, tuple[int, str, datetime, int, int]]:
+_State = tuple[int, str, datetime, int, int]  # state, status, due, reps, lapses
+
+
+def _states(db: Database, ids: list[str] | None = None) -> dict[str, _State]:
+    """Every card's FSRS state, or only those of `ids` (a page of the browser)."""
+    query = select(
+        ItemState.item_id, ItemState.state, ItemState.status, ItemState.due, ItemState.reps, ItemState.lapses
+    )
+    if ids is not None:
+        query = query.where(ItemState.item_id.in_(ids))
     with db.session() as s:
-        rows = s.execute(
-            select(
-                ItemState.item_id, ItemState.state, ItemState.status, ItemState.due, ItemState.reps, ItemState.lapses
-            )
-        )
-        return {i: (state, status, due, reps, lapses) for i, state, status, due, reps, lapses in rows}
+        return {i: (state, status, due, reps, lapses) for i, state, status, due, reps, lapses in s.execute(query)}
+
+
+def _row(it: Item, st: _State | None, m: Mark) -> Row:
+    if st is None:
+        return Row(it, "new", "new", None, 0, 0, m)
+    return Row(it, STATE_NAMES.get(st[0], "review"), st[1], st[2], st[3], st[4], m)
 
 
 def browse(
     db: Database, items: dict[str, Item], query: Query, *, now: datetime, timezone: str | None = None
 ) -> tuple[list[Row], int]:
-    """One page of the cards matching `query` (PAGE_SIZE per page) and the number matching in all."""
+    """One page of the cards matching `query` (PAGE_SIZE per page) and the number matching in all.
+
+    The card's FSRS state is read for every card only when a filter or the sort needs it; otherwise only for the
+    page shown (a search of 801 cards then reads at most 50 state rows)."""
     words = query_words(query.q)
-    states, all_marks = _states(db), marks(db)
-    _, end_of_day = day_bounds(now, local_zone(timezone))
-    out: list[Row] = []
+    all_marks = marks(db)
+    key = query.sort.lstrip("-")
+    by_state = key in ("due", "lapses", "reps") or (query.status not in ("", "leech")) or bool(query.due)
+    flag = int(query.flagged) if query.flagged.isdigit() else None
+    found: list[tuple[Item, Mark]] = []
     for it in items.values():
         if it.kind != "card":
             continue
@@ -228,42 +251,40 @@ def browse(
         m = all_marks.get(it.id, NO_MARK)
         if words and not matches(it, words, m.note):
             continue
-        st = states.get(it.id)
-        state = STATE_NAMES.get(st[0], "review") if st else "new"
-        status = st[1] if st else "new"
-        due = st[2] if st else None
-        if query.status and query.status not in (state, status) and not (query.status == "leech" and m.leech):
+        if (query.status == "leech" and not m.leech) or (query.flagged == "any" and not m.flag):
             continue
-        if query.due == "now" and not (due is not None and due <= now):
+        if (flag is not None and m.flag != flag) or (query.suspended == "yes" and not m.suspended):
             continue
-        if query.due == "today" and not (due is not None and due < end_of_day):
+        if (query.suspended == "no" and m.suspended) or (query.suspended == "buried" and not m.buried(now)):
             continue
-        if query.flagged == "any" and not m.flag:
+        found.append((it, m))
+    page = max(1, query.page)
+    window = slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE)
+    if not by_state:
+        if key == "topic":
+            found.sort(key=lambda f: f[0].topic)
+        elif key == "question":
+            found.sort(key=lambda f: f[0].question.casefold())
+        shown = found[window]
+        states = _states(db, [it.id for it, _ in shown])
+        return [_row(it, states.get(it.id), m) for it, m in shown], len(found)
+    states = _states(db)
+    _, end_of_day = day_bounds(now, local_zone(timezone))
+    rows = []
+    for it, m in found:
+        r = _row(it, states.get(it.id), m)
+        if query.status not in ("", "leech") and query.status not in (r.state, r.status):
             continue
-        if query.flagged.isdigit() and m.flag != int(query.flagged):
+        if query.due == "now" and not (r.due is not None and r.due <= now):
             continue
-        if query.suspended == "yes" and not m.suspended:
+        if query.due == "today" and not (r.due is not None and r.due < end_of_day):
             continue
-        if query.suspended == "no" and m.suspended:
-            continue
-        if query.suspended == "buried" and not m.buried(now):
-            continue
-        out.append(Row(it, state, status, due, st[3] if st else 0, st[4] if st else 0, m))
-    key = query.sort.lstrip("-")
+        rows.append(r)
     if key in ("due", "lapses", "reps"):
         far = datetime.max.replace(tzinfo=now.tzinfo)
-        getters = {
-            "due": lambda r: r.due or far,
-            "lapses": lambda r: r.lapses,
-            "reps": lambda r: r.reps,
-        }
-        out.sort(key=getters[key], reverse=query.sort.startswith("-"))
-    elif key == "topic":
-        out.sort(key=lambda r: r.item.topic)
-    elif key == "question":
-        out.sort(key=lambda r: r.item.question.casefold())
-    page = max(1, query.page)
-    return out[(page - 1) * PAGE_SIZE : page * PAGE_SIZE], len(out)
+        getters = {"due": lambda r: r.due or far, "lapses": lambda r: r.lapses, "reps": lambda r: r.reps}
+        rows.sort(key=getters[key], reverse=query.sort.startswith("-"))
+    return rows[window], len(rows)
 
 
 @dataclass(frozen=True)
