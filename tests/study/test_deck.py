@@ -214,3 +214,23 @@ def test_user_cards_mix_in_and_a_deck_is_deleted_with_its_history(db: Database, 
         assert ses.query(CardMark).count() == 0
     with pytest.raises(DeckError, match="no deck 'mine'"):
         delete_deck(db, "mine")
+
+
+def test_undo_takes_back_a_bury_a_suspend_and_a_flag_in_order(db: Database, tmp_path: Path) -> None:
+    items = _items(tmp_path)
+    clock = FakeClock()
+    s = DrillSession(db, items, [items["beta/b1"], items["beta/b2"]], settings=S, clock=clock)
+    assert s.queue == ["beta/b1", "beta/b2"]
+    assert s.mark("beta/b1", "flag") == "flag" and s.queue == ["beta/b1", "beta/b2"]
+    assert s.mark("beta/b1", "bury") == "bury" and s.queue == ["beta/b2"]
+    s.rate(3)  # b2: Good, back in 10 minutes
+    assert s.mark("beta/b2", "suspend") == "suspend" and s.queue == []
+    assert s.undo() is items["beta/b2"] and s.last_undone == "suspend" and not get_mark(db, "beta/b2").suspended
+    assert s.queue == ["beta/b2"]
+    assert s.undo() is items["beta/b2"] and s.last_undone == "rating"
+    assert s.undo() is items["beta/b1"] and s.last_undone == "bury" and s.queue == ["beta/b1", "beta/b2"]
+    assert get_mark(db, "beta/b1").buried_until is None and get_mark(db, "beta/b1").flag == 1
+    assert s.undo() is items["beta/b1"] and s.last_undone == "flag" and get_mark(db, "beta/b1").flag == 0
+    assert s.undo() is None
+    with db.session() as ses:
+        assert ses.query(Review).count() == 0 and ses.query(CardMark).count() == 0

@@ -115,6 +115,10 @@ def test_drill_keys_bury_suspend_flag_and_the_note_under_the_answer(env: tuple[T
     assert "Question of beta/b2?" in again.text
     r = client.post(f"/drill/{sid}/mark", data={"csrf": token, "item": "beta/b2", "action": "suspend"})
     assert "Suspended: beta/b2" in r.text and "Session done" in r.text
+    r = client.post(f"/drill/{sid}/undo", data={"csrf": token})  # u takes a suspend back, as in Anki
+    assert "Undone: suspend of beta/b2" in r.text and "Question of beta/b2?" in r.text
+    r = client.post(f"/drill/{sid}/mark", data={"csrf": token, "item": "beta/b2", "action": "suspend"})
+    assert "Session done" in r.text
     with db.session() as s:
         b1, b2 = s.get(CardMark, "beta/b1"), s.get(CardMark, "beta/b2")
         assert b1 is not None and b1.flag == 1 and b1.buried_until is not None and not b1.suspended

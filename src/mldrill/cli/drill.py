@@ -176,22 +176,18 @@ def _loop(session: object) -> None:
 
 def _mark(session: object, item: object, key: str) -> None:
     """- bury until tomorrow, @ suspend (both leave the queue at once), * flag red or unflag."""
-    from mldrill.study.deck import act, get_mark
     from mldrill.study.items import Item
     from mldrill.study.session import DrillSession
 
     assert isinstance(session, DrillSession) and isinstance(item, Item)
-    tz = session.settings.timezone if session.settings else None
-    if key == "*":
-        action = "unflag" if get_mark(session.db, item.id).flag else "flag"
-        act(session.db, item, action, now=session.clock(), timezone=tz)
-        console.print("[cyan]⚑ flagged[/]" if action == "flag" else "[cyan]flag removed[/]")
-        return
-    action = "bury" if key == "-" else "suspend"
-    act(session.db, item, action, now=session.clock(), timezone=tz)
-    session.drop(item.id)
-    what = "buried until tomorrow" if action == "bury" else "suspended (mldrill cards unsuspend ID)"
-    console.print(f"[cyan]{item.id}: {what}[/]", highlight=False)
+    action = session.mark(item.id, {"-": "bury", "@": "suspend", "*": "flag"}[key])
+    what = {
+        "flag": "⚑ flagged",
+        "unflag": "flag removed",
+        "bury": "buried until tomorrow",
+        "suspend": "suspended (mldrill cards unsuspend ID)",
+    }[action]
+    console.print(f"[cyan]{item.id}: {what}[/]  [dim]u undoes[/]", highlight=False)
 
 
 def _report(session: object, item: object) -> None:
@@ -221,7 +217,8 @@ def _undo(session: object) -> None:
 
     assert isinstance(session, DrillSession)
     back = session.undo()
-    console.print(f"[cyan]↶ undid the rating of {back.id}[/]" if back else "[dim]nothing to undo yet[/]")
+    what = "the rating" if session.last_undone == "rating" else f"the {session.last_undone}"
+    console.print(f"[cyan]↶ undid {what} of {back.id}[/]" if back else "[dim]nothing to undo yet[/]")
 
 
 def _summary(session: object) -> None:

@@ -2,7 +2,8 @@
 
 Queue order (as in Anki): due items first (oldest due first), then new items in catalog order up to the day's
 new-card limit, the user's imported cards taking every other new place (study/deck.py mix_new). Suspended cards and
-cards buried until a later time are left out; `drop` takes a card out of the running queue at once. After a rating:
+cards buried until a later time are left out; `mark` buries or suspends a card (it leaves the running queue at once)
+or flags it, and undo takes that back too. After a rating:
 - the card's follow-ups come next (those not yet asked in this session);
 - a card whose next due falls inside the learn-ahead window (learning steps: 1 and 10 min) comes back at the end.
 Every rating is committed before `rate` returns, so the next card is only ever shown after the last one is safe.
@@ -100,6 +101,11 @@ class DrillSession:
     followup_of: dict[str, str] = field(default_factory=dict)  # follow-up id -> the card that brought it in
     history: list[_Step] = field(default_factory=list)
     hidden: set[str] = field(default_factory=set)  # suspended or buried: never queued in this session
+    # What undo takes back, newest last: "rate" (a step of `history`) or "mark" (a step of `mark_steps`: a bury,
+    # suspend or flag, which Anki's undo also takes back).
+    undo_order: list[str] = field(default_factory=list)
+    mark_steps: list[tuple[str, object, list[str]]] = field(default_factory=list)  # (item, Mark before, queue)
+    last_undone: str = ""  # what the last undo took back: "rating" or the mark's action
 
     def __post_init__(self) -> None:
         self.settings = self.settings or load_settings(self.db)
@@ -162,6 +168,7 @@ class DrillSession:
         due, status = state.due, state.status
         step = _Step(review_id, item.id, rating, queue_before, followups_before)
         self.history.append(step)
+        self.undo_order.append("rate")
         leech = self._check_leech(item.id, state.lapses, lapsed=state.lapses > lapses_before, step=step, now=now)
         self.queue.pop(0)
         self._queue_followups(item)
@@ -197,6 +204,23 @@ class DrillSession:
         self.hidden.add(item_id)
         self.queue = [q for q in self.queue if q != item_id]
 
+    def mark(self, item_id: str, action: str) -> str:
+        """Bury, suspend, flag or unflag a card during the drill (study/deck.py), undoably; a buried or suspended
+        card leaves the queue at once. Returns the action done (flag on a flagged card unflags it)."""
+        from mldrill.study.deck import act, get_mark
+
+        assert self.settings is not None
+        before = get_mark(self.db, item_id)
+        if action == "flag" and before.flag:
+            action = "unflag"
+        queue_before = list(self.queue)
+        act(self.db, self.items[item_id], action, now=self.clock(), timezone=self.settings.timezone)
+        if action in ("bury", "suspend"):
+            self.drop(item_id)
+        self.mark_steps.append((item_id, before, queue_before))
+        self.undo_order.append("mark")
+        return action
+
     def _queue_followups(self, item: Item) -> None:
         asked = {st.item_id for st in self.history}
         fresh = [f for f in item.followups if f in self.items and f not in asked and f not in self.hidden]
@@ -206,8 +230,22 @@ class DrillSession:
 
     def undo(self) -> Item | None:
         """Take back the last rating of this session; returns the item, now current again (None if nothing)."""
-        if not self.history:
+        if not self.undo_order:
             return None
+        if self.undo_order.pop() == "mark":
+            from mldrill.study.deck import Mark, get_mark, put_mark
+
+            item_id, before, queue_before = self.mark_steps.pop()
+            assert isinstance(before, Mark)
+            now_mark = get_mark(self.db, item_id)
+            self.last_undone = "suspend" if now_mark.suspended != before.suspended else "bury"
+            self.last_undone = "flag" if now_mark.flag != before.flag else self.last_undone
+            put_mark(self.db, item_id, before, now=self.clock())
+            if not before.suspended and not before.buried(self.clock()):
+                self.hidden.discard(item_id)
+            self.queue = [q for q in queue_before if q not in self.hidden]
+            return self.items[item_id]
+        self.last_undone = "rating"
         step = self.history.pop()
         with self.db.session() as s:
             review = s.get(Review, step.review_id)

@@ -28,7 +28,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from mldrill.catalog import get_catalog
 from mldrill.store import Database
-from mldrill.study.deck import act, get_mark
+from mldrill.study.deck import get_mark
 from mldrill.study.items import all_items, select_items
 from mldrill.study.reports import ReportError, report_card
 from mldrill.study.scheduler import RATING_NAMES, format_interval
@@ -92,6 +92,7 @@ def make_router(db: Database, render: Callable[..., HTMLResponse], csrf: Csrf) -
         s = get(sid)
         item = s.current()
         ctx: dict[str, Any] = {"sid": sid, "csrf": token(sid), "item": item, "summary": s.summary(), "page": "drill"}
+        ctx["can_undo"] = bool(s.undo_order)
         if item is not None:
             state = s.state_of(item.id)
             ctx["new"] = state is None
@@ -136,14 +137,11 @@ def make_router(db: Database, render: Callable[..., HTMLResponse], csrf: Csrf) -
         current = s.current()
         if current is None or item != current.id:  # a repeated press finds another card current: do nothing
             return RedirectResponse(f"/drill/{sid}", status_code=303)
-        if action == "flag" and get_mark(db, item).flag:
-            action = "unflag"
-        if action not in ("bury", "suspend", "flag", "unflag"):
+        if action not in ("bury", "suspend", "flag"):
             raise HTTPException(422, "action must be bury, suspend or flag")
-        act(db, current, action, now=s.clock(), timezone=s.settings.timezone if s.settings else None)
-        if action in ("bury", "suspend"):
-            s.drop(item)
-            notices[sid] = f"{'Buried until tomorrow' if action == 'bury' else 'Suspended'}: {item}"
+        done = s.mark(item, action)
+        if done in ("bury", "suspend"):
+            notices[sid] = f"{'Buried until tomorrow' if done == 'bury' else 'Suspended'}: {item} (u undoes)"
             return RedirectResponse(f"/drill/{sid}", status_code=303)
         return RedirectResponse(f"/drill/{sid}?reveal=1" if reveal else f"/drill/{sid}", status_code=303)
 
@@ -166,7 +164,10 @@ def make_router(db: Database, render: Callable[..., HTMLResponse], csrf: Csrf) -
     @router.post("/drill/{sid}/undo")
     def undo(sid: str, csrf_token: str = Form("", alias="csrf")) -> RedirectResponse:
         csrf.check(sid, csrf_token)
-        get(sid).undo()
+        s = get(sid)
+        back = s.undo()
+        if back is not None and s.last_undone != "rating":
+            notices[sid] = f"Undone: {s.last_undone} of {back.id}"
         return RedirectResponse(f"/drill/{sid}", status_code=303)
 
     return router
