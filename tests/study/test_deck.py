@@ -234,3 +234,19 @@ def test_undo_takes_back_a_bury_a_suspend_and_a_flag_in_order(db: Database, tmp_
     assert s.undo() is None
     with db.session() as ses:
         assert ses.query(Review).count() == 0 and ses.query(CardMark).count() == 0
+
+
+def test_today_counts_leave_out_suspended_and_buried_cards(db: Database, tmp_path: Path) -> None:
+    from mldrill.study.stats import compute_stats
+
+    items = _items(tmp_path)
+    clock = FakeClock()
+    s = DrillSession(db, items, [items["beta/b1"], items["beta/b2"]], settings=S, clock=clock)
+    s.rate(1)
+    s.rate(1)  # both learning, due in a minute
+    before = compute_stats(db, items, clock=clock)
+    assert (before["due_today"], before["new_available"]) == (2, 4)
+    act(db, items["beta/b1"], "bury", now=clock(), timezone="UTC")
+    act(db, items["alpha/a4"], "suspend", now=clock())
+    after = compute_stats(db, items, clock=clock)
+    assert (after["due_today"], after["new_available"]) == (1, 3)
