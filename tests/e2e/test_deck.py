@@ -46,6 +46,7 @@ def test_browse_note_keys_import_and_delete_a_deck(server: Server, page: Page, t
     page.click("#start")
     expect(page.locator("#card")).to_be_visible()
     assert current_item(page) == first
+    expect(page.locator("#keys")).to_be_hidden()
     page.keyboard.press("?")
     expect(page.locator("#keys")).to_be_visible()
     page.keyboard.press("Space")
@@ -53,6 +54,9 @@ def test_browse_note_keys_import_and_delete_a_deck(server: Server, page: Page, t
     page.keyboard.press("*")
     expect(page.locator("#flagged")).to_be_visible()
     shot(page, "deck-drill-note-flagged")
+    expect(page.locator("#keys")).to_be_visible()  # the list stays open across swaps until ? again
+    page.keyboard.press("?")
+    expect(page.locator("#keys")).to_be_hidden()
     page.keyboard.press("-")  # bury: the card leaves the queue at once
     next_card(page, first)
     expect(page.locator("#drill-notice")).to_contain_text(f"Buried until tomorrow: {first}")

@@ -42,6 +42,15 @@ document.addEventListener("keydown", (ev) => {
   }
 });
 
+// "?" (or the Keys button) shows and hides the list of keys on the drill page; it stays open across cards.
+let keysOpen = false;
+document.addEventListener("click", (ev) => {
+  if (!ev.target.closest || !ev.target.closest(".keys-help")) return;
+  keysOpen = !keysOpen;
+  document.getElementById("keys")?.toggleAttribute("hidden", !keysOpen);
+});
+document.addEventListener("htmx:afterSwap", () => document.getElementById("keys")?.toggleAttribute("hidden", !keysOpen));
+
 // A refused htmx request (a drill session lost to a server restart, a stale form) shows the server's error page in
 // place of the page body instead of failing silently.
 document.addEventListener("htmx:responseError", (ev) => {
