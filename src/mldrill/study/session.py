@@ -229,7 +229,8 @@ class DrillSession:
         self.queue = fresh + [q for q in self.queue if q not in fresh]
 
     def undo(self) -> Item | None:
-        """Take back the last rating of this session; returns the item, now current again (None if nothing)."""
+        """Take back the last rating, bury, suspend or flag of this session (newest first); returns the item, now
+        current again (None if there is nothing to undo). `last_undone` says which it was."""
         if not self.undo_order:
             return None
         if self.undo_order.pop() == "mark":

@@ -6,7 +6,7 @@ POST /drill                  start a session with the form's filters and redirec
 GET  /drill/{sid}            the current card's question (?reveal=1: answer, trap and the four rating buttons)
 POST /drill/{sid}/rate       rate the current card (committed before the next card is shown; a rating naming
                              another card than the current one is dropped, so a double submit rates nothing)
-POST /drill/{sid}/undo       take back the last rating
+POST /drill/{sid}/undo       take back the last rating, bury, suspend or flag
 POST /drill/{sid}/report     "report a problem with this card": the note is kept locally (study/reports.py)
 POST /drill/{sid}/mark       bury (until tomorrow), suspend or flag (red; again: unflag) the current card; a buried
                              or suspended card leaves the queue at once
