@@ -85,3 +85,11 @@ def test_import_an_apkg_then_list_and_delete_the_deck(env: Path) -> None:
     assert "deleted deck from-anki (1 cards" in run("cards", "delete-deck", "from-anki", "--yes")
     assert "no deck 'from-anki'" in run("cards", "delete-deck", "from-anki", "--yes", code=1)
     assert "No imported decks yet" in run("cards", "decks")
+
+
+def test_leech_settings_through_config(env: Path) -> None:
+    assert "leech_threshold = 5" in run("config", "leech_threshold", "5")
+    assert 'leech_action = "tag"' in run("config", "leech_action", "tag")
+    assert "leech_action must be suspend or tag" in run("config", "leech_action", "ask", code=1)
+    assert "leech_threshold must be a whole number" in run("config", "leech_threshold", "0", code=1)
+    assert json.loads(run("config", "--json"))["leech_threshold"] == 5

@@ -198,3 +198,15 @@ def test_a_package_of_only_media_notes_imports_nothing_and_says_why(db: Database
     path.write_bytes(_zip({"collection.anki21": collection}))
     with pytest.raises(ImportFailed, match=r"no cards found \(1 note\(s\) skipped: the question or answer is only"):
         import_file(db, path)
+
+
+def test_pathological_fields_convert_in_linear_time() -> None:
+    import time
+
+    from mldrill.study.anki_import import _cloze, html_to_text
+
+    for blob in (" " * 400_000 + "x", "{{c1::" * 100_000, "<b>" * 100_000 + "x"):
+        t = time.perf_counter()
+        html_to_text(blob)
+        _cloze(blob)
+        assert time.perf_counter() - t < 5  # quadratic work on 400,000 characters would take minutes
