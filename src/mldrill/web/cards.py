@@ -73,8 +73,10 @@ def make_router(db: Database, render: Callable[..., HTMLResponse], csrf: Csrf) -
             page="cards",
         )
 
-    @router.get("/cards/show", response_class=HTMLResponse)
-    def card(request: Request, id: str = "") -> HTMLResponse:
+    @router.get("/cards/show", response_class=HTMLResponse, response_model=None)
+    def card(request: Request, id: str = "") -> HTMLResponse | RedirectResponse:
+        if not id:
+            return RedirectResponse("/cards", status_code=303)  # no card named: the browser
         items = all_items(get_catalog(), db)
         it = items.get(id)
         if it is None or it.kind != "card":
