@@ -42,14 +42,11 @@ document.addEventListener("keydown", (ev) => {
   }
 });
 
-// "?" (or the Keys button) shows and hides the list of keys on the drill page; it stays open across cards.
-let keysOpen = false;
+// "?" (or the Keys button) shows and hides the list of keys on the drill page. The state is a class on <body>,
+// which htmx never swaps, so the list stays open across cards.
 document.addEventListener("click", (ev) => {
-  if (!ev.target.closest || !ev.target.closest(".keys-help")) return;
-  keysOpen = !keysOpen;
-  document.getElementById("keys")?.toggleAttribute("hidden", !keysOpen);
+  if (ev.target.closest && ev.target.closest(".keys-help")) document.body.classList.toggle("keys-open");
 });
-document.addEventListener("htmx:afterSwap", () => document.getElementById("keys")?.toggleAttribute("hidden", !keysOpen));
 
 // A refused htmx request (a drill session lost to a server restart, a stale form) shows the server's error page in
 // place of the page body instead of failing silently.
