@@ -141,6 +141,35 @@ def test_kata_and_lab_links_are_checked_once_catalogs_exist(tmp_path: Path) -> N
     assert validate(cat, kata_ids={"softmax"}, lab_ids={"scaling"}) == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fan et al. used k = 10.",
+        "GPT-2 (2019) used a 50,257-token vocabulary.",
+        "PyTorch's default eps is 1e-5.",
+        "Dropout was introduced to stop co-adaptation.",
+        "The paper reports 46.7B parameters.",
+    ],
+)
+def test_a_card_that_cites_needs_sources(tmp_path: Path, text: str) -> None:
+    write_topics(tmp_path, [topic("alpha", "numerics-losses", [card("alpha/a", answer=text)])])
+    path = tmp_path / "numerics-losses" / "alpha.yaml"
+    problems = validate(load_catalog(tmp_path))
+    assert [(p.line, "has no sources" in p.message) for p in problems] == [(_line_of(path, "alpha/a"), True)]
+    write_topics(
+        tmp_path, [topic("alpha", "numerics-losses", [card("alpha/a", answer=text, sources=["Some Author 2019, §3"])])]
+    )
+    assert validate(load_catalog(tmp_path)) == []
+
+
+def test_a_card_that_cites_nothing_needs_no_sources_and_vague_sources_are_refused(tmp_path: Path) -> None:
+    plain = card("alpha/a", answer="Divide by sqrt(d_k) to keep the logits' variance at 1.")  # no year, no author
+    vague = card("alpha/b", answer="Plain.", sources=["paper"])
+    write_topics(tmp_path, [topic("alpha", "numerics-losses", [plain, vague])])
+    msgs = [p.message for p in validate(load_catalog(tmp_path))]
+    assert msgs == ["card 'alpha/b': source 'paper' is too vague to check"]
+
+
 def test_coverage_counts_cards_levels_and_followups_per_area(tmp_path: Path) -> None:
     from mldrill.catalog.coverage import coverage
 

@@ -90,6 +90,6 @@ def test_import_an_apkg_then_list_and_delete_the_deck(env: Path) -> None:
 def test_leech_settings_through_config(env: Path) -> None:
     assert "leech_threshold = 5" in run("config", "leech_threshold", "5")
     assert 'leech_action = "tag"' in run("config", "leech_action", "tag")
-    assert "leech_action must be suspend or tag" in run("config", "leech_action", "ask", code=1)
-    assert "leech_threshold must be a whole number" in run("config", "leech_threshold", "0", code=1)
+    assert "must be one of suspend, tag" in run("config", "leech_action", "ask", code=1)
+    assert "must be a whole number from 1 to 1000" in run("config", "leech_threshold", "0", code=1)
     assert json.loads(run("config", "--json"))["leech_threshold"] == 5

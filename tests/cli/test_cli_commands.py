@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from minicontent import mini_catalog
+from mldrill.catalog.katas import get_katas
 from mldrill.catalog.loader import get_catalog
 from mldrill.cli import app
 
@@ -92,17 +93,31 @@ def test_config_shows_validates_and_saves(env: Path) -> None:
     assert json.loads(run("config", "--json"))["new_per_day"] == 20
     run("config", "new_per_day", "5")
     assert json.loads(run("config", "new_per_day", "--json")) == {"new_per_day": 5}
-    assert "between 0.70 and 0.99" in run("config", "desired_retention", "2", code=1)
+    assert "from 0.7 to 0.99" in run("config", "desired_retention", "2", code=1)
     assert "unknown setting" in run("config", "nope", "1", code=1)
     run("config", "timezone", "Europe/Paris")
     assert json.loads(run("config", "--json"))["timezone"] == "Europe/Paris"
     assert "timezone" in run("config", "timezone", "Mars/Olympus", code=1)
     assert json.loads(run("stats", "--json"))["new_left_today"] == 5
+    # the settings of study control, checked by the same rules as restore (store/backup_check.py)
+    run("config", "learning_steps", "[2, 15, 60]")
+    run("config", "track", "llm-engineer")
+    run("config", "interview_date", "2030-01-15")
+    run("config", "theme", "dark")
+    shown = json.loads(run("config", "--json"))
+    assert shown["learning_steps"] == [2, 15, 60] and shown["track"] == "llm-engineer" and shown["theme"] == "dark"
+    assert shown["interview_date"] == "2030-01-15" and shown["plan_start"]  # the plan starts the day it is set
+    assert "ml-generalist" in run("config", "track", "astronaut", code=1)  # lists the known tracks
+    assert "YYYY-MM-DD" in run("config", "interview_date", "15/01/2030", code=1)
+    assert "auto, light, dark" in run("config", "theme", "blue", code=1)
+    assert "from 1 to 1440" in run("config", "learning_steps", "[0]", code=1)
 
 
 def test_kata_commands(env: Path) -> None:
     listed = json.loads(run("kata", "list", "--json"))
     assert {"stable-softmax", "layer-norm"} <= {k["id"] for k in listed}
+    catches = {k["id"]: k["catches"] for k in listed}
+    assert catches["stable-softmax"] == len(get_katas()["stable-softmax"].mutants()[1]) >= 4
     assert "try it first" in run("kata", "solution", "stable-softmax", code=1)
     assert "softmax.py" in run("kata", "start", "stable-softmax")
     failed = json.loads(run("kata", "check", "stable-softmax", "--json", code=1))
@@ -119,6 +134,35 @@ def test_kata_commands(env: Path) -> None:
     assert "keeping your existing work" in run("kata", "start", "stable-softmax")
     log = json.loads(run("log", "--json"))
     assert [r["item"] for r in log] == ["kata/stable-softmax"]
+
+
+def test_kata_check_shows_the_failing_case_and_replays_a_seed(env: Path) -> None:
+    naive = env / "naive.py"  # no max subtraction: NaN at logits of +-1000
+    naive.write_text(
+        "import numpy as np\ndef softmax(x, axis=-1):\n"
+        "    e = np.exp(x)\n    return e / e.sum(axis=axis, keepdims=True)\n"
+    )
+    runs = [
+        json.loads(run("kata", "check", "stable-softmax", str(naive), "--json", "--seed", "123", code=1)) for _ in "ab"
+    ]
+    assert runs[0]["seed"] == runs[1]["seed"] == 123
+    same = [[{k: v for k, v in c.items() if k != "duration_s"} for c in r["checks"]] for r in runs]
+    assert same[0] == same[1]  # the same seed replays the same inputs and the same failures
+    big = next(c for c in runs[0]["checks"] if c["name"] == "finite at logits of +-1000")
+    assert (
+        not big["passed"]
+        and big["call"] == 1
+        and "nan" in big["actual"]
+        and big["expected"]
+        and "array(float64" in big["input"]
+    )
+    other = json.loads(run("kata", "check", "stable-softmax", str(naive), "--json", code=1))
+    assert (
+        other["seed"] != 123 and next(c for c in other["checks"] if c["name"] == big["name"])["input"] != big["input"]
+    )
+    text = run("kata", "check", "stable-softmax", str(naive), "--seed", "123", code=1)
+    assert "replay with: mldrill kata check stable-softmax --seed 123" in text
+    assert "input (call 1):" in text and "expected:" in text and "got:" in text
 
 
 def test_content_stats(env: Path) -> None:

@@ -19,7 +19,20 @@ FILES = {
 }
 TOPIC_KEYS = {"id", "title", "area", "remember", "summary", "formulas", "cards"}
 REQUIRED_TOPIC_KEYS = TOPIC_KEYS - {"formulas"}
-CARD_KEYS = {"id", "level", "kind", "question", "answer", "trap", "followups", "refs", "katas", "labs", "tags"}
+CARD_KEYS = {
+    "id",
+    "level",
+    "kind",
+    "question",
+    "answer",
+    "trap",
+    "followups",
+    "refs",
+    "katas",
+    "labs",
+    "tags",
+    "sources",
+}
 REQUIRED_CARD_KEYS = {"id", "level", "kind", "question", "answer", "trap"}
 LEVELS = {"L1", "L2", "L3"}
 KINDS = {"concept", "derivation", "compare", "debug", "design", "code", "number"}

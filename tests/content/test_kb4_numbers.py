@@ -311,7 +311,12 @@ def test_sklearn_tfidf_idf_values():
 def test_add_one_example():
     mle, add1 = 3 / 10, (3 + 1) / (10 + 1000)
     contains("ngram-lm-perplexity/add-k-vocab", f"= {mle}", f"{add1:.5f}", f"about {round(mle / add1)} times")
-    contains("ngram-lm-perplexity/add-k-vocab", "4/1012", f"{1000 - 3}")
+    contains("ngram-lm-perplexity/add-k-vocab", "4/1012")
+    # 10 occurrences of the history, 3 of them followed by "cat": at most 1 + 7 distinct followers
+    unseen = 1000 - (1 + (10 - 3))
+    contains("ngram-lm-perplexity/add-k-vocab", f"at least {unseen} words", f"each get $1/{10 + 1000}$")
+    assert unseen / (10 + 1000) > 0.98  # "together more than 98% of the mass"
+    contains("ngram-lm-perplexity/add-k-vocab", "more than 98% of the mass")
 
 
 def test_perplexity_values():

@@ -112,9 +112,11 @@ def test_a_kata_with_a_planted_trap_shows_the_trap_then_a_correct_solution_passe
     expect(page.locator("#verdict")).to_contain_text("FAILED", timeout=60_000)
     failing = page.locator(".checks li.bad")
     expect(failing).to_have_count(1)
-    explanations = {c.name: c.explanation for c in get_katas()["stable-softmax"].build_checks()}
+    explanations = {c.name: c.explanation for c in get_katas()["stable-softmax"].build_checks(0)}
     expect(failing).to_contain_text("finite at logits of +-1000")
     expect(failing.locator(".trap")).to_contain_text(explanations["finite at logits of +-1000"])
+    expect(failing.locator("dl.failing")).to_contain_text("Expected")  # the failing input, expected and actual
+    expect(page.locator("#verdict .seed")).to_contain_text("--seed")
     shot(page, "kata-trap")
 
     replace_editor_text(page, CORRECT)

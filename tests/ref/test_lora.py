@@ -157,3 +157,12 @@ def test_fedavg_of_factors_is_not_the_average_update():
 
 def test_prefix_tuning_params():
     assert prefix_params(12, 20, 768) == 368_640
+
+
+def test_from_weights_wraps_a_pretrained_weight_frozen():
+    W, b = torch.randn(4, 6, dtype=D), torch.randn(4, dtype=D)
+    lora = LoRALinear.from_weights(W, b, r=2, alpha=4, generator=torch.Generator().manual_seed(0))
+    x = torch.randn(3, 6, dtype=D)
+    torch.testing.assert_close(lora(x), torch.nn.functional.linear(x, W, b), rtol=0, atol=1e-12)
+    assert lora.weight is lora.base.weight and not lora.weight.requires_grad and not lora.bias.requires_grad
+    assert lora.lora_A.dtype == D and lora.lora_A.abs().max() <= 1 / 6**0.5

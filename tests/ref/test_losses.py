@@ -349,6 +349,21 @@ def test_softmax_is_wrong_for_multi_label():
     assert p[0, :2].max() <= 0.5 + 1e-12  # softmax classes compete: at most 0.5 each
 
 
+def test_batch_hard_mining_returns_the_brute_force_pairs():
+    g = torch.Generator().manual_seed(4)
+    emb = torch.randn(9, 3, dtype=torch.float64, generator=g)
+    labels = torch.tensor([0, 0, 1, 1, 1, 2, 2, 0, 2])
+    loss, pos, neg = L.batch_hard_triplet_mining(emb, labels, margin=0.5)
+    for a in range(9):
+        cands = [p for p in range(9) if p != a and labels[p] == labels[a]]
+        assert int(pos[a]) == max(cands, key=lambda p: float(torch.dist(emb[a], emb[p])))
+        others = [n for n in range(9) if labels[n] != labels[a]]
+        assert int(neg[a]) == min(others, key=lambda n: float(torch.dist(emb[a], emb[n])))
+    torch.testing.assert_close(loss, L.batch_hard_triplet_loss(emb, labels, margin=0.5))
+    with pytest.raises(ValueError, match="at least two"):
+        L.batch_hard_triplet_mining(emb[:3], torch.tensor([0, 0, 1]))
+
+
 def test_batch_hard_triplet_equals_brute_force():
     g = torch.Generator().manual_seed(3)
     emb = torch.randn(8, 3, dtype=torch.float64, generator=g)

@@ -7,21 +7,31 @@ Every chi-square test uses alpha = 0.001: each one fails by chance with probabil
 import itertools
 import math
 
+import numpy as np
 import pytest
 import scipy.stats
 import torch
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
-from transformers import MinPLogitsWarper, RepetitionPenaltyLogitsProcessor, TopKLogitsWarper, TopPLogitsWarper
+from transformers import (
+    MinPLogitsWarper,
+    RepetitionPenaltyLogitsProcessor,
+    TemperatureLogitsWarper,
+    TopKLogitsWarper,
+    TopPLogitsWarper,
+)
 
 from mldrill.ref.sampling import (
     apply_temperature,
     beam_search,
+    beam_search_table,
     min_p_filter,
     repetition_penalty,
     sample,
     top_k_filter,
     top_p_filter,
+    top_p_probs,
+    verify_draft,
 )
 
 ALPHA = 0.001
@@ -53,6 +63,20 @@ def test_top_p_matches_hf(logits, p):
     # exactly-at-p boundaries are the M32 test below; HF breaks probability ties the other way (last index first)
     assume((sorted_cum - p).abs().min() > 1e-6 and logits.unique().numel() == logits.numel())
     assert torch.equal(top_p_filter(logits, p), TopPLogitsWarper(top_p=p)(DUMMY_IDS, logits.clone()))
+
+
+@settings(max_examples=30, deadline=None)
+@given(logits=logits_strategy(), p=st.floats(0.05, 0.99), t=st.floats(0.3, 3.0))
+def test_top_p_probs_is_hf_warpers_renormalised(logits, p, t):
+    logits = logits.double()
+    probs = torch.softmax(logits / t, -1)
+    sorted_cum = torch.sort(probs, descending=True).values.cumsum(-1)
+    assume((sorted_cum - p).abs().min() > 1e-6 and logits.unique().numel() == logits.numel())
+    warped = TopPLogitsWarper(top_p=p)(DUMMY_IDS, TemperatureLogitsWarper(t)(DUMMY_IDS, logits.clone()))
+    want = torch.softmax(warped, -1)
+    got = top_p_probs(logits, p, temperature=t)
+    torch.testing.assert_close(got, want, rtol=1e-12, atol=1e-14)
+    torch.testing.assert_close(got.sum(-1), torch.ones(got.shape[0], dtype=got.dtype))
 
 
 def test_top_p_keeps_the_crossing_token_and_stops_at_exact_p_M32():
@@ -227,3 +251,51 @@ def test_top_p_orders_by_logit_when_probabilities_round_equal():
     logits = torch.tensor([[-5.9704e-33, 0.0]])
     assert torch.isfinite(top_p_filter(logits, 0.25)).tolist() == [[False, True]]
     assert torch.equal(top_p_filter(logits, 0.25), TopPLogitsWarper(top_p=0.25)(DUMMY_IDS, logits.clone()))
+
+
+def test_verify_draft_emits_target_distributed_tokens_M46():
+    """Chi-square goodness of fit at p-value 1e-6 (false-failure rate 1e-6 per test; every expected count >= 400)."""
+    from scipy.stats import binomtest, chisquare
+
+    g = torch.Generator().manual_seed(0)
+    B, V = 40_000, 5
+    p0 = torch.tensor([0.4, 0.3, 0.1, 0.1, 0.1], dtype=torch.float64)
+    q0 = torch.tensor([0.1, 0.1, 0.3, 0.3, 0.2], dtype=torch.float64)
+    p2 = torch.tensor([0.05, 0.15, 0.2, 0.25, 0.35], dtype=torch.float64)
+    p = torch.stack([p0, p0, p2]).expand(B, 3, V)
+    q = torch.stack([q0, p0]).expand(B, 2, V)  # position 1: draft = target, always accepted
+    draft = torch.stack([torch.multinomial(q0, B, replacement=True, generator=g),
+                         torch.multinomial(p0, B, replacement=True, generator=g)], dim=1)  # fmt: skip
+    n_acc, nxt = verify_draft(p, q, draft, generator=g)
+    assert binomtest(int((n_acc >= 1).sum()), B, float(torch.minimum(p0, q0).sum())).pvalue > 1e-6
+    first = torch.where(n_acc >= 1, draft[:, 0], nxt)
+    assert chisquare(torch.bincount(first, minlength=V).numpy(), B * p0.numpy()).pvalue > 1e-6
+    assert set(nxt[n_acc == 0].tolist()) <= {0, 1}  # residual max(0, p - q) lives on tokens 0 and 1
+    bonus = nxt[n_acc == 2]
+    assert (n_acc != 1).all()  # accepted at 0 means accepted at 1 too
+    assert chisquare(torch.bincount(bonus, minlength=V).numpy(), len(bonus) * p2.numpy()).pvalue > 1e-6
+
+
+def test_beam_search_table_with_a_full_beam_is_exhaustive_search():
+    rng = np.random.default_rng(0)
+    V, L, eos = 4, 3, 0
+    table = np.log(rng.dirichlet(np.ones(V), size=(L, V)))  # (t, last, next)
+    hyps = beam_search_table(table, 2, beam_width=V**L, max_new_tokens=L, eos=eos, alpha=0.8)
+    brute = {}
+    for n in range(1, L + 1):
+        for toks in itertools.product(range(V), repeat=n):
+            if eos in toks[:-1] or (n < L and toks[-1] != eos):
+                continue  # ends at its first eos, or runs to the length limit
+            lp = sum(table[t, a, b] for t, (a, b) in enumerate(zip((2, *toks[:-1]), toks, strict=True)))
+            brute[toks] = lp / n**0.8
+    assert len(hyps) == len(brute)
+    for toks, score in hyps:
+        assert abs(brute[tuple(toks)] - score) < 1e-12
+    assert [h[1] for h in hyps] == sorted(brute.values(), reverse=True)
+
+
+def test_top_p_of_one_keeps_every_token_even_when_the_mass_rounds_to_one_early():
+    """The exclusive cumsum of [1, 2e-22] is [0, 1.0] in float64: a mass test alone would drop the second token."""
+    logits = torch.tensor([[0.0, -50.0], [3.0, -745.0]], dtype=torch.float64)
+    assert torch.isfinite(top_p_filter(logits, 1.0)).all()
+    assert not torch.isfinite(top_p_filter(logits, 0.999)).all()  # below 1 the tail can go (its mass is < 1e-21)

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mldrill.ref.serving import BlockAllocator, decode_intensity, roofline, simulate_batching
+from mldrill.ref.serving import BatchStats, BlockAllocator, batching_step, decode_intensity, roofline, simulate_batching
 
 H100_PEAK, H100_BW = 989e12, 3.35e12
 
@@ -38,7 +38,7 @@ def test_freed_blocks_are_reused_and_exhaustion_is_an_error():
     alloc = BlockAllocator(num_blocks=4, block_size=2)
     alloc.allocate("a", 4)
     alloc.allocate("b", 3)
-    with pytest.raises(MemoryError, match="out of KV blocks"):
+    with pytest.raises(RuntimeError, match="out of KV blocks"):
         alloc.allocate("c", 1)
     freed = set(alloc.tables["a"])
     alloc.free_seq("a")
@@ -72,3 +72,32 @@ def test_continuous_batching_beats_static_on_mixed_lengths():
     )
     with pytest.raises(ValueError, match="policy"):
         simulate_batching(one, max_batch=1, policy="dynamic")
+
+
+def test_slots_address_every_token_once_and_follow_the_block_table():
+    alloc = BlockAllocator(num_blocks=8, block_size=4)
+    alloc.allocate("a", 3)
+    alloc.allocate("b", 6)
+    for _ in range(3):
+        alloc.append("a")  # a: 6 tokens in two blocks
+    slots = {s: alloc.slots(s) for s in ("a", "b")}
+    assert [len(v) for v in slots.values()] == [6, 6]
+    assert len(set(slots["a"]) | set(slots["b"])) == 12  # no slot shared between unrelated sequences
+    for s, v in slots.items():
+        table = alloc.tables[s]
+        assert [x // 4 for x in v] == [table[0]] * 4 + [table[1]] * 2  # tokens fill a block before the next
+        assert [x % 4 for x in v] == [0, 1, 2, 3, 0, 1]
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.integers(1, 12), min_size=1, max_size=12), st.integers(1, 5))
+def test_batching_steps_replay_the_continuous_simulation(lengths, max_batch):
+    running: list[tuple[str, int]] = []
+    waiting = [(f"r{i}", n) for i, n in enumerate(lengths)]
+    t, done = 0, []
+    while running or waiting:
+        running, waiting, finished = batching_step(running, waiting, max_batch=max_batch)
+        t += 1
+        assert len(running) <= max_batch
+        done += [t] * len(finished)
+    assert BatchStats(t, sum(done) / len(done)) == simulate_batching(lengths, max_batch=max_batch, policy="continuous")

@@ -9,7 +9,7 @@ import pytest
 from clockutil import FakeClock
 from mldrill.catalog.katas import get_katas
 from mldrill.grader.verdict import CheckResult, Verdict
-from mldrill.store import Database, ItemState, KataAttempt
+from mldrill.store import Database, ItemState, KataAttempt, Review
 from mldrill.study.katas import mark_started, next_hint, propose_rating, record_attempt
 from mldrill.study.scheduler import save_setting
 
@@ -38,6 +38,8 @@ def test_attempts_rate_only_on_a_pass_and_only_when_due(db: Database) -> None:
     clock.advance(minutes=5)
     solved = record_attempt(db, kata, verdict("passed"), "src2", now=clock())
     assert solved.rating == 2 and solved.due is not None  # passed after a failure: Hard
+    with db.session() as s:  # its answer time: started at 0, solved 10 minutes later
+        assert s.query(Review.duration_ms).filter(Review.item_id == "kata/stable-softmax").scalar() == 600_000
     clock.advance(minutes=1)
     early = record_attempt(db, kata, verdict("passed"), "src3", now=clock())
     assert early.rating is None  # not due yet: extra practice

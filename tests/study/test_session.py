@@ -24,10 +24,12 @@ def _counts(db: Database) -> tuple[int, int]:
         return s.query(Review).count(), s.query(ItemState).count()
 
 
-def test_new_cards_in_catalog_order_and_followups_come_next(db: Database, tmp_path: Path) -> None:
+def test_new_cards_interleaved_and_followups_come_next(db: Database, tmp_path: Path) -> None:
     items, pool = _setup(db, tmp_path)
     s = DrillSession(db, items, pool, settings=S, clock=FakeClock())
-    assert s.queue == ["alpha/a1", "alpha/a2", "alpha/a3", "alpha/a4", "beta/b1", "beta/b2"]
+    # study/plan.py's order, by hand: a2 and a3 wait for their parent a1; numerics-losses gives a1 (L1), a4 (L3),
+    # attention-transformers b2 (L1), b1 (L2); the areas take turns.
+    assert s.queue == ["alpha/a1", "beta/b2", "alpha/a4", "beta/b1"]
     s.queue = ["alpha/a1", "beta/b1"]  # follow-ups are inserted even when not in the queue
     s.rate(4)
     assert s.queue[:3] == ["alpha/a2", "alpha/a3", "beta/b1"]
@@ -69,11 +71,12 @@ def test_due_cards_come_before_new_ones_oldest_first(db: Database, tmp_path: Pat
 def test_learning_cards_come_back_in_the_same_session(db: Database, tmp_path: Path) -> None:
     items, _pool = _setup(db, tmp_path)
     s = DrillSession(db, items, [items["beta/b1"], items["beta/b2"]], settings=S, clock=FakeClock())
+    assert s.queue == ["beta/b2", "beta/b1"]  # L1 before L2 (study/plan.py)
     r = s.rate(1)  # Again: 1-minute learning step
     assert r.status == "unknown"
-    assert s.queue == ["beta/b2", "beta/b1"]
+    assert s.queue == ["beta/b1", "beta/b2"]
     s.rate(4)
-    s.rate(4)  # Easy graduates b1 to days: not re-queued
+    s.rate(4)  # Easy graduates b2 to days: not re-queued
     assert s.queue == []
 
 

@@ -98,32 +98,32 @@ def test_drill_keys_bury_suspend_flag_and_the_note_under_the_answer(env: tuple[T
     from mldrill.study.deck import act
     from mldrill.study.items import all_items
 
-    act(db, all_items(get_catalog(), db)["beta/b2"], "note", now=utcnow(), value="My own words for b2")
-    sid = _start(client, "beta")
+    act(db, all_items(get_catalog(), db)["beta/b1"], "note", now=utcnow(), value="My own words for b1")
+    sid = _start(client, "beta")  # b2 (L1) comes before b1 (L2)
     page = client.get(f"/drill/{sid}")
     assert 'data-key="-"' in page.text and 'data-key="@"' in page.text and 'data-key="*"' in page.text
     assert 'data-key="?"' in page.text and "Ctrl+Z" in page.text
     token = csrf_of(page.text)
-    r = client.post(f"/drill/{sid}/mark", data={"csrf": token, "item": "beta/b1", "action": "flag"})
-    assert "⚑ flagged" in r.text and "Question of beta/b1?" in r.text  # flagging keeps the card
-    r = client.post(f"/drill/{sid}/mark", data={"csrf": token, "item": "beta/b1", "action": "bury"})
-    assert "Buried until tomorrow: beta/b1" in r.text and "Question of beta/b2?" in r.text
+    r = client.post(f"/drill/{sid}/mark", data={"csrf": token, "item": "beta/b2", "action": "flag"})
+    assert "⚑ flagged" in r.text and "Question of beta/b2?" in r.text  # flagging keeps the card
+    r = client.post(f"/drill/{sid}/mark", data={"csrf": token, "item": "beta/b2", "action": "bury"})
+    assert "Buried until tomorrow: beta/b2" in r.text and "Question of beta/b1?" in r.text
     shown = client.get(f"/drill/{sid}?reveal=1").text
-    assert "My own words for b2" in shown and 'data-key2=" "' in shown  # space = Good once revealed
+    assert "My own words for b1" in shown and 'data-key2=" "' in shown  # space = Good once revealed
     # a second press aimed at the buried card does nothing
-    again = client.post(f"/drill/{sid}/mark", data={"csrf": token, "item": "beta/b1", "action": "suspend"})
-    assert "Question of beta/b2?" in again.text
-    r = client.post(f"/drill/{sid}/mark", data={"csrf": token, "item": "beta/b2", "action": "suspend"})
-    assert "Suspended: beta/b2" in r.text and "Session done" in r.text
+    again = client.post(f"/drill/{sid}/mark", data={"csrf": token, "item": "beta/b2", "action": "suspend"})
+    assert "Question of beta/b1?" in again.text
+    r = client.post(f"/drill/{sid}/mark", data={"csrf": token, "item": "beta/b1", "action": "suspend"})
+    assert "Suspended: beta/b1" in r.text and "Session done" in r.text
     r = client.post(f"/drill/{sid}/undo", data={"csrf": token})  # u takes a suspend back, as in Anki
-    assert "Undone: suspend of beta/b2" in r.text and "Question of beta/b2?" in r.text
-    r = client.post(f"/drill/{sid}/mark", data={"csrf": token, "item": "beta/b2", "action": "suspend"})
+    assert "Undone: suspend of beta/b1" in r.text and "Question of beta/b1?" in r.text
+    r = client.post(f"/drill/{sid}/mark", data={"csrf": token, "item": "beta/b1", "action": "suspend"})
     assert "Session done" in r.text
     with db.session() as s:
-        b1, b2 = s.get(CardMark, "beta/b1"), s.get(CardMark, "beta/b2")
-        assert b1 is not None and b1.flag == 1 and b1.buried_until is not None and not b1.suspended
-        assert b2 is not None and b2.suspended
-    assert client.post(f"/drill/{sid}/mark", data={"item": "beta/b2", "action": "bury"}).status_code == 403
+        b2, b1 = s.get(CardMark, "beta/b2"), s.get(CardMark, "beta/b1")
+        assert b2 is not None and b2.flag == 1 and b2.buried_until is not None and not b2.suspended
+        assert b1 is not None and b1.suspended
+    assert client.post(f"/drill/{sid}/mark", data={"item": "beta/b1", "action": "bury"}).status_code == 403
     db.close()
 
 
@@ -136,19 +136,19 @@ def test_a_leech_is_suspended_and_announced(env: tuple[TestClient, str]) -> None
     save_setting(db, "leech_threshold", 1)
     sid = _start(client, "beta")
     token = csrf_of(client.get(f"/drill/{sid}").text)
-    client.post(f"/drill/{sid}/rate", data={"csrf": token, "rating": 4, "item": "beta/b1"})  # Easy: review state
-    with db.session() as s:  # a day's wait, then b1 is due again
-        st = s.get(ItemState, "beta/b1")
+    client.post(f"/drill/{sid}/rate", data={"csrf": token, "rating": 4, "item": "beta/b2"})  # Easy: review state
+    with db.session() as s:  # a day's wait, then b2 is due again
+        st = s.get(ItemState, "beta/b2")
         assert st is not None and st.state == 2
         st.due = utcnow()
     sid = _start(client, "beta")
     page = client.get(f"/drill/{sid}")
-    assert "Question of beta/b1?" in page.text
-    r = client.post(f"/drill/{sid}/rate", data={"csrf": csrf_of(page.text), "rating": 1, "item": "beta/b1"})
-    assert "Leech: beta/b1: 1 lapse (forgotten 1x" in r.text and "tagged leech and suspended" in r.text
-    assert "Question of beta/b2?" in r.text  # the suspended leech does not come back in this session
+    assert "Question of beta/b2?" in page.text
+    r = client.post(f"/drill/{sid}/rate", data={"csrf": csrf_of(page.text), "rating": 1, "item": "beta/b2"})
+    assert "Leech: beta/b2: 1 lapse (forgotten 1x" in r.text and "tagged leech and suspended" in r.text
+    assert "Question of beta/b1?" in r.text  # the suspended leech does not come back in this session
     with db.session() as s:
-        m = s.get(CardMark, "beta/b1")
+        m = s.get(CardMark, "beta/b2")
         assert m is not None and m.leech and m.suspended
         assert s.query(Review).count() == 2
     db.close()
@@ -209,4 +209,8 @@ def test_upload_an_apkg_then_drill_it_mixed_with_the_catalog(env: tuple[TestClie
         item = re.search(r'id="card" data-item="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
         shown.append(item)
         client.post(f"/drill/{sid}/mark", data={"csrf": token, "item": item, "action": "bury"})
-    assert shown[0] == "alpha/a1" and shown[1].startswith("user/my-anki/") and shown[3].startswith("user/my-anki/")
+    # the areas take turns (study/plan.py), My cards being one more area: an imported card comes in the first round,
+    # after one card of each catalog area before it, not behind the catalog's new cards
+    first = next(i for i, it in enumerate(shown) if it.startswith("user/my-anki/"))
+    topics = [it.split("/")[0] for it in shown[:first]]
+    assert shown[0] == "alpha/a1" and len(set(topics)) == len(topics)

@@ -42,6 +42,8 @@ def test_trap_then_solve_then_solution(client: TestClient) -> None:
     trapped = client.post("/katas/stable-softmax/check", data={"source": TRAPPED, "csrf": token})
     assert "FAILED" in trapped.text and "✗ finite at logits of +-1000" in trapped.text
     assert "subtract the row max before exp" in trapped.text  # the trap's explanation
+    assert "<dt>Input (call 1)</dt>" in trapped.text and "<dt>Expected</dt>" in trapped.text  # the failing case
+    assert re.search(r"Hidden inputs drawn from seed (\d+): replay this run with", trapped.text)
     solved = client.post("/katas/stable-softmax/check", data={"source": GOOD, "csrf": token})
     assert "PASSED" in solved.text and "attempt 2" in solved.text
     assert "mldrill.ref.numerics:softmax" in client.get("/katas/stable-softmax/solution").text
@@ -80,3 +82,20 @@ def test_a_kata_whose_framework_is_missing_says_so_and_offers_no_run(
     posted = client.post("/katas/layer-norm/check", data={"source": "x = 1\n", "csrf": csrf(page)})
     assert posted.status_code == 200 and 'id="verdict"' not in posted.text
     assert workspace_path(get_katas()["layer-norm"]).read_text() == "x = 1\n"  # the draft is still kept
+
+
+def test_the_failing_output_is_escaped_on_the_page(client: TestClient) -> None:
+    token = csrf(client.get("/katas/stable-softmax").text)
+    hostile = "def softmax(x, axis=-1):\n    return '<script>alert(1)</script>'\n"
+    page = client.post("/katas/stable-softmax/check", data={"source": hostile, "csrf": token}).text
+    assert "<dt>Got</dt>" in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<script>alert(1)" not in page
+
+
+def test_the_page_says_how_many_classic_bugs_the_checks_catch(client: TestClient) -> None:
+    from mldrill.catalog.katas import get_katas
+
+    bugs = get_katas()["stable-softmax"].mutants()[1]
+    page = client.get("/katas/stable-softmax").text
+    assert f"These checks catch {len(bugs)} classic bugs" in page
+    assert all(b.name in page for b in bugs)

@@ -1,9 +1,15 @@
-"""Katas: folders under src/mldrill/katas/<id>/ holding kata.yaml, starter.py and checks.py.
+"""Katas: folders under src/mldrill/katas/<id>/ holding kata.yaml, starter.py, checks.py and mutants.py.
 
 kata.yaml fields: id, title, topic (a catalog topic id), level, framework (numpy | torch), entry (the function the
 user writes), signature, statement (markdown + LaTeX), hints (in order), solution (a `mldrill.ref` dotted path),
 limits (wall_s, cpu_s, memory_mb), forbidden_modules (beyond the framework default), forbidden_calls (library
-functions that would do the whole kata, e.g. torch.nn.functional.layer_norm: calling one is a violation).
+functions that would do the whole kata, under every name a submission can reach them by: torch.layer_norm as well as
+torch.nn.functional.layer_norm, torch.nn.LayerNorm, torch._VF.layer_norm, torch.ops.aten.layer_norm; calling one is a
+violation). checks.py defines `checks(solution, rng)`: see mldrill.grader.checks.
+
+mutants.py measures the checks: SOLUTION is a correct submission, and MUTANTS the classic wrong versions of it that
+candidates write (wrong axis, missing keepdims, off-by-one, mask polarity, biased variance ...), each with the check
+that must catch it. tests/grader/test_mutants.py runs them all; the kata page shows how many bugs the checks catch.
 """
 
 from __future__ import annotations
@@ -51,6 +57,32 @@ class KataSpec(BaseModel):
 
 
 @dataclass(frozen=True)
+class Mutant:
+    """A classic bug: SOLUTION with each `old` text replaced by `new`; `kills` names the check whose explanation
+    describes this bug and must fail; `also` lists other checks that may fail with it (generic ones, usually)."""
+
+    name: str
+    replace: tuple[tuple[str, str], ...]
+    kills: str
+    also: tuple[str, ...] = ()
+
+    def apply(self, solution: str) -> str:
+        source = solution
+        for old, new in self.replace:
+            if source.count(old) != 1:
+                raise ValueError(
+                    f"mutant {self.name!r}: {old!r} occurs {source.count(old)} times in SOLUTION, not once"
+                )
+            source = source.replace(old, new)
+        return source
+
+
+def mutant(name: str, old: str, new: str, kills: str, *also: str) -> Mutant:
+    """The common case: one replacement."""
+    return Mutant(name, ((old, new),), kills, tuple(also))
+
+
+@dataclass(frozen=True)
 class Kata:
     spec: KataSpec
     folder: Path
@@ -78,15 +110,36 @@ class Kata:
 
         return resolve_ref(self.spec.solution)
 
-    def build_checks(self) -> list[Any]:
-        """Import this kata's checks.py (trusted code) and build its checks against the reference solution."""
+    def mutants(self) -> tuple[str, list[Mutant]]:
+        """(SOLUTION, MUTANTS) from mutants.py; ("", []) for a kata that has none yet."""
+        path = self.folder / "mutants.py"
+        if not path.is_file():
+            return "", []
+        spec = importlib.util.spec_from_file_location(f"mldrill_kata_mutants_{self.id.replace('-', '_')}", path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module.SOLUTION, list(module.MUTANTS)
+
+    @property
+    def kill_count(self) -> int:
+        """How many classic bugs the checks are shown to catch (the mutants, all killed: a test enforces it)."""
+        return len(self.mutants()[1])
+
+    def build_checks(self, seed: int) -> list[Any]:
+        """Import this kata's checks.py (trusted code) and build its checks against the reference solution.
+
+        The hidden inputs are drawn from np.random.default_rng(seed): the same seed gives the same checks.
+        """
+        import numpy as np
+
         path = self.folder / "checks.py"
         spec = importlib.util.spec_from_file_location(f"mldrill_kata_checks_{self.id.replace('-', '_')}", path)
         assert spec is not None and spec.loader is not None
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
-        make: Callable[[Any], list[Any]] = module.checks
-        return make(self.solution())
+        make: Callable[[Any, Any], list[Any]] = module.checks
+        return make(self.solution(), np.random.default_rng(seed))
 
 
 def load_katas(root: Path = KATAS_DIR) -> tuple[dict[str, Kata], list[Problem]]:

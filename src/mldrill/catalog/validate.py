@@ -5,12 +5,15 @@ What is checked (beyond the schema, which the loader applies):
 - the area is one of SYLLABUS.md's 25 ids;
 - follow-ups resolve, never point at the card itself, and form no cycle;
 - each `refs` entry imports (`module:attr.attr`);
-- kata and lab links resolve once those catalogs exist (pass their id sets; None = not checked yet).
+- kata and lab links resolve once those catalogs exist (pass their id sets; None = not checked yet);
+- a card that cites (an author "et al", a year, a library "default", an "introduced"/"proposed"/"the paper" claim)
+  carries `sources` precise enough to check, and no source is a bare word.
 """
 
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Collection
 from pathlib import PurePath
 
@@ -32,7 +35,39 @@ def validate(
         problems += _check_refs(cat)
     problems += _check_links(cat, "katas", kata_ids)
     problems += _check_links(cat, "labs", lab_ids)
+    problems += _check_sources(cat)
     return sorted(set(problems))
+
+
+# What makes a card a citation: a paper's authors or year, a library's default, an attribution of who did what first.
+CITES = re.compile(r"\bet al\b|\b(?:19|20)\d\d\b|\bdefaults?\b|\bintroduced\b|\bproposed\b|\bthe paper\b", re.I)
+MIN_SOURCE_CHARS = 12  # "Vaswani 2017" at least: a bare "paper" or "docs" is not a source anyone can check
+
+
+def cites(text: str) -> str | None:
+    """The first phrase in `text` that states a paper's number, a library default or an attribution, if any."""
+    m = CITES.search(text)
+    return m.group(0) if m else None
+
+
+def _check_sources(cat: Catalog) -> list[Problem]:
+    out = []
+    for c in cat.cards.values():
+        w = cat.where[c.id]
+        phrase = cites(" ".join((c.question, c.answer, c.trap)))
+        if phrase and not c.sources:
+            out.append(
+                Problem(
+                    w.file,
+                    w.line,
+                    f"card '{c.id}' cites ('{phrase}') but has no sources: add the paper with its section/table or "
+                    "the library's documentation page or source file",
+                )
+            )
+        for src in c.sources:
+            if len(src) < MIN_SOURCE_CHARS:
+                out.append(Problem(w.file, w.line, f"card '{c.id}': source '{src}' is too vague to check"))
+    return out
 
 
 def _check_topics(cat: Catalog) -> list[Problem]:

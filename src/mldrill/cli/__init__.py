@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from mldrill.cli import cards, config, content, data, drill, kata, reports, serve, study
+from mldrill.cli import cards, config, content, data, drill, kata, plan, reports, serve, study
 
 app = typer.Typer(
     name="mldrill",
@@ -27,6 +27,8 @@ app.command("import")(data.import_cards)
 app.command("backup")(data.backup)
 app.command("restore")(data.restore)
 app.command("config")(config.config)
+app.command("plan")(plan.plan)
+app.add_typer(plan.fsrs_app, name="fsrs")
 app.add_typer(kata.app, name="kata")
 app.add_typer(content.app, name="content")
 app.add_typer(reports.app, name="reports")

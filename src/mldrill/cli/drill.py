@@ -57,15 +57,19 @@ def read_choice(allowed: tuple[str, ...]) -> str:
 def drill(
     topic: str | None = typer.Option(None, "--topic", "-t", help="Only this topic (id, see `mldrill topics`)."),
     level: str | None = typer.Option(None, "--level", "-l", help="Only this level: L1, L2 or L3."),
-    area: str | None = typer.Option(None, "--area", "-a", help="Only this area (a SYLLABUS area id)."),
+    area: str | None = typer.Option(None, "--area", "-a", help="Only this area (`mldrill topics`; user: imports)."),
+    tag: str | None = typer.Option(None, "--tag", help="Only cards with this tag."),
+    track: str | None = typer.Option(None, "--track", help="Only this track's cards (see `mldrill plan`)."),
     limit: int | None = typer.Option(None, "--limit", "-n", min=1, help="At most N cards (follow-ups come on top)."),
     status: str | None = typer.Option(
         None, "--status", help="Extra review of items with these statuses, e.g. shaky,unknown (due or not)."
     ),
+    extra_new: int = typer.Option(0, "--extra-new", min=0, max=1000, help="N new cards beyond today's cap."),
+    ahead: int = typer.Option(0, "--ahead", min=0, max=365, help="Review ahead: cards due in the next N days."),
 ) -> None:
-    """Drill flashcards with spaced repetition (FSRS): due cards first, then new ones."""
-    from mldrill.study.items import select_items
-    from mldrill.study.session import DrillSession
+    """Drill flashcards with spaced repetition (FSRS): due cards first, then new ones (interleaved across areas;
+    with a track set by `mldrill config track ID`, new cards come from the track)."""
+    from mldrill.study.plan import DrillChoice, start_drill
     from mldrill.study.status import STATUSES
 
     if level is not None and level.upper() not in ("L1", "L2", "L3"):
@@ -78,22 +82,62 @@ def drill(
         fail(f"no topic '{topic}'; see `mldrill topics`")
     db = database()
     all_items = items(db)
-    pool = select_items(all_items, topic=topic, level=level.upper() if level else None, area=area)
-    if wanted:
-        from mldrill.study.log import practice_log
-
-        keep = {r.item for r in practice_log(db, all_items, status=wanted)}
-        pool = [it for it in pool if it.id in keep]
-    session = DrillSession(db, all_items, pool, limit=limit, extra=bool(wanted))
+    choice = DrillChoice(
+        topic=topic,
+        area=area,
+        level=level.upper() if level else None,
+        tag=tag,
+        track=track,
+        status=frozenset(wanted) if wanted else None,
+        limit=limit,
+        extra_new=extra_new,
+        ahead_days=ahead,
+    )
+    try:
+        session = start_drill(db, cat, all_items, choice)
+    except ValueError as e:
+        fail(str(e))
     if not session.queue:
         console.print("[green]Nothing to drill right now.[/] No card is due and today's new cards are done.")
-        console.print("Try [bold]mldrill stats[/], or another --topic / --level.")
+        _after(session, choice)
         return
     try:
         _loop(session)
     except KeyboardInterrupt:
         console.print()
     _summary(session)
+    _after(session, choice)
+
+
+def _after(session: object, choice: object) -> None:
+    """When the next card is due, and the cap: say when it is reached and how to study more."""
+    from mldrill.study.clock import utcnow
+    from mldrill.study.plan import DrillChoice
+    from mldrill.study.scheduler import format_interval
+    from mldrill.study.session import DrillSession
+
+    assert isinstance(session, DrillSession) and isinstance(choice, DrillChoice)
+    nxt = session.next_due()
+    if nxt is not None:
+        console.print(f"Next card due in [bold]{format_interval(nxt - utcnow())}[/] ({nxt:%Y-%m-%d %H:%M} UTC).")
+    if session.cap_reached and not session.queue:
+        n = min(session.more_new, 10)
+        opts = " ".join(
+            f"--{k} {v}"
+            for k, v in (
+                ("topic", choice.topic),
+                ("area", choice.area),
+                ("level", choice.level),
+                ("tag", choice.tag),
+                ("track", choice.track),
+            )
+            if v
+        )
+        console.print(
+            f"Today's new-card limit is reached ({session.more_new} more new here). "
+            f"Study {n} more: [bold]mldrill drill {opts + ' ' if opts else ''}--extra-new {n}[/]",
+            soft_wrap=True,  # a command to copy: never broken across lines
+        )
 
 
 def _loop(session: object) -> None:
@@ -115,8 +159,14 @@ def _loop(session: object) -> None:
         tag = "new" if state is None else f"seen {state.reps}x"
         tag += " · ⚑ flagged" if mark.flag else ""
         via = session.followup_of.get(item.id)
-        left = len(session.queue)
-        console.print(Rule(f"{item.topic} · {item.level} · {tag} · {left} left", style="dim"))
+        c = session.counts()
+        console.print(
+            Rule(
+                f"{item.topic} · {item.level} · {tag} · {c['new']} new · {c['learning']} learning · "
+                f"{c['review']} review" + (f" · +{c['followups']} follow-ups" if c["followups"] else ""),
+                style="dim",
+            )
+        )
         if via:
             console.print(f"[magenta]↳ follow-up of {via}[/]")
         console.print(Markdown(md_for_terminal(item.question)), style="bold")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import typer
@@ -57,6 +58,7 @@ def list_katas(
             "attempts": attempts.get(k.id, 0),
             "solved": solved.get(k.id) is not None,
             "due": due[f"kata/{k.id}"].isoformat(timespec="seconds") if f"kata/{k.id}" in due else None,
+            "catches": k.kill_count,  # classic bugs its checks are shown to catch (tests/grader/test_mutants.py)
         }
         for k in get_katas().values()
         if not topic or k.spec.topic == topic
@@ -65,7 +67,7 @@ def list_katas(
         print_json(rows)
         return
     table = Table(title=f"Katas ({len(rows)})", title_justify="left")
-    for col in ("id", "title", "topic", "level", "framework", "attempts", "solved", "due"):
+    for col in ("id", "title", "topic", "level", "framework", "attempts", "solved", "due", "catches"):
         table.add_column(col)
     for r in rows:
         table.add_row(*(("✓" if v else "") if k == "solved" else str(v or "") for k, v in r.items()))
@@ -103,33 +105,40 @@ def check_cmd(
     kata_id: str = typer.Argument(..., help="Kata id."),
     file: Path | None = typer.Argument(None, help="Your solution (default: the workspace file from `kata start`)."),
     as_json: bool = typer.Option(False, "--json", help="Print the verdict as JSON."),
+    seed: int | None = typer.Option(
+        None, "--seed", min=0, help="Draw the hidden inputs from this seed (replays a run; default: a fresh one)."
+    ),
 ) -> None:
     """Run the hidden checks on your solution in the sandbox; each failure explains the trap it guards."""
+    from rich.markup import escape
     from rich.table import Table
 
-    from mldrill.grader.api import KataUnavailable, check
-    from mldrill.study.katas import record_attempt
-    from mldrill.study.scheduler import RATING_NAMES
+    from mldrill.web.handoff import Unavailable, hand_off
 
-    kata = _kata(kata_id)
-    path = file or workspace(kata)
-    if not path.is_file():
-        fail(f"{path} does not exist; run `mldrill kata start {kata.id}` first, or pass a file")
-    source = path.read_text(encoding="utf-8")
-    try:
-        with console.status(f"checking {path.name} against {kata.id} ..."):
-            verdict = check(kata.id, source)
-    except KataUnavailable as e:
+    if file is not None and not file.is_file():
+        fail(f"{file} does not exist")
+    source = file.read_text(encoding="utf-8") if file is not None else None
+    try:  # a running `mldrill serve` answers from its warm grader; else this process starts its own
+        with console.status(f"checking {file.name if file else 'your solution'} against {kata_id} ..."):
+            verdict, result = _from_server(hand_off(kata_id, source, seed=seed))
+    except Unavailable:
+        verdict, result = _check_here(kata_id, file, seed)
+    except RuntimeError as e:
         fail(str(e))
-    result = record_attempt(database(), kata, verdict, source)
     if as_json:
         print_json({**verdict.to_dict(), "attempt": result.attempts, "rating": result.rating, "due": result.due})
         raise typer.Exit(0 if verdict.passed else 1)
-    table = Table(title=f"{kata.id}: attempt {result.attempts}", title_justify="left", show_lines=True)
+    table = Table(title=f"{verdict.kata_id}: attempt {result.attempts}", title_justify="left", show_lines=True)
     for col in ("", "check", "time", "details"):
         table.add_column(col)
     for c in verdict.checks:
-        detail = "" if c.passed else f"{c.message}\n[yellow]why it matters:[/] {c.explanation}"
+        detail = "" if c.passed else escape(c.message)
+        for label, text in (("input", c.input), ("expected", c.expected), ("got", c.actual)):
+            if text:
+                call = f" (call {c.call})" if label == "input" and c.call else ""
+                detail += f"\n[cyan]{label}{call}:[/]\n{escape(text)}"
+        if not c.passed:
+            detail += f"\n[yellow]why it matters:[/] {escape(c.explanation)}"
         table.add_row("[green]✓[/]" if c.passed else "[red]✗[/]", c.name, f"{c.duration_s * 1e3:.0f} ms", detail)
     if verdict.checks:
         console.print(table)
@@ -137,11 +146,55 @@ def check_cmd(
     console.print(
         f"[bold {colour}]{verdict.status.upper()}[/] in {verdict.total_s:.2f} s  {verdict.message}", soft_wrap=True
     )
+    if verdict.seed is not None:
+        console.print(
+            f"[dim]seed {verdict.seed} — replay with: mldrill kata check {verdict.kata_id} --seed {verdict.seed}[/]"
+        )
     if verdict.stdout_tail:
         err_console.print(f"[dim]your output (last lines):[/]\n{verdict.stdout_tail[-2000:]}", soft_wrap=True)
     if result.rating is not None and result.due is not None:
-        console.print(f"scheduled: rated {RATING_NAMES[result.rating]}, next review {result.due:%Y-%m-%d %H:%M} UTC")
+        console.print(f"scheduled: rated {result.rating_name}, next review {result.due:%Y-%m-%d %H:%M} UTC")
     raise typer.Exit(0 if verdict.passed else 1)
+
+
+def _check_here(kata_id: str, file: Path | None, seed: int | None) -> tuple[Any, SimpleNamespace]:
+    """Check in this process's own grader: its worker starts (and imports NumPy) while the checks are built."""
+    from mldrill.grader.api import KataUnavailable, check, default_pool
+
+    kata = _kata(kata_id)
+    path = file or workspace(kata)
+    if not path.is_file():
+        fail(f"{path} does not exist; run `mldrill kata start {kata.id}` first, or pass a file")
+    source = path.read_text(encoding="utf-8")
+    if not kata.missing_requirement():
+        default_pool().warm(kata.spec.framework, wait=False)
+    from mldrill.study.katas import record_attempt
+    from mldrill.study.scheduler import RATING_NAMES
+
+    try:
+        with console.status(f"checking {path.name} against {kata.id} ..."):
+            verdict = check(kata.id, source, seed=seed)
+    except KataUnavailable as e:
+        fail(str(e))
+    result = record_attempt(database(), kata, verdict, source)
+    name = RATING_NAMES[result.rating] if result.rating is not None else None
+    return verdict, SimpleNamespace(attempts=result.attempts, rating=result.rating, rating_name=name, due=result.due)
+
+
+def _from_server(got: dict[str, Any]) -> tuple[Any, SimpleNamespace]:
+    """The verdict and attempt a server sent, as the objects a local check gives."""
+    import dataclasses
+    from datetime import datetime
+
+    from mldrill.grader.verdict import CheckResult, Verdict
+
+    names = {f.name for f in dataclasses.fields(Verdict)}
+    verdict = Verdict(**{k: v for k, v in got.items() if k in names and k != "checks"})
+    verdict.checks = [CheckResult(**c) for c in got.get("checks", [])]
+    due = datetime.fromisoformat(got["due"]) if got.get("due") else None
+    return verdict, SimpleNamespace(
+        attempts=got["attempt"], rating=got["rating"], rating_name=got.get("rating_name"), due=due
+    )
 
 
 @app.command("hint")

@@ -33,4 +33,10 @@ def serve(
     console.print(f"mldrill on [bold]{url}[/]  (Ctrl-C stops it)")
     if open_browser:
         threading.Timer(1.0, webbrowser.open, args=(url,)).start()
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
+    from mldrill.grader.api import default_pool
+    from mldrill.web.local import published
+
+    default_pool().warm("numpy", wait=False)  # the first check finds its worker already importing NumPy
+
+    with published(app, port):  # `mldrill kata check` hands its jobs to this server's warm grader
+        uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")

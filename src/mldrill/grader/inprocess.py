@@ -20,14 +20,14 @@ from mldrill.grader.wire import to_wire
 from mldrill.grader.zygote import perform, prepare
 
 
-def check_callable(kata: Kata, fn: Callable[..., Any]) -> Verdict:
+def check_callable(kata: Kata, fn: Callable[..., Any], seed: int = 0) -> Verdict:
     t0 = time.perf_counter()
     torch: Any = None
     if kata.spec.framework == "torch":
         import torch as torch_module
 
         torch = torch_module
-    checks: list[Check] = kata.build_checks()
+    checks: list[Check] = kata.build_checks(seed)
     results = []
     for call in (c for ch in checks for c in ch.calls):
         live = prepare(encode_call(call), torch)
@@ -38,7 +38,7 @@ def check_callable(kata: Kata, fn: Callable[..., Any]) -> Verdict:
             results.append({"error": f"{type(e).__name__}: {e}", "s": time.perf_counter() - t})
     body = json.dumps({"setup_error": None, "results": results, "violations": []})
     raw = {"how": "exited", "signal": None, "exit_code": 0, "elapsed_s": 0.0, "printed": 0, "tail": "", "result": body}
-    v = Verdict(kata.id, "error", isolation=["none: in-process"])
+    v = Verdict(kata.id, "error", isolation=["none: in-process"], seed=seed)
     _judge(v, raw, checks, kata.spec.limits.wall_s)
     v.total_s = time.perf_counter() - t0
     return v

@@ -15,6 +15,12 @@ class CheckResult:
     message: str  # what went wrong: first mismatching index, expected vs got, max abs error, shapes
     explanation: str  # the trap this check guards, shown when it fails
     duration_s: float
+    # For a failed check, the call that failed (1-based, None when the judge did not say) and capped reprs of its
+    # input, the expected and the actual output ("" when unknown): enough to reproduce the failure by hand.
+    call: int | None = None
+    input: str = ""
+    expected: str = ""
+    actual: str = ""
 
 
 @dataclass
@@ -26,6 +32,7 @@ class Verdict:
     stdout_tail: str = ""
     message: str = ""  # for error / timeout / memory / rejected: what happened
     isolation: list[str] = field(default_factory=list)  # which protections were in force
+    seed: int | None = None  # the hidden inputs were drawn from this seed: checking again with it replays the run
 
     @property
     def passed(self) -> bool:

@@ -57,6 +57,32 @@ class LoRALinear(nn.Module):
         self.dropout = nn.Dropout(dropout)
         self.merged = False
 
+    @classmethod
+    def from_weights(
+        cls,
+        weight: torch.Tensor,
+        bias: torch.Tensor,
+        *,
+        r: int,
+        alpha: float,
+        generator: torch.Generator | None = None,
+    ) -> LoRALinear:
+        """Wrap a pretrained (d_out, d_in) weight and (d_out,) bias (the lora-module kata's constructor)."""
+        d_out, d_in = weight.shape
+        base = nn.Linear(d_in, d_out, dtype=weight.dtype, device=weight.device)
+        with torch.no_grad():
+            base.weight.copy_(weight)
+            base.bias.copy_(bias)
+        return cls(base, r=r, alpha=alpha, generator=generator)
+
+    @property
+    def weight(self) -> torch.Tensor:
+        return self.base.weight
+
+    @property
+    def bias(self) -> torch.Tensor | None:
+        return self.base.bias
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         y = self.base(x)  # (..., d_out)
         if self.merged:

@@ -295,6 +295,22 @@ def batch_hard_triplet_loss(emb: torch.Tensor, labels: torch.Tensor, *, margin: 
     return torch.clamp(hardest_pos - hardest_neg + margin, min=0).mean()
 
 
+def batch_hard_triplet_mining(
+    emb: torch.Tensor, labels: torch.Tensor, *, margin: float = 0.2
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """batch_hard_triplet_loss with the mined pairs: (loss, hardest positive index (N,), hardest negative index (N,)).
+    Needs every label at least twice and at least two labels (else an anchor has no positive or no negative)."""
+    counts = torch.unique(labels, return_counts=True)[1]
+    if len(counts) < 2 or bool((counts < 2).any()):
+        raise ValueError("every label needs at least two examples, and there must be at least two labels")
+    d = torch.cdist(emb, emb)  # (N, N)
+    same = labels[:, None] == labels[None, :]
+    eye = torch.eye(len(labels), dtype=torch.bool)
+    pos_d, pos_i = torch.where(same & ~eye, d, torch.full_like(d, -math.inf)).max(1)
+    neg_d, neg_i = torch.where(~same, d, torch.full_like(d, math.inf)).min(1)
+    return torch.clamp(pos_d - neg_d + margin, min=0).mean(), pos_i, neg_i
+
+
 def loss_vs_margin(m: torch.Tensor, *, gammas: tuple[float, ...] = (0.0, 1.0, 2.0, 5.0)) -> dict[str, torch.Tensor]:
     """Binary losses as functions of the true-class margin m (the logit of the right class), and their d/dm:
     CE = softplus(-m); focal_g = (1 - p)^g CE with p = sigmoid(m); MSE on probabilities = (1 - p)^2;

@@ -28,6 +28,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
 import torch
 
 NEG_INF = float("-inf")
@@ -56,6 +57,8 @@ def top_p_filter(logits: torch.Tensor, p: float) -> torch.Tensor:
     """Keep the smallest most-probable prefix with mass >= p, the crossing token included (M32)."""
     if not 0.0 < p <= 1.0:
         raise ValueError(f"p must be in (0, 1], got {p}")
+    if p == 1.0:  # the running mass rounds to 1.0 before the tail's tiny probabilities: it would drop them
+        return logits.clone()
     # sort the logits, not the probabilities: distinct logits can round to equal probabilities
     order = torch.sort(logits, dim=-1, descending=True, stable=True).indices  # (..., V)
     sorted_probs = torch.gather(torch.softmax(logits.double(), dim=-1), -1, order)
@@ -64,6 +67,14 @@ def top_p_filter(logits: torch.Tensor, p: float) -> torch.Tensor:
     keep_sorted[..., 0] = True
     keep = torch.zeros_like(keep_sorted).scatter(-1, order, keep_sorted)  # back to vocabulary order
     return logits.masked_fill(~keep, NEG_INF)
+
+
+def top_p_probs(logits: torch.Tensor, p: float, *, temperature: float = 1.0) -> torch.Tensor:
+    """The distribution top-p sampling draws from: softmax(logits / T) restricted to the nucleus and renormalised
+    (removed tokens have probability exactly 0). Temperature first: it changes which tokens are in the nucleus."""
+    if temperature <= 0:
+        raise ValueError(f"temperature must be > 0, got {temperature}")
+    return torch.softmax(top_p_filter(logits / temperature, p), dim=-1)
 
 
 def min_p_filter(logits: torch.Tensor, min_p: float) -> torch.Tensor:
@@ -158,6 +169,32 @@ def beam_search(
     return sorted(finished, key=lambda h: -h.score)
 
 
+def beam_search_table(
+    log_probs: np.ndarray,
+    start: int,
+    *,
+    beam_width: int,
+    max_new_tokens: int,
+    eos: int,
+    alpha: float = 0.0,
+) -> list[tuple[list[int], float]]:
+    """beam_search on a toy model given as a table: log_probs[t, last, next] (T, V, V) is the log-probability of the
+    t-th generated token (0-based) given the previous one (the beam-search kata; the position keeps two different
+    sequences from tying). Returns (generated tokens, score) of every finished hypothesis, best first."""
+    table = torch.as_tensor(np.asarray(log_probs, dtype=np.float64))
+    if table.shape[0] < max_new_tokens:
+        raise ValueError(f"log_probs covers {table.shape[0]} positions, fewer than max_new_tokens={max_new_tokens}")
+    hyps = beam_search(
+        lambda seqs: table[seqs.shape[1] - 1, seqs[:, -1]],
+        [start],
+        beam_width=beam_width,
+        max_new_tokens=max_new_tokens,
+        eos_id=eos,
+        alpha=alpha,
+    )
+    return [(list(h.tokens), h.score) for h in hyps]
+
+
 def speculative_step(
     target: Callable[[list[int]], torch.Tensor],
     draft: Callable[[list[int]], torch.Tensor],
@@ -193,3 +230,31 @@ def speculative_step(
     p = target(ctx + drafted).double()
     out.append(int(torch.multinomial(p, 1, generator=generator)))
     return out
+
+
+def verify_draft(
+    p: torch.Tensor, q: torch.Tensor, draft: torch.Tensor, *, generator: torch.Generator | None = None
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """The verification half of speculative sampling, batched (what a serving engine's rejection sampler does).
+
+    p (B, k+1, V): target probabilities at the k drafted positions and the one after; q (B, k, V): the draft's;
+    draft (B, k): the drafted tokens (drawn from q). Token i is accepted with probability min(1, p_i(x) / q_i(x));
+    the accepted prefix ends at the first rejection. Returns (n_accepted (B,) in 0..k, next_token (B,)): next_token is
+    drawn from norm(max(0, p_j - q_j)) at the first rejected position j, or from p_k (the bonus token) when all k
+    were accepted. Every emitted token is then distributed exactly as the target's own sample (M46).
+    """
+    B, k, _ = q.shape
+    if p.shape[:2] != (B, k + 1) or p.shape[2] != q.shape[2] or draft.shape != (B, k):
+        raise ValueError(f"shapes p {tuple(p.shape)}, q {tuple(q.shape)}, draft {tuple(draft.shape)} do not fit")
+    idx = draft.long().unsqueeze(-1)
+    p_x = p[:, :k].gather(-1, idx).squeeze(-1)  # (B, k)
+    q_x = q.gather(-1, idx).squeeze(-1)
+    u = torch.rand(B, k, generator=generator, dtype=p.dtype)
+    accept = u * q_x < p_x  # u < p/q without dividing (q_x > 0 for a drafted token)
+    n_acc = accept.long().cumprod(-1).sum(-1)  # length of the accepted prefix
+    rows = torch.arange(B)
+    pos = n_acc.clamp(max=k - 1)
+    residual = (p[rows, pos] - q[rows, pos]).clamp(min=0.0)
+    residual = torch.where(residual.sum(-1, keepdim=True) > 0, residual, p[rows, pos])  # p == q: never rejected
+    dist = torch.where((n_acc == k).unsqueeze(-1), p[:, k], residual)
+    return n_acc, torch.multinomial(dist, 1, generator=generator).squeeze(-1)

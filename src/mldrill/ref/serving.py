@@ -50,7 +50,7 @@ class BlockAllocator:
 
     def _take(self) -> int:
         if not self.free:
-            raise MemoryError(f"out of KV blocks: all {self.num_blocks} in use")
+            raise RuntimeError(f"out of KV blocks: all {self.num_blocks} in use")  # not MemoryError: host RAM is fine
         b = self.free.pop()
         self.refcount[b] = 1
         return b
@@ -93,6 +93,12 @@ class BlockAllocator:
             self._release(b)
         del self.lengths[seq]
 
+    def slots(self, seq: str) -> list[int]:
+        """Physical KV slot of each of the sequence's tokens: table[t // block_size] * block_size + t % block_size
+        (vLLM's slot mapping, what the attention kernel writes the new keys and values to)."""
+        table, bs = self.tables[seq], self.block_size
+        return [table[t // bs] * bs + t % bs for t in range(self.lengths[seq])]
+
     def waste(self, seq: str) -> int:
         """Token slots allocated but unused: always < block_size."""
         return len(self.tables[seq]) * self.block_size - self.lengths[seq]
@@ -102,6 +108,28 @@ class BlockAllocator:
 class BatchStats:
     steps: int  # decode steps until every request finished
     mean_completion: float  # mean step at which a request finished
+
+
+Request = tuple[str, int]  # (request id, output tokens still to produce)
+
+
+def batching_step(
+    running: Sequence[Request], waiting: Sequence[Request], *, max_batch: int
+) -> tuple[list[Request], list[Request], list[str]]:
+    """One iteration of continuous batching (iteration-level scheduling, Orca):
+
+    1. admit waiting requests first come, first served while the batch has fewer than max_batch requests;
+    2. every request in the batch, the ones just admitted included, produces one token;
+    3. requests that produced their last token leave (in batch order), freeing their slots for the next step.
+    Returns (running, waiting, finished ids); the inputs are not modified.
+    """
+    if max_batch < 1:
+        raise ValueError(f"max_batch must be >= 1, got {max_batch}")
+    batch, queue = [(rid, n) for rid, n in running], list(waiting)
+    while queue and len(batch) < max_batch:
+        batch.append(queue.pop(0))
+    batch = [(rid, n - 1) for rid, n in batch]
+    return [r for r in batch if r[1] > 0], queue, [rid for rid, n in batch if n == 0]
 
 
 def simulate_batching(output_lengths: Sequence[int], *, max_batch: int, policy: str) -> BatchStats:

@@ -28,6 +28,7 @@ INT32 = 2**31 - 1  # PostgreSQL's INTEGER
 MAX_DEPTH = 32  # JSON values (a kata verdict): deeper is no verdict this app wrote
 KINDS = ("card", "kata")
 KATA_STATUSES = ("passed", "failed", "error", "timeout", "memory", "rejected")
+THEMES = ("auto", "light", "dark")
 MAX_NOTE = 5000  # a card report's note (study/reports.py)
 
 
@@ -186,7 +187,7 @@ def _rules() -> dict[str, dict[str, tuple[Callable[[Any], None], ...]]]:
             "answer": (_nonempty,),
             "tags": (_tags,),
         },
-        "setting": {"key": (_one_of(tuple(_setting_checks())),)},
+        "setting": {"key": (_one_of(tuple(setting_checks())),)},
         "kata_attempt": {
             "id": (_between(1, INT32),),
             "kata_id": (_nonempty,),
@@ -213,8 +214,9 @@ def _rules() -> dict[str, dict[str, tuple[Callable[[Any], None], ...]]]:
     }
 
 
-def _setting_checks() -> dict[str, Callable[[Any], None]]:
-    """The settings `mldrill config` accepts, with the same ranges (study/scheduler.py reads them)."""
+def setting_checks() -> dict[str, Callable[[Any], None]]:
+    """Every setting and its rule: the one copy used by `mldrill config`, the /settings page and restore
+    (study/scheduler.py reads them). Each check raises RowProblem (a ValueError) saying what is wrong."""
 
     def number(lo: float, hi: float, *, whole: bool) -> Callable[[Any], None]:
         def check(v: Any) -> None:
@@ -241,6 +243,51 @@ def _setting_checks() -> dict[str, Callable[[Any], None]]:
         except (ValueError, KeyError, OSError):  # ZoneInfoNotFoundError is a KeyError
             raise RowProblem(f"must be an IANA time zone such as Europe/Paris, got {v!r:.80}") from None
 
+    def steps(v: Any) -> None:
+        whole = number(1, 1440, whole=True)
+        if not isinstance(v, list) or len(v) > 10:
+            raise RowProblem(f"must be a list of at most 10 steps in minutes, e.g. [1, 10], got {v!r:.80}")
+        for m in v:
+            whole(m)
+
+    def track(v: Any) -> None:
+        if v is None:
+            return
+        from mldrill.catalog import get_catalog
+        from mldrill.study.tracks import get_tracks
+
+        known = get_tracks(get_catalog())
+        if v not in known:
+            raise RowProblem(f"must be one of {', '.join(known)} (or null for none), got {v!r:.80}")
+
+    def day(v: Any) -> None:
+        from datetime import date
+
+        if v is None:
+            return
+        try:
+            if not isinstance(v, str) or len(v) != 10:
+                raise ValueError
+            date.fromisoformat(v)
+        except ValueError:
+            raise RowProblem(f"must be a date as YYYY-MM-DD (or null for none), got {v!r:.80}") from None
+
+    def theme(v: Any) -> None:
+        if v not in THEMES:
+            raise RowProblem(f"must be one of {', '.join(THEMES)}, got {v!r:.80}")
+
+    def weights(v: Any) -> None:
+        from fsrs.scheduler import LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
+
+        if v is None:
+            return
+        n = len(LOWER_BOUNDS_PARAMETERS)
+        if not isinstance(v, list) or len(v) != n:
+            raise RowProblem(f"must be a list of {n} FSRS weights (or null for the defaults), got {v!r:.80}")
+        for i, (w, lo, hi) in enumerate(zip(v, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS, strict=True)):
+            if isinstance(w, bool) or not isinstance(w, int | float) or not (math.isfinite(w) and lo <= w <= hi):
+                raise RowProblem(f"weight {i} must be a number from {lo:g} to {hi:g}, got {w!r:.80}")
+
     return {
         "desired_retention": number(0.7, 0.99, whole=False),
         "new_per_day": number(0, 1000, whole=True),
@@ -249,6 +296,12 @@ def _setting_checks() -> dict[str, Callable[[Any], None]]:
         "timezone": zone,
         "leech_threshold": number(1, 1000, whole=True),
         "leech_action": _one_of(("suspend", "tag")),
+        "learning_steps": steps,
+        "track": track,
+        "interview_date": day,
+        "plan_start": day,
+        "theme": theme,
+        "fsrs_weights": weights,
     }
 
 
@@ -276,7 +329,7 @@ def _cross_checks(name: str, row: dict[str, Any]) -> None:
         raise RowProblem("passed_checks: more than total_checks")
     if name == "setting":
         try:
-            _setting_checks()[row["key"]](row["value"])
+            setting_checks()[row["key"]](row["value"])
         except RowProblem as e:
             raise RowProblem(f"value: {row['key']} {e}") from None
 

@@ -140,19 +140,6 @@ def is_leech_lapse(lapses: int, threshold: int) -> bool:
     return (lapses - threshold) % max(1, threshold // 2) == 0
 
 
-def mix_new(new: list[Item]) -> list[str]:
-    """New cards in the order they are introduced: the user's imported cards take every other place among the
-    catalog's (in their own order), so a fresh deck is not queued behind the 801 built-in cards."""
-    mine = [it for it in new if it.area == USER_AREA]
-    if not mine or len(mine) == len(new):
-        return [it.id for it in new]
-    built_in = [it for it in new if it.area != USER_AREA]
-    out: list[str] = []
-    for i in range(max(len(mine), len(built_in))):
-        out += [it.id for it in (built_in[i : i + 1] + mine[i : i + 1])]
-    return out
-
-
 # -- search and the browser ----------------------------------------------------------------------------------------
 _HAYSTACKS: dict[str, tuple[Item, str]] = {}  # item id -> (the item, its searchable text, case-folded)
 

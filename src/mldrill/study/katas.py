@@ -84,7 +84,11 @@ def record_attempt(
     first = min([a.submitted_at for a in in_round], default=now)
     solve_time = now - (started or first)
     rating = propose_rating(failures_in_round=sum(a.status != "passed" for a in in_round), solve_time=solve_time)
-    _, new = record_review(db, make_scheduler(load_settings(db)), _item(kata), rating, now=now)
+    # the answer time of a kata review is its solve time (the fit uses flashcards only; the stats read both)
+    duration_ms = min(int(solve_time.total_seconds() * 1000), 86_400_000)
+    _, new = record_review(
+        db, make_scheduler(load_settings(db)), _item(kata), rating, now=now, duration_ms=max(0, duration_ms)
+    )
     return AttemptResult(attempt_id, count, rating, new.due)
 
 

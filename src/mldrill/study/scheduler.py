@@ -1,8 +1,12 @@
 """Scheduling with py-fsrs (never a home-made scheduler): the glue between fsrs.Card and our item_state row.
 
 Settings (table `setting`): desired_retention (0.9), new_per_day (20), fuzz (true), learn_ahead_minutes (20),
-timezone (system),
-leech_threshold (8), leech_action (suspend | tag). Learning steps are py-fsrs's defaults (1 min, 10 min), as in Anki.
+timezone (system), leech_threshold (8 lapses), leech_action (suspend | tag; study/deck.py), learning_steps (minutes;
+[1, 10] as in Anki and py-fsrs), fsrs_weights (null: py-fsrs's defaults; `mldrill fsrs fit --apply` stores weights
+fitted to the learner's reviews, study/fit.py), and the study plan and page settings that the scheduler does not
+read: track, interview_date, plan_start (study/plan.py), theme.
+Every value is checked by store/backup_check.py's `setting_checks` (`save_settings` below, `mldrill config`,
+/settings and restore all use it).
 """
 
 from __future__ import annotations
@@ -28,13 +32,55 @@ class Settings:
     timezone: str | None = None
     leech_threshold: int = 8  # lapses that make a card a leech (study/deck.py)
     leech_action: str = "suspend"  # suspend | tag
+    learning_steps: tuple[int, ...] = (1, 10)
+    fsrs_weights: tuple[float, ...] | None = None
+    track: str | None = None
+    interview_date: str | None = None  # YYYY-MM-DD
+    plan_start: str | None = None  # the local day the interview date was set (study/plan.py)
+    theme: str = "auto"  # auto (the system's), light, dark
+
+
+_TUPLES = ("learning_steps", "fsrs_weights")
 
 
 def load_settings(db: Database) -> Settings:
     with db.session() as s:
         stored = {row.key: row.value for row in s.query(Setting).all()}
     known = {k: v for k, v in stored.items() if k in Settings.__dataclass_fields__}
+    for k in _TUPLES:
+        if isinstance(known.get(k), list):
+            known[k] = tuple(known[k])
     return Settings(**known)
+
+
+def check_setting(key: str, value: Any) -> None:
+    """ValueError saying what is wrong with `value` for `key` (the rules of store/backup_check.py)."""
+    from mldrill.store.backup_check import setting_checks
+
+    checks = setting_checks()
+    if key not in checks:
+        raise KeyError(f"unknown setting '{key}' (known: {', '.join(checks)})")
+    checks[key](list(value) if isinstance(value, tuple) else value)
+
+
+def save_settings(db: Database, changes: dict[str, Any]) -> None:
+    """Check every value first (ValueError/KeyError naming the setting), then store them all in one transaction.
+
+    Setting an interview date also sets plan_start to today (the day the plan begins) unless given."""
+    from mldrill.study.clock import local_day, local_zone, utcnow
+
+    for key, value in changes.items():
+        try:
+            check_setting(key, value)
+        except ValueError as e:
+            raise ValueError(f"{key}: {e}") from None
+    changes = dict(changes)
+    if changes.get("interview_date") and "plan_start" not in changes:
+        zone = changes.get("timezone", load_settings(db).timezone)
+        changes["plan_start"] = local_day(utcnow(), local_zone(zone)).isoformat()
+    with db.session() as s:
+        for key, value in changes.items():
+            s.merge(Setting(key=key, value=list(value) if isinstance(value, tuple) else value))
 
 
 def save_setting(db: Database, key: str, value: Any) -> None:
@@ -45,7 +91,15 @@ def save_setting(db: Database, key: str, value: Any) -> None:
 
 
 def make_scheduler(settings: Settings) -> Scheduler:
-    return Scheduler(desired_retention=settings.desired_retention, enable_fuzzing=settings.fuzz)
+    kw: dict[str, Any] = {}
+    if settings.fsrs_weights is not None:
+        kw["parameters"] = tuple(settings.fsrs_weights)
+    return Scheduler(
+        desired_retention=settings.desired_retention,
+        learning_steps=tuple(timedelta(minutes=m) for m in settings.learning_steps),
+        enable_fuzzing=settings.fuzz,
+        **kw,
+    )
 
 
 def to_fsrs(row: ItemState | None) -> FsrsCard:

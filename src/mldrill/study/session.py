@@ -1,12 +1,18 @@
 """A drill session: the queue of items to show, ratings committed one by one, follow-ups, undo.
 
-Queue order (as in Anki): due items first (oldest due first), then new items in catalog order up to the day's
-new-card limit, the user's imported cards taking every other new place (study/deck.py mix_new). Suspended cards and
-cards buried until a later time are left out; `mark` buries or suspends a card (it leaves the running queue at once)
+Queue order (as in Anki): due items first (oldest due first), then new items in the interleaved order of
+study/plan.py up to the day's new-card cap (main cards only: follow-ups never count against it), plus `extra_new`
+more when the learner asks for them (custom study). The user's imported cards (area `user`, "My cards") are one more
+area in that round robin, in their import order. Review ahead (`ahead_days`): the pool's seen items due within
+that many days, soonest first, and no new ones. Suspended cards and cards buried until a later time are left out
+(of the due, new and follow-up items alike); `mark` buries or suspends a card (it leaves the running queue at once)
 or flags it, and undo takes that back too. After a rating:
 - the card's follow-ups come next (those not yet asked in this session);
 - a card whose next due falls inside the learn-ahead window (learning steps: 1 and 10 min) comes back at the end.
 Every rating is committed before `rate` returns, so the next card is only ever shown after the last one is safe.
+Answer time: the time from the question first being shown (`mark_shown`, or the queue reaching the card) to its
+rating is stored with the review (`duration_ms`), for the FSRS optimizer (study/fit.py) and the stats.
+Counts (`counts`): the queue's new / learning / review cards, as Anki shows them; they go down as you rate.
 `undo` deletes the last rating of this session, restores the item's previous state and puts it back in front.
 """
 
@@ -18,11 +24,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from fsrs import Scheduler
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from mldrill.store import Database, ItemState, Review
 from mldrill.study.clock import Clock, day_bounds, local_zone, utcnow
 from mldrill.study.items import Item
+from mldrill.study.plan import followup_ids, introduced_today, new_card_order
 from mldrill.study.scheduler import (
     Settings,
     apply_rating,
@@ -95,6 +102,10 @@ class DrillSession:
     limit: int | None = None
     extra: bool = False  # extra review: every pool item already seen, due or not (for --status shaky/unknown)
     settings: Settings | None = None
+    new_pool: list[Item] | None = None  # where new cards come from (default: the pool; a track narrows it)
+    new_cap: int | None = None  # today's cap on main new cards (default: settings.new_per_day; a plan raises it)
+    extra_new: int = 0  # custom study: this many new cards beyond the cap, in this session
+    ahead_days: int = 0  # custom study: review ahead, items due within this many days (no new cards)
     clock: Clock = utcnow
     session_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     queue: list[str] = field(default_factory=list)
@@ -106,16 +117,20 @@ class DrillSession:
     undo_order: list[str] = field(default_factory=list)
     mark_steps: list[tuple[str, object, list[str]]] = field(default_factory=list)  # (item, Mark before, queue)
     last_undone: str = ""  # what the last undo took back: "rating" or the mark's action
+    shown_at: dict[str, datetime] = field(default_factory=dict)  # item -> when its question was first shown
+    cap_reached: bool = False  # new cards were left out because today's cap is reached
+    more_new: int = 0  # unseen cards of the pool (main ones) left out by the cap
 
     def __post_init__(self) -> None:
         self.settings = self.settings or load_settings(self.db)
         self.scheduler = make_scheduler(self.settings)
+        self.followups = followup_ids(self.items)
         self.queue = self._build_queue()
 
     # -- queue ---------------------------------------------------------------------------------------------------
     def _build_queue(self) -> list[str]:
         assert self.settings is not None
-        from mldrill.study.deck import hidden_ids, mix_new
+        from mldrill.study.deck import hidden_ids
 
         now = self.clock()
         self.hidden = hidden_ids(self.db, now)
@@ -127,22 +142,69 @@ class DrillSession:
             query = query.where(ItemState.item_id.in_(ids))
         with self.db.session() as s:
             states = {i: (status, due) for i, status, due in s.execute(query) if i in ids} if ids else {}
-            start, _ = day_bounds(now, local_zone(self.settings.timezone))
-            new_today = (
-                s.scalar(select(func.count()).select_from(ItemState).where(ItemState.first_review >= start)) or 0
-            )
+        start, _ = day_bounds(now, local_zone(self.settings.timezone))
         if self.extra:
             order = {"unknown": 0, "shaky": 1, "fluent": 2}
             queue = sorted(states, key=lambda i: (order.get(states[i][0], 3), states[i][1]))
             return queue[: self.limit] if self.limit is not None else queue
-        due = sorted((d, i) for i, (_, d) in states.items() if d <= now)
-        new_left = max(0, self.settings.new_per_day - new_today)
-        new = mix_new([it for it in self.pool if it.id not in states and it.id in ids])[:new_left]
+        horizon = now + timedelta(days=self.ahead_days)
+        due = sorted((d, i) for i, (_, d) in states.items() if d <= horizon)
+        if self.ahead_days:
+            return [i for _, i in due][: self.limit] if self.limit is not None else [i for _, i in due]
+        cap = self.settings.new_per_day if self.new_cap is None else self.new_cap
+        new_left = max(0, cap - introduced_today(self.db, self.items, start).main) + self.extra_new
+        pool = self.new_pool if self.new_pool is not None else self.pool
+        candidates = [it for it in pool if it.id not in states and it.id not in self.hidden]
+        if self.new_pool is not None and candidates:  # a track's new cards may lie outside the due pool's filter
+            with self.db.session() as s:
+                seen = set(s.scalars(select(ItemState.item_id)))
+            candidates = [it for it in candidates if it.id not in seen]
+        ordered = new_card_order(candidates, self.items)
+        new = [it.id for it in ordered[:new_left]]
+        self.more_new = len(ordered) - len(new)
+        self.cap_reached = self.more_new > 0
         queue = [i for _, i in due] + new
-        return queue[: self.limit] if self.limit is not None else queue
+        if self.limit is not None:
+            queue = queue[: self.limit]
+        return queue
 
     def current(self) -> Item | None:
         return self.items[self.queue[0]] if self.queue else None
+
+    def mark_shown(self, item_id: str) -> None:
+        """The question of `item_id` is on screen: its answer time runs from the first time this is called."""
+        self.shown_at.setdefault(item_id, self.clock())
+
+    def counts(self) -> dict[str, int]:
+        """The queue's cards by kind, as in Anki: new (never seen), learning (learning or relearning steps),
+        review; never-seen follow-ups are counted apart (`followups`), as they do not count against the daily cap
+        and arrive after their parent is rated: so new, learning and review only go down as you rate (a card
+        that fails goes from new or review to learning)."""
+        ids = set(self.queue)
+        query = select(ItemState.item_id, ItemState.state)
+        if len(ids) <= 200:
+            query = query.where(ItemState.item_id.in_(ids))
+        with self.db.session() as s:
+            states = {i: st for i, st in s.execute(query) if i in ids} if ids else {}
+        out = {"new": 0, "learning": 0, "review": 0, "followups": 0}
+        for i in ids:
+            st = states.get(i)
+            if st is None:
+                out["followups" if i in self.followups else "new"] += 1
+            elif st == 2:
+                out["review"] += 1
+            else:
+                out["learning"] += 1
+        return out
+
+    def next_due(self) -> datetime | None:
+        """When the next item of the pool (any item, without a pool) falls due after now; None if none is seen."""
+        now = self.clock()
+        ids = {it.id for it in self.pool}
+        with self.db.session() as s:
+            rows = s.execute(select(ItemState.item_id, ItemState.due).where(ItemState.due > now))
+            dues = [d for i, d in rows if not ids or i in ids]
+        return min(dues, default=None)
 
     def state_of(self, item_id: str) -> ItemState | None:
         with self.db.session() as s:
@@ -161,6 +223,9 @@ class DrillSession:
         now = self.clock()
         before = self.state_of(item.id)
         lapses_before = before.lapses if before is not None else 0
+        if duration_ms is None and item.id in self.shown_at:
+            duration_ms = min(int((now - self.shown_at[item.id]).total_seconds() * 1000), 86_400_000)
+        self.shown_at.pop(item.id, None)
         queue_before, followups_before = list(self.queue), dict(self.followup_of)
         review_id, state = record_review(
             self.db, self.scheduler, item, rating, now=now, duration_ms=duration_ms, session_id=self.session_id

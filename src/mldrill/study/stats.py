@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Mapping
-from datetime import date, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 from fsrs import State
@@ -28,9 +28,19 @@ from mldrill.catalog import Catalog
 from mldrill.store import Database, ItemState, Review
 from mldrill.study.clock import Clock, day_bounds, day_start, local_day, local_zone, utcnow
 from mldrill.study.items import Item
-from mldrill.study.scheduler import load_settings
+from mldrill.study.plan import introduced_today
+from mldrill.study.scheduler import Settings, load_settings
 
 _STATE_COLUMNS = (ItemState.item_id, ItemState.status, ItemState.due)
+
+
+def _cap(db: Database, items: dict[str, Item], settings: Settings, now: datetime) -> int:
+    if not (settings.track and settings.interview_date):
+        return settings.new_per_day
+    from mldrill.catalog import get_catalog
+    from mldrill.study.plan import plan_status
+
+    return plan_status(db, get_catalog(), items, settings=settings, now=now).cap
 
 
 def compute_stats(db: Database, items: dict[str, Item], *, clock: Clock = utcnow) -> dict[str, object]:
@@ -46,7 +56,6 @@ def compute_stats(db: Database, items: dict[str, Item], *, clock: Clock = utcnow
         month = s.execute(
             select(Review.rating, Review.prev_state).where(Review.reviewed_at >= now - timedelta(days=30))
         ).all()
-        new_today = s.scalar(select(func.count()).select_from(ItemState).where(ItemState.first_review >= start)) or 0
         # The streak walks back from the newest review and stops at the first missing day: it reads the streak's
         # reviews, not the whole history.
         streak, expect = 0, today
@@ -81,7 +90,8 @@ def compute_stats(db: Database, items: dict[str, Item], *, clock: Clock = utcnow
             i for i, (_, due) in states.items() if i in items and items[i].kind == "kata" and due < end
         ),
         "new_available": sum(1 for i in cards if i not in states and i not in hidden),
-        "new_left_today": max(0, settings.new_per_day - new_today),
+        # main cards only: follow-ups never count against the cap, which an interview plan may raise (study/plan.py)
+        "new_left_today": max(0, _cap(db, items, settings, now) - introduced_today(db, items, start).main),
         "reviewed_today": reviewed_today,
         "retention_30d": retention,
         "retention_reviews": len(mature),

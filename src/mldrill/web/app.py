@@ -32,8 +32,11 @@ from mldrill.study.clock import utcnow
 from mldrill.study.deck import decks
 from mldrill.study.items import all_items
 from mldrill.study.log import practice_log, to_csv, to_markdown
+from mldrill.study.plan import plan_status, today_counts
+from mldrill.study.scheduler import load_settings
 from mldrill.study.stats import compute_stats, due_forecast, retention_by_week, reviews_per_day, topic_progress
 from mldrill.study.status import STATUSES
+from mldrill.study.tracks import get_tracks
 from mldrill.web import charts
 from mldrill.web.csrf import Csrf
 from mldrill.web.drill import START_SCOPE
@@ -76,7 +79,10 @@ def create_app(database_url: str | None = None, *, host: str = "127.0.0.1", port
     csrf = Csrf()
     templates.env.globals["start_csrf"] = csrf.token(START_SCOPE)  # the "Start drilling" buttons' POST form
 
+    templates.env.globals["settings_csrf"] = csrf.token("settings")  # the header's theme switch
+
     def render(request: Request, name: str, **ctx: Any) -> HTMLResponse:
+        ctx.setdefault("theme", load_settings(db).theme)  # <html data-theme>: dark mode without a flash
         return templates.TemplateResponse(request, name, ctx)
 
     @app.exception_handler(StarletteHTTPException)
@@ -103,13 +109,19 @@ def create_app(database_url: str | None = None, *, host: str = "127.0.0.1", port
 
     @app.get("/", response_class=HTMLResponse)
     def today(request: Request) -> HTMLResponse:
-        items = all_items(get_catalog(), db)
+        cat = get_catalog()
+        items = all_items(cat, db)
+        settings = load_settings(db)
         return render(
             request,
             "today.html",
             stats=compute_stats(db, items),
-            items=items,
             decks=decks(db, now=utcnow()),
+            counts=today_counts(db, cat, items, settings=settings),
+            plan=plan_status(db, cat, items, settings=settings),
+            tracks=get_tracks(cat),
+            settings=settings,
+            items=items,
             page="today",
         )
 
@@ -194,11 +206,13 @@ def create_app(database_url: str | None = None, *, host: str = "127.0.0.1", port
         }
         return render(request, "stats.html", stats=compute_stats(db, items), charts=chart_svgs, page="stats")
 
-    from mldrill.web import cards, data, drill, katas
+    from mldrill.web import cards, data, drill, katas, local, settings
 
     app.include_router(drill.make_router(db, render, csrf))
     app.include_router(data.make_router(db, render, csrf))
     app.include_router(katas.make_router(db, render, csrf))
     app.include_router(cards.make_router(db, render, csrf))
+    app.include_router(local.make_router(db))
+    app.include_router(settings.make_router(db, render, csrf))
     app.state.db = db
     return app

@@ -1,6 +1,7 @@
 """The browser drill: the same DrillSession as the terminal, kept per browser session on the server.
 
-GET  /drill                  the start form (?topic=&level=&area=&limit= prefill it) and the sessions still running;
+GET  /drill                  the start form (?topic=&level=&area=&tag=&track=&limit= prefill it; custom study:
+                             extra new cards, review ahead, shaky/unknown only, imported decks) and running sessions;
                              a GET never starts or ends anything, so a link or an <img> elsewhere cannot evict a drill
 POST /drill                  start a session with the form's filters and redirect to it
 GET  /drill/{sid}            the current card's question (?reveal=1: answer, trap and the four rating buttons)
@@ -28,11 +29,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from mldrill.catalog import get_catalog
 from mldrill.store import Database
+from mldrill.study.clock import utcnow
 from mldrill.study.deck import get_mark
-from mldrill.study.items import all_items, select_items
+from mldrill.study.items import all_items
+from mldrill.study.plan import DrillChoice, start_drill
 from mldrill.study.reports import ReportError, report_card
 from mldrill.study.scheduler import RATING_NAMES, format_interval
 from mldrill.study.session import DrillSession
+from mldrill.study.tracks import get_tracks
 from mldrill.web.csrf import Csrf
 
 MAX_SESSIONS = 64
@@ -43,6 +47,7 @@ def make_router(db: Database, render: Callable[..., HTMLResponse], csrf: Csrf) -
     router = APIRouter()
     sessions: dict[str, DrillSession] = {}
     notices: dict[str, str] = {}  # session id -> what the last action did (a leech, a bury), shown once
+    chosen: dict[str, DrillChoice] = {}  # what each session was started with ("study N more of this topic")
     lock = threading.Lock()
     token = csrf.token
 
@@ -53,14 +58,23 @@ def make_router(db: Database, render: Callable[..., HTMLResponse], csrf: Csrf) -
         return s
 
     @router.get("/drill", response_class=HTMLResponse)
-    def start_page(request: Request, topic: str = "", level: str = "", area: str = "", limit: str = "") -> HTMLResponse:
+    def start_page(
+        request: Request,
+        topic: str = "",
+        level: str = "",
+        area: str = "",
+        tag: str = "",
+        track: str = "",
+        limit: str = "",
+    ) -> HTMLResponse:
         cat = get_catalog()
         with lock:
             running = [(sid, s) for sid, s in reversed(sessions.items()) if s.queue][:5]
         return render(
             request,
             "drill_start.html",
-            form={"topic": topic, "level": level, "area": area, "limit": limit},
+            form={"topic": topic, "level": level, "area": area, "tag": tag, "track": track, "limit": limit},
+            tracks=get_tracks(cat),
             topic_title=cat.topics[topic].title if topic in cat.topics else topic,
             running=[(sid, len(s.queue), len(s.history)) for sid, s in running],
             csrf=token(START_SCOPE),
@@ -72,19 +86,40 @@ def make_router(db: Database, render: Callable[..., HTMLResponse], csrf: Csrf) -
         topic: str = Form(""),
         level: str = Form(""),
         area: str = Form(""),
+        tag: str = Form(""),
+        track: str = Form(""),
+        status: str = Form(""),
         limit: str = Form(""),
+        extra_new: str = Form(""),
+        ahead_days: str = Form(""),
         csrf_token: str = Form("", alias="csrf"),
     ) -> RedirectResponse:
         csrf.check(START_SCOPE, csrf_token)
-        if limit.strip() and not (limit.strip().isascii() and limit.strip().isdigit() and 0 < int(limit) <= 10_000):
-            raise HTTPException(422, "the number of cards must be a whole number from 1 to 10000")
-        items = all_items(get_catalog(), db)
-        pool = select_items(items, topic=topic or None, level=level or None, area=area or None)
-        session = DrillSession(db, items, pool, limit=int(limit) if limit.strip() else None)
+        statuses = frozenset(x for x in status.split(",") if x)
+        if statuses - {"shaky", "unknown", "fluent"}:
+            raise HTTPException(422, "status must be shaky, unknown or fluent (comma-separated)")
+        cat = get_catalog()
+        items = all_items(cat, db)
+        choice = DrillChoice(
+            topic=topic or None,
+            area=area or None,
+            level=level or None,
+            tag=tag or None,
+            track=track or None,
+            status=statuses or None,
+            limit=_whole(limit, "the number of cards", 1, 10_000),
+            extra_new=_whole(extra_new, "extra new cards", 0, 1000) or 0,
+            ahead_days=_whole(ahead_days, "the days to review ahead", 0, 365) or 0,
+        )
+        try:
+            session = start_drill(db, cat, items, choice)
+        except ValueError as e:
+            raise HTTPException(422, str(e)) from None
         with lock:
             if len(sessions) >= MAX_SESSIONS:
-                sessions.pop(next(iter(sessions)))
+                chosen.pop(sessions.pop(next(iter(sessions))).session_id, None)
             sessions[session.session_id] = session
+            chosen[session.session_id] = choice
         return RedirectResponse(f"/drill/{session.session_id}", status_code=303)
 
     @router.get("/drill/{sid}", response_class=HTMLResponse)
@@ -92,8 +127,15 @@ def make_router(db: Database, render: Callable[..., HTMLResponse], csrf: Csrf) -
         s = get(sid)
         item = s.current()
         ctx: dict[str, Any] = {"sid": sid, "csrf": token(sid), "item": item, "summary": s.summary(), "page": "drill"}
+        ctx["counts"] = s.counts()
+        if item is None:
+            nxt = s.next_due()
+            ctx["next_due"] = (format_interval(nxt - utcnow()), nxt) if nxt is not None else None
+            ctx["more"] = s.more_new if s.cap_reached else 0
+            ctx["choice"] = chosen.get(sid)
         ctx["can_undo"] = bool(s.undo_order)
         if item is not None:
+            s.mark_shown(item.id)
             state = s.state_of(item.id)
             ctx["new"] = state is None
             ctx["via"] = s.followup_of.get(item.id)
@@ -171,3 +213,13 @@ def make_router(db: Database, render: Callable[..., HTMLResponse], csrf: Csrf) -
         return RedirectResponse(f"/drill/{sid}", status_code=303)
 
     return router
+
+
+def _whole(text: str, what: str, lo: int, hi: int) -> int | None:
+    """A form's whole number in [lo, hi] (None when empty); 422 saying what is wrong otherwise."""
+    text = text.strip()
+    if not text:
+        return None
+    if not (text.isascii() and text.isdigit() and lo <= int(text) <= hi):
+        raise HTTPException(422, f"{what} must be a whole number from {lo} to {hi}")
+    return int(text)

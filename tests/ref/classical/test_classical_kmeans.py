@@ -11,7 +11,15 @@ from sklearn.metrics import adjusted_rand_score
 from sklearn.metrics import silhouette_samples as sk_silhouette_samples
 from sklearn.metrics import silhouette_score as sk_silhouette_score
 
-from mldrill.ref.classical.kmeans import KMeans, elbow, kmeans_plusplus, lloyd, silhouette_samples, silhouette_score
+from mldrill.ref.classical.kmeans import (
+    KMeans,
+    elbow,
+    kmeans_plusplus,
+    lloyd,
+    lloyd_step,
+    silhouette_samples,
+    silhouette_score,
+)
 
 
 def _blobs(n=300, k=4, d=2, seed=0):
@@ -101,3 +109,21 @@ def test_elbow_inertia_decreases_with_k():
     inertias = elbow(X, [1, 2, 3, 4, 6])
     assert all(a > b for a, b in itertools.pairwise(inertias))
     assert inertias[2] < 0.2 * inertias[1]  # the bend at the true k = 3
+
+
+def test_lloyd_step_is_sklearns_first_iteration_and_keeps_an_empty_centre():
+    rng = np.random.default_rng(3)
+    X = np.concatenate([rng.normal(loc=m, scale=0.5, size=(20, 2)) for m in ((0, 0), (4, 0), (0, 4))])
+    init = X[[0, 20, 40]] + 0.3
+    new, labels = lloyd_step(X, init)
+    sk = SkKMeans(3, init=init, n_init=1, max_iter=1, algorithm="lloyd").fit(X)
+    assert_allclose(new, sk.cluster_centers_, rtol=1e-12, atol=1e-12)  # sklearn's centres after one update
+    assert_array_equal(labels, np.argmin(((X[:, None] - init[None]) ** 2).sum(-1), axis=1))
+    far = np.vstack([init, [[100.0, 100.0], [-50.0, 80.0]]])  # two centres nobody is nearest to
+    before = far.copy()
+    new, labels = lloyd_step(X, far)
+    assert_array_equal(far, before)  # the input is untouched
+    assert np.isfinite(new).all() and set(labels.tolist()) == {0, 1, 2}
+    assert_array_equal(new[3:], far[3:])
+    for j in range(3):
+        assert_allclose(new[j], X[labels == j].mean(0), rtol=1e-12)

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
-from mldrill.ref.metrics.bleu import corpus_bleu, sentence_bleu
+from mldrill.ref.metrics.bleu import bleu_score, corpus_bleu, sentence_bleu
 
 WORDS = ["the", "cat", "sat", "on", "mat", "a", "dog", "ran", "The", "."]
 sentence = st.lists(st.sampled_from(WORDS), min_size=0, max_size=12).map(" ".join)
@@ -81,3 +81,13 @@ def test_tokenization_matters_13a_differs_from_whitespace():
 def test_reference_streams_must_align():
     with pytest.raises(ValueError, match="reference stream"):
         corpus_bleu(["a", "b"], [["a"]])
+
+
+@settings(max_examples=30, deadline=None)
+@given(data=st.data(), n_seg=st.integers(1, 5), n_refs=st.integers(1, 3), max_n=st.integers(1, 4))
+def test_bleu_score_per_segment_refs_equals_sacrebleu_without_smoothing(data, n_seg, n_refs, max_n):
+    hyps = [data.draw(sentence) for _ in range(n_seg)]
+    per_segment = [[data.draw(sentence.filter(bool)) for _ in range(n_refs)] for _ in range(n_seg)]
+    streams = [list(s) for s in zip(*per_segment, strict=True)]
+    theirs = sacrebleu.metrics.BLEU(tokenize="none", smooth_method="none", max_ngram_order=max_n)
+    assert_allclose(bleu_score(hyps, per_segment, max_n=max_n), theirs.corpus_score(hyps, streams).score, atol=1e-12)

@@ -10,7 +10,7 @@ from nltk.lm import MLE, Laplace, Lidstone
 from nltk.lm.preprocessing import padded_everygram_pipeline
 from numpy.testing import assert_allclose
 
-from mldrill.ref.nlp.ngram import NgramLM, add_k_prob, perplexity
+from mldrill.ref.nlp.ngram import NgramLM, add_k_prob, ngram_perplexity, perplexity
 
 TRAIN = [["the", "cat", "sat"], ["the", "dog", "sat"], ["a", "cat", "ran"], ["the", "cat", "ran", "home"]]
 TEST_CASES = [
@@ -107,3 +107,16 @@ def test_averaging_per_batch_perplexities_is_wrong():
     pooled = perplexity(np.concatenate([a, b]), np.concatenate([ta, tb]))
     mean_of_batches = (perplexity(a, ta) + perplexity(b, tb)) / 2
     assert abs(pooled - mean_of_batches) > 0.05 * pooled
+
+
+@pytest.mark.parametrize("order", [2, 3])
+def test_ngram_perplexity_pools_nltk_laplace_scores_over_every_token_and_eos(order):
+    test = [["the", "cat", "sat"], ["a", "dog", "ran", "fast"], ["home"]]
+    ref = _nltk(Laplace, order)
+    logp, count = 0.0, 0
+    for sent in test:
+        toks = ["<s>"] * (order - 1) + sent + ["</s>"]
+        for i in range(order - 1, len(toks)):
+            logp += math.log(ref.score(toks[i], toks[i - order + 1 : i]))
+            count += 1
+    assert_allclose(ngram_perplexity(TRAIN, test, n=order, k=1.0), math.exp(-logp / count), rtol=1e-12)

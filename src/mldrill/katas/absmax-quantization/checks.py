@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from mldrill.grader.checks import Call, Check, Judge, Outcome, T, compare_arrays
+from mldrill.grader.checks import Call, Check, Judge, Outcome, T, compare_arrays, showing
 
 
 def _q(x: np.ndarray, qmax: int) -> tuple[np.ndarray, float]:
@@ -54,11 +54,10 @@ def expect_quant(expected: list[tuple[np.ndarray, np.ndarray]]) -> Judge:
                 return f"call {i + 1}: {msg}"
         return None
 
-    return judge
+    return showing(expected, judge)
 
 
-def checks(solution):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
-    rng = np.random.default_rng(42)
+def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
     w = rng.normal(size=(4, 8)) * np.array([[0.1], [1.0], [5.0], [0.5]])  # rows of very different scale
 
     def check(name: str, expl: str, bits: int = 8, axis: int | None = None, group: int | None = None) -> Check:

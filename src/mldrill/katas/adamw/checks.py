@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from mldrill.grader.checks import Call, Check, Judge, Outcome, T, compare_arrays
+from mldrill.grader.checks import Call, Check, Failure, Judge, Outcome, T, compare_arrays
 
 
 def trajectory(
@@ -27,21 +27,22 @@ def trajectory(
         m, v = st["exp_avg"].numpy().copy(), st["exp_avg_sq"].numpy().copy()
         expected.append((p.detach().numpy().copy(), m, v))
 
-    def judge(outcomes: list[Outcome]) -> str | None:
+    def judge(outcomes: list[Outcome]) -> str | Failure | None:
         for t, (o, want) in enumerate(zip(outcomes, expected, strict=True), start=1):
             if o.error is not None:
-                return f"step {t}: raised {o.error}"
+                return Failure(f"step {t}: raised {o.error}", t - 1, want)
             for name, got, exp in zip(("p", "m", "v"), o.value[1:], want, strict=True):
                 msg = compare_arrays(got, exp, atol=1e-12, rtol=1e-9, name=f"{name} after step {t}")
                 if msg:
-                    return msg + ("" if name != "p" or t > 1 else " (update p, m, v in place)")
+                    return Failure(
+                        msg + ("" if name != "p" or t > 1 else " (update p, m, v in place)"), t - 1, want, o.value
+                    )
         return None
 
     return calls, judge
 
 
-def checks(solution):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
-    rng = np.random.default_rng(19)
+def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
     p0 = rng.normal(size=(3, 4))
     grads = [rng.normal(size=(3, 4)) for _ in range(25)]
     W = torch.optim.AdamW

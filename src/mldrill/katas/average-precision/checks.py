@@ -13,13 +13,19 @@ from mldrill.grader.checks import expect_scalar as scalar_judge
 expect_scalar = partial(scalar_judge, name="score")
 
 
-def checks(solution):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
-    rng = np.random.default_rng(43)
+def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
     rand = [((rng.random(n) < 0.4).astype(int), rng.normal(size=n)) for n in (12, 30)]
     rand = [(y, s) if 0 < y.sum() < len(y) else (np.r_[y, 1, 0], np.r_[s, 0.1, 0.2]) for y, s in rand]
-    convex = (np.array([1, 0, 1, 0, 0, 1, 0, 0]), np.array([0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2]))
-    ties = (np.array([1, 0, 1, 1, 0, 0, 1]), np.array([0.9, 0.7, 0.7, 0.7, 0.3, 0.3, 0.1]))
-    perfect = (np.array([0, 0, 1, 1]), np.array([0.1, 0.2, 0.8, 0.9]))
+
+    def vary(y: list[int], s: list[float]) -> tuple[np.ndarray, np.ndarray]:
+        """The same ranking (ties included) in another order and on another scale: AP only sees the ranking."""
+        order = rng.permutation(len(y))
+        return np.array(y)[order], np.array(s)[order] * rng.uniform(0.5, 4) + rng.uniform(-2, 2)
+
+    convex = vary([1, 0, 1, 0, 0, 1, 0, 0], [0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2])
+    rising = vary([1, 0, 0, 1, 1, 0, 1, 0], [0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2])  # precision 2/4, then 3/5
+    ties = vary([1, 0, 1, 1, 0, 0, 1], [0.9, 0.7, 0.7, 0.7, 0.3, 0.3, 0.1])
+    perfect = vary([0, 0, 1, 1], [0.1, 0.2, 0.8, 0.9])
 
     def check(name: str, expl: str, cases: list[tuple[np.ndarray, np.ndarray]]) -> Check:
         want = [float(average_precision_score(y, s)) for y, s in cases]
@@ -28,8 +34,9 @@ def checks(solution):  # solution: the kata's mldrill.ref object (kata folders a
     return [
         check("matches sklearn on random scores", "Sum over thresholds of recall gained times precision.", rand),
         check("step-wise, not the trapezoid", "Linear interpolation between PR points (np.trapz of precision over "
-              "recall) overestimates AP; sklearn sums rectangles.", [convex]),
-        check("tied scores are one threshold", "Three examples share 0.7: they cross the threshold together, so "
+              "recall) overestimates AP, and so does the interpolated precision of PASCAL VOC (the best precision at "
+              "any later cut); sklearn sums rectangles of the precision at each threshold.", [convex, rising]),
+        check("tied scores are one threshold", "Three examples share one score: they cross the threshold together, so "
               "precision is evaluated once after all of them, not one by one in some arbitrary order.", [ties]),
         check("a perfect ranking gives 1", "All positives above all negatives: precision 1 at every recall step.",
               [perfect]),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from mldrill.grader.checks import Call, Check, Judge, Outcome
+from mldrill.grader.checks import Call, Check, Judge, Outcome, showing
 
 
 def _brute(st: np.ndarray, en: np.ndarray, max_len: int) -> tuple[int, int, float]:
@@ -29,15 +29,20 @@ def expect_spans(expected: list[tuple[int, int, float]]) -> Judge:
                 return f"call {i + 1}: got span ({gs}, {ge}) with score {gsc:.6g}, expected ({s}, {e}) with {sc:.6g}"
         return None
 
-    return judge
+    return showing(expected, judge)
 
 
-def checks(solution):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
-    rng = np.random.default_rng(29)
+def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
     rand = [(rng.normal(size=n), rng.normal(size=n), m) for n, m in ((20, 5), (40, 30), (8, 3))]
-    backwards = (np.array([0.0, 0.0, 0.0, 5.0, 0.0]), np.array([4.0, 0.0, 1.0, 0.0, 2.0]), 5)
-    long_ = (np.array([3.0, 0.0, 0.0, 0.0, 0.0, 0.0]), np.array([0.0, 0.0, 0.0, 0.0, 0.0, 3.0]), 3)
-    ties = (np.array([1.0, 1.0, 0.0, 1.0]), np.array([0.0, 1.0, 1.0, 0.0]), 4)
+
+    def vary(st: list[float], en: list[float], m: int) -> tuple[np.ndarray, np.ndarray, int]:
+        """The same argmax and ties, on another scale: a power of two and integer offsets keep sums exact."""
+        k = 2.0 ** rng.integers(-2, 4)
+        return np.array(st) * k + rng.integers(-5, 6), np.array(en) * k + rng.integers(-5, 6), m
+
+    backwards = vary([0.0, 0.0, 0.0, 5.0, 0.0], [4.0, 0.0, 1.0, 0.0, 2.0], 5)
+    long_ = vary([3.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 3.0], 3)
+    ties = vary([1.0, 1.0, 0.0, 1.0], [0.0, 1.0, 1.0, 0.0], 4)
     short = (rng.normal(size=4), rng.normal(size=4), 30)
 
     def check(name: str, expl: str, cases: list[tuple[np.ndarray, np.ndarray, int]]) -> Check:
@@ -50,8 +55,8 @@ def checks(solution):  # solution: the kata's mldrill.ref object (kata folders a
               "give an invalid span (end < start).", [backwards]),
         check("spans longer than max_len are excluded", "The best pair (0, 5) is 6 tokens long and max_len = 3: cap "
               "the answer length.", [long_]),
-        check("ties go to the earliest start, then the earliest end", "Several spans score 2 here: keep the first "
-              "one in (start, end) order, replacing only on a strictly higher score.", [ties]),
+        check("ties go to the earliest start, then the earliest end", "Several spans tie for the best score here: keep "
+              "the first one in (start, end) order, replacing only on a strictly higher score.", [ties]),
         check("sequences shorter than max_len", "With n < max_len every span with s <= e is allowed; do not index "
               "past the end.", [short]),
     ]  # fmt: skip

@@ -4,12 +4,26 @@ from __future__ import annotations
 
 from sacrebleu.metrics import BLEU
 
-from mldrill.grader.checks import Call, Check, Judge, Outcome
+from mldrill.grader.checks import Call, Check, Judge, Outcome, showing
 
 
 def _sacre(hyp: str, refs: list[str], max_n: int = 4) -> list[int]:
     stats = BLEU(tokenize="none", max_ngram_order=max_n)._extract_corpus_statistics([hyp], [[r] for r in refs])
     return [int(v) for v in stats[0]]
+
+
+def _renamer(rng):  # rng: np.random.Generator
+    """A fresh one-to-one renaming of words: every count, match and length stays, the strings change each run."""
+    names: dict[str, str] = {}
+
+    def word(w: str) -> str:
+        while w not in names:
+            new = "".join(rng.choice(list("abcdefghijklmnopqrstuvwxyz"), size=int(rng.integers(3, 8))))
+            if new not in names.values():
+                names[w] = new
+        return names[w]
+
+    return word
 
 
 def _fmt(s: list[int]) -> str:
@@ -31,11 +45,13 @@ def expect_stats(expected: list[list[int]]) -> Judge:
                 return f"call {i + 1}: got {_fmt(got)}; expected {_fmt(e)}"
         return None
 
-    return judge
+    return showing(expected, judge)
 
 
-def checks(solution):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
+def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
     def cases(*items: tuple[str, list[str]], max_n: int = 4) -> tuple[list[Call], Judge]:
+        word = _renamer(rng)
+        items = tuple((" ".join(map(word, h.split())), [" ".join(map(word, r.split())) for r in rs]) for h, rs in items)
         calls = [Call((h, r), {"max_n": max_n}) for h, r in items]
         return calls, expect_stats([_sacre(h, r, max_n) for h, r in items])
 

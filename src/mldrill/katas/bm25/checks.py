@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 from rank_bm25 import BM25Okapi
 
-from mldrill.grader.checks import Call, Check, Judge, Outcome, Step, compare_arrays
+from mldrill.grader.checks import Call, Check, Judge, Outcome, Step, compare_arrays, showing
 
 
-def _case(corpus: list[list[str]], queries: list[list[str]], **kw: float) -> tuple[list[Call], Judge]:
+def _scored(corpus: list[list[str]], queries: list[list[str]], **kw: float) -> tuple[list[Call], Judge]:
     oracle = BM25Okapi(corpus, **kw)
     expected = [np.asarray(oracle.get_scores(q), dtype=np.float64) for q in queries]
 
@@ -22,11 +22,26 @@ def _case(corpus: list[list[str]], queries: list[list[str]], **kw: float) -> tup
                 return msg
         return None
 
-    return [Call((corpus,), dict(kw), steps=tuple(Step("get_scores", (q,)) for q in queries))], judge
+    return [Call((corpus,), dict(kw), steps=tuple(Step("get_scores", (q,)) for q in queries))], showing(
+        [expected], judge
+    )
 
 
-def checks(solution):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
-    rng = np.random.default_rng(48)
+def _renamer(rng):  # rng: np.random.Generator
+    """A fresh one-to-one renaming of words: every count, match and length stays, the strings change each run."""
+    names: dict[str, str] = {}
+
+    def word(w: str) -> str:
+        while w not in names:
+            new = "".join(rng.choice(list("abcdefghijklmnopqrstuvwxyz"), size=int(rng.integers(3, 8))))
+            if new not in names.values():
+                names[w] = new
+        return names[w]
+
+    return word
+
+
+def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
     words = [f"w{i}" for i in range(12)]
     random_corpus = [list(rng.choice(words, size=int(rng.integers(3, 15)))) for _ in range(9)]
     random_queries = [list(rng.choice(words, size=3)) for _ in range(4)]
@@ -35,12 +50,19 @@ def checks(solution):  # solution: the kata's mldrill.ref object (kata folders a
              "no article here at all"]  # fmt: skip
     common = [t.split() for t in texts]
     # one term repeated 1, 2, 4 and 8 times in documents of equal length: only k1 shapes the curve
-    sat = [["x"] * n + ["pad"] * (8 - n) for n in (1, 2, 4, 8)] + [["pad"] * 8, ["y"] * 8, ["z"] * 8]
+    # (x is in 4 of 9 documents in both: a positive IDF, so the IDF floor plays no part in these two)
+    sat = [["x"] * n + ["pad"] * (8 - n) for n in (1, 2, 4, 8)] + [["pad"] * 8] + [[c] * 8 for c in "yzuv"]
     # the same single occurrence in documents of very different lengths: only b matters
-    lengths = [["x"] + ["pad"] * n for n in (0, 3, 10, 30)] + [["q"] * 5, ["r"] * 5, ["s"] * 5]
+    lengths = [["x"] + ["pad"] * n for n in (0, 3, 10, 30)] + [[c] * 5 for c in "qrstu"]
+    word = _renamer(rng)  # the same documents and queries in fresh words: only the statistics matter
+
+    def _case(corpus: list[list[str]], queries: list[list[str]], **kw: float) -> tuple[list[Call], Judge]:
+        return _scored([[word(w) for w in d] for d in corpus], [[word(w) for w in q] for q in queries], **kw)
+
     return [
         Check("matches BM25Okapi with the default parameters", "Sum over query tokens of IDF times the saturated, "
-              "length-normalized term frequency.", *_case(random_corpus, random_queries)),
+              "length-normalized term frequency; the document frequency counts each document once.",
+              *_case(random_corpus, random_queries)),
         Check("negative IDFs are floored at epsilon * mean IDF (M48)", "A term in more than half of the documents "
               "has a negative Okapi IDF; rank_bm25 replaces it by epsilon times the mean raw IDF of the vocabulary "
               "(not 0, not epsilon).", *_case(common, [["the"], ["the", "cat"], ["the", "the", "end"]])),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from mldrill.grader.checks import Call, Check, Judge, Outcome, T, compare_arrays
+from mldrill.grader.checks import Call, Check, Judge, Outcome, T, compare_arrays, showing
 
 
 def _case(grads: list[np.ndarray], max_norm: float) -> tuple[list[Call], Judge]:
@@ -32,11 +32,10 @@ def _case(grads: list[np.ndarray], max_norm: float) -> tuple[list[Call], Judge]:
                 return msg
         return None
 
-    return [Call(([T(g) for g in grads], max_norm), returns_args=(0,))], judge
+    return [Call(([T(g) for g in grads], max_norm), returns_args=(0,))], showing([[norm, clipped]], judge)
 
 
-def checks(solution):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
-    rng = np.random.default_rng(5)
+def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
     grads = [rng.normal(size=s) for s in ((4, 3), (3,), (2, 2, 2))]  # global norm about 4.5
     lopsided = [rng.normal(size=(3, 3)) * 10, rng.normal(size=(5,)) * 0.1]
     return [

@@ -22,11 +22,11 @@ def _mix(b: np.ndarray, d: np.ndarray, alpha: float, norm: str) -> np.ndarray:
     return alpha * _f(b, norm) + (1 - alpha) * _f(d, norm)
 
 
-def checks(solution):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
-    rng = np.random.default_rng(45)
+def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
     bm25, dense = rng.uniform(0, 25, size=8), rng.uniform(-0.2, 0.9, size=8)
-    flat = np.full(5, 3.7)
-    dense5 = rng.uniform(0, 1, size=5)
+    # both vectors constant (and single documents): only the zero-range rule decides, whatever else is right or wrong
+    flat, flat_dense = np.full(5, rng.uniform(1, 10)), np.full(5, rng.uniform(-1, 1))
+    one, one_dense = rng.uniform(0, 25, size=1), rng.uniform(-1, 1, size=1)
 
     def check(name: str, expl: str, cases: list[tuple[np.ndarray, np.ndarray, float, str]]) -> Check:
         calls = [Call((b, d), {"alpha": a, "norm": n}) for b, d, a, n in cases]
@@ -43,8 +43,8 @@ def checks(solution):  # solution: the kata's mldrill.ref object (kata folders a
               "normalize each vector first.", [(bm25, dense, 0.5, "minmax")]),
         check("z-score normalization", "(s - mean) / std with the population std.", [(bm25, dense, 0.6, "zscore")]),
         check("constant scores normalize to zeros", "When every BM25 score is equal (e.g. no query term matched) "
-              "max - min = 0: give zeros instead of 0/0 = NaN, for both norms.",
-              [(flat, dense5, 0.5, "minmax"), (flat, dense5, 0.5, "zscore")]),
+              "max - min = 0: give zeros instead of 0/0 = NaN, for both norms (and for a single document).",
+              [(flat, flat_dense, 0.5, "minmax"), (flat, flat_dense, 0.5, "zscore"), (one, one_dense, 0.5, "zscore")]),
         Check("alpha outside [0, 1] raises ValueError", "alpha is a mixing weight: reject 1.5.",
               [Call((bm25, dense), {"alpha": 1.5})], raises),
     ]  # fmt: skip

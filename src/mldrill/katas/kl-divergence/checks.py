@@ -21,13 +21,21 @@ def _kl(p: np.ndarray, q: np.ndarray, base: float | None = None) -> float:
     return v if base is None else v / np.log(base)
 
 
-def checks(solution):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
-    rng = np.random.default_rng(30)
+def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
     p1, q1 = rng.dirichlet(np.ones(5)), rng.dirichlet(np.ones(5))
-    skew_p, skew_q = np.array([0.9, 0.05, 0.05]), np.array([0.2, 0.4, 0.4])
-    zero_p = np.array([0.5, 0.0, 0.5])
-    zero_q = np.array([0.0, 0.5, 0.5])
-    unnorm = (np.array([2.0, 1.0, 1.0]), np.array([1.0, 1.0, 2.0]))
+    perm = rng.permutation(3)  # the hand-chosen supports, reordered, with drawn masses (zeros stay zeros)
+
+    def dist(*w: float) -> np.ndarray:
+        return np.array(w)[perm] / sum(w)
+
+    a, b = rng.uniform(0.2, 0.8, size=2)
+    skew_p, skew_q = dist(rng.uniform(0.85, 0.95), 0.05, 0.05), dist(0.2, 0.4, 0.4 + rng.uniform(-0.1, 0.1))
+    zero_p = dist(a, 0.0, 1 - a)
+    zero_q = dist(0.0, b, 1 - b)
+    unnorm = (
+        np.array([2.0, 1.0, 1.0])[perm] * rng.uniform(0.5, 5),
+        np.array([1.0, 1.0, 2.0])[perm] * rng.uniform(2, 9),
+    )
 
     def check(name: str, expl: str, cases: list[tuple[np.ndarray, np.ndarray, float | None]]) -> Check:
         calls = [Call((p, q), {} if b is None else {"base": b}) for p, q, b in cases]
@@ -39,9 +47,9 @@ def checks(solution):  # solution: the kata's mldrill.ref object (kata folders a
               "computes the reverse KL (F.kl_div(input, target) is KL(target || input), M6).",
               [(skew_p, skew_q, None)]),
         check("0 log 0 = 0", "Where p_i = 0 the term is 0, even if q_i = 0 too; a NaN from 0 * log 0 is a bug.",
-              [(zero_p, np.array([0.25, 0.25, 0.5]), None), (zero_p, np.array([0.5, 0.0, 0.5]), None)]),
+              [(zero_p, dist(0.25, 0.25, 0.5 + b), None), (zero_p, dist(1 - b, 0.0, b), None)]),
         check("infinite where q = 0 < p", "Q gives zero probability to an outcome P can produce: the divergence "
-              "is +inf (not NaN, not a large finite number).", [(np.array([0.5, 0.25, 0.25]), zero_q, None)]),
+              "is +inf (not NaN, not a large finite number).", [(dist(a, 0.25, 0.25), zero_q, None)]),
         check("normalizes its inputs and converts units", "Weights are normalized to sum 1 first; base=2 gives "
               "bits (divide by log 2).", [(unnorm[0], unnorm[1], None), (p1, q1, 2.0)]),
     ]  # fmt: skip

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.linear_model import LinearRegression
 
-from mldrill.grader.checks import Call, Check, Judge, Outcome, Step, compare_arrays
+from mldrill.grader.checks import Call, Check, Judge, Outcome, Step, compare_arrays, showing
 
 
 def _gd(X: np.ndarray, y: np.ndarray, lr: float, epochs: int, fit_intercept: bool) -> tuple[np.ndarray, float]:
@@ -40,11 +40,10 @@ def _case(
                 return msg
         return None
 
-    return [Call((), dict(kw), steps=steps)], judge
+    return [Call((), dict(kw), steps=steps)], showing([{"coef_": w, "intercept_": b, "predict": Xq @ w + b}], judge)
 
 
-def checks(solution):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
-    rng = np.random.default_rng(14)
+def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
 
     def data(n: int, d: int, noise: float = 0.1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         X = rng.normal(size=(n, d))
@@ -62,8 +61,9 @@ def checks(solution):  # solution: the kata's mldrill.ref object (kata folders a
         Check("converges to the least-squares solution", "Enough epochs of gradient descent on the MSE reach "
               "sklearn's LinearRegression (the closed form).",
               *_case(X, y, Xq, (sk.coef_, float(sk.intercept_)), 1e-6, lr=0.1, epochs=2000)),
-        Check("follows the exact gradient-descent trajectory", "From w = 0, b = 0: r = Xw + b - y, then "
-              "w -= lr X^T r / n and b -= lr mean(r), both from the same r (features not centred here).",
+        Check("follows the exact gradient-descent trajectory", "From w = 0, b = 0, exactly `epochs` steps of: "
+              "r = Xw + b - y, then w -= lr X^T r / n and b -= lr mean(r), both from the same r (features not centred "
+              "here, so a residual recomputed after the w update moves b differently).",
               *_case(X + 0.5, y, Xq, _gd(X + 0.5, y, 0.1, 3, True), 1e-10, lr=0.1, epochs=3)),
         Check("the gradient is a mean, not a sum", "X^T r / n: with a sum over n = 2000 samples the step is 2000 "
               "times too large and gradient descent diverges.",

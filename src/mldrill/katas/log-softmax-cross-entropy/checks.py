@@ -18,13 +18,19 @@ def _ce(logits: np.ndarray, target: np.ndarray, ignore_index: int = -100) -> np.
     return F.cross_entropy(torch.from_numpy(logits), torch.from_numpy(target), ignore_index=ignore_index).numpy()
 
 
-def checks(solution):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
-    rng = np.random.default_rng(0)
+def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
     random = []
     for n, c in ((6, 4), (10, 7), (1, 3)):
         random.append((rng.normal(size=(n, c)) * 2, rng.integers(0, c, size=n)))
-    big = (np.array([[1000.0, -1000.0, 0.0], [-1000.0, 1000.0, 999.0]]), np.array([0, 2]))
-    wrong = (np.array([[0.0, 800.0], [-5.0, 5.0]]), np.array([0, 1]))  # p_y = e^-800 rounds to 0
+    big = (
+        np.array([[1000.0, -1000.0, 0.0], [-1000.0, 1000.0, 999.0]]) * rng.uniform(0.85, 1.2)
+        + rng.normal(scale=0.3, size=(2, 3)),
+        np.array([0, 2]),
+    )
+    wrong = (
+        np.array([[0.0, 800.0], [-5.0, 5.0]]) * rng.uniform(1.0, 1.25) + rng.normal(scale=0.3, size=(2, 2)),
+        np.array([0, 1]),
+    )  # p_y ~ e^-800 = 0
     pad_logits = rng.normal(size=(8, 5)) * 2
     pad = (pad_logits, np.array([1, -100, 3, -100, -100, 0, 4, 2]))
     custom = (pad_logits, np.array([1, 0, 3, 0, 2, 0, 4, 2]))

@@ -8,12 +8,18 @@ import scipy.special
 from mldrill.grader.checks import Call, Check, expect_close
 
 
-def checks(solution):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
-    rng = np.random.default_rng(18)
+def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
     random = [rng.normal(size=s) * 3 for s in ((6,), (3, 5), (2, 3, 4))]
-    big = np.array([[1000.0, 999.0, -1000.0], [-1000.0, -1000.0, -999.0]])
-    far = np.array([[0.0, -800.0, -5.0], [900.0, 0.0, 899.0]])  # softmax of -800 (and of 0 next to 900) is 0.0
-    masked = np.array([[1.0, -np.inf, 2.0], [0.5, 0.5, -np.inf]])
+    # hand-chosen patterns, on a drawn scale with a little noise (the -inf entries stay -inf)
+    big = np.array([[1000.0, 999.0, -1000.0], [-1000.0, -1000.0, -999.0]]) * rng.uniform(0.85, 1.2) + rng.normal(
+        scale=0.3, size=(2, 3)
+    )
+    far = np.array([[0.0, -800.0, -5.0], [900.0, 0.0, 899.0]]) * rng.uniform(0.85, 1.2) + rng.normal(
+        scale=0.3, size=(2, 3)
+    )  # softmax of -800 is 0.0
+    masked = np.array([[1.0, -np.inf, 2.0], [0.5, 0.5, -np.inf]]) * rng.uniform(0.85, 1.2) + rng.normal(
+        scale=0.3, size=(2, 3)
+    )
     axis0 = rng.normal(size=(4, 3))
     return [
         Check(

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
-from mldrill.grader.checks import Call, Check, Judge, Outcome, Step, compare_arrays
+from mldrill.grader.checks import Call, Check, Judge, Outcome, Step, compare_arrays, showing
 
 
 def _case(
@@ -39,22 +39,26 @@ def _case(
                 return msg
         return None
 
-    return [Call((), {"C": C, "fit_intercept": fit_intercept}, steps=steps)], judge
+    return [Call((), {"C": C, "fit_intercept": fit_intercept}, steps=steps)], showing([want], judge)
 
 
-def checks(solution):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
-    rng = np.random.default_rng(52)
+def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
 
     def data(n: int, d: int, shift: float = 0.0, labels: tuple[int, int] = (0, 1)) -> tuple[np.ndarray, ...]:
         X = rng.normal(size=(n, d)) + shift
-        z = X @ rng.normal(size=d) - 0.5 + rng.normal(size=n)
+        z = (X - shift) @ rng.normal(size=d) - 0.5 + rng.normal(size=n)
         y = np.where(z > 0, labels[1], labels[0])
+        y[:2] = labels  # both classes, whatever the draw
         return X, y, rng.normal(size=(6, d)) + shift
 
     X, y, Xq = data(80, 3)
     Xs, ys, qs = data(60, 2, shift=4.0)  # far from the origin: a penalized intercept would be visibly wrong
     Xl, yl, ql = data(50, 2, labels=(-3, 7))
-    huge = np.array([[800.0, 0.0], [-800.0, 0.0], [2000.0, 1.0], [-2000.0, -1.0]])  # |z| in the thousands
+    # queries placed along the fitted w so that z = w.x + b is +-800 and +-2000 (times a drawn factor) whatever w is
+    fitted = LogisticRegression(C=10.0, solver="newton-cholesky", tol=1e-12, max_iter=1000).fit(X[:, :2], y)
+    w, b = fitted.coef_[0], float(fitted.intercept_[0])
+    zs = np.array([800.0, -800.0, 2000.0, -2000.0]) * rng.uniform(0.8, 1.25, size=4)
+    huge = (zs - b)[:, None] * w / (w @ w)
     return [
         Check("matches sklearn's LogisticRegression (C = 1)", "Minimize C * sum of log-losses + ||w||^2 / 2 to "
               "convergence (Newton's method).", *_case(X, y, Xq)),

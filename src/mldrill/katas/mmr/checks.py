@@ -26,12 +26,14 @@ def _greedy(q: np.ndarray, docs: np.ndarray, k: int, lam: float) -> list[int]:
     return chosen
 
 
-def checks(solution):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
-    rng = np.random.default_rng(46)
+def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
     q = rng.normal(size=6)
     docs = rng.normal(size=(10, 6))
     near = np.stack([q + 0.05 * rng.normal(size=6), q + 0.05 * rng.normal(size=6), q + 0.06 * rng.normal(size=6),
                      rng.normal(size=6), q * 0.5 + rng.normal(size=6)])  # fmt: skip
+    # one copy of the query, then documents pointing away from it: their cosines to that first pick are negative
+    away = np.stack([q + 0.05 * rng.normal(size=6)] + [-rng.uniform(0.2, 2) * q + 0.5 * rng.normal(size=6)
+                                                        for _ in range(5)])  # fmt: skip
     scaled = docs * rng.uniform(0.1, 10, size=(10, 1))  # norms must not matter
 
     def check(name: str, expl: str, cases: list[tuple[np.ndarray, np.ndarray, int, float]]) -> Check:
@@ -45,9 +47,14 @@ def checks(solution):  # solution: the kata's mldrill.ref object (kata folders a
         check("near-duplicates are penalized", "Three near-copies of the query: after the first, the others are "
               "redundant (max similarity ~1): with lambda = 0.3 the next picks are the diverse documents.",
               [(q, near, 3, 0.3)]),
-        check("lambda = 1 is plain relevance ranking", "With lambda = 1 diversity has no weight: the top-k by cosine.",
+        check("lambda = 1 is plain relevance ranking", "With lambda = 1 diversity has no weight: the top-k by cosine, "
+              "each once (exclude the picks: nothing else stops the most relevant one being picked again).",
               [(q, docs, 5, 1.0)]),
         check("uses cosine similarity", "Normalize the vectors: with raw dot products long documents win.",
               [(q, scaled, 4, 0.5)]),
+        check("negative similarities are not clamped to 0", "The max over an empty set counts as 0 only before "
+              "the first pick; after it, a document whose cosines to the picks are all negative gets a negative "
+              "redundancy (a bonus). A running max started at 0 clamps it and ranks those documents by relevance "
+              "alone.", [(q, away, 3, 0.3)]),
         check("k larger than the number of documents", "Return all N documents, each once.", [(q, docs[:3], 5, 0.5)]),
     ]  # fmt: skip

@@ -25,15 +25,18 @@ def _exp_ndcg(t: np.ndarray, s: np.ndarray, k: int | None) -> float:
     return float(np.mean(out))
 
 
-def checks(solution):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
-    rng = np.random.default_rng(22)
+def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
 
     def case(q: int, d: int) -> tuple[np.ndarray, np.ndarray]:
         return rng.integers(0, 4, size=(q, d)).astype(float), rng.permutation(q * d).reshape(q, d) / (q * d)
 
     a, b, c = case(3, 6), case(4, 8), case(2, 10)
     binary = (rng.integers(0, 2, size=(3, 6)).astype(float), rng.permutation(18).reshape(3, 6) / 18.0)
-    empty = (np.array([[0.0, 0.0, 0.0], [1.0, 0.0, 2.0]]), np.array([[0.3, 0.2, 0.1], [0.1, 0.5, 0.9]]))
+    w = int(rng.integers(3, 8))  # one query with nothing relevant, one with something
+    empty = (
+        np.stack([np.zeros(w), np.r_[rng.integers(0, 3, size=w - 1), 2.0]]),
+        rng.permutation(2 * w).reshape(2, w) / w,
+    )
 
     def lin(t, s, k=None):
         return [Call((t, s), {"k": k})], expect_scalar([float(ndcg_score(t, s, k=k))], atol=1e-12, rtol=1e-10)
@@ -43,8 +46,9 @@ def checks(solution):  # solution: the kata's mldrill.ref object (kata folders a
         return calls, expect_scalar([_exp_ndcg(t, s, k)], atol=1e-12, rtol=1e-10)
 
     return [
-        Check("matches sklearn's ndcg_score (linear gain)", "Rank by decreasing score, DCG = sum rel_i / log2(i + 1), "
-              "divide by the ideal DCG, average over queries.", *lin(*a)),
+        Check("matches sklearn's ndcg_score (linear gain)", "Rank by decreasing score, DCG = sum rel_i / "
+              "log2(i + 1) with ranks i from 1 (the top document has discount 1 / log2(2) = 1), divide by the ideal "
+              "DCG, average over queries.", *lin(*a)),
         Check("the cut-off k applies to DCG and IDCG", "nDCG@k sums the top k ranks of both the system and the "
               "ideal ranking; cutting only the DCG deflates the score.", *lin(*b, k=3)),
         Check("exponential gain 2^r - 1", "The other convention (M50): graded relevance counts as 2^r - 1, which "

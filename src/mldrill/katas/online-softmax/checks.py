@@ -8,13 +8,18 @@ import scipy.special
 from mldrill.grader.checks import Call, Check, expect_close
 
 
-def checks(solution):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
-    rng = np.random.default_rng(39)
+def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
     rand = [rng.normal(size=n) * 2 for n in (3, 5, 2)]
-    growing = [np.array([0.0, 1.0]), np.array([5.0, 2.0]), np.array([30.0]), np.array([-1.0, 29.0])]
-    big = [np.array([1000.0, -1000.0]), np.array([999.0, 1001.0])]
-    empty = [np.array([]), np.array([1.0, 2.0]), np.array([]), np.array([0.5])]
-    masked = [np.array([-np.inf, -np.inf]), np.array([0.0, 1.0]), np.array([-np.inf])]
+
+    # the hand-chosen chunks, shifted by a drawn constant (huge values scaled up) with a little noise; -inf stays
+    def vary(chunks: list[list[float]], scale: float = 1.0) -> list[np.ndarray]:
+        c = rng.uniform(-20, 20) if scale == 1.0 else 0.0
+        return [np.array(x) * scale + c + rng.normal(scale=0.2, size=len(x)) for x in chunks]
+
+    growing = vary([[0.0, 1.0], [5.0, 2.0], [30.0], [-1.0, 29.0]])
+    big = vary([[1000.0, -1000.0], [999.0, 1001.0]], scale=rng.uniform(1.0, 1.2))
+    empty = vary([[], [1.0, 2.0], [], [0.5]])
+    masked = vary([[-np.inf, -np.inf], [0.0, 1.0], [-np.inf]])
 
     def check(name: str, expl: str, cs: list[np.ndarray]) -> Check:
         want = scipy.special.softmax(np.concatenate(cs))

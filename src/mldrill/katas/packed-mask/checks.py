@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from mldrill.grader.checks import Call, Check, Judge, Outcome, T
+from mldrill.grader.checks import Call, Check, Judge, Outcome, T, showing
 
 
 def _loop(doc: np.ndarray, causal: bool) -> np.ndarray:
@@ -34,13 +34,18 @@ def expect_mask(expected: list[np.ndarray]) -> Judge:
                 return f"call {i + 1}: mask{list(idx)} = {bool(got[idx])}, expected {bool(e[idx])} ({len(bad)} differ)"
         return None
 
-    return judge
+    return showing(expected, judge)
 
 
-def checks(solution):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
-    docs = np.array([0, 0, 0, 1, 1, 2])
-    batch = np.array([[0, 0, 1, 1, 1], [0, 1, 1, 2, 2]])
-    single = np.zeros(4, dtype=np.int64)
+def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
+    def packed(n_docs: int, t: int) -> np.ndarray:  # document ids 0, 0, 1, 1, 1, 2, ... with drawn lengths
+        cuts = np.sort(rng.choice(np.arange(1, t), size=n_docs - 1, replace=False))
+        return np.repeat(np.arange(n_docs), np.diff(np.r_[0, cuts, t]))
+
+    docs = packed(3, int(rng.integers(5, 10)))
+    t = int(rng.integers(5, 9))
+    batch = np.stack([packed(2, t), packed(3, t)])
+    single = np.zeros(int(rng.integers(2, 9)), dtype=np.int64)
 
     def check(name: str, expl: str, cases: list[tuple[np.ndarray, bool]]) -> Check:
         calls = [Call((T(d),), {"causal": c}) for d, c in cases]

@@ -17,15 +17,16 @@ def _oracle(logits: np.ndarray, prev: np.ndarray, penalty: float) -> np.ndarray:
     return out
 
 
-def checks(solution):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
-    rng = np.random.default_rng(33)
+def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
     z = rng.normal(size=(3, 10)) * 2
     prev = rng.integers(0, 10, size=(3, 4))
-    neg = np.array([[2.0, -2.0, 0.5, -0.5, 1.0]])
+    # the hand-chosen signs and histories, with drawn magnitudes and penalties
+    neg = np.array([[2.0, -2.0, 0.5, -0.5, 1.0]]) * rng.uniform(0.5, 3, size=5)
     neg_prev = np.array([[0, 1, 2, 3]])
     dup_prev = np.array([[0, 0, 0, 1, 1]])
-    rows = np.array([[1.0, 2.0, 3.0], [1.0, 2.0, 3.0]])
+    rows = np.tile(rng.uniform(0.5, 4, size=3), (2, 1))  # two equal rows: only their histories differ
     rows_prev = np.array([[0, 1], [2, 1]])
+    pen = rng.uniform(1.2, 3, size=3)
 
     def check(name: str, expl: str, lg: np.ndarray, pv: np.ndarray, pen: float) -> Check:
         return Check(
@@ -36,9 +37,9 @@ def checks(solution):  # solution: the kata's mldrill.ref object (kata folders a
         check("matches the HF rule on random logits", "Seen tokens: positive logits divided by the penalty, others "
               "multiplied; unseen tokens untouched.", z, prev, 1.3),
         check("negative logits are multiplied, not divided", "Dividing -2 by 1.5 gives -1.33, which *raises* a seen "
-              "token's probability: multiply non-positive logits by the penalty.", neg, neg_prev, 1.5),
+              "token's probability: multiply non-positive logits by the penalty.", neg, neg_prev, pen[0]),
         check("a repeated token is penalized once", "Token 0 appears three times in prev_ids: apply the penalty once, "
-              "not penalty^3.", neg, dup_prev, 2.0),
+              "not penalty^3.", neg, dup_prev, pen[1]),
         check("each row uses its own history", "Row b is penalized by the tokens of prev_ids[b] only.", rows,
-              rows_prev, 2.0),
+              rows_prev, pen[2]),
     ]  # fmt: skip

@@ -26,11 +26,13 @@ def _oracle(x: np.ndarray, w: np.ndarray, eps: float) -> np.ndarray:
     return F.rms_norm(torch.from_numpy(x), (x.shape[-1],), torch.from_numpy(w), eps).numpy()
 
 
-def checks(solution):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
-    rng = np.random.default_rng(5)
+def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
     random = [(rng.normal(size=s), rng.normal(size=s[-1])) for s in ((3, 8), (2, 4, 16))]
     shifted = (rng.normal(size=(4, 6)) + 5.0, rng.normal(size=6))  # mean 5: subtracting it changes everything
-    tiny = (rng.normal(size=(3, 5)) * 1e-4, rng.normal(size=5))  # mean square ~1e-8: eps dominates
+    # mean square ~1e-8: eps dominates. Each row has mean exactly 0, so centering x (a LayerNorm habit, with its own
+    # check) changes nothing here and only eps shows.
+    tiny = rng.normal(size=(3, 5)) * 1e-4
+    tiny = (tiny - tiny.mean(axis=-1, keepdims=True), rng.normal(size=5))
     f32 = (rng.normal(size=(4, 8)).astype(np.float32), rng.normal(size=8).astype(np.float32))
 
     def call(case: tuple[np.ndarray, np.ndarray], eps: float = 1e-6) -> Call:
@@ -39,7 +41,8 @@ def checks(solution):  # solution: the kata's mldrill.ref object (kata folders a
     return [
         Check(
             "matches F.rms_norm on random inputs",
-            "Divide by the root mean square over the last dimension, then scale by weight.",
+            "Divide by the root mean square over the last dimension (keepdim=True, so it broadcasts back over C), "
+            "then scale by weight.",
             [call(c) for c in random],
             expect_close([_oracle(*c, 1e-6) for c in random], atol=1e-10, rtol=1e-7),
         ),
@@ -47,7 +50,7 @@ def checks(solution):  # solution: the kata's mldrill.ref object (kata folders a
             "no mean subtraction: divides by the RMS, not the standard deviation",
             "RMSNorm keeps the mean: x / sqrt(mean(x^2) + eps). Centering x (or using the variance) is LayerNorm.",
             [call(shifted)],
-            expect_close([_oracle(*shifted, 1e-6)], atol=1e-10, rtol=1e-7),
+            expect_close([_oracle(*shifted, 1e-6)], atol=1e-4, rtol=1e-4),  # centering moves it by O(1), eps by 1e-7
         ),
         Check(
             "eps inside the sqrt, and the given value",

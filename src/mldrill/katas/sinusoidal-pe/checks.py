@@ -18,19 +18,27 @@ def _table(n: int, d: int, base: float = 10000.0) -> np.ndarray:
     return pe
 
 
-def checks(solution):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
+def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
     def check(name: str, expl: str, args: list[tuple[int, int, float]]) -> Check:
         calls = [Call((n, d), {"base": b}) for n, d, b in args]
         return Check(name, expl, calls, expect_close([_table(n, d, b) for n, d, b in args], atol=1e-12, rtol=1e-10))
 
+    def n(lo: int, hi: int) -> int:
+        return int(rng.integers(lo, hi))
+
+    def d(lo: int, hi: int) -> int:  # an even model width
+        return 2 * n(lo // 2, hi // 2)
+
     return [
         check("matches the formula", "PE[p, 2i] = sin(p / base^(2i/d)), PE[p, 2i+1] = cos(same angle).",
-              [(10, 8, 10000.0), (50, 16, 10000.0)]),
+              [(n(5, 20), d(4, 12), 10000.0), (n(30, 80), d(12, 32), 10000.0)]),
         check("sin and cos interleave on even and odd channels", "Channel 2i is the sine and 2i + 1 the cosine of "
-              "the same frequency; all sines first and all cosines after is another layout.", [(6, 6, 10000.0)]),
+              "the same frequency; all sines first and all cosines after is another layout.",
+              [(n(3, 12), d(4, 12), 10000.0)]),
         check("the exponent is 2i/d", "Pair i uses base^(2i/d) for i = 0..d/2 - 1 (the even channel index over d); "
-              "i/d halves the spread of frequencies.", [(20, 12, 10000.0)]),
+              "i/d halves the spread of frequencies.", [(n(10, 40), d(8, 24), 10000.0)]),
         check("position 0 is [0, 1, 0, 1, ...]", "sin(0) = 0 and cos(0) = 1: positions start at 0, not 1.",
-              [(1, 8, 10000.0)]),
-        check("uses base", "base (10000 in the paper) sets the longest wavelength.", [(8, 8, 100.0)]),
+              [(1, d(4, 40), 10000.0)]),
+        check("uses base", "base (10000 in the paper) sets the longest wavelength.",
+              [(n(4, 16), d(4, 16), float(rng.uniform(20, 2000)))]),
     ]  # fmt: skip

@@ -7,7 +7,7 @@ import re
 import string
 from collections import Counter
 
-from mldrill.grader.checks import Call, Check, Judge, Outcome
+from mldrill.grader.checks import Call, Check, Judge, Outcome, showing
 
 
 def _norm(s: str) -> str:
@@ -45,11 +45,24 @@ def expect_scores(expected: list[tuple[float, float]]) -> Judge:
                 return f"call {i + 1}: got EM={g_em}, F1={g_f1:.6f}; expected EM={em}, F1={f1:.6f}"
         return None
 
-    return judge
+    return showing(expected, judge)
 
 
-def checks(solution):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
-    def check(name: str, expl: str, cases: list[tuple[str, list[str]]]) -> Check:
+def _article(rng) -> str:  # rng: np.random.Generator
+    """'the', 'A', 'an.' ...: an article in a drawn case, maybe with punctuation; it normalizes to ''."""
+    a = str(rng.choice(["the", "a", "an"]))
+    return (a.capitalize() if rng.integers(2) else a) + str(rng.choice(["", ".", "!", ","]))
+
+
+def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
+    def word() -> str:  # a fresh lowercase word without a or t, so never an article
+        return "".join(rng.choice(list("bcdefghijklmnopqrsuvwxyz"), size=int(rng.integers(3, 8))))
+
+    def check(name: str, expl: str, cases: list[tuple[str, list[str]]], pad: bool = True) -> Check:
+        if pad:  # one fresh word added to the prediction and every gold: the traps stay, the strings change
+            w, front = word(), bool(rng.integers(2))
+            cases = [(f"{w} {p}" if front else f"{p} {w}", [f"{w} {g}" if front else f"{g} {w}" for g in gs])
+                     for p, gs in cases]  # fmt: skip
         return Check(name, expl, [Call((p, g)) for p, g in cases], expect_scores([_score(p, g) for p, g in cases]))
 
     return [
@@ -62,9 +75,11 @@ def checks(solution):  # solution: the kata's mldrill.ref object (kata folders a
         check("articles are whole words only", "'the' inside 'theater' and 'a' inside 'cat' are not articles.",
               [("cat", ["c t"]), ("theatre", ["atre"]), ("the theory", ["ory"])]),
         check("token F1 counts multiplicity", "'the the cat cat' vs 'cat': common tokens are counted with a Counter "
-              "intersection, not a set.", [("cat cat dog", ["cat dog dog"]), ("cat cat cat", ["cat"])]),
+              "intersection, not a set.", [("cat cat dog", ["cat dog dog"]), ("cat cat cat", ["cat"]),
+                                                         ("cat cat dog", ["cat cat"])]),
         check("empty answers after normalization", "If either side has no token, F1 is 1 when both are empty and "
-              "0 otherwise (a prediction of 'the' normalizes to '').", [("the", ["a"]), ("the", ["cat"])]),
+              "0 otherwise (a prediction of 'the' normalizes to '').",
+              [(_article(rng), [_article(rng)]), (_article(rng), [word()])], pad=False),
         check("max over golds, separately for EM and F1", "The best EM and the best F1 may come from different "
               "golds.", [("big red dog", ["red dog", "big red dog!", "dog"]), ("red", ["red dog", "blue"])]),
     ]  # fmt: skip

@@ -8,11 +8,13 @@ import scipy.special
 from mldrill.grader.checks import Call, Check, expect_close
 
 
-def checks(solution):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
-    rng = np.random.default_rng(0)
+def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
     random = [rng.normal(size=s) * 3 for s in ((5,), (4, 7), (2, 3, 6))]
-    big = np.array([[1000.0, 999.0, -1000.0], [-1000.0, -1000.0, -1000.0]])
+    hi = rng.uniform(900, 1100, size=2)  # exp overflows above ~709 and underflows to 0 below ~-745
+    big = np.array([[hi[0], hi[0] - rng.uniform(0.5, 3), -hi[0]], -hi[1] + rng.normal(size=3)])
+    n = int(rng.integers(2, 9))
     axis0 = rng.normal(size=(6, 3))
+    axis1 = rng.normal(size=(3, int(rng.integers(4, 8))))  # not square: a reduction without keepdims cannot broadcast
     return [
         Check(
             "matches scipy on random logits",
@@ -28,14 +30,17 @@ def checks(solution):  # solution: the kata's mldrill.ref object (kata folders a
         ),
         Check(
             "respects the axis argument",
-            "Reduce along `axis` with keepdims=True; summing over everything mixes rows.",
-            [Call((axis0,), {"axis": 0})],
-            expect_close([scipy.special.softmax(axis0, axis=0)], atol=1e-10, rtol=1e-8),
+            "Reduce along `axis` with keepdims=True (the max and the sum): summing over everything mixes rows, and "
+            "without keepdims the reduced array does not broadcast back against the rows.",
+            [Call((axis0,), {"axis": 0}), Call((axis1,), {"axis": 1})],
+            expect_close(
+                [scipy.special.softmax(axis0, axis=0), scipy.special.softmax(axis1, axis=1)], atol=1e-10, rtol=1e-8
+            ),
         ),
         Check(
             "equal logits give 1/n",
             "Shift invariance: a constant row is uniform whatever the constant.",
-            [Call((np.full((2, 4), 7.5),))],
-            expect_close([np.full((2, 4), 0.25)], atol=1e-12, rtol=0),
+            [Call((np.full((2, n), rng.uniform(-50, 50)),))],
+            expect_close([np.full((2, n), 1 / n)], atol=1e-12, rtol=0),
         ),
     ]

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import graphlib
 
-import numpy as np
-
 from mldrill.grader.checks import Call, Check, Judge, Outcome
 
 
@@ -44,8 +42,7 @@ def valid_orders(graphs: list[tuple[int, list[tuple[int, int]]]]) -> Judge:
     return judge
 
 
-def checks(solution):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
-    rng = np.random.default_rng(16)
+def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
 
     def dag(n: int, m: int) -> tuple[int, list[tuple[int, int]]]:
         perm = rng.permutation(n)
@@ -55,14 +52,21 @@ def checks(solution):  # solution: the kata's mldrill.ref object (kata folders a
             pairs.add((int(perm[a]), int(perm[b])))
         return n, sorted(pairs)
 
+    def relabel(n: int, edges: list[tuple[int, int]]) -> tuple[int, list[tuple[int, int]]]:
+        """The hand-drawn graph with up to 3 isolated nodes added, its nodes renamed and its edges reordered."""
+        n += int(rng.integers(0, 4))
+        perm = [int(v) for v in rng.permutation(n)]
+        return n, [(perm[a], perm[b]) for a, b in (edges[i] for i in rng.permutation(len(edges)))]
+
     def check(name: str, expl: str, graphs: list[tuple[int, list[tuple[int, int]]]]) -> Check:
+        graphs = [relabel(n, e) for n, e in graphs]
         return Check(name, expl, [Call((n, e)) for n, e in graphs], valid_orders(graphs))
 
     return [
         check("returns a valid order of a DAG", "Every edge (u, v) must have u before v; any such order passes.",
               [dag(6, 7), dag(12, 20), (4, [(0, 1), (1, 2), (2, 3)])]),
         check("includes isolated nodes", "Nodes without edges have in-degree 0 and belong in the order too: start "
-              "from all n nodes, not from the nodes named in edges.", [(5, [(3, 1)]), (3, [])]),
+              "from all n nodes, not from the nodes named in edges.", [(5, [(3, 1)]), (int(rng.integers(1, 12)), [])]),
         check("returns None on a cycle", "If fewer than n nodes come out, a cycle blocked the rest: return None, not "
               "a partial order.", [(3, [(0, 1), (1, 2), (2, 0)]), (5, [(0, 1), (1, 2), (2, 1), (3, 4)])]),
         check("a self-loop is a cycle", "An edge (u, u) means u must precede itself.", [(3, [(0, 1), (2, 2)])]),

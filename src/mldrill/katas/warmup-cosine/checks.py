@@ -24,8 +24,14 @@ def _torch_schedule(peak: float, warmup: int, total: int, min_lr: float, steps: 
     return [peak * t / warmup if t < warmup else decay[min(t, total) - warmup] if t <= total else min_lr for t in steps]
 
 
-def checks(solution):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
-    cfg = {"peak": 3e-4, "warmup": 10, "total": 100, "min_lr": 3e-5}
+def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
+    def n(lo: int, hi: int) -> int:
+        return int(rng.integers(lo, hi))
+
+    w = n(4, 20)
+    total = w + n(30, 200)
+    peak = float(rng.uniform(1e-4, 3e-3))
+    cfg = {"peak": peak, "warmup": w, "total": total, "min_lr": peak * float(rng.uniform(0.01, 0.3))}
 
     def calls(steps: list[int], c: dict[str, float]) -> list[Call]:
         return [Call((t,), dict(c)) for t in steps]
@@ -33,9 +39,10 @@ def checks(solution):  # solution: the kata's mldrill.ref object (kata folders a
     def want(steps: list[int], c: dict[str, float]) -> list[float]:
         return _torch_schedule(c["peak"], int(c["warmup"]), int(c["total"]), c["min_lr"], steps)
 
-    body = [1, 3, 9, 10, 11, 30, 55, 77, 99, 100]
-    zero_min = {"peak": 1e-3, "warmup": 5, "total": 40, "min_lr": 0.0}
-    no_warm = {"peak": 1e-3, "warmup": 0, "total": 20, "min_lr": 1e-4}
+    body = [1, n(2, w - 1), w - 1, w, w + 1, *sorted(n(w + 2, total - 1) for _ in range(3)), total - 1, total]
+    zero_min = {"peak": float(rng.uniform(1e-4, 3e-3)), "warmup": n(1, 10), "total": n(20, 80), "min_lr": 0.0}
+    no_warm = {"peak": float(rng.uniform(1e-4, 3e-3)), "warmup": 0, "total": n(10, 60), "min_lr": 1e-4}
+    t_nw = int(no_warm["total"])
     return [
         Check(
             "matches linear warmup + CosineAnnealingLR",
@@ -46,25 +53,25 @@ def checks(solution):  # solution: the kata's mldrill.ref object (kata folders a
         Check(
             "step 0 has learning rate 0 and step W has the peak",
             "Off-by-one in the warmup: (t + 1) / W skips the zero step and reaches the peak one step early.",
-            calls([0, 10], cfg),
-            expect_scalar([0.0, 3e-4], atol=1e-15, rtol=1e-9),
+            calls([0, w], cfg),
+            expect_scalar([0.0, peak], atol=1e-15, rtol=1e-9),
         ),
         Check(
             "ends at min_lr on the last step",
             "The cosine runs from the peak down to min_lr (not to 0) over total - W steps.",
-            calls([100], cfg) + calls([40], zero_min),
-            expect_scalar([3e-5, 0.0], atol=1e-15, rtol=1e-9),
+            calls([total], cfg) + calls([int(zero_min["total"])], zero_min),
+            expect_scalar([cfg["min_lr"], 0.0], atol=1e-15, rtol=1e-9),
         ),
         Check(
             "holds min_lr after total",
             "Past `total` the cosine would rise again: clip the progress at 1 so the LR stays at min_lr.",
-            calls([101, 150, 1000], cfg),
-            expect_scalar([3e-5, 3e-5, 3e-5], atol=1e-15, rtol=1e-9),
+            calls(after := [total + 1, total + n(2, 100), 10 * total], cfg),
+            expect_scalar([cfg["min_lr"]] * len(after), atol=1e-15, rtol=1e-9),
         ),
         Check(
             "warmup = 0 starts at the peak",
             "With no warmup, step 0 is already the cosine phase at the peak: avoid dividing by warmup = 0.",
-            calls([0, 10, 20], no_warm),
-            expect_scalar(want([0, 10, 20], no_warm), atol=1e-15, rtol=1e-9),
+            calls([0, t_nw // 2, t_nw], no_warm),
+            expect_scalar(want([0, t_nw // 2, t_nw], no_warm), atol=1e-15, rtol=1e-9),
         ),
     ]

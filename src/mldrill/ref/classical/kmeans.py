@@ -63,6 +63,23 @@ def _assign(X: np.ndarray, centers: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     return np.argmin(G, axis=1), G
 
 
+def lloyd_step(X: np.ndarray, centers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One Lloyd iteration -> (new centers (k, d), labels (n,) w.r.t. the given centers; ties to the lowest index).
+
+    An empty cluster keeps its old centre (the simplest policy that never produces a NaN; `lloyd` instead moves it
+    onto a far point, as sklearn does). The input is not modified.
+    """
+    k = centers.shape[0]
+    labels = np.argmin(((X[:, None, :] - centers[None, :, :]) ** 2).sum(-1), axis=1)  # exact, (n, k) memory
+    counts = np.bincount(labels, minlength=k)
+    sums = np.zeros((k, X.shape[1]))
+    np.add.at(sums, labels, X)
+    new = np.array(centers, dtype=np.float64)
+    full = counts > 0
+    new[full] = sums[full] / counts[full, None]
+    return new, labels
+
+
 def lloyd(
     X: np.ndarray, centers: np.ndarray, *, max_iter: int = 300, tol: float = 0.0
 ) -> tuple[np.ndarray, np.ndarray, float, int]:

@@ -146,3 +146,23 @@ def sentence_bleu(
     return bleu_from_stats(
         hl, rl, c, t, smooth_method=smooth_method, smooth_value=smooth_value, effective_order=effective_order
     )
+
+
+def bleu_score(hyps: Sequence[str], refs: Sequence[Sequence[str]], *, max_n: int = 4) -> float:
+    """Corpus BLEU (0-100) without smoothing, with refs[i] the references of hyps[i] (the bleu-score kata).
+
+    Equals sacrebleu.corpus_bleu(hyps, streams, tokenize='none', smooth_method='none') when every segment has the
+    same number of references; any order with no match at all gives 0.
+    """
+    if len(refs) != len(hyps):
+        raise ValueError(f"{len(hyps)} hypotheses but references for {len(refs)} segments")
+    if any(not r for r in refs):
+        raise ValueError("every hypothesis needs at least one reference")
+    sys_len = ref_len = 0
+    correct, total = [0] * max_n, [0] * max_n
+    for h, rs in zip(hyps, refs, strict=True):
+        hl, rl, c, t = segment_stats(h, rs, max_n=max_n)
+        sys_len, ref_len = sys_len + hl, ref_len + rl
+        correct = [a + b for a, b in zip(correct, c, strict=True)]
+        total = [a + b for a, b in zip(total, t, strict=True)]
+    return bleu_from_stats(sys_len, ref_len, correct, total, smooth_method="none").score

@@ -87,6 +87,14 @@ def perplexity(logits: np.ndarray, targets: np.ndarray, *, ignore_index: int = -
     return float(np.exp(-(picked * mask).sum() / mask.sum()))
 
 
+def ngram_perplexity(
+    train: Sequence[Sequence[str]], test: Sequence[Sequence[str]], *, n: int = 2, k: float = 1.0
+) -> float:
+    """Perplexity of `test` under an add-k n-gram model fitted on `train` (the ngram-lm kata): V counts the training
+    words, <s>, </s> and <UNK>; n - 1 BOS pads; every EOS is predicted; pooled over all test tokens."""
+    return NgramLM(n, k=k).fit(train).perplexity(test)
+
+
 def BigramLM(sentences: Sequence[Sequence[str]], *, k: float = 0.0) -> NgramLM:
     """A bigram model (MLE when k = 0, add-k otherwise) fitted on tokenized sentences."""
     return NgramLM(2, k=k).fit(sentences)

@@ -1,0 +1,61 @@
+"""The checks are measured against the bugs candidates really write: every mutant of a kata's solution is killed by
+the check whose explanation names that bug (and by no check blaming another bug), whatever the seed."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mldrill.catalog.katas import Kata, get_katas
+from mldrill.grader.inprocess import check_callable
+
+MIN_MUTANTS = 4
+PENDING = Path(__file__).with_name("mutants_pending.txt")  # katas whose mutant suite is not written yet
+
+
+def _pending() -> set[str]:
+    return {line.strip() for line in PENDING.read_text().splitlines() if line.strip() and not line.startswith("#")}
+
+
+def _entry(kata: Kata, source: str) -> Any:
+    namespace: dict[str, Any] = {"__name__": "mutant"}
+    exec(compile(source, f"{kata.id}-mutant.py", "exec"), namespace)  # our own code: the trusted side
+    return namespace[kata.spec.entry]
+
+
+WITH_MUTANTS = [k for k in sorted(get_katas()) if get_katas()[k].mutants()[1]]
+CASES = [(k, i) for k in WITH_MUTANTS for i in range(len(get_katas()[k].mutants()[1]))]
+
+
+def test_every_kata_has_a_mutant_suite_or_is_listed_as_pending() -> None:
+    katas = get_katas()
+    short = {k for k in katas if len(katas[k].mutants()[1]) < MIN_MUTANTS}
+    assert short <= _pending(), f"katas with fewer than {MIN_MUTANTS} mutants: {sorted(short - _pending())}"
+    done = _pending() - short
+    assert not done, f"these katas have their mutants now; remove them from {PENDING.name}: {sorted(done)}"
+
+
+@pytest.mark.parametrize("kata_id", WITH_MUTANTS)
+def test_the_unmutated_solution_passes(kata_id: str) -> None:
+    kata = get_katas()[kata_id]
+    v = check_callable(kata, _entry(kata, kata.mutants()[0]), secrets.randbits(63))
+    assert v.status == "passed", [(c.name, c.message) for c in v.checks if not c.passed]
+
+
+@pytest.mark.parametrize(("kata_id", "index"), CASES, ids=[f"{k}-{i}" for k, i in CASES])
+def test_each_mutant_is_killed_by_the_check_that_names_its_bug(kata_id: str, index: int) -> None:
+    kata = get_katas()[kata_id]
+    solution, mutants = kata.mutants()
+    m = mutants[index]
+    names = {c.name for c in kata.build_checks(0)}
+    assert m.kills in names and set(m.also) <= names, f"{m.name}: unknown check names"
+    fn = _entry(kata, m.apply(solution))
+    for seed in (0, secrets.randbits(63)):
+        v = check_callable(kata, fn, seed)
+        failed = {c.name for c in v.checks if not c.passed}
+        assert m.kills in failed, f"{m.name!r} (seed {seed}) not caught by {m.kills!r}; failed: {sorted(failed)}"
+        blamed = failed - {m.kills, *m.also}
+        assert not blamed, f"{m.name!r} (seed {seed}) is also blamed on {sorted(blamed)}"
