@@ -122,3 +122,48 @@ def test_sigkill_mid_session_loses_no_confirmed_review(env: dict[str, str]) -> N
         assert s.query(ItemState).count() == len(rows)
     db.close()
     assert all(datetime.fromisoformat(t) for _, _, t in rows)
+
+
+def test_deck_keys_flag_bury_suspend_space_is_good_ctrl_z_undoes_and_the_note_shows(env: dict[str, str]) -> None:
+    from mldrill.catalog import load_catalog
+    from mldrill.study.clock import utcnow
+    from mldrill.study.deck import act
+    from mldrill.study.items import catalog_items
+
+    db = open_db(env["MLDRILL_DATABASE_URL"])
+    items = catalog_items(load_catalog(Path(env["MLDRILL_CONTENT_DIR"])))
+    act(db, items["beta/b1"], "note", now=utcnow(), value="My mnemonic for b1")
+    db.close()
+    child = spawn(env, "--topic", "beta")  # b2 (L1) comes before b1 (L2)
+    child.expect("Question of beta/b2")
+    child.expect(QUESTION_PROMPT)
+    child.send("?")
+    child.expect("bury until tomorrow")
+    child.send("*")
+    child.expect("⚑ flagged")
+    child.expect("Question of beta/b2")  # flagging keeps the card
+    child.expect(QUESTION_PROMPT)
+    child.send("-")
+    child.expect("beta/b2: buried until tomorrow")
+    child.expect("Question of beta/b1")
+    child.expect(QUESTION_PROMPT)
+    child.send(" ")
+    child.expect("My mnemonic for b1")  # the note, under the answer
+    child.expect(RATE_PROMPT)
+    child.send("\r")  # enter once the answer shows = Good
+    child.expect("✓ Good")
+    child.expect(QUESTION_PROMPT)  # b1 again, inside the learn-ahead window
+    child.send("\x1a")  # Ctrl+Z undoes (and does not stop the process)
+    child.expect("undid the rating of beta/b1")
+    child.expect(QUESTION_PROMPT)
+    child.send("@")
+    child.expect("beta/b1: suspended")
+    child.expect("Session done.")
+    child.expect(pexpect.EOF)
+    con = sqlite3.connect(env["DB_PATH"])
+    try:
+        marks = con.execute("SELECT item_id, suspended, buried_until IS NOT NULL, flag FROM card_mark ORDER BY 1")
+        assert marks.fetchall() == [("beta/b1", 1, 0, 0), ("beta/b2", 0, 1, 1)]
+        assert con.execute("SELECT COUNT(*) FROM review").fetchone() == (0,)
+    finally:
+        con.close()

@@ -244,6 +244,7 @@ def test_pages_work_without_javascript(server: Server, browser: Browser) -> None
 
 
 PAGES = ["/", "/topics", "/topics/attention", "/katas", "/katas/stable-softmax", "/log", "/stats", "/data"]
+PAGES += ["/cards?q=kv+cache", "/cards/show?id=attention/gqa"]
 
 
 @pytest.mark.parametrize(("device", "width"), [("laptop", 1280), ("phone", 390)])

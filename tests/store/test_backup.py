@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from mldrill.store import (
+    CardMark,
     CardReport,
     Database,
     ItemState,
@@ -53,6 +54,8 @@ def _fill(db: Database) -> None:
         s.add(KataProgress(kata_id="k", hints_shown=2, started_at=t0, solved_at=None))
         s.add(CardReport(item_id="t/c1", note="The answer's\nsecond line is wrong.", app_version="0.1.0",
                          content_hash="ab" * 32, created_at=t0))  # fmt: skip
+        s.add(CardMark(item_id="t/c2", suspended=True, buried_until=t0 + timedelta(hours=3), flag=4,
+                       note="my note ✓", leech=True, updated_at=t0))  # fmt: skip
         s.add(LabPrediction(lab_id="attention_scaling", choice=2, correct=True, answered_at=t0))
 
 
@@ -62,7 +65,7 @@ def test_round_trip_is_exact(db: Database, tmp_path: Path, sqlite_url: str) -> N
     counts = backup(db, first)
     assert counts == {
         "item_state": 5, "review": 5, "user_card": 1, "setting": 1, "kata_attempt": 2, "kata_progress": 1,
-        "card_report": 1, "lab_prediction": 1,
+        "card_report": 1, "lab_prediction": 1, "card_mark": 1,
     }  # fmt: skip
     fresh = open_db(f"sqlite:///{tmp_path / 'fresh.db'}")
     assert is_empty(fresh)
@@ -208,6 +211,12 @@ BAD_VALUES: list[tuple[Callable[[dict[str, Any]], None], str]] = [
     (_set("card_report", 0, content_hash="x"), "table card_report, row 0 (1), field content_hash: must be a sha256"),
     (_set("card_report", 0, note=" "), "table card_report, row 0 (1), field note: must not be empty"),
     (_set("card_report", 0, note="n" * 5001), "field note: must be at most 5000 characters, got 5001"),
+    (_set("card_mark", 0, flag=9), "table card_mark, row 0 (t/c2), field flag: must be one of 0, 1, 2, 3, 4, 5, 6, 7"),
+    (_set("card_mark", 0, suspended=1), "field suspended: must be true or false, got 1"),
+    (_set("card_mark", 0, note="n" * 5001), "table card_mark, row 0 (t/c2), field note: must be at most 5000"),
+    (_set("card_mark", 0, buried_until="tomorrow"), "field buried_until: is not an ISO 8601 time"),
+    (_setting("leech_action", "ask"), "field value: leech_action must be one of suspend, tag"),
+    (_setting("leech_threshold", 0), "field value: leech_threshold must be a whole number from 1"),
 ]
 
 

@@ -18,9 +18,8 @@ from mldrill.store.models import Base
 def test_migrations_build_exactly_the_models(db: Database) -> None:
     assert current_revision(db.engine) == head_revision()
     assert table_names(db.engine) == [
-        "alembic_version", "card_report", "item_state", "kata_attempt", "kata_progress", "lab_prediction", "review",
-        "setting",
-        "user_card",
+        "alembic_version", "card_mark", "card_report", "item_state", "kata_attempt", "kata_progress",
+        "lab_prediction", "review", "setting", "user_card",
     ]  # fmt: skip
     with db.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)

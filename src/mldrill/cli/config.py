@@ -16,6 +16,7 @@ def config(
     as_json: bool = typer.Option(False, "--json", help="Print the settings as JSON."),
 ) -> None:
     """Show or change settings: desired_retention, new_per_day, fuzz, learn_ahead_minutes, timezone,
+    leech_threshold (8), leech_action (suspend, tag),
     learning_steps ([1, 10]), track (see `mldrill plan`), interview_date (2026-12-18), theme (auto, light, dark),
     fsrs_weights (`mldrill fsrs fit --apply`)."""
     from mldrill.study.scheduler import Settings, load_settings, save_settings

@@ -30,7 +30,7 @@ def export(
 
 
 def import_cards(
-    file: Path = typer.Argument(..., help="A .md or .csv file of your own cards (format: `mldrill import --help`)."),
+    file: Path = typer.Argument(..., help="A .md, .csv, Anki plain-text .txt or Anki .apkg file of cards."),
     deck: str | None = typer.Option(None, "--deck", help="Deck name (default: the file name)."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
@@ -39,6 +39,8 @@ def import_cards(
     Markdown: one card per block, blocks separated by a line '---'; fields 'Q:' question, 'A:' answer (required),
     'T:' trap, 'L:' level (L1/L2/L3, default L2), 'Tags:' comma-separated; a field may span several lines.
     CSV: a header with question and answer columns, optionally trap, level, tags.
+    Anki: "Notes in Plain Text" (.txt) or a deck package (.apkg, old or current format); notes that are only an
+    image or sound are skipped and the import says so.
     Nothing is imported unless the whole file is valid; every error names the file and line.
     """
     from rich.markup import escape
@@ -53,9 +55,11 @@ def import_cards(
             err_console.print(f"[bold]{escape(f'{p.file}:{p.line}')}[/]: {escape(p.message)}", soft_wrap=True)
         fail(f"nothing imported: {len(e.problems)} problem(s) in {escape(str(file))}")
     if as_json:
-        print_json({"deck": res.deck, "added": res.added, "updated": res.updated, "ids": res.ids})
+        print_json({"deck": res.deck, "added": res.added, "updated": res.updated, "ids": res.ids, "notes": res.notes})
         return
-    console.print(f"deck [bold]{res.deck}[/]: {res.added} added, {res.updated} updated")
+    console.print(f"deck [bold]{escape(res.deck)}[/]: {res.added} added, {res.updated} updated")
+    for note in res.notes:
+        console.print(f"  note: {note}", markup=False)
 
 
 def backup(file: Path = typer.Argument(..., help="Where to write the JSON backup.")) -> None:

@@ -1,8 +1,10 @@
 """`mldrill drill`: the interactive flashcard loop, with Anki's keys.
 
-space/enter reveals, 1-4 rate (Again, Hard, Good, Easy), u undoes the last rating, r (once the answer shows)
-reports a problem with the card (a note kept locally; `mldrill reports export`), q (or Ctrl-C, Ctrl-D) quits with
-a summary. Each rating is committed before the next card appears.
+space/enter reveals, 1-4 rate (Again, Hard, Good, Easy), space/enter once the answer shows = Good, u or Ctrl+Z
+undoes the last rating, - buries the card until tomorrow, @ suspends it, * flags it (again: unflags), ? lists the
+keys, r (once the answer shows) reports a problem with the card (a note kept locally; `mldrill reports export`),
+q (or Ctrl-C, Ctrl-D) quits with a summary. Each rating is committed before the next card appears. Your note on a
+card (`mldrill cards note`) shows under its answer; a card that becomes a leech is announced.
 """
 
 from __future__ import annotations
@@ -16,6 +18,10 @@ import typer
 from mldrill.cli.common import catalog, console, database, fail, items
 
 KEYS_REVEAL = (" ", "\r", "\n")
+KEYS_UNDO = ("u", "\x1a")  # u, Ctrl+Z (the terminal's suspend key is switched off while a key is read)
+KEYS_MARK = ("-", "@", "*")
+KEYS_HELP = """[bold]Keys[/]  space/enter: show the answer, then Good · 1-4: Again, Hard, Good, Easy · u or Ctrl+Z: undo
+      - bury until tomorrow · @ suspend · * flag/unflag · r report a problem (answer shown) · q quit"""
 
 
 def read_key() -> str:
@@ -28,7 +34,10 @@ def read_key() -> str:
     fd = sys.stdin.fileno()
     old = termios.tcgetattr(fd)
     try:
-        tty.setcbreak(fd)  # keeps ISIG, so Ctrl-C still interrupts
+        tty.setcbreak(fd)  # keeps ISIG, so Ctrl-C still interrupts ...
+        attrs = termios.tcgetattr(fd)
+        attrs[6][termios.VSUSP] = b"\x00"  # ... but Ctrl+Z is read as a key (undo), not a stop signal
+        termios.tcsetattr(fd, termios.TCSANOW, attrs)
         data = os.read(fd, 32).decode(errors="ignore")
     finally:
         termios.tcsetattr(fd, termios.TCSADRAIN, old)
@@ -146,6 +155,7 @@ def _loop(session: object) -> None:
     from rich.text import Text
 
     from mldrill.render import md_for_terminal
+    from mldrill.study.deck import get_mark
     from mldrill.study.scheduler import RATING_NAMES, format_interval
     from mldrill.study.session import DrillSession
 
@@ -153,7 +163,9 @@ def _loop(session: object) -> None:
     colours = {1: "red", 2: "yellow", 3: "green", 4: "blue"}
     while (item := session.current()) is not None:
         state = session.state_of(item.id)
+        mark = get_mark(session.db, item.id)
         tag = "new" if state is None else f"seen {state.reps}x"
+        tag += " · ⚑ flagged" if mark.flag else ""
         via = session.followup_of.get(item.id)
         c = session.counts()
         console.print(
@@ -166,17 +178,25 @@ def _loop(session: object) -> None:
         if via:
             console.print(f"[magenta]↳ follow-up of {via}[/]")
         console.print(Markdown(md_for_terminal(item.question)), style="bold")
-        console.print("[dim]space/enter reveal · u undo · q quit[/]")
+        console.print("[dim]space/enter reveal · u undo · - bury · @ suspend · * flag · ? keys · q quit[/]")
         shown = time.monotonic()
-        key = read_choice((*KEYS_REVEAL, "u", "q"))
+        key = read_choice((*KEYS_REVEAL, *KEYS_UNDO, *KEYS_MARK, "?", "q"))
+        while key == "?":
+            console.print(KEYS_HELP)
+            key = read_choice((*KEYS_REVEAL, *KEYS_UNDO, *KEYS_MARK, "?", "q"))
         if key == "q":
             return
-        if key == "u":
+        if key in KEYS_UNDO:
             _undo(session)
+            continue
+        if key in KEYS_MARK:
+            _mark(session, item, key)
             continue
         console.print(Panel(Markdown(md_for_terminal(item.answer)), title="answer", border_style="green"))
         if item.trap:
             console.print(Panel(Markdown(md_for_terminal(item.trap)), title="trap", border_style="yellow"))
+        if mark.note:
+            console.print(Panel(Markdown(md_for_terminal(mark.note)), title="your note", border_style="magenta"))
         if item.sources:
             console.print(Text("Sources:", style="dim"))
             for src in item.sources:
@@ -185,21 +205,47 @@ def _loop(session: object) -> None:
         buttons = "  ".join(
             f"[{colours[r]}]{r} {n}[/] ({format_interval(previews[r])})" for r, n in RATING_NAMES.items()
         )
-        console.print(f"{buttons}  [dim]· u undo · r report a problem · q quit[/]")
-        key = read_choice(("1", "2", "3", "4", "u", "r", "q"))
-        while key == "r":
-            _report(session, item)
-            key = read_choice(("1", "2", "3", "4", "u", "r", "q"))
+        console.print(f"{buttons}  [dim]· space Good · u undo · r report · ? keys · q quit[/]")
+        allowed = ("1", "2", "3", "4", *KEYS_REVEAL, *KEYS_UNDO, *KEYS_MARK, "r", "?", "q")
+        key = read_choice(allowed)
+        while key in ("r", "?"):
+            if key == "r":
+                _report(session, item)
+            else:
+                console.print(KEYS_HELP)
+            key = read_choice(allowed)
         if key == "q":
             return
-        if key == "u":
+        if key in KEYS_UNDO:
             _undo(session)
             continue
-        rated = session.rate(int(key), duration_ms=int((time.monotonic() - shown) * 1000))
+        if key in KEYS_MARK:
+            _mark(session, item, key)
+            continue
+        rating = 3 if key in KEYS_REVEAL else int(key)
+        rated = session.rate(rating, duration_ms=int((time.monotonic() - shown) * 1000))
         console.print(
             f"[{colours[rated.rating]}]✓ {RATING_NAMES[rated.rating]}[/] — next in {format_interval(rated.interval)}"
             f" · status {rated.status}"
         )
+        if rated.leech:
+            console.print(f"[bold red]Leech:[/] {rated.leech}", highlight=False)
+
+
+def _mark(session: object, item: object, key: str) -> None:
+    """- bury until tomorrow, @ suspend (both leave the queue at once), * flag red or unflag."""
+    from mldrill.study.items import Item
+    from mldrill.study.session import DrillSession
+
+    assert isinstance(session, DrillSession) and isinstance(item, Item)
+    action = session.mark(item.id, {"-": "bury", "@": "suspend", "*": "flag"}[key])
+    what = {
+        "flag": "⚑ flagged",
+        "unflag": "flag removed",
+        "bury": "buried until tomorrow",
+        "suspend": "suspended (mldrill cards unsuspend ID)",
+    }[action]
+    console.print(f"[cyan]{item.id}: {what}[/]  [dim]u undoes[/]", highlight=False)
 
 
 def _report(session: object, item: object) -> None:
@@ -229,7 +275,8 @@ def _undo(session: object) -> None:
 
     assert isinstance(session, DrillSession)
     back = session.undo()
-    console.print(f"[cyan]↶ undid the rating of {back.id}[/]" if back else "[dim]nothing to undo yet[/]")
+    what = "the rating" if session.last_undone == "rating" else f"the {session.last_undone}"
+    console.print(f"[cyan]↶ undid {what} of {back.id}[/]" if back else "[dim]nothing to undo yet[/]")
 
 
 def _summary(session: object) -> None:

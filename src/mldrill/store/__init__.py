@@ -2,6 +2,7 @@
 
 from mldrill.store.db import Database, open_db
 from mldrill.store.models import (
+    CardMark,
     CardReport,
     ItemState,
     KataAttempt,
@@ -13,6 +14,7 @@ from mldrill.store.models import (
 )
 
 __all__ = [
+    "CardMark",
     "CardReport",
     "Database",
     "ItemState",

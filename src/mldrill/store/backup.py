@@ -23,6 +23,7 @@ from mldrill.store.models import Base
 FORMAT, VERSION = "mldrill-backup", 1
 TABLES = (
     "item_state", "review", "user_card", "setting", "kata_attempt", "kata_progress", "card_report", "lab_prediction",
+    "card_mark",
 )  # fmt: skip
 
 

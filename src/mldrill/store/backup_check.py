@@ -125,6 +125,11 @@ def _tags(v: Any) -> None:
         raise RowProblem(f"must be a list of texts, got {v!r:.80}")
 
 
+def _boolean(v: Any) -> None:
+    if not isinstance(v, bool):
+        raise RowProblem(f"must be true or false, got {v!r:.80}")
+
+
 def _object(v: Any) -> None:
     if not isinstance(v, dict):
         raise RowProblem(f"must be a JSON object, got {type(v).__name__}")
@@ -200,6 +205,13 @@ def _rules() -> dict[str, dict[str, tuple[Callable[[Any], None], ...]]]:
             "content_hash": (_sha256,),
         },
         "lab_prediction": {"lab_id": (_nonempty,), "choice": (_between(0, 100),)},  # types, NOT NULL: by column
+        "card_mark": {
+            "item_id": (_nonempty,),
+            "suspended": (_boolean,),
+            "leech": (_boolean,),
+            "flag": (_one_of(tuple(range(8))),),  # Anki's flags: 0 none, 1-7 colours
+            "note": (_max_chars(MAX_NOTE),),
+        },
     }
 
 
@@ -283,6 +295,8 @@ def setting_checks() -> dict[str, Callable[[Any], None]]:
         "fuzz": boolean,
         "learn_ahead_minutes": number(0, 1440, whole=True),
         "timezone": zone,
+        "leech_threshold": number(1, 1000, whole=True),
+        "leech_action": _one_of(("suspend", "tag")),
         "learning_steps": steps,
         "track": track,
         "interview_date": day,

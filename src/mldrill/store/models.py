@@ -2,7 +2,8 @@
 
 Tables: item_state (FSRS card state + practice-log fields per item), review (one row per rating, with the state
 before it so a rating can be undone), user_card (cards the user imported), setting (key -> JSON value),
-kata_attempt and kata_progress (katas), card_report (problems the user reported with a card).
+kata_attempt and kata_progress (katas), card_report (problems the user reported with a card), card_mark (what the
+user set on a card: suspended, buried until, flag, a personal note, the leech tag).
 All times are timezone-aware UTC in Python; stored as naive UTC so SQLite and PostgreSQL agree.
 """
 
@@ -134,3 +135,18 @@ class LabPrediction(Base):
     choice: Mapped[int] = mapped_column(Integer)  # index into the lab's PREDICT.choices
     correct: Mapped[bool] = mapped_column(Boolean)
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class CardMark(Base):
+    """The user's own marks on a card (study/deck.py); a card without a row has none. Kept apart from item_state,
+    which is FSRS's and is rewritten by every rating and undo."""
+
+    __tablename__ = "card_mark"
+
+    item_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    suspended: Mapped[bool] = mapped_column(Boolean, default=False)
+    buried_until: Mapped[datetime | None] = mapped_column(UTCDateTime)  # out of every queue until then
+    flag: Mapped[int] = mapped_column(Integer, default=0)  # Anki's flag colours: 0 none, 1 red ... 7 purple
+    note: Mapped[str] = mapped_column(Text, default="")  # shown under the answer
+    leech: Mapped[bool] = mapped_column(Boolean, default=False)  # tagged when the lapses reached leech_threshold
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -17,6 +17,10 @@ Lines starting with `<!--` ... `-->` on their own are comments.
 CSV format: a header row with `question` and `answer` columns, and optionally `trap`, `level`, `tags`
 (comma-separated inside the cell).
 
+Anki: "Notes in Plain Text" exports (.txt, told from Markdown by Anki's header lines or tab-separated fields) and
+.apkg packages in both collection formats (study/anki_import.py); what could not be read is said in the result's
+`notes` (skipped media-only notes, note types mapped by position).
+
 Every problem names the file and line, and the import is all-or-nothing: one bad card imports nothing, so a fixed
 file can simply be imported again. A file holds at most 20 MiB and 100,000 cards. Re-importing a card with the same
 question updates it. Text is stored raw and is always rendered through the sanitizer (mldrill.render.md_to_html).
@@ -157,23 +161,48 @@ def parse_csv(text: str, file: str) -> list[ParsedCard]:
 
 
 def parse_file(path: Path) -> list[ParsedCard]:
+    return parse_file_with_notes(path)[0]
+
+
+def parse_file_with_notes(path: Path) -> tuple[list[ParsedCard], list[str]]:
+    """The file's cards and what the import should say about what it left out (Anki files)."""
+    from mldrill.study import anki_import
+
     suffix = path.suffix.lower()
-    if suffix not in (".md", ".markdown", ".txt", ".csv"):
-        raise ImportFailed([Problem(str(path), 1, f"unsupported file type '{suffix}' (use .md or .csv)")])
+    if suffix not in (".md", ".markdown", ".txt", ".csv", ".apkg"):
+        msg = f"unsupported file type '{suffix}' (use .md, .csv, Anki's plain-text .txt or an Anki .apkg)"
+        raise ImportFailed([Problem(str(path), 1, msg)])
     try:
         with path.open("rb") as f:
             raw = f.read(MAX_BYTES + 1)
         if len(raw) > MAX_BYTES:
             msg = f"the file is larger than {MAX_BYTES // 2**20} MiB; split it into several decks"
             raise ImportFailed([Problem(str(path), 1, msg)])
-        text = raw.decode("utf-8-sig")
+        notes: list[str] = []
+        if suffix == ".apkg":
+            try:
+                parsed, notes = anki_import.parse_apkg(raw, str(path))
+            except anki_import.ParseProblem as e:
+                raise ImportFailed(e.problems) from None
+            cards = [ParsedCard(n.where, n.question, n.answer, n.trap, n.level, n.tags) for n in parsed]
+        else:
+            text = raw.decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as e:
         raise ImportFailed([Problem(str(path), 1, f"cannot read file: {e}")]) from None
-    cards = parse_csv(text, str(path)) if suffix == ".csv" else parse_markdown(text, str(path))
+    if suffix == ".csv":
+        cards = parse_csv(text, str(path))
+    elif suffix == ".txt" and anki_import.looks_like_anki_text(text):
+        try:
+            parsed, notes = anki_import.parse_text(text, str(path))
+        except anki_import.ParseProblem as e:
+            raise ImportFailed(e.problems) from None
+        cards = [ParsedCard(n.where, n.question, n.answer, n.trap, n.level, n.tags) for n in parsed]
+    elif suffix != ".apkg":
+        cards = parse_markdown(text, str(path))
     if len(cards) > MAX_CARDS:
         msg = f"{len(cards)} cards; at most {MAX_CARDS} can be imported at once: split the file"
         raise ImportFailed([Problem(str(path), 1, msg)])
-    return cards
+    return cards, notes
 
 
 @dataclass(frozen=True)
@@ -182,6 +211,7 @@ class ImportResult:
     added: int
     updated: int
     ids: list[str]
+    notes: list[str] = field(default_factory=list)  # what was left out or mapped by guess (Anki files)
 
 
 def import_file(db: Database, path: Path, *, deck: str | None = None) -> ImportResult:
@@ -190,11 +220,10 @@ def import_file(db: Database, path: Path, *, deck: str | None = None) -> ImportR
     Linear in the number of cards: duplicates are found with one count, the deck's existing ids are read with one
     query, and new and changed cards are written as two bulk statements (64,000 cards: about 2 s; one ORM
     round trip per card took 45 s, mostly autoflushes that each re-walked the growing session)."""
-    cards = parse_file(path)
+    cards, notes = parse_file_with_notes(path)
     if not cards:
-        raise ImportFailed(
-            [Problem(str(path), 1, "no cards found (a card starts with 'Q:'; see `mldrill import --help`)")]
-        )
+        why = "; ".join(notes) or "a card starts with 'Q:'; see `mldrill import --help`"
+        raise ImportFailed([Problem(str(path), 1, f"no cards found ({why})")])
     deck = slug(deck or path.stem, 60)
     ids = [card_id(deck, c.question, deck_is_slug=True) for c in cards]
     seen = Counter(ids)
@@ -226,4 +255,4 @@ def import_file(db: Database, path: Path, *, deck: str | None = None) -> ImportR
             s.execute(insert(Base.metadata.tables["user_card"]), new)  # Core executemany: no ORM work per row
         if changed:
             s.execute(update(UserCard), changed)  # bulk UPDATE by primary key
-    return ImportResult(deck, len(new), len(changed), ids)
+    return ImportResult(deck, len(new), len(changed), ids, notes)

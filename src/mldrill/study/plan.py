@@ -4,7 +4,8 @@ New-card order (documented in the README's "First session"): the candidates are 
 pool, in catalog order. A card that is the follow-up of another unseen candidate is held back: it comes right after
 its parent in the session (study/session.py) and never counts against the cap. The rest are grouped by area (areas
 in the order they first appear); inside an area, L1 before L2 before L3, and inside a level the topics take turns
-(the first card of each topic, then the second of each, ...). The areas then take turns: the first card of each
+(the first card of each topic, then the second of each, ...); the user's imported cards (area `user`, "My cards")
+are one more area, in their import order. The areas then take turns: the first card of each
 area, then the second of each, and so on. So the basics of every chosen area come first, not one area after another.
 
 The daily cap (`new_per_day`) counts the main cards first seen today; follow-ups first seen today are counted
@@ -33,7 +34,7 @@ from sqlalchemy import select
 from mldrill.catalog import Catalog
 from mldrill.store import Database, ItemState
 from mldrill.study.clock import Clock, day_bounds, local_day, local_zone, utcnow
-from mldrill.study.items import Item
+from mldrill.study.items import USER_AREA, Item
 from mldrill.study.scheduler import Settings, load_settings
 from mldrill.study.tracks import Track, get_tracks
 
@@ -56,7 +57,8 @@ def new_card_order(candidates: list[Item], items: dict[str, Item]) -> list[Item]
     for it in candidates:
         if it.id not in held:
             areas.setdefault(it.area, []).append(it)
-    ordered_areas = [_area_order(cards) for cards in areas.values()]
+    # The user's imported cards ("My cards") are one more area, kept in their import order.
+    ordered_areas = [cards if area == USER_AREA else _area_order(cards) for area, cards in areas.items()]
     out: list[Item] = []
     for rank in range(max((len(a) for a in ordered_areas), default=0)):
         out.extend(a[rank] for a in ordered_areas if rank < len(a))

@@ -1,9 +1,10 @@
 """Scheduling with py-fsrs (never a home-made scheduler): the glue between fsrs.Card and our item_state row.
 
 Settings (table `setting`): desired_retention (0.9), new_per_day (20), fuzz (true), learn_ahead_minutes (20),
-timezone (system), learning_steps (minutes; [1, 10] as in Anki and py-fsrs), fsrs_weights (null: py-fsrs's
-defaults; `mldrill fsrs fit --apply` stores weights fitted to the learner's reviews, study/fit.py), and the study
-plan and page settings that the scheduler does not read: track, interview_date, plan_start (study/plan.py), theme.
+timezone (system), leech_threshold (8 lapses), leech_action (suspend | tag; study/deck.py), learning_steps (minutes;
+[1, 10] as in Anki and py-fsrs), fsrs_weights (null: py-fsrs's defaults; `mldrill fsrs fit --apply` stores weights
+fitted to the learner's reviews, study/fit.py), and the study plan and page settings that the scheduler does not
+read: track, interview_date, plan_start (study/plan.py), theme.
 Every value is checked by store/backup_check.py's `setting_checks` (`save_settings` below, `mldrill config`,
 /settings and restore all use it).
 """
@@ -29,6 +30,8 @@ class Settings:
     fuzz: bool = True
     learn_ahead_minutes: int = 20
     timezone: str | None = None
+    leech_threshold: int = 8  # lapses that make a card a leech (study/deck.py)
+    leech_action: str = "suspend"  # suspend | tag
     learning_steps: tuple[int, ...] = (1, 10)
     fsrs_weights: tuple[float, ...] | None = None
     track: str | None = None

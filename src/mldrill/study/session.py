@@ -2,8 +2,11 @@
 
 Queue order (as in Anki): due items first (oldest due first), then new items in the interleaved order of
 study/plan.py up to the day's new-card cap (main cards only: follow-ups never count against it), plus `extra_new`
-more when the learner asks for them (custom study). Review ahead (`ahead_days`): the pool's seen items due within
-that many days, soonest first, and no new ones. After a rating:
+more when the learner asks for them (custom study). The user's imported cards (area `user`, "My cards") are one more
+area in that round robin, in their import order. Review ahead (`ahead_days`): the pool's seen items due within
+that many days, soonest first, and no new ones. Suspended cards and cards buried until a later time are left out
+(of the due, new and follow-up items alike); `mark` buries or suspends a card (it leaves the running queue at once)
+or flags it, and undo takes that back too. After a rating:
 - the card's follow-ups come next (those not yet asked in this session);
 - a card whose next due falls inside the learn-ahead window (learning steps: 1 and 10 min) comes back at the end.
 Every rating is committed before `rate` returns, so the next card is only ever shown after the last one is safe.
@@ -78,6 +81,7 @@ class Rated:
     due: datetime
     interval: timedelta
     status: str
+    leech: str = ""  # why the card was tagged leech (and suspended) by this rating; "" if it was not
 
 
 @dataclass
@@ -87,6 +91,7 @@ class _Step:
     rating: int
     queue_before: list[str]
     followup_of: dict[str, str]
+    mark_before: object = None  # the card's deck.Mark before a leech changed it (undo restores it)
 
 
 @dataclass
@@ -106,6 +111,12 @@ class DrillSession:
     queue: list[str] = field(default_factory=list)
     followup_of: dict[str, str] = field(default_factory=dict)  # follow-up id -> the card that brought it in
     history: list[_Step] = field(default_factory=list)
+    hidden: set[str] = field(default_factory=set)  # suspended or buried: never queued in this session
+    # What undo takes back, newest last: "rate" (a step of `history`) or "mark" (a step of `mark_steps`: a bury,
+    # suspend or flag, which Anki's undo also takes back).
+    undo_order: list[str] = field(default_factory=list)
+    mark_steps: list[tuple[str, object, list[str]]] = field(default_factory=list)  # (item, Mark before, queue)
+    last_undone: str = ""  # what the last undo took back: "rating" or the mark's action
     shown_at: dict[str, datetime] = field(default_factory=dict)  # item -> when its question was first shown
     cap_reached: bool = False  # new cards were left out because today's cap is reached
     more_new: int = 0  # unseen cards of the pool (main ones) left out by the cap
@@ -119,8 +130,11 @@ class DrillSession:
     # -- queue ---------------------------------------------------------------------------------------------------
     def _build_queue(self) -> list[str]:
         assert self.settings is not None
+        from mldrill.study.deck import hidden_ids
+
         now = self.clock()
-        ids = {it.id for it in self.pool}
+        self.hidden = hidden_ids(self.db, now)
+        ids = {it.id for it in self.pool if it.id not in self.hidden}
         # Only the columns the queue needs; a large pool (the whole catalog) reads every row and filters here
         # rather than sending hundreds of bound ids.
         query = select(ItemState.item_id, ItemState.status, ItemState.due)
@@ -139,7 +153,8 @@ class DrillSession:
             return [i for _, i in due][: self.limit] if self.limit is not None else [i for _, i in due]
         cap = self.settings.new_per_day if self.new_cap is None else self.new_cap
         new_left = max(0, cap - introduced_today(self.db, self.items, start).main) + self.extra_new
-        candidates = [it for it in (self.new_pool if self.new_pool is not None else self.pool) if it.id not in states]
+        pool = self.new_pool if self.new_pool is not None else self.pool
+        candidates = [it for it in pool if it.id not in states and it.id not in self.hidden]
         if self.new_pool is not None and candidates:  # a track's new cards may lie outside the due pool's filter
             with self.db.session() as s:
                 seen = set(s.scalars(select(ItemState.item_id)))
@@ -206,6 +221,8 @@ class DrillSession:
             raise RuntimeError("nothing to rate: the session queue is empty")
         item = self.items[self.queue[0]]
         now = self.clock()
+        before = self.state_of(item.id)
+        lapses_before = before.lapses if before is not None else 0
         if duration_ms is None and item.id in self.shown_at:
             duration_ms = min(int((now - self.shown_at[item.id]).total_seconds() * 1000), 86_400_000)
         self.shown_at.pop(item.id, None)
@@ -214,24 +231,87 @@ class DrillSession:
             self.db, self.scheduler, item, rating, now=now, duration_ms=duration_ms, session_id=self.session_id
         )
         due, status = state.due, state.status
-        self.history.append(_Step(review_id, item.id, rating, queue_before, followups_before))
+        step = _Step(review_id, item.id, rating, queue_before, followups_before)
+        self.history.append(step)
+        self.undo_order.append("rate")
+        leech = self._check_leech(item.id, state.lapses, lapsed=state.lapses > lapses_before, step=step, now=now)
         self.queue.pop(0)
         self._queue_followups(item)
-        if due - now <= timedelta(minutes=self.settings.learn_ahead_minutes) and item.id not in self.queue:
+        if (
+            due - now <= timedelta(minutes=self.settings.learn_ahead_minutes)
+            and item.id not in self.queue
+            and item.id not in self.hidden
+        ):
             self.queue.append(item.id)
-        return Rated(item.id, rating, due, due - now, status)
+        return Rated(item.id, rating, due, due - now, status, leech)
+
+    def _check_leech(self, item_id: str, lapses: int, *, lapsed: bool, step: _Step, now: datetime) -> str:
+        from dataclasses import replace
+
+        from mldrill.study.deck import get_mark, is_leech_lapse, put_mark
+
+        assert self.settings is not None
+        if not lapsed or not is_leech_lapse(lapses, self.settings.leech_threshold):
+            return ""
+        before = get_mark(self.db, item_id)
+        suspend = self.settings.leech_action != "tag"
+        put_mark(self.db, item_id, replace(before, leech=True, suspended=before.suspended or suspend), now=now)
+        step.mark_before = before
+        if suspend:
+            self.hidden.add(item_id)
+        what = "tagged leech and suspended" if suspend else "tagged leech"
+        return f"{lapses} lapse{'s' if lapses != 1 else ''} (forgotten {lapses}x after learning it): {what}." + (
+            " Rewrite it, add a note, or unsuspend it in the card browser." if suspend else ""
+        )
+
+    def drop(self, item_id: str) -> None:
+        """Take a card out of this session at once (it was suspended or buried)."""
+        self.hidden.add(item_id)
+        self.queue = [q for q in self.queue if q != item_id]
+
+    def mark(self, item_id: str, action: str) -> str:
+        """Bury, suspend, flag or unflag a card during the drill (study/deck.py), undoably; a buried or suspended
+        card leaves the queue at once. Returns the action done (flag on a flagged card unflags it)."""
+        from mldrill.study.deck import act, get_mark
+
+        assert self.settings is not None
+        before = get_mark(self.db, item_id)
+        if action == "flag" and before.flag:
+            action = "unflag"
+        queue_before = list(self.queue)
+        act(self.db, self.items[item_id], action, now=self.clock(), timezone=self.settings.timezone)
+        if action in ("bury", "suspend"):
+            self.drop(item_id)
+        self.mark_steps.append((item_id, before, queue_before))
+        self.undo_order.append("mark")
+        return action
 
     def _queue_followups(self, item: Item) -> None:
         asked = {st.item_id for st in self.history}
-        fresh = [f for f in item.followups if f in self.items and f not in asked]
+        fresh = [f for f in item.followups if f in self.items and f not in asked and f not in self.hidden]
         for f in fresh:
             self.followup_of.setdefault(f, item.id)
         self.queue = fresh + [q for q in self.queue if q not in fresh]
 
     def undo(self) -> Item | None:
-        """Take back the last rating of this session; returns the item, now current again (None if nothing)."""
-        if not self.history:
+        """Take back the last rating, bury, suspend or flag of this session (newest first); returns the item, now
+        current again (None if there is nothing to undo). `last_undone` says which it was."""
+        if not self.undo_order:
             return None
+        if self.undo_order.pop() == "mark":
+            from mldrill.study.deck import Mark, get_mark, put_mark
+
+            item_id, before, queue_before = self.mark_steps.pop()
+            assert isinstance(before, Mark)
+            now_mark = get_mark(self.db, item_id)
+            self.last_undone = "suspend" if now_mark.suspended != before.suspended else "bury"
+            self.last_undone = "flag" if now_mark.flag != before.flag else self.last_undone
+            put_mark(self.db, item_id, before, now=self.clock())
+            if not before.suspended and not before.buried(self.clock()):
+                self.hidden.discard(item_id)
+            self.queue = [q for q in queue_before if q not in self.hidden]
+            return self.items[item_id]
+        self.last_undone = "rating"
         step = self.history.pop()
         with self.db.session() as s:
             review = s.get(Review, step.review_id)
@@ -245,7 +325,15 @@ class DrillSession:
                     restored = from_snapshot(prev)
                     for col in ItemState.__table__.columns:
                         setattr(current, col.name, getattr(restored, col.name))
-        self.queue, self.followup_of = step.queue_before, step.followup_of
+        if step.mark_before is not None:
+            from mldrill.study.deck import Mark, put_mark
+
+            assert isinstance(step.mark_before, Mark)
+            put_mark(self.db, step.item_id, step.mark_before, now=self.clock())
+            if not step.mark_before.suspended:
+                self.hidden.discard(step.item_id)
+        self.queue = [q for q in step.queue_before if q not in self.hidden or q == step.item_id]
+        self.followup_of = step.followup_of
         return self.items[step.item_id]
 
     # -- summary -------------------------------------------------------------------------------------------------

@@ -69,6 +69,9 @@ def compute_stats(db: Database, items: dict[str, Item], *, clock: Clock = utcnow
                 streak, expect = streak + 1, expect - timedelta(days=1)
             elif day < expect:
                 break
+    from mldrill.study.deck import hidden_ids
+
+    hidden = hidden_ids(db, now)  # suspended and buried cards are not due and not new today
     mature = [rating for rating, prev in month if _mature(prev)]
     retention = sum(r > 1 for r in mature) / len(mature) if mature else None
     areas: dict[str, dict[str, int]] = defaultdict(
@@ -82,11 +85,11 @@ def compute_stats(db: Database, items: dict[str, Item], *, clock: Clock = utcnow
             a["seen"] += 1
             a[st[0]] += 1
     return {
-        "due_today": sum(1 for i, (_, due) in states.items() if i in items and due < end),
+        "due_today": sum(1 for i, (_, due) in states.items() if i in items and due < end and i not in hidden),
         "due_katas": sorted(
             i for i, (_, due) in states.items() if i in items and items[i].kind == "kata" and due < end
         ),
-        "new_available": sum(1 for i in cards if i not in states),
+        "new_available": sum(1 for i in cards if i not in states and i not in hidden),
         # main cards only: follow-ups never count against the cap, which an interview plan may raise (study/plan.py)
         "new_left_today": max(0, _cap(db, items, settings, now) - introduced_today(db, items, start).main),
         "reviewed_today": reviewed_today,

@@ -31,6 +31,8 @@ from mldrill.catalog.katas import get_katas
 from mldrill.catalog.suggest import did_you_mean
 from mldrill.render import md_for_terminal, md_to_html, tex_to_text
 from mldrill.store import Database, open_db
+from mldrill.study.clock import utcnow
+from mldrill.study.deck import decks
 from mldrill.study.items import all_items
 from mldrill.study.log import practice_log, to_csv, to_markdown
 from mldrill.study.plan import plan_status, today_counts
@@ -140,6 +142,7 @@ def create_app(database_url: str | None = None, *, host: str = "127.0.0.1", port
             request,
             "today.html",
             stats=compute_stats(db, items),
+            decks=decks(db, now=utcnow()),
             counts=today_counts(db, cat, items, settings=settings),
             plan=plan_status(db, cat, items, settings=settings),
             tracks=get_tracks(cat),
@@ -153,7 +156,15 @@ def create_app(database_url: str | None = None, *, host: str = "127.0.0.1", port
         cat = get_catalog()
         progress = topic_progress(db, cat)
         groups = [(a, [t for t in cat.topics.values() if t.area == a.id]) for a in AREAS]
-        return render(request, "topics.html", groups=[g for g in groups if g[1]], progress=progress, page="topics")
+        return render(
+            request,
+            "topics.html",
+            groups=[g for g in groups if g[1]],
+            progress=progress,
+            decks=decks(db, now=utcnow()),
+            cards_csrf=csrf.token("cards"),
+            page="topics",
+        )
 
     @app.get("/topics/{topic_id}", response_class=HTMLResponse)
     def topic(request: Request, topic_id: str) -> HTMLResponse:
@@ -222,11 +233,12 @@ def create_app(database_url: str | None = None, *, host: str = "127.0.0.1", port
         }
         return render(request, "stats.html", stats=compute_stats(db, items), charts=chart_svgs, page="stats")
 
-    from mldrill.web import data, drill, katas, labs, local, settings
+    from mldrill.web import cards, data, drill, katas, labs, local, settings
 
     app.include_router(drill.make_router(db, render, csrf, secret.with_name("drills.json") if secret else None))
     app.include_router(data.make_router(db, render, csrf))
     app.include_router(katas.make_router(db, render, csrf))
+    app.include_router(cards.make_router(db, render, csrf))
     app.include_router(local.make_router(db))
     app.include_router(settings.make_router(db, render, csrf))
     app.include_router(labs.make_router(db, render, csrf))

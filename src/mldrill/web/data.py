@@ -1,7 +1,8 @@
 """Import / export / backup in the browser: the CLI's import, Anki export, backup and restore behind forms.
 
 GET  /data                 the page
-POST /data/import          a .md or .csv deck (all or nothing; every error names the file and line)
+POST /data/import          a .md, .csv, Anki plain-text .txt or .apkg deck (all or nothing; every error names the
+                           file and line; what an Anki file held that could not be read is listed)
 GET  /data/export.apkg     the Anki package (one deck per area)
 GET  /data/backup.json     a full JSON backup
 POST /data/restore         replace the history with a backup, once the form's "replace my history" box is ticked
@@ -73,7 +74,12 @@ def make_router(db: Database, render: Callable[..., HTMLResponse], csrf: Csrf) -
                 return page(request, errors=errors, message="Nothing was imported.")
             except ValueError as e:
                 return page(request, errors=[str(e)], message="Nothing was imported.")
-        return page(request, message=f"Deck {res.deck}: {res.added} added, {res.updated} updated.")
+        return page(
+            request,
+            message=f"Deck {res.deck}: {res.added} added, {res.updated} updated.",
+            deck=res.deck,
+            import_notes=res.notes,
+        )
 
     @router.get("/data/export.apkg")
     def export() -> Response:

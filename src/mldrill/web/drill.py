@@ -14,11 +14,15 @@ POST /drill/{sid}/rate       rate the current card (committed before the next ca
                              page was shown rebuilds the session under the same id from them (study/plan.py's
                              start_drill) and rates the card named, so an open drill goes on (the CSRF secret
                              survives too)
-POST /drill/{sid}/undo       take back the last rating
+POST /drill/{sid}/undo       take back the last rating, bury, suspend or flag
 POST /drill/{sid}/report     "report a problem with this card": the note is kept locally (study/reports.py)
+POST /drill/{sid}/mark       bury (until tomorrow), suspend or flag (red; again: unflag) the current card; a buried
+                             or suspended card leaves the queue at once
 Every POST carries a CSRF token bound to the session id (the start form's to "drill-start"; web/csrf.py), and
 web/guard.py refuses any POST from another site first. Keys, as in Anki and the CLI: space reveals (and starts, on
-the start form), 1-4 rate, u undoes (static/app.js); without JavaScript the links and buttons do the same.
+the start form), 1-4 rate, space/enter after the reveal = Good, u or Ctrl+Z undoes, - buries, @ suspends, * flags,
+? shows the keys (static/app.js); without JavaScript the links and buttons do the same. A leech (study/deck.py)
+is announced on the next page.
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ from mldrill.catalog.areas import AREA_BY_ID
 from mldrill.catalog.suggest import did_you_mean
 from mldrill.store import Database
 from mldrill.study.clock import utcnow
+from mldrill.study.deck import get_mark
 from mldrill.study.items import USER_AREA, all_items
 from mldrill.study.plan import DrillChoice, start_drill
 from mldrill.study.reports import ReportError, report_card
@@ -86,6 +91,7 @@ def make_router(
     restart finds its drill again; None keeps them in memory only."""
     router = APIRouter()
     sessions: dict[str, DrillSession] = {}
+    notices: dict[str, str] = {}  # session id -> what the last action did (a leech, a bury), shown once
     chosen: dict[str, DrillChoice] = {}  # what each session was started with ("study N more of this topic")
     # session id -> encode_choice of what it was started with (the rate forms' "resume" field); the previous run's too
     filters: dict[str, str] = _load_filters(state_file)
@@ -258,6 +264,7 @@ def make_router(
             ctx["next_due"] = (format_interval(nxt - utcnow()), nxt) if nxt is not None else None
             ctx["more"] = s.more_new if s.cap_reached else 0
             ctx["choice"] = chosen.get(sid)
+        ctx["can_undo"] = bool(s.undo_order)
         if card is not None:
             s.mark_shown(card.id)
             state = s.state_of(card.id)
@@ -267,6 +274,8 @@ def make_router(
             if reveal:
                 previews = s.preview(card.id)
                 ctx["buttons"] = [(r, n, format_interval(previews[r])) for r, n in RATING_NAMES.items()]
+            ctx["mark"] = get_mark(db, card.id)
+        ctx["notice"] = notices.pop(sid, "")
         ctx["reveal"] = bool(reveal and card is not None)
         ctx["reported"] = bool(reported)
         return render(request, "drill.html", **ctx)
@@ -287,8 +296,31 @@ def make_router(
         # A rating names the card it was given on; a repeated submit (double press, resent form) finds another card
         # current and is dropped rather than rating a card nobody has seen.
         if current is not None and (not item or item == current.id):
-            s.rate(rating)
+            rated = s.rate(rating)
+            if rated.leech:
+                notices[sid] = f"Leech: {current.id}: {rated.leech}"
         return RedirectResponse(f"/drill/{sid}", status_code=303)
+
+    @router.post("/drill/{sid}/mark")
+    def mark(
+        sid: str,
+        action: str = Form(...),
+        item: str = Form(...),
+        reveal: str = Form(""),
+        csrf_token: str = Form("", alias="csrf"),
+    ) -> RedirectResponse:
+        csrf.check(sid, csrf_token)
+        s = get(sid)
+        current = s.current()
+        if current is None or item != current.id:  # a repeated press finds another card current: do nothing
+            return RedirectResponse(f"/drill/{sid}", status_code=303)
+        if action not in ("bury", "suspend", "flag"):
+            raise HTTPException(422, "action must be bury, suspend or flag")
+        done = s.mark(item, action)
+        if done in ("bury", "suspend"):
+            notices[sid] = f"{'Buried until tomorrow' if done == 'bury' else 'Suspended'}: {item} (u undoes)"
+            return RedirectResponse(f"/drill/{sid}", status_code=303)
+        return RedirectResponse(f"/drill/{sid}?reveal=1" if reveal else f"/drill/{sid}", status_code=303)
 
     @router.post("/drill/{sid}/report")
     def report(
@@ -309,7 +341,10 @@ def make_router(
     @router.post("/drill/{sid}/undo")
     def undo(sid: str, csrf_token: str = Form("", alias="csrf")) -> RedirectResponse:
         csrf.check(sid, csrf_token)
-        get(sid).undo()
+        s = get(sid)
+        back = s.undo()
+        if back is not None and s.last_undone != "rating":
+            notices[sid] = f"Undone: {s.last_undone} of {back.id}"
         return RedirectResponse(f"/drill/{sid}", status_code=303)
 
     return router

@@ -20,21 +20,40 @@ if (window.htmx) {
   document.addEventListener("DOMContentLoaded", () => typeset(document));
 }
 
-// Anki's keys on the drill page: space (or enter) reveals, 1-4 rate, u undoes; each maps to the link or button
-// carrying data-key. While a request is in flight keys are ignored, so a double press cannot rate the next card
-// unseen (the server also refuses a rating aimed at a card that is no longer current).
+// Anki's keys on the drill page: space (or enter) reveals and, once the answer shows, rates Good; 1-4 rate; u or
+// Ctrl+Z undoes; - buries, @ suspends, * flags, ? shows the keys. Each maps to the link or button carrying data-key
+// (data-key2: a second key, e.g. space on the Good button). While a request is in flight keys are ignored, so a
+// double press cannot rate the next card unseen (the server also refuses a rating aimed at a card that is no longer
+// current). A key pressed once the new card shows but before htmx has wired up its forms (the swap's settle step)
+// waits for that step: pressed earlier, it would submit a form the old way (a full page load).
 let busy = false;
+let settling = false;
+let queuedKey = null;
+function keyTarget(key) {
+  const k = CSS.escape(key);
+  return document.querySelector(`[data-key="${k}"]`) || document.querySelector(`[data-key2="${k}"]`);
+}
 document.addEventListener("htmx:beforeRequest", () => { busy = true; });
-document.addEventListener("htmx:afterSwap", () => { busy = false; });
-document.addEventListener("htmx:afterRequest", (ev) => { if (!ev.detail.successful) busy = false; });
+document.addEventListener("htmx:afterSwap", () => { busy = false; settling = true; });
+document.addEventListener("htmx:afterSettle", () => {
+  settling = false;
+  const key = queuedKey;
+  queuedKey = null;
+  if (key !== null && !busy) keyTarget(key)?.click();
+});
+document.addEventListener("htmx:afterRequest", (ev) => { if (!ev.detail.successful) busy = settling = false; });
 document.addEventListener("keydown", (ev) => {
-  if (ev.ctrlKey || ev.metaKey || ev.altKey || /^(INPUT|TEXTAREA|SELECT)$/.test(ev.target.tagName)) return;
+  if (/^(INPUT|TEXTAREA|SELECT)$/.test(ev.target.tagName)) return;
   if (ev.target.closest && ev.target.closest(".cm-editor")) return;
-  const key = ev.key === "Enter" ? " " : ev.key;
-  const target = document.querySelector(`[data-key="${CSS.escape(key)}"]`);
+  const undo = (ev.ctrlKey || ev.metaKey) && !ev.altKey && ev.key.toLowerCase() === "z";
+  if (!undo && (ev.ctrlKey || ev.metaKey || ev.altKey)) return;
+  const key = undo ? "u" : ev.key === "Enter" ? " " : ev.key;
+  const target = keyTarget(key);
   if (target) {
     ev.preventDefault();
-    if (!busy) target.click();
+    if (busy) return;
+    if (settling) queuedKey = key;
+    else target.click();
   }
 });
 
@@ -79,6 +98,12 @@ document.addEventListener("htmx:sendError", (ev) => {
   banner(`The mldrill server is not answering. "${pressed(pending)}" is kept and will be sent when it is back ` +
          "(checking every 2 s; start it again with `mldrill serve`).", "offline");
   if (!retryTimer) retryTimer = setTimeout(retry, 2000);
+});
+
+// "?" (or the Keys button) shows and hides the list of keys on the drill page. The state is a class on <body>,
+// which htmx never swaps, so the list stays open across cards.
+document.addEventListener("click", (ev) => {
+  if (ev.target.closest && ev.target.closest(".keys-help")) document.body.classList.toggle("keys-open");
 });
 
 // A refused htmx request: a drill whose session is gone shows the server's page in place of the card (it links
