@@ -35,6 +35,12 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
     away = np.stack([q + 0.05 * rng.normal(size=6)] + [-rng.uniform(0.2, 2) * q + 0.5 * rng.normal(size=6)
                                                         for _ in range(5)])  # fmt: skip
     scaled = docs * rng.uniform(0.1, 10, size=(10, 1))  # norms must not matter
+    # ...and must change the answer when they are not divided out: the most relevant document (by cosine) gets a
+    # tiny norm and the runner-up a huge one, so raw dot products pick the runner-up first
+    cos = docs @ q / (np.linalg.norm(docs, axis=1) * np.linalg.norm(q))
+    top, second = np.argsort(-cos)[:2]
+    scaled[top] = docs[top] * 0.01
+    scaled[second] = docs[second] * 100.0
 
     def check(name: str, expl: str, cases: list[tuple[np.ndarray, np.ndarray, int, float]]) -> Check:
         calls = [Call((qq, d), {"k": k, "lambda_mult": lam}) for qq, d, k, lam in cases]
