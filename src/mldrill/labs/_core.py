@@ -225,6 +225,7 @@ def figure(ncols: int = 1, nrows: int = 1, *, width: float = 6.4, height: float 
     from matplotlib.figure import Figure as MplFigure
 
     style = {**_STYLE, "axes.prop_cycle": cycler(color=COLORS)}
+    # matplotlib's stubs type rc_context's argument narrower than the dict of rcParams it accepts
     with matplotlib.rc_context(style):  # type: ignore[arg-type]
         fig = MplFigure(figsize=(width, height), layout="constrained")
         axes = fig.subplots(nrows, ncols, squeeze=True)

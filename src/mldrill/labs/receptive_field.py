@@ -44,6 +44,7 @@ def effective_field(depth: int, seed: int, size: int = 41) -> torch.Tensor:
         w = torch.rand(1, 1, 3, 3, dtype=torch.float64, generator=g) + 0.5  # positive taps: no cancellations
         h = conv2d(h, w, padding=1)
     h[0, 0, size // 2, size // 2].backward()
+    # x.grad is set: backward() just ran from this x (torch types .grad as Optional)
     grad = x.grad[0, 0].abs()  # type: ignore[index]
     return grad / grad.sum()
 

@@ -41,6 +41,7 @@ def input_grad_profile(depth: int, width: int, gain: float, residual: bool, g: t
         xs.append(nxt)
     upstream = torch.randn(xs[-1].shape, dtype=torch.float64, generator=g)
     (xs[-1] * upstream).sum().backward()
+    # x.grad is set: backward() ran through every x (torch types .grad as Optional)
     return [float(x.grad.norm()) / float(upstream.norm()) for x in xs]  # type: ignore[union-attr]
 
 

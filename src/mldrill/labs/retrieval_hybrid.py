@@ -73,6 +73,7 @@ def run(area: str = "rag-retrieval", dense: str = "minilm", alpha: float = 0.5) 
         rank_hy = list(np.argsort(-hybrid_scores(s_bm, s_de, alpha=alpha), kind="stable"))
         rank_rrf = [d for d, _ in rrf([rank_bm, rank_de])]
         for name, ranking in zip(recall, (rank_bm, rank_de, rank_hy, rank_rrf), strict=True):
+            # ids are ints here; recall_at_k is typed for its usual str ids
             recall[name].append([recall_at_k(ranking, {i}, k) for k in KS])  # type: ignore[arg-type]
     curves = {k: np.mean(np.array(v), axis=0).tolist() for k, v in recall.items()}
     fig, ax = figure()

@@ -81,6 +81,7 @@ def simulate(depth: int, width: int, phi: Act, sigma_w2: float, *, batch: int = 
     (h * torch.randn(h.shape, generator=gen)).sum().backward()
     return Propagation(
         preact_std=[float(y.detach().std()) for y in ys],
+        # y.grad is set: backward() ran on a graph that uses every y (torch types .grad as Optional)
         grad_rms=[float(y.grad.pow(2).mean().sqrt()) for y in ys],  # type: ignore[union-attr]
         mean_abs_out=float(h.detach().abs().mean()),
     )

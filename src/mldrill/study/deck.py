@@ -128,6 +128,7 @@ def act(db: Database, item: Item, action: str, *, now: datetime, value: str = ""
 def reset(db: Database, item_id: str) -> int:
     """Forget the card's history: its FSRS state and every review of it. Returns the number of reviews removed."""
     with db.session() as s:
+        # a DELETE's result is a CursorResult (it has rowcount); SQLAlchemy types execute() as Result
         n = s.execute(delete(Review).where(Review.item_id == item_id)).rowcount  # type: ignore[attr-defined]
         s.execute(delete(ItemState).where(ItemState.item_id == item_id))
     return int(n or 0)
@@ -319,6 +320,7 @@ def delete_deck(db: Database, deck: str) -> int:
     of cards deleted; DeckError if there is no such deck."""
     prefix = f"user/{deck}/"
     with db.session() as s:
+        # a DELETE's result is a CursorResult (it has rowcount); SQLAlchemy types execute() as Result
         n = s.execute(delete(UserCard).where(UserCard.deck == deck)).rowcount  # type: ignore[attr-defined]
         if not n:
             raise DeckError(f"no deck '{deck}'")

@@ -142,6 +142,7 @@ def fit(db: Database, current: tuple[float, ...] | None = None, *, logs: list[Re
     new = evaluate(logs, weights)
     suggested = None
     if len(logs) >= MIN_REVIEWS and any(log.review_duration is not None for log in logs):
+        # py-fsrs annotates the parameters as a tuple; it accepts any sequence of floats
         suggested = float(optimizer.compute_optimal_retention(list(weights)))  # type: ignore[arg-type]
     return FitResult(len(logs), counted, True, "fitted", weights, old, new, suggested)
 

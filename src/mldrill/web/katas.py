@@ -79,6 +79,7 @@ def make_router(db: Database, render: Callable[..., HTMLResponse], csrf: Csrf) -
         cards = explaining_cards(kata)
         explains = {}
         if verdict is not None:
+            # ctx values are typed as object; a "verdict" passed here is always a grader Verdict
             for c in verdict.checks:  # type: ignore[attr-defined]
                 if not c.passed and (card := card_for_failure(c.explanation, cards)) is not None:
                     explains[c.name] = card
