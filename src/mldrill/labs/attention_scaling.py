@@ -77,8 +77,9 @@ def run(n_keys: int = 64, trials: int = 400, max_log2_dk: int = 10, seed: int = 
         table=table(["d_k", "Var(q·k)", *(f"max weight {n}" for n in SCALINGS)], rows),
     )
     text = (
-        "Var(q·k) grows like d_k, so raw scores push the softmax toward one-hot and its Jacobian, which every gradient "
-        "to W_Q and W_K passes through, toward zero. Dividing by √d_k holds both flat at every head size; dividing by "
-        "d_k overshoots and leaves attention nearly uniform."
+        "Var(q·k) grows like d_k, so raw scores push the softmax toward one-hot and shrink its Jacobian, the factor "
+        "every gradient to W_Q and W_K passes through: saturated rows pass almost none, while the larger scores keep "
+        "the average gradient from shrinking, so it is concentrated and noisy. Dividing by √d_k holds both curves "
+        "flat at every head size; dividing by d_k overshoots and leaves attention nearly uniform."
     )
     return LabResult([fig_out], {"d_k": dks, "score_var": score_var, "n_keys": n_keys, **stats}, text)
