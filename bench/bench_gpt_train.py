@@ -122,7 +122,7 @@ def main() -> None:
 def readable_vs_sdpa(shape: dict[str, int], batch: int, g: torch.Generator) -> None:
     res = {}
     for impl in ("readable", "sdpa"):
-        model = GPT(GPTConfig(**shape, bias=False, attn_impl=impl), generator=torch.Generator().manual_seed(0))  # type: ignore[arg-type]
+        model = GPT(GPTConfig(**shape, bias=False, attn_impl=impl), generator=torch.Generator().manual_seed(0))
         opt = model.configure_optimizer(weight_decay=0.1, learning_rate=1e-3)
         ts = []
         for _ in range(20):

@@ -41,7 +41,7 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
         n = 2 * int(rng.integers(8_000, 12_000)) + 1
         evens = range(o, o + 2 * n, 2)  # the list to be, indexed lazily while drawing
         ends = [o - 1, o + 2 * int(rng.integers(1, n - 1)) + 1, evens[-1] - 1]  # answers 0, some i, n - 1
-        if mid_is_answer(evens, ends):  # type: ignore[arg-type]
+        if mid_is_answer(evens, ends):
             break
     else:
         raise RuntimeError("no list length found")

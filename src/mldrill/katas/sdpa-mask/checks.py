@@ -20,7 +20,7 @@ def _on_rows(rows: np.ndarray, judge: Judge) -> Judge:
 
         return judge([pick(o) for o in outcomes])
 
-    return on  # type: ignore[return-value]
+    return on
 
 
 def _same_as_first(*, atol: float, rtol: float) -> Judge:
