@@ -47,6 +47,9 @@ class Card(_Strict):
     # Where a claim can be checked: a paper with its section/table/figure, or a library's documentation page or
     # source file. Required (validate.py) on a card that states a paper's number, a library default or an attribution.
     sources: list[Text] = Field(default_factory=list)
+    # What an interviewer listens for (2-5 short phrases, each stated in the answer): a mock interview shows them
+    # after the candidate answers and the candidate ticks the ones they hit. Required on L2/L3 cards (validate.py).
+    key_points: list[Text] = Field(default_factory=list)
 
     @property
     def topic_id(self) -> str:

@@ -6,6 +6,8 @@ What is checked (beyond the schema, which the loader applies):
 - follow-ups resolve, never point at the card itself, and form no cycle;
 - each `refs` entry imports (`module:attr.attr`);
 - kata and lab links resolve once those catalogs exist (pass their id sets; None = not checked yet);
+- an L2/L3 card has 2-5 key points (an L1 card may have them), each short, distinct and stated in the answer: at
+  least half of its content words occur in the answer (so a key point summarises, never adds a claim);
 - a card that cites (an author "et al", a year, a library "default", an "introduced"/"proposed"/"the paper" claim)
   carries `sources` precise enough to check, and no source is a bare word.
 """
@@ -36,6 +38,7 @@ def validate(
     problems += _check_links(cat, "katas", kata_ids)
     problems += _check_links(cat, "labs", lab_ids)
     problems += _check_sources(cat)
+    problems += _check_key_points(cat)
     return sorted(set(problems))
 
 
@@ -67,6 +70,87 @@ def _check_sources(cat: Catalog) -> list[Problem]:
         for src in c.sources:
             if len(src) < MIN_SOURCE_CHARS:
                 out.append(Problem(w.file, w.line, f"card '{c.id}': source '{src}' is too vague to check"))
+    return out
+
+
+KEY_POINTS_MIN, KEY_POINTS_MAX, KEY_POINT_CHARS = 2, 5, 160
+_WORD = re.compile(r"[A-Za-z][A-Za-z'-]{3,}")
+_STOP = frozenset(
+    [
+        "that",
+        "this",
+        "with",
+        "from",
+        "into",
+        "than",
+        "then",
+        "they",
+        "their",
+        "there",
+        "these",
+        "those",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "will",
+        "would",
+        "have",
+        "each",
+        "also",
+        "only",
+        "more",
+        "most",
+        "much",
+        "very",
+        "does",
+        "doing",
+        "done",
+        "been",
+        "being",
+        "about",
+        "over",
+        "under",
+        "same",
+        "such",
+        "both",
+    ]
+)
+
+
+def _stems(text: str) -> set[str]:
+    """Content words cut to five letters: 'normalises'/'normalization' meet at 'norma', 'gradients' at 'gradi'."""
+    return {w.lower()[:5] for w in _WORD.findall(text) if w.lower() not in _STOP}
+
+
+def key_point_problem(point: str, answer_stems: set[str]) -> str | None:
+    """Why `point` is not a key point of an answer whose content-word stems are `answer_stems`, or None."""
+    if len(point) > KEY_POINT_CHARS:
+        return f"is {len(point)} characters (at most {KEY_POINT_CHARS}: a phrase a grader listens for)"
+    words = _stems(point)
+    if words and len(words & answer_stems) * 2 < len(words):
+        missing = ", ".join(sorted(words - answer_stems))
+        return f"is not stated in the answer (words not found there: {missing})"
+    return None
+
+
+def _check_key_points(cat: Catalog) -> list[Problem]:
+    out = []
+    for c in cat.cards.values():
+        if not c.key_points:
+            continue  # completeness for L2/L3 is tests/content/test_key_points.py's job while areas are written
+        w = cat.where[c.id]
+        n = len(c.key_points)
+        if c.level != "L1" and not KEY_POINTS_MIN <= n <= KEY_POINTS_MAX:
+            out.append(Problem(w.file, w.line, f"card '{c.id}' has {n} key points; an {c.level} card needs 2 to 5"))
+        if len({p.lower() for p in c.key_points}) < n:
+            out.append(Problem(w.file, w.line, f"card '{c.id}' repeats a key point"))
+        stems = _stems(c.answer)
+        for i, point in enumerate(c.key_points, 1):
+            why = key_point_problem(point, stems)
+            if why:
+                out.append(Problem(w.file, w.line, f"card '{c.id}': key point {i} '{point[:60]}' {why}"))
     return out
 
 
