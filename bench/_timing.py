@@ -24,10 +24,12 @@ def report(name: str, ours: float, theirs: float, peer: str) -> None:
     print(f"{name:<38} ours {ours * 1e3:9.3f} ms   {peer} {theirs * 1e3:9.3f} ms   ours/torch {ours / theirs:7.2f}x")
 
 
-def interleaved(fns: dict[str, Callable[[], object]], *, rounds: int = 7) -> dict[str, list[float]]:
+def interleaved(
+    fns: dict[str, Callable[[], object]], *, rounds: int = 7, warmup: bool = True
+) -> dict[str, list[float]]:
     """Seconds per call of each function over `rounds` rounds; within a round the functions run one after the other
-    (the order alternates between rounds), after one warm-up call each."""
-    for fn in fns.values():
+    (the order alternates between rounds), after one warm-up call each unless `warmup` is False."""
+    for fn in fns.values() if warmup else ():
         fn()
     times: dict[str, list[float]] = {name: [] for name in fns}
     names = list(fns)
@@ -45,5 +47,6 @@ def ratio_line(name: str, times: dict[str, list[float]], ours: str, peer: str) -
     ratio = statistics.median(x / y for x, y in zip(a, b, strict=True))
     return (
         f"{name:<34} {ours} {statistics.median(a) * 1e3:9.2f} ms   {peer} {statistics.median(b) * 1e3:9.2f} ms   "
-        f"{ours}/{peer} {ratio:6.2f}x  (median of {len(a)} interleaved rounds)"
+        f"{ours}/{peer} {ratio:6.2f}x{f' ({1 / ratio:.1f}x faster)' if ratio < 1 else ''}"
+        f"  (median of {len(a)} interleaved rounds)"
     )
