@@ -50,7 +50,8 @@ MUTANTS = [
     mutant(
         "mask applied after the softmax",
         '        s = s.masked_fill(mask, float("-inf"))\n    w = torch.softmax(s, dim=-1)',
-        "        pass\n    w = torch.softmax(s, dim=-1)\n    if mask is not None:\n        w = w.masked_fill(mask, 0.0)",
+        "        pass\n    w = torch.softmax(s, dim=-1)\n"
+        "    if mask is not None:\n        w = w.masked_fill(mask, 0.0)",
         MASK,
     ),
     # every check scales its scores (hs = 4 or 8 elsewhere: 1/2 vs 1/4), so each may fail; the hs = 16 one names it
