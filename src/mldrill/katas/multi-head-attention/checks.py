@@ -53,8 +53,9 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
 
     causal = np.triu(np.ones((6, 6), dtype=bool), k=1)  # True above the diagonal = the future is blocked
     return [
-        Check("one head is plain attention with projections", "With n_head = 1: softmax(Q K^T / sqrt(C)) V, then "
-              "o_proj.", *_case(x(2, 5, 8), 1)),
+        Check("one head is plain attention with projections", "With n_head = 1: Q = x W_Q^T (what nn.Linear "
+              "computes; x @ W uses the transpose), K and V alike, softmax(Q K^T / sqrt(C)) V, then o_proj.",
+              *_case(x(2, 5, 8), 1)),
         Check("matches nn.MultiheadAttention with the same weights", "Project, split into heads, attend per head, "
               "merge, project out.", *_case(x(2, 5, 16), 4)),
         Check("splits heads with view + transpose", "(B, T, C) -> view(B, T, h, d_h) -> transpose(1, 2): a direct "
@@ -64,6 +65,7 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
         Check("scales by sqrt(head dim)", "The scores are divided by sqrt(d_h) = sqrt(C / h), not sqrt(C) (M20).",
               *_case(x(1, 5, 32) * 3, 8)),
         Check("boolean mask: True = blocked", "masked_fill(mask, -inf) where the mask is True (the polarity of "
-              "nn.MultiheadAttention's attn_mask, the opposite of F.scaled_dot_product_attention's).",
+              "nn.MultiheadAttention's attn_mask, the opposite of F.scaled_dot_product_attention's), before the "
+              "softmax, so each query's kept weights still sum to 1.",
               *_case(x(2, 6, 16), 4, causal)),
     ]  # fmt: skip
