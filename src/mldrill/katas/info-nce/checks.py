@@ -8,7 +8,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from mldrill.grader.checks import Call, Check, T
+from mldrill.grader.checks import Call, Check, Failure, Judge, Outcome, T, compare_arrays
 from mldrill.grader.checks import expect_scalar as scalar_judge
 
 expect_scalar = partial(scalar_judge, name="loss")
@@ -19,6 +19,23 @@ def _nce(q: np.ndarray, k: np.ndarray, tau: float, normalize: bool = True) -> fl
     if normalize:
         qt, kt = F.normalize(qt, dim=-1), F.normalize(kt, dim=-1)
     return float(F.cross_entropy(qt @ kt.T / tau, torch.arange(len(q))))
+
+
+def _same_as_explicit_tau(tau: float) -> Judge:
+    """Call 1 leaves tau out, call 2 passes tau explicitly on the same input: the two losses must agree, whatever
+    else the submission does (so only the default is judged)."""
+
+    def judge(outcomes: list[Outcome]) -> str | Failure | None:
+        for i, o in enumerate(outcomes):
+            if o.error is not None:
+                return Failure(f"call {i + 1}: raised {o.error}", i)
+        explicit = outcomes[1].value
+        msg = compare_arrays(outcomes[0].value, explicit, atol=1e-12, rtol=1e-12, name="loss with the default tau")
+        if msg:
+            return Failure(f"{msg} (the expected value is the loss with tau={tau} passed)", 0, explicit)
+        return None
+
+    return judge
 
 
 def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
@@ -48,6 +65,8 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
             return q * c, k * rng.uniform(0.2, 5.0, size=(n, 1))
         return q, k
 
+    dq, dk = mirrored(5, 4)
+
     def check(name: str, expl: str, cases: list[tuple[np.ndarray, np.ndarray]], tau: float, norm: bool = True) -> Check:
         calls = [Call((T(q), T(k)), {"tau": tau, "normalize": norm}) for q, k in cases]
         return Check(name, expl, calls, expect_scalar([_nce(q, k, tau, norm) for q, k in cases], atol=1e-10,
@@ -70,4 +89,7 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
               "along the rows of q k^T (over keys, dim=-1) and the loss is that one direction only; CLIP's loss "
               "averages it with the key-to-query direction, which is another loss.",
               [pair(5, 4)], 0.3),
+        Check("default temperature 0.07", "tau defaults to 0.07 (CLIP's initial temperature, MoCo's tau): leaving "
+              "tau out must give the same loss as tau=0.07 (SimCLR's 0.1 or 0.5 is another default).",
+              [Call((T(dq), T(dk))), Call((T(dq), T(dk)), {"tau": 0.07})], _same_as_explicit_tau(0.07)),
     ]  # fmt: skip

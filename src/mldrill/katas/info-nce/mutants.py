@@ -66,6 +66,7 @@ MUTANTS = [
         DIRECTION,
         GENERIC,
     ),
+    mutant("SimCLR's temperature as the default", "tau=0.07", "tau=0.1", "default temperature 0.07"),
     mutant(
         "sum over the batch instead of the mean",
         "-logp.diagonal().mean()",
