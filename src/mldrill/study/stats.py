@@ -11,7 +11,8 @@ The Stats page's charts, all in local days of the `timezone` setting:
   included, as (Monday, retained, total); total 0 means no review of a card in the Review state that week.
 - due_forecast: the items falling due on each of the next `days` days; overdue items count on today, as in
   `due_today`.
-Each reads only the columns it needs in one SELECT: the page stays fast on a history of many thousand reviews.
+Each takes the settings already loaded by a page that calls several of them. Each reads only the columns it needs in
+one SELECT: the page stays fast on a history of many thousand reviews.
 The streak and reviews_per_day share `review_days`, the count of reviews per local day over the whole history: it is
 kept per database and brought up to date by reading only the reviews added since (see its docstring), so a page
 does not turn 10,000 timestamps into local days on every request.
@@ -100,8 +101,10 @@ def _streak(per_day: Counter[date], today: date) -> int:
     return streak
 
 
-def compute_stats(db: Database, items: dict[str, Item], *, clock: Clock = utcnow) -> dict[str, object]:
-    settings = load_settings(db)
+def compute_stats(
+    db: Database, items: dict[str, Item], *, clock: Clock = utcnow, settings: Settings | None = None
+) -> dict[str, object]:
+    settings = settings or load_settings(db)
     cards = {i: it for i, it in items.items() if it.kind == "card"}  # new cards and mastery count flashcards
     zone = local_zone(settings.timezone)
     now = clock()
@@ -147,24 +150,28 @@ def compute_stats(db: Database, items: dict[str, Item], *, clock: Clock = utcnow
     }
 
 
-def _today(db: Database, clock: Clock) -> tuple[date, tzinfo]:
-    zone = local_zone(load_settings(db).timezone)
+def _today(db: Database, clock: Clock, settings: Settings | None) -> tuple[date, tzinfo]:
+    zone = local_zone((settings or load_settings(db)).timezone)
     return local_day(clock(), zone), zone
 
 
-def reviews_per_day(db: Database, *, days: int = 365, clock: Clock = utcnow) -> dict[date, int]:
+def reviews_per_day(
+    db: Database, *, days: int = 365, clock: Clock = utcnow, settings: Settings | None = None
+) -> dict[date, int]:
     """Local day -> number of reviews, for the `days` days ending today, oldest first."""
-    today, zone = _today(db, clock)
+    today, zone = _today(db, clock, settings)
     counts = review_days(db, zone)
     return {d: counts.get(d, 0) for d in (today - timedelta(days=i) for i in reversed(range(days)))}
 
 
-def retention_by_week(db: Database, *, weeks: int = 12, clock: Clock = utcnow) -> list[tuple[date, int, int]]:
+def retention_by_week(
+    db: Database, *, weeks: int = 12, clock: Clock = utcnow, settings: Settings | None = None
+) -> list[tuple[date, int, int]]:
     """(Monday, retained, total) for the `weeks` calendar weeks ending with this one, oldest first.
 
     total counts the reviews of items in the Review state; retained those of them rated Hard, Good or Easy.
     """
-    today, zone = _today(db, clock)
+    today, zone = _today(db, clock, settings)
     first = today - timedelta(days=today.weekday(), weeks=weeks - 1)  # the Monday `weeks - 1` weeks back
     with db.session() as s:
         rows = s.execute(
@@ -179,12 +186,14 @@ def retention_by_week(db: Database, *, weeks: int = 12, clock: Clock = utcnow) -
     return [(first + timedelta(weeks=w), retained[w], total[w]) for w in range(weeks)]
 
 
-def due_forecast(db: Database, items: Mapping[str, Item], *, days: int = 30, clock: Clock = utcnow) -> dict[date, int]:
+def due_forecast(
+    db: Database, items: Mapping[str, Item], *, days: int = 30, clock: Clock = utcnow, settings: Settings | None = None
+) -> dict[date, int]:
     """Local day -> number of items (cards and katas) falling due that day, for the next `days` days from today.
 
     Overdue items count on today. Item states whose item is not in `items` (a deleted deck) are left out.
     """
-    today, zone = _today(db, clock)
+    today, zone = _today(db, clock, settings)
     counts: Counter[date] = Counter()
     with db.session() as s:
         for item_id, due in s.execute(select(ItemState.item_id, ItemState.due)):

@@ -143,7 +143,7 @@ def create_app(database_url: str | None = None, *, host: str = "127.0.0.1", port
         return render(
             request,
             "today.html",
-            stats=compute_stats(db, items),
+            stats=compute_stats(db, items, settings=settings),
             decks=decks(db, now=utcnow()),
             counts=today_counts(db, cat, items, settings=settings),
             plan=plan_status(db, cat, items, settings=settings),
@@ -241,12 +241,14 @@ def create_app(database_url: str | None = None, *, host: str = "127.0.0.1", port
     @app.get("/stats", response_class=HTMLResponse)
     def stats(request: Request) -> HTMLResponse:
         items = all_items(get_catalog(), db)
+        settings = load_settings(db)
         chart_svgs = {
-            "heatmap": charts.heatmap(reviews_per_day(db)),
-            "retention": charts.retention_chart(retention_by_week(db)),
-            "forecast": charts.forecast_chart(due_forecast(db, items)),
+            "heatmap": charts.heatmap(reviews_per_day(db, settings=settings)),
+            "retention": charts.retention_chart(retention_by_week(db, settings=settings)),
+            "forecast": charts.forecast_chart(due_forecast(db, items, settings=settings)),
         }
-        return render(request, "stats.html", stats=compute_stats(db, items), charts=chart_svgs, page="stats")
+        stats = compute_stats(db, items, settings=settings)
+        return render(request, "stats.html", stats=stats, charts=chart_svgs, page="stats")
 
     from mldrill.web import cards, data, drill, katas, labs, local, settings
 
