@@ -111,7 +111,10 @@ def compute_stats(
     start, end = day_bounds(now, zone)
     today = local_day(now, zone)
     with db.session() as s:
-        states = {i: (status, due) for i, status, due in s.execute(select(*_STATE_COLUMNS))}
+        # (status, due before the day ends): the comparison in SQL, so no due date is turned into a datetime
+        due_by_end = case((ItemState.due < end, True), else_=False)
+        rows = s.execute(select(ItemState.item_id, ItemState.status, due_by_end))
+        states = {i: (status, bool(due)) for i, status, due in rows}
         reviewed_today = s.scalar(select(func.count()).select_from(Review).where(Review.reviewed_at >= start)) or 0
         # Retention counts in SQL: decoding every month's prev_state in Python is slow.
         mature_total, mature_retained = s.execute(
@@ -135,10 +138,8 @@ def compute_stats(
             a["seen"] += 1
             a[st[0]] += 1
     return {
-        "due_today": sum(1 for i, (_, due) in states.items() if i in items and due < end and i not in hidden),
-        "due_katas": sorted(
-            i for i, (_, due) in states.items() if i in items and items[i].kind == "kata" and due < end
-        ),
+        "due_today": sum(1 for i, (_, due) in states.items() if due and i in items and i not in hidden),
+        "due_katas": sorted(i for i, (_, due) in states.items() if due and i in items and items[i].kind == "kata"),
         "new_available": sum(1 for i in cards if i not in states and i not in hidden),
         # main cards only: follow-ups never count against the cap, which an interview plan may raise (study/plan.py)
         "new_left_today": max(0, _cap(db, items, settings, now) - introduced_today(db, items, start).main),
