@@ -32,6 +32,18 @@ def test_scalers_match_sklearn_and_fit_on_train_only(ours, ref):
     assert not np.allclose(leaky, a.transform(test))  # fitting on all data changes the test features
 
 
+def test_standardize_fits_on_train_only_like_sklearn():
+    rng = np.random.default_rng(1)
+    train = rng.normal(size=(6, 4)) * [1.0, 10.0, 0.1, 1.0] + [0.0, 5.0, -3.0, 0.0]
+    train[:, 3] = 7.0  # constant in training: scale 1, as sklearn
+    test = rng.normal(loc=20.0, size=(5, 4))
+    sk = skp.StandardScaler().fit(train)
+    z_train, z_test = D.standardize(train, test)
+    np.testing.assert_allclose(z_train, sk.transform(train), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(z_test, sk.transform(test), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(z_test[:, 3], test[:, 3] - 7.0, rtol=1e-12, atol=1e-12)
+
+
 def test_standard_scaler_uses_ddof_0():
     x = np.array([[1.0], [2.0], [3.0], [4.0]])
     assert D.StandardScaler().fit(x).scale_[0] == pytest.approx(np.std(x, ddof=0))

@@ -37,6 +37,13 @@ class StandardScaler:
         return self.fit(X).transform(X)
 
 
+def standardize(X_train: np.ndarray, X_test: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """z-score both splits with the training split's statistics only (mean, ddof-0 std, constant columns scale 1)."""
+    train, test = np.asarray(X_train, dtype=np.float64), np.asarray(X_test, dtype=np.float64)
+    scaler = StandardScaler().fit(train)  # never on test, never on train + test
+    return scaler.transform(train), scaler.transform(test)
+
+
 class MinMaxScaler:
     def __init__(self, feature_range: tuple[float, float] = (0.0, 1.0)):
         self.feature_range = feature_range
