@@ -74,7 +74,8 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
     short, extra = words(4), words(12, others)
     lengths = [(" ".join(short), " ".join(extra[:5] + short + extra[5:])), (" ".join(extra + short), " ".join(short))]
 
-    empty = [("", " ".join(words(3))), (" ".join(words(3)), ""), ("?! ...", " ".join(words(2))), ("", "")]
+    punct = "".join(rng.choice(list("?!.,;:-()"), size=int(rng.integers(2, 8))))  # no tokens at all
+    empty = [("", " ".join(words(3))), (" ".join(words(3)), ""), (punct, " ".join(words(2))), (punct[::-1], "")]
 
     return [
         check(
