@@ -69,6 +69,37 @@ def test_accumulation_equals_full_batch(sizes):
         torch.testing.assert_close(p.grad, q.grad, rtol=1e-10, atol=1e-14)
 
 
+def _lm_micro_batches(shapes, V=7, d=5, pad=0.3, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    out = []
+    for B, T_ in shapes:
+        y = torch.randint(0, V, (B, T_), generator=g)
+        y[torch.rand(B, T_, generator=g) < pad] = -100  # padding
+        out.append((torch.randn(B, T_, d, dtype=torch.float64, generator=g), y))
+    return out, torch.randn(V, d, dtype=torch.float64, generator=g)
+
+
+@pytest.mark.parametrize("shapes", [[(2, 5), (2, 5)], [(3, 4), (1, 9), (2, 2)], [(1, 1), (4, 6)]])
+def test_accumulated_lm_grads_equal_the_full_batch(shapes):
+    micro, w = _lm_micro_batches(shapes)
+    loss, grad = T.accumulated_lm_grads(w, micro)
+    full_w = w.clone().requires_grad_()
+    x = torch.cat([m[0].reshape(-1, w.shape[1]) for m in micro])  # every token of the batch, (N, d)
+    y = torch.cat([m[1].reshape(-1) for m in micro])
+    full = nn.functional.cross_entropy(x @ full_w.T, y, ignore_index=-100)  # mean over the real tokens
+    full.backward()
+    torch.testing.assert_close(loss, full.detach(), rtol=1e-12, atol=0.0)
+    torch.testing.assert_close(grad, full_w.grad, rtol=1e-10, atol=1e-14)
+
+
+def test_mean_per_micro_batch_over_k_is_wrong_for_uneven_token_counts():
+    micro, w = _lm_micro_batches([(3, 4), (1, 9), (2, 2)])
+    loss, _ = T.accumulated_lm_grads(w, micro)
+    means = [nn.functional.cross_entropy((x @ w.T).flatten(0, 1), y.flatten(), ignore_index=-100) for x, y in micro]
+    naive = sum(means) / len(micro)  # each micro-batch's mean, divided by k
+    assert abs(float(naive) - float(loss)) > 1e-3
+
+
 def test_forgetting_divide_by_k_scales_the_gradient():
     x, y = _data(12)
     m, full = _model(), _model()

@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 Batch = tuple[torch.Tensor, torch.Tensor]
@@ -89,6 +90,26 @@ def accumulate(model: nn.Module, loss_fn: LossFn, micro_batches: Sequence[Batch]
         loss.backward()
         out += float(loss.detach())
     return out
+
+
+def accumulated_lm_grads(
+    weight: torch.Tensor, micro_batches: Sequence[Batch], *, ignore_index: int = -100
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Gradient accumulation for a token-level loss: the cross-entropy of a linear LM head (logits = x W^T) averaged
+    over every real token of the whole batch, one backward per micro-batch. Each micro-batch contributes its SUMMED
+    token loss divided by the batch's total number of real tokens (labels != ignore_index), so uneven micro-batches
+    and padding give exactly the full-batch mean; mean-per-micro-batch / k does not. Returns (loss, dloss/dW)."""
+    w = weight.detach().clone().requires_grad_()
+    n_tokens = sum(int((y != ignore_index).sum()) for _, y in micro_batches)
+    total = torch.zeros((), dtype=w.dtype)
+    for x, y in micro_batches:
+        logits = x @ w.T  # (B, T, V)
+        loss_sum = F.cross_entropy(logits.reshape(-1, w.shape[0]), y.reshape(-1), ignore_index=ignore_index,
+                                   reduction="sum")  # fmt: skip
+        (loss_sum / n_tokens).backward()  # grads add up in w.grad across micro-batches
+        total += loss_sum.detach() / n_tokens
+    assert w.grad is not None  # set by the backward calls above (an empty batch list has no gradient)
+    return total, w.grad
 
 
 class LossScaler:
