@@ -109,6 +109,38 @@ def test_forgetting_divide_by_k_scales_the_gradient():
     torch.testing.assert_close(m[0].weight.grad, 3 * full[0].weight.grad)
 
 
+def test_loss_scaler_step_matches_grad_scaler_and_clip_grad_norm():
+    """A trajectory with injected overflows: the same decisions, scales, trackers and optimizer grads as torch."""
+    kw = dict(init_scale=2.0**10, growth_factor=2.0, backoff_factor=0.5, growth_interval=3)
+    params = [nn.Parameter(torch.zeros(4)), nn.Parameter(torch.zeros(2, 3))]
+    opt = torch.optim.SGD(params, lr=0.0)  # lr 0: the step is observed through the grads it was given
+    scaler = torch.amp.GradScaler("cpu", **kw)
+    scale, tracker = kw["init_scale"], 0
+    g = torch.Generator().manual_seed(0)
+    bad = {2: math.inf, 3: math.nan, 9: -math.inf}  # steps whose gradient overflows
+    for step in range(14):
+        loss_grads = [torch.randn(p.shape, generator=g) * (3.0 if step % 2 else 0.1) for p in params]
+        if step in bad:
+            loss_grads[1][0, 1] = bad[step]
+        scaled = [gr * scale for gr in loss_grads]  # what backward of scale * loss produces
+        for p, gr in zip(params, scaled, strict=True):
+            p.grad = gr.clone()
+        scaler.scale(torch.ones(()))  # creates the scale tensors on the first call
+        scaler.unscale_(opt)
+        torch.nn.utils.clip_grad_norm_(params, max_norm=1.0)
+        seen = [p.grad.clone() for p in params]  # type: ignore[union-attr]
+        scaler.step(opt)
+        scaler.update()
+        factors = {k: v for k, v in kw.items() if k != "init_scale"}
+        out, scale, tracker = T.loss_scaler_step(scaled, scale, tracker, max_norm=1.0, **factors)
+        assert (out is None) == (step in bad), step
+        assert scale == scaler.get_scale() and tracker == int(scaler._growth_tracker), step
+        if out is not None:
+            for a, b in zip(out, seen, strict=True):
+                torch.testing.assert_close(a, b, rtol=1e-6, atol=1e-7)
+    assert scale == 2.0**10 * 0.5**3 * 2.0**2  # three backoffs, two growths (after steps 4-6 and 10-12)
+
+
 def test_train_step_decreases_loss_and_zeroes_grads():
     m = _model()
     x, y = _data(32)

@@ -166,6 +166,28 @@ class LossScaler:
         self.found_inf = False
 
 
+def loss_scaler_step(
+    grads: Sequence[torch.Tensor], scale: float, growth_tracker: int, *, max_norm: float,
+    growth_factor: float = 2.0, backoff_factor: float = 0.5, growth_interval: int = 2000,
+) -> tuple[list[torch.Tensor] | None, float, int]:  # fmt: skip
+    """One step of dynamic loss scaling as a pure function: what GradScaler.unscale_, clip_grad_norm_,
+    GradScaler.step and GradScaler.update do, on the gradients of the SCALED loss.
+
+    Returns (grads for the optimizer, new scale, new growth tracker); the grads are None when the step is skipped
+    (an inf or NaN after unscaling: scale *= backoff_factor, tracker = 0). Otherwise the grads are unscaled, then
+    clipped to max_norm by their global norm, and the tracker counts the clean step; at growth_interval clean steps
+    in a row the scale grows by growth_factor and the tracker restarts at 0.
+    """
+    unscaled = [g / scale for g in grads]  # unscale first: clipping the scaled grads would clip at max_norm * scale
+    if not all(bool(torch.isfinite(g).all()) for g in unscaled):
+        return None, scale * backoff_factor, 0
+    clip_grad_norm_tensors(unscaled, max_norm)
+    tracker = growth_tracker + 1
+    if tracker == growth_interval:
+        return unscaled, scale * growth_factor, 0
+    return unscaled, scale, tracker
+
+
 def mixed_precision_step(model: nn.Module, batch: Batch, loss_fn: LossFn, optimizer: torch.optim.Optimizer,
                          *, dtype: torch.dtype = torch.bfloat16, device_type: str = "cpu") -> float:  # fmt: skip
     """One autocast training step: matmuls run in `dtype`, the loss is computed in fp32, the weights (master copy)
