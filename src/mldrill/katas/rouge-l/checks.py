@@ -9,6 +9,7 @@ from mldrill.grader.checks import Call, Check, expect_parts
 TOL = {"atol": 1e-12, "rtol": 1e-12}
 NAMES = ("precision", "recall", "fmeasure")
 
+
 def _oracle(rouge_l, target: str, prediction: str) -> tuple[float, float, float]:
     s = rouge_l(target, prediction)
     return s.precision, s.recall, s.fmeasure
@@ -26,7 +27,10 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
         return [str(w) for w in rng.choice(vocab or pool, size=k, replace=replace)]
 
     def check(name: str, why: str, pairs: list[tuple[str, str]], parts: tuple[str, ...] = NAMES) -> Check:
-        want = [tuple(v if n in parts else None for n, v in zip(NAMES, _oracle(solution, t, p), strict=True)) for t, p in pairs]
+        want = [
+            tuple(v if n in parts else None for n, v in zip(NAMES, _oracle(solution, t, p), strict=True))
+            for t, p in pairs
+        ]
         return Check(name, why, [Call(pair) for pair in pairs], expect_parts(want, NAMES, **TOL))
 
     # -- random pairs: a small vocabulary (repeats), the prediction an edit of the target
