@@ -14,7 +14,7 @@ TITLE = "BatchNorm: train vs eval mode, small batches, running statistics"
 AREA = "activations-init-norm-residual"
 TOPICS = ["batchnorm"]
 SETTLES = ["batchnorm/train-vs-eval", "batchnorm/momentum-convention", "batchnorm/small-batch"]
-SECONDS = 1.5
+SECONDS = 1.2
 PARAMS = {
     "mu": Float(-10.0, 10.0, default=3.0, help="mean of every input feature"),
     "sigma": Float(0.1, 10.0, default=2.0, help="standard deviation of every input feature"),

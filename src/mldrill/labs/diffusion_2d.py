@@ -14,7 +14,7 @@ TITLE = "A 2-D DDPM trained on your CPU"
 AREA = "diffusion"
 TOPICS = ["ddpm"]
 SETTLES = ["ddpm/eps-training", "ddpm/reverse-step"]
-SECONDS = 4.0
+SECONDS = 3.3
 PARAMS = {
     "dataset": Choice(("four_modes", "ring", "two_moons"), default="four_modes", help="the 2-D target distribution"),
     "T": Int(10, 500, default=50, help="diffusion steps (cosine schedule)"),

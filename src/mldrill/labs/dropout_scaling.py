@@ -13,7 +13,7 @@ TITLE = "Dropout's 1/(1 − p): the expectation, the variance, and the scale-onc
 AREA = "regularization"
 TOPICS = ["dropout"]
 SETTLES = ["dropout/inverted-dropout", "dropout/scale-once"]
-SECONDS = 1.4
+SECONDS = 0.7
 PARAMS = {
     "samples": Int(1000, 1_000_000, default=200_000, help="dropout masks drawn per p"),
     "seed": Int(0, 999, default=0, help="random seed"),

@@ -16,7 +16,7 @@ TITLE = "InfoNCE temperature: uniform vs clustered embeddings"
 AREA = "numerics-losses"
 TOPICS = ["losses"]
 SETTLES = ["losses/infonce-temperature"]
-SECONDS = 3.3
+SECONDS = 2.6
 PARAMS = {
     "dim": Int(2, 16, default=2, help="embedding dimension (2: points on a circle, drawn)"),
     "per_class": Int(4, 64, default=16, help="items per latent class (4 classes); every other item is a negative"),

@@ -17,7 +17,7 @@ TITLE = "KV cache: the same tokens, O(t) less work per step"
 AREA = "llm-inference-efficiency"
 TOPICS = ["kv-cache-serving"]
 SETTLES = ["kv-cache-serving/what-is-kv-cache"]
-SECONDS = 3.5
+SECONDS = 3.1
 PARAMS = {
     "new_tokens": Int(8, 480, default=240, help="tokens generated after the prompt"),
     "prompt": Int(1, 32, default=16, help="prompt length (random token ids)"),

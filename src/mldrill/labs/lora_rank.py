@@ -14,13 +14,13 @@ TITLE = "LoRA rank vs fit: the error floor and the parameter bill"
 AREA = "fine-tuning-peft"
 TOPICS = ["lora"]
 SETTLES = ["lora/param-count", "lora/rank-choice"]
-SECONDS = 5.0
+SECONDS = 3.8
 PARAMS = {
     "true_rank": Int(1, 16, default=6, help="rank r* of the target update ΔW"),
     "max_rank": Int(2, 32, default=16, help="largest LoRA rank fitted (r runs from 1 up)"),
     "d_in": Int(16, 256, default=48, help="input width of the adapted matrix"),
     "d_out": Int(16, 256, default=64, help="output width of the adapted matrix"),
-    "steps": Int(100, 5000, default=800, help="Adam steps per rank"),
+    "steps": Int(100, 5000, default=500, help="Adam steps per rank"),
     "seed": Int(0, 999, default=0, help="random seed"),
 }
 PREDICT = Predict(
@@ -43,7 +43,7 @@ def target_update(d_out: int, d_in: int, rank: int, seed: int) -> tuple[torch.Te
 
 
 def run(
-    true_rank: int = 6, max_rank: int = 16, d_in: int = 48, d_out: int = 64, steps: int = 800, seed: int = 0
+    true_rank: int = 6, max_rank: int = 16, d_in: int = 48, d_out: int = 64, steps: int = 500, seed: int = 0
 ) -> LabResult:
     seeded(seed)
     max_rank = min(max_rank, d_in, d_out)
