@@ -63,7 +63,7 @@ def run(
     a1.plot(ranks, floor, color="#6b7280", lw=3, alpha=0.5, label="Eckart–Young floor (SVD)")
     a1.plot(ranks, fit, "o", ms=4, color="#2563eb", label="LoRA fitted by Adam")
     a1.axvline(true_rank, ls=":", color="#b45309", lw=1)
-    a1.text(true_rank + 0.2, 0.9, f"r* = {true_rank}", color="#b45309", fontsize=9)
+    a1.text(true_rank + 0.3, 0.5, f"r* = {true_rank}", color="#b45309", fontsize=9, transform=a1.get_xaxis_transform())
     a1.set_xlabel("LoRA rank r")
     a1.set_ylabel("‖BA − ΔW‖_F / ‖ΔW‖_F")
     a1.set_title("Fit error")
