@@ -30,3 +30,10 @@ def test_same_outputs_and_the_closed_form_flop_ratio() -> None:
     assert num["flop_ratio_total"] == pytest.approx(nocache / cache, rel=1e-12)
     assert num["time_ratio"] > 1.5  # timings are shown; only the direction is asserted (FLOP ratio here ~ 50)
     assert res.figures[0].svg.startswith("<svg")
+
+
+def test_the_card_states_the_per_step_costs_the_lab_measures() -> None:
+    from mldrill.catalog import get_catalog
+
+    answer = get_catalog().cards["kv-cache-serving/what-is-kv-cache"].answer
+    assert "$O(d^2 + nd)$ per layer" in answer and "$O(nd^2 + n^2 d)$" in answer and "factor of about $n$" in answer
