@@ -727,6 +727,15 @@ def test_chinchilla_optimal_and_fit():
     cid = "scaling-laws/chinchilla-optimal"
     contains(cid, f"{chinchilla_loss(70e9, 1.4e12):.3f}", f"{chinchilla_loss(280e9, 300e9):.3f}")
     contains(cid, f"{CHIN['A'] / 70e9**0.34:.3f}", f"{CHIN['B'] / 1.4e12**0.28:.3f}")
+    # The parametric fit's own optimum at this budget (scipy's bounded minimiser over log N): not 20 tokens/param
+    from scipy.optimize import minimize_scalar
+
+    best = minimize_scalar(lambda x: chinchilla_loss(10**x, c / (6 * 10**x)), bounds=(9, 12), method="bounded")
+    n_fit = 10**best.x
+    d_fit = c / (6 * n_fit)
+    contains(cid, f"{n_fit / 1e9:.0f}B", f"{d_fit / 1e12:.1f}T", f"about {d_fit / n_fit:.0f} tokens per parameter")
+    contains(cid, f"L \\approx {best.fun:.3f}", f"C^{{{CHIN['beta'] / (CHIN['alpha'] + CHIN['beta']):.2f}}}")
+    assert 80 < d_fit / n_fit < 100
 
 
 def test_overtraining_llama3_8b():

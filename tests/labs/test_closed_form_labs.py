@@ -36,3 +36,5 @@ def test_chinchilla_card() -> None:
     # rising with C because beta < alpha; at Gopher's budget it sits near 90, well above the rule's 20.
     ratios = [row[2] for row in n["rows"]]
     assert all(20 < r < 150 for r in ratios) and ratios == sorted(ratios)
+    best = next(row for row in n["rows"] if float(row[0]) == pytest.approx(5.76e23, rel=1e-3))
+    assert best[1] == pytest.approx(32.2e9, rel=0.03) and best[2] == pytest.approx(92.6, rel=0.03)  # the card's 32B, 93

@@ -166,3 +166,25 @@ def test_from_weights_wraps_a_pretrained_weight_frozen():
     torch.testing.assert_close(lora(x), torch.nn.functional.linear(x, W, b), rtol=0, atol=1e-12)
     assert lora.weight is lora.base.weight and not lora.weight.requires_grad and not lora.bias.requires_grad
     assert lora.lora_A.dtype == D and lora.lora_A.abs().max() <= 1 / 6**0.5
+
+
+def test_best_rank_r_error_is_the_svd_truncation() -> None:
+    from mldrill.ref.lora import best_rank_r_error
+
+    g = torch.Generator().manual_seed(0)
+    m = torch.randn(20, 12, generator=g, dtype=torch.float64)
+    u, s, vt = torch.linalg.svd(m, full_matrices=False)
+    for r in (0, 1, 5, 12):
+        approx = (u[:, :r] * s[:r]) @ vt[:r]
+        assert abs(best_rank_r_error(m, r) - float((m - approx).norm())) < 1e-10
+
+
+def test_fit_lora_counts_and_converges_on_an_exact_low_rank_target() -> None:
+    from mldrill.ref.lora import fit_lora, lora_params
+
+    g = torch.Generator().manual_seed(0)
+    target = torch.randn(16, 2, generator=g, dtype=torch.float64) @ torch.randn(2, 10, generator=g, dtype=torch.float64)
+    target = target / target.norm()  # the default lr suits a target of norm about 1
+    lora, errs = fit_lora(target, 3, steps=800)
+    assert sum(p.numel() for p in lora.parameters() if p.requires_grad) == lora_params(10, 16, 3)
+    assert errs[-1] < 1e-4 * float(target.norm()) and errs[-1] < errs[0]

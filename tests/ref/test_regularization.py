@@ -22,6 +22,17 @@ def test_dropout_equals_f_dropout_with_same_rng_state(p):
     torch.testing.assert_close(Rg.dropout(x, p, True), ref, rtol=0, atol=0)
 
 
+@pytest.mark.parametrize("p", [0.1, 0.5, 0.8])
+def test_original_dropout_is_the_same_mask_without_the_rescale(p):
+    """inverted=False (Srivastava et al. 2014): F.dropout's mask times (1 - p) in training, x (1 - p) at eval."""
+    x = torch.randn(64, 32, dtype=torch.float64)
+    torch.manual_seed(0)
+    ref = F.dropout(x, p, training=True) * (1 - p)
+    torch.manual_seed(0)
+    torch.testing.assert_close(Rg.dropout(x, p, True, inverted=False), ref, rtol=1e-12, atol=1e-12)
+    torch.testing.assert_close(Rg.dropout(x, p, training=False, inverted=False), x * (1 - p))
+
+
 def test_dropout_at_eval_is_identity_m16():
     x = torch.randn(4, 4)
     assert Rg.dropout(x, 0.5, training=False) is x  # no (1 - p) scaling at inference

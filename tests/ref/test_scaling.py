@@ -12,6 +12,7 @@ from mldrill.ref.scaling import (
     chinchilla_allocation,
     chinchilla_loss,
     chinchilla_optimal,
+    decode_step_flops,
     forward_flops_per_layer,
     training_flops,
     vocab_cost,
@@ -64,3 +65,20 @@ def test_vocab_cost_matches_a_gpt():
     cfg = GPTConfig(block_size=8, vocab_size=100, n_layer=1, n_head=2, n_embd=16)
     tied, untied = GPT(cfg), GPT(GPTConfig(**{**cfg.__dict__, "tie_weights": False}))
     assert untied.num_params() - tied.num_params() == vocab_cost(100, 16, tied=False) - vocab_cost(100, 16)
+
+
+@pytest.mark.parametrize("t", [1, 7, 20])
+def test_decode_step_flops_equal_torch_flop_counter(t: int) -> None:
+    L, d, V = 2, 32, 256
+    model = GPT(GPTConfig(block_size=32, vocab_size=V, n_layer=L, n_head=4, n_embd=d, attn_impl="readable"))
+    idx = torch.randint(0, V, (1, t))
+    with torch.no_grad(), FlopCounterMode(display=False) as fc:
+        model(idx)  # no cache: all t positions
+    assert fc.get_total_flops() == decode_step_flops(L, d, V, t, cached=False)
+    cache = model.make_cache(1, t)
+    with torch.no_grad():
+        if t > 1:
+            model(idx[:, :-1], kv_cache=cache)  # prefill the first t - 1 tokens
+        with FlopCounterMode(display=False) as fc:
+            model(idx[:, -1:], kv_cache=cache)  # the step: one new token attending to t keys
+    assert fc.get_total_flops() == decode_step_flops(L, d, V, t, cached=True)

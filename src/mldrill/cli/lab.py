@@ -68,10 +68,13 @@ def lab(
     out: Path | None = typer.Option(None, "--out", "-o", help="Write SVG, PNG and JSON here (default: ./lab-NAME)."),
     as_json: bool = typer.Option(False, "--json", help="Print the result (numbers, tables, text) as JSON."),
     show_params: bool = typer.Option(False, "--params", help="List the lab's parameters and exit."),
+    no_predict: bool = typer.Option(False, "--no-predict", help="Skip the predict-first question."),
 ) -> None:
     """Labs: `mldrill lab list [--json]`, or `mldrill lab NAME [--param value ...] [--out DIR] [--json]` to run one
     and write its figures (SVG, PNG) and numbers (JSON). `mldrill lab NAME --params` lists its parameters;
-    `mldrill lab warm` draws every lab at its defaults into the cache (topic pages then show their figures)."""
+    `mldrill lab warm` draws every lab at its defaults into the cache (topic pages then show their figures).
+    In a terminal a lab with a predict-first question asks it before running (stored once, like the web's);
+    `--json`, `--no-predict` and piped input skip it. `mldrill lab cache [--clear]` shows or empties the cache."""
     from mldrill.labs import LabError, coerce, run_lab
 
     if name in ("list", "warm"):
@@ -82,6 +85,9 @@ def lab(
         else:
             warm()
         return
+    if name == "cache":
+        cache_command(list(ctx.args), as_json)
+        return
     lab = _lab(name)
     if show_params:
         _print_params(lab)
@@ -90,6 +96,9 @@ def lab(
         params = coerce(lab, parse_params(list(ctx.args)))
     except LabError as e:
         fail(f"{e}\n" + _params_text(lab))
+    prediction = None
+    if lab.predict is not None and not as_json and not no_predict and interactive():
+        prediction = ask_prediction(lab)
     result = _run_with_progress(lab, params, run_lab)
     out = out or Path(f"lab-{lab.id}")
     out.mkdir(parents=True, exist_ok=True)
@@ -115,7 +124,81 @@ def lab(
     console.print(result.text, soft_wrap=True)
     for f in result.figures:
         _print_table(f.title, f.table)
+    if prediction is not None:
+        _print_verdict(lab, prediction)
     console.print("wrote " + ", ".join(files), style="dim")
+
+
+def interactive() -> bool:
+    """Ask questions only when a person is at a terminal on both ends (not piped, not under a test runner)."""
+    import sys
+
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def ask_prediction(lab: Any) -> Any:
+    """The predict-first question with numbered choices, answered once and stored (table lab_prediction, as the web
+    does); a lab already answered shows the stored answer instead of asking again."""
+    import click
+
+    from mldrill.cli.common import database
+    from mldrill.study.labs import prediction_of, record_prediction
+
+    q = lab.predict
+    db = database()
+    try:
+        earlier = prediction_of(db, lab.id)
+        if earlier is not None:
+            console.print(f"[bold]Predict first:[/] {q.question}", soft_wrap=True)
+            console.print(f"you answered on {earlier.answered_at:%Y-%m-%d}: {q.choices[earlier.choice]}", style="dim")
+            return earlier
+        console.print(f"[bold]Predict first:[/] {q.question}", soft_wrap=True)
+        for i, c in enumerate(q.choices, 1):
+            console.print(f"  {i}. {c}", soft_wrap=True)
+        n = len(q.choices)
+        choice = click.prompt(f"your prediction (1-{n})", type=click.IntRange(1, n), err=False) - 1
+        return record_prediction(db, lab.id, choice, choice == q.answer)
+    finally:
+        db.close()
+
+
+def _print_verdict(lab: Any, prediction: Any) -> None:
+    q = lab.predict
+    mark = "[green]right[/]" if prediction.correct else "[red]not quite[/]"
+    console.print(f"Your prediction: {q.choices[prediction.choice]} — {mark}", soft_wrap=True)
+    if not prediction.correct:
+        console.print(f"Answer: {q.choices[q.answer]}", soft_wrap=True)
+    console.print(q.why, style="dim", soft_wrap=True)
+
+
+def cache_command(args: list[str], as_json: bool) -> None:
+    """`mldrill lab cache`: where the cached results live, how many, how big; `--clear` deletes them,
+    `--prune` drops stale and least recently used entries beyond the cap (every run does that too)."""
+    from mldrill.labs._core import CACHE_MAX_BYTES, cache_info, clear_cache, prune_cache
+
+    unknown = [a for a in args if a not in ("--clear", "--prune")]
+    if unknown:
+        fail(f"unexpected arguments {' '.join(unknown)}: `mldrill lab cache [--clear | --prune] [--json]`")
+    removed = clear_cache() if "--clear" in args else prune_cache() if "--prune" in args else 0
+    info = cache_info()
+    payload = {
+        "path": str(info.path),
+        "files": info.files,
+        "bytes": info.bytes,
+        "stale": info.stale,
+        "max_bytes": CACHE_MAX_BYTES,
+        "removed": removed,
+    }
+    if as_json:
+        print_json(payload)
+        return
+    if removed:
+        console.print(f"removed {removed} cached result{'s' * (removed != 1)}")
+    console.print(
+        f"{info.files} cached lab result{'s' * (info.files != 1)}, {info.bytes / 2**20:.1f} MiB of "
+        f"{CACHE_MAX_BYTES / 2**20:.0f} MiB ({info.stale} stale) in {info.path}",
+        soft_wrap=True,
+    )
 
 
 def warm() -> None:

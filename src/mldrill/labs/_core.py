@@ -9,11 +9,14 @@ A lab is a module `mldrill.labs.<lab_id>` that defines
 `run` is written to read as a script: compute with `mldrill.ref`, draw with `figure()`, return `LabResult`.
 Parameters arrive from the CLI and the web as strings; `coerce` checks and converts them with errors that list the
 range or the choices. Results are cached on disk under the user cache dir, keyed by lab id, parameters and the
-code's hash, so a page shows a figure already drawn in a few milliseconds.
+code's hash, so a page shows a figure already drawn in a few milliseconds. The cache stays bounded: every write
+drops entries of code that has changed (or of labs that are gone) and then the least recently used entries beyond
+`CACHE_MAX_BYTES`; a hit refreshes its entry's mtime, which is what "recently used" means here.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib
 import importlib.util
@@ -395,11 +398,13 @@ def cache_dir() -> Path:
 
 
 def cache_path(lab: Lab, params: Mapping[str, Any]) -> Path:
-    """Defaults live under a name that needs no import of the lab (the topic page reads them); other runs by hash."""
+    """Defaults live under a name that needs no import of the lab (the topic page reads them); other runs by hash.
+    Both names carry the code version, so pruning can tell a stale entry from its name alone."""
     if dict(params) == lab.defaults:
         return defaults_path(lab.id)
-    key = json.dumps({"lab": lab.id, "params": plain(dict(params)), "code": code_version(lab.id)}, sort_keys=True)
-    return cache_dir() / f"{lab.id}-{hashlib.sha256(key.encode()).hexdigest()[:20]}.json"
+    code = code_version(lab.id)
+    key = json.dumps({"lab": lab.id, "params": plain(dict(params)), "code": code}, sort_keys=True)
+    return cache_dir() / f"{lab.id}-{code}-{hashlib.sha256(key.encode()).hexdigest()[:20]}.json"
 
 
 def defaults_path(lab_id: str) -> Path:
@@ -408,9 +413,78 @@ def defaults_path(lab_id: str) -> Path:
 
 def _read(path: Path) -> LabResult | None:
     try:
-        return LabResult.from_json(json.loads(path.read_text(encoding="utf-8")))
+        result = LabResult.from_json(json.loads(path.read_text(encoding="utf-8")))
     except (OSError, ValueError, KeyError, TypeError):
         return None
+    with contextlib.suppress(OSError):
+        path.touch()  # a hit counts as a use: least-recently-used pruning goes by mtime
+    return result
+
+
+CACHE_MAX_BYTES = 64 * 2**20  # about 300 lab results at the usual 50-300 KB of SVG each
+_ENTRY = re.compile(r"^(?P<lab>[a-z0-9_]+)-(?:defaults-)?(?P<code>[0-9a-f]{16})(?:-[0-9a-f]{20})?\.json$")
+
+
+@dataclass(frozen=True)
+class CacheInfo:
+    path: Path
+    files: int
+    bytes: int
+    stale: int  # entries of changed code, of labs that no longer exist, or in an old name format
+
+
+def _entries() -> list[tuple[Path, int, float, bool]]:
+    """(path, size, mtime, stale) of every cache entry; temporary files of a write in progress are left alone."""
+    out = []
+    try:
+        paths = [p for p in cache_dir().iterdir() if p.suffix == ".json" and not p.name.startswith(".")]
+    except OSError:
+        return []
+    ids = set(lab_ids())
+    for p in paths:
+        try:
+            st = p.stat()
+        except OSError:
+            continue
+        m = _ENTRY.match(p.name)
+        stale = m is None or m["lab"] not in ids or m["code"] != code_version(m["lab"])
+        out.append((p, st.st_size, st.st_mtime, stale))
+    return out
+
+
+def cache_info() -> CacheInfo:
+    entries = _entries()
+    return CacheInfo(cache_dir(), len(entries), sum(e[1] for e in entries), sum(e[3] for e in entries))
+
+
+def prune_cache(max_bytes: int | None = None) -> int:
+    """Delete stale entries, then the least recently used until the rest fits in max_bytes; returns files removed."""
+    limit = CACHE_MAX_BYTES if max_bytes is None else max_bytes
+    removed, kept, total = 0, [], 0
+    for path, size, mtime, stale in _entries():
+        if stale:
+            removed += _unlink(path)
+        else:
+            kept.append((mtime, path.name, path, size))
+            total += size
+    for _, _, path, size in sorted(kept):  # oldest first (name breaks mtime ties, for a stable order)
+        if total <= limit:
+            break
+        removed += _unlink(path)
+        total -= size
+    return removed
+
+
+def clear_cache() -> int:
+    return sum(_unlink(path) for path, *_ in _entries())
+
+
+def _unlink(path: Path) -> int:
+    try:
+        path.unlink()
+        return 1
+    except OSError:
+        return 0
 
 
 def cached(lab: Lab, params: Mapping[str, Any]) -> LabResult | None:
@@ -438,6 +512,7 @@ def run_lab(lab: Lab, params: Mapping[str, Any], *, png: bool = False, use_cache
         from mldrill.store.backup import write_atomic
 
         write_atomic(cache_path(lab, params), json.dumps(result.to_json()))
+        prune_cache()
     except OSError:
         pass  # a read-only cache dir costs only speed
     return result

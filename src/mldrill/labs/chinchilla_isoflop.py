@@ -19,7 +19,8 @@ PREDICT = Predict(
     question="With Gopher's budget (5.76e23 FLOPs), which reaches the lower loss under the Chinchilla fit?",
     choices=("280B parameters on 300B tokens", "70B parameters on 1.4T tokens", "they tie"),
     answer=1,
-    why="At fixed compute the fit prefers a smaller model on more tokens: about 20 tokens per parameter.",
+    why="At fixed compute the fit prefers a smaller model on more tokens. 70B on 1.4T is the paper's IsoFLOP rule of "
+    "about 20 tokens per parameter; the fit's own optimum is smaller still, about 32B on 3T tokens.",
 )
 
 

@@ -23,6 +23,41 @@ import torch.nn.functional as F
 from torch import nn
 
 
+def best_rank_r_error(delta: torch.Tensor, r: int) -> float:
+    """min over rank-r M of ||delta - M||_F = sqrt(sum_{i > r} sigma_i^2) (Eckart-Young): LoRA's floor at rank r."""
+    s = torch.linalg.svdvals(delta.double())  # (min(d_out, d_in),) descending
+    return float(s[r:].pow(2).sum().sqrt())
+
+
+def fit_lora(
+    target: torch.Tensor, r: int, *, steps: int = 800, lr: float = 2e-2, seed: int = 0
+) -> tuple[LoRALinear, list[float]]:
+    """Fit a rank-r LoRA update B A (alpha = r, so scale 1) to a (d_out, d_in) target by Adam on ||B A - target||_F^2.
+
+    The base weight is zero, so the adapter alone must produce the target; returns the adapter and ||B A - target||_F
+    per step. The default lr suits a target with ||target||_F around 1. Low-rank factorisation has no spurious
+    local minima (Baldi & Hornik 1989), so the fit approaches the Eckart-Young floor `best_rank_r_error`.
+    """
+    d_out, d_in = target.shape
+    base = nn.Linear(d_in, d_out, bias=False, dtype=target.dtype)
+    nn.init.zeros_(base.weight)
+    g = torch.Generator().manual_seed(seed)
+    lora = LoRALinear(base, r=r, alpha=r, generator=g)
+    with torch.no_grad():  # small random B as well: at B = 0 only B moves on step one, which merely slows the start
+        lora.lora_B.copy_(torch.randn(d_out, r, generator=g, dtype=target.dtype) * 0.01)
+    opt = torch.optim.Adam([lora.lora_A, lora.lora_B], lr=lr)
+    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, steps)
+    errs = []
+    for _ in range(steps):
+        loss = (lora.delta_weight() - target).pow(2).sum()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        sched.step()
+        errs.append(float(loss.detach().sqrt()))
+    return lora, errs
+
+
 def lora_params(d_in: int, d_out: int, r: int) -> int:
     """Trainable parameters of one LoRA-adapted (d_out, d_in) matrix: r (d_in + d_out)."""
     return r * (d_in + d_out)

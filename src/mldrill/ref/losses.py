@@ -183,6 +183,20 @@ def info_nce(q: torch.Tensor, k: torch.Tensor, *, tau: float = 0.07, normalize: 
     return cross_entropy(logits, torch.arange(q.shape[0]))
 
 
+def alignment(x: torch.Tensor, y: torch.Tensor, *, alpha: float = 2.0) -> torch.Tensor:
+    """Wang & Isola (2020) alignment: E ||f(x) - f(y)||^alpha over positive pairs (rows of x, y). Lower = aligned."""
+    return (x - y).norm(dim=1).pow(alpha).mean()
+
+
+def uniformity(x: torch.Tensor, *, t: float = 2.0) -> torch.Tensor:
+    """Wang & Isola (2020) uniformity: log E exp(-t ||f(x_i) - f(x_j)||^2) over distinct pairs i != j. Lower = more
+    uniform on the sphere. For unit vectors ||a - b||^2 = 2 - 2 a.b, so the Gram matrix suffices."""
+    n = x.shape[0]
+    sq = (2 - 2 * x @ x.T).clamp_min(0)  # (N, N) squared distances of unit vectors
+    off = ~torch.eye(n, dtype=torch.bool, device=x.device)
+    return torch.logsumexp(-t * sq[off], dim=0) - math.log(n * (n - 1))
+
+
 def kl(p: torch.Tensor, q: torch.Tensor) -> torch.Tensor:
     """KL(p || q) = sum p (log p - log q) per row, averaged over rows ('batchmean'). Probabilities in, 0 log 0 = 0.
 

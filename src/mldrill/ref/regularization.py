@@ -23,17 +23,28 @@ import torch
 
 
 def dropout(
-    x: torch.Tensor, p: float = 0.5, training: bool = True, *, generator: torch.Generator | None = None
+    x: torch.Tensor,
+    p: float = 0.5,
+    training: bool = True,
+    *,
+    generator: torch.Generator | None = None,
+    inverted: bool = True,
 ) -> torch.Tensor:
-    """Inverted dropout. Draws the mask exactly as F.dropout does, so the same RNG state gives the same mask."""
+    """Inverted dropout. Draws the mask exactly as F.dropout does, so the same RNG state gives the same mask.
+
+    inverted=False is the original form (Srivastava et al. 2014, §4): train x * m with no rescale, eval x * (1 - p).
+    Both keep train and eval on the same expected scale; dropping the rescale in *both* places is the bug.
+    """
     if not 0 <= p <= 1:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
-    if not training or p == 0:
+    if not training:
+        return x if inverted else x * (1 - p)
+    if p == 0:
         return x
     if p == 1:
         return torch.zeros_like(x)
     keep = torch.empty_like(x).bernoulli_(1 - p, generator=generator)
-    return x * keep.div_(1 - p)
+    return x * (keep.div_(1 - p) if inverted else keep)
 
 
 def drop_path(x: torch.Tensor, p: float, training: bool = True, *, mode: str = "row",

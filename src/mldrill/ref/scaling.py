@@ -53,3 +53,16 @@ def chinchilla_loss(n_params: float, n_tokens: float) -> float:
 def vocab_cost(V: int, d: int, *, tied: bool = True) -> int:
     """Embedding + LM-head parameters: V d if tied, 2 V d otherwise."""
     return V * d * (1 if tied else 2)
+
+
+def decode_step_flops(n_layer: int, n_embd: int, vocab_size: int, t: int, *, cached: bool) -> int:
+    """Matmul FLOPs to produce the token after a context of t tokens, in a GPT that computes logits at every position.
+
+    With a KV cache one new token goes through the layers and attends to t cached keys:
+        n_layer (24 d^2 + 4 t d) + 2 d V.
+    Without it the whole context is recomputed: every term is t times larger (the projections, MLP and LM head see t
+    rows, the attention scores are t x t): n_layer (24 t d^2 + 4 t^2 d) + 2 t d V. So the ratio is exactly t.
+    Counted like torch's FlopCounterMode (2 FLOPs per multiply-add; norms, GELU and softmax not counted).
+    """
+    d, rows = n_embd, 1 if cached else t
+    return n_layer * (24 * rows * d * d + 4 * rows * t * d) + 2 * rows * d * vocab_size
