@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mldrill.catalog import load_catalog
 from mldrill.catalog.loader import Catalog
-from mldrill.catalog.validate import _check_key_points, _stems, key_point_problem
+from mldrill.catalog.validate import _check_key_points, _stems, key_point_problem, numbers_in
 
 
 def test_every_card_has_key_points() -> None:
@@ -32,3 +32,10 @@ def test_a_key_point_must_be_stated_in_the_answer() -> None:
     assert key_point_problem("Scaling keeps the softmax out of saturation", answer) is None
     assert key_point_problem("Layer normalisation replaces the temperature entirely", answer) is not None
     assert key_point_problem("x" * 161, answer) is not None
+
+
+def test_a_key_point_brings_no_number_of_its_own() -> None:
+    answer = "Scaling the loss by $S = 2^{16} = 65{,}536$ keeps 1e-8 gradients representable (init_scale=65536.0)."
+    stems, stated = _stems(answer), numbers_in(answer)
+    assert key_point_problem("Scaling the loss by 65,536 keeps tiny gradients representable", stems, stated) is None
+    assert key_point_problem("Scaling the loss by 32,768 keeps tiny gradients representable", stems, stated)

@@ -8,6 +8,7 @@ What is checked (beyond the schema, which the loader applies):
 - kata and lab links resolve once those catalogs exist (pass their id sets; None = not checked yet);
 - an L2/L3 card has 2-5 key points (an L1 card, if it has any, too), each short, distinct and stated in the answer: at
   least half of its content words occur in the answer (so a key point summarises, never adds a claim);
+  and every number it states appears in the question or the answer (a key point never brings a number of its own);
 - a card that cites (an author "et al", a year, a library "default", an "introduced"/"proposed"/"the paper" claim)
   carries `sources` precise enough to check, and no source is a bare word.
 """
@@ -124,10 +125,23 @@ def _stems(text: str) -> set[str]:
     return {w.lower()[:5] for w in _WORD.findall(text) if w.lower() not in _STOP}
 
 
-def key_point_problem(point: str, answer_stems: set[str]) -> str | None:
-    """Why `point` is not a key point of an answer whose content-word stems are `answer_stems`, or None."""
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_DIGIT_GROUPING = re.compile(r"\{,\}|\\,|,|\u2009|\u202f")  # 65{,}536, 65\,536, 65,536 and thin spaces
+
+
+def numbers_in(text: str) -> set[str]:
+    """The numbers written in `text`, digit grouping removed; 65536.0 also counts as 65536."""
+    found = set(_NUMBER.findall(_DIGIT_GROUPING.sub("", text)))
+    return found | {n.removesuffix(".0") for n in found}
+
+
+def key_point_problem(point: str, answer_stems: set[str], stated: set[str] | None = None) -> str | None:
+    """Why `point` is not a key point of an answer whose content-word stems are `answer_stems` (and, if given, whose
+    question and answer state the numbers `stated`), or None."""
     if len(point) > KEY_POINT_CHARS:
         return f"is {len(point)} characters (at most {KEY_POINT_CHARS}: a phrase a grader listens for)"
+    if stated is not None and (new := sorted(numbers_in(point) - stated)):
+        return f"states numbers that neither the question nor the answer gives ({', '.join(new)})"
     words = _stems(point)
     if words and len(words & answer_stems) * 2 < len(words):
         missing = ", ".join(sorted(words - answer_stems))
@@ -144,9 +158,9 @@ def _check_key_points(cat: Catalog) -> list[Problem]:
             out.append(Problem(w.file, w.line, f"card '{c.id}' has {n} key points; an {c.level} card needs 2 to 5"))
         if len({p.lower() for p in c.key_points}) < n:
             out.append(Problem(w.file, w.line, f"card '{c.id}' repeats a key point"))
-        stems = _stems(c.answer)
+        stems, stated = _stems(c.answer), numbers_in(c.question + " " + c.answer)
         for i, point in enumerate(c.key_points, 1):
-            why = key_point_problem(point, stems)
+            why = key_point_problem(point, stems, stated)
             if why:
                 out.append(Problem(w.file, w.line, f"card '{c.id}': key point {i} '{point[:60]}' {why}"))
     return out
