@@ -127,7 +127,7 @@ class Report:
         tips = []
         for a in self.areas:
             if a.score < WEAK_AREA:
-                missed = [p for c in self.rated if c.area == a.area for p in c.missed]
+                missed = list(dict.fromkeys(p for c in self.rated if c.area == a.area for p in c.missed))
                 what = f"; missed: {'; '.join(missed[:4])}" if missed else ""
                 tips.append(f"{a.title}: {a.score:.0%}{what} (mldrill drill --area {a.area})")
         if self.kata is not None and self.kata.status != "passed":
