@@ -1,65 +1,75 @@
-"""BPE on taylorswift.txt, vocab 512: incremental vs recount-every-merge training; encoding vs tiktoken (same ranks)."""
+"""BPE on taylorswift.txt at vocab 512, GPT-4 split pattern, against the named peers, in interleaved rounds:
+
+- training: ours (incremental pair counts + a heap) vs minbpe's RegexTokenizer (../shared/bench-peers/minbpe, which
+  recounts every pair after every merge) and our own recount-every-merge oracle `train_bpe_naive`;
+- encoding (cold: our per-call pre-token cache starts empty): ours vs minbpe's RegexTokenizer given the same merges,
+  and vs tiktoken given the same ranks; all three must return identical ids.
+Targets (issue #16): training >= 20x faster than minbpe; encoding >= 10x faster than minbpe and within 3x of tiktoken.
+Skips with the reason when the peer or the data is absent.
+"""
 
 import sys
-import time
 from pathlib import Path
 
 import tiktoken
 
-try:
-    import mldrill  # noqa: F401  (installed: use it; else run from a checkout)
-except ModuleNotFoundError:  # running from a source checkout without `pip install -e .`
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _timing import interleaved, ratio_line
 
 from mldrill.ref.bpe import BPETokenizer, train_bpe_naive
 
-
-def best_of(fn, repeats: int = 5) -> float:
-    """Best wall time in seconds over `repeats` runs, after one warm-up call."""
-    fn()
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
-
-
-def bench_file(name: str) -> Path | None:
-    """../shared/bench-data/<name> next to the repository root or the current directory, if present."""
-    for root in (Path(__file__).resolve().parents[2] / "shared" / "bench-data", Path("../shared/bench-data")):
-        if (root / name).is_file():
-            return root / name
-    return None
+SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 
 def main() -> None:
-    path = bench_file("taylorswift.txt")
-    if path is None:
-        print("skipped: ../shared/bench-data/taylorswift.txt not found")
+    data = SHARED / "bench-data" / "taylorswift.txt"
+    peers = SHARED / "bench-peers"
+    if not data.is_file():
+        print(f"skipped: {data} not found")
         return
-    text = path.read_text(encoding="utf-8")
-    print(f"{path.name}: {len(text):,} characters, vocab 512, GPT-4 split pattern")
-    t = time.perf_counter()
+    if not (peers / "minbpe").is_dir():
+        print(f"skipped: peer not found ({peers / 'minbpe'})")
+        return
+    sys.path.insert(0, str(peers))
+    from minbpe import RegexTokenizer
+
+    text = data.read_text(encoding="utf-8")
+    print(f"{data.name}: {len(text):,} characters, vocab 512, GPT-4 split pattern")
+
     tok = BPETokenizer().train(text, 512)
-    t_fast = time.perf_counter() - t
-    t = time.perf_counter()
-    naive = train_bpe_naive(text, 512)
-    t_naive = time.perf_counter() - t
-    assert naive == tok.merges, "incremental and recount trainers disagree"
-    print(f"train: incremental {t_fast:.2f} s, recount-every-merge {t_naive:.2f} s, ratio {t_naive / t_fast:.1f}x")
+    assert train_bpe_naive(text, 512) == tok.merges, "incremental and recount trainers disagree"
+    train = interleaved(
+        {"ours": lambda: BPETokenizer().train(text, 512), "minbpe": lambda: RegexTokenizer().train(text, 512)},
+        rounds=2,
+        warmup=False,  # minbpe takes ~40 s a run here; training has nothing to warm up but the imports, done above
+    )
+    print(ratio_line("train to vocab 512", train, "ours", "minbpe"))
+
+    peer = RegexTokenizer()  # the same merges, so that all three encoders must agree id for id
+    peer.merges = {pair: new_id for pair, new_id in tok.merges}
+    peer.vocab = dict(tok.vocab)
     enc = tiktoken.Encoding("bench", pat_str=tok.pattern, mergeable_ranks=tok.mergeable_ranks(), special_tokens={})
-    assert tok.encode(text) == enc.encode_ordinary(text)
+    ids = tok.encode_ordinary(text)
+    assert ids == enc.encode_ordinary(text) == peer.encode_ordinary(text), "encoders disagree"
 
     def ours_cold() -> None:
-        tok._cache.clear()  # without the chunk cache: every pre-token merged from bytes
+        tok._cache.clear()  # every distinct pre-token merged from its bytes, as on a text never seen,
+        tok._pair_ranks.clear()  # and every adjacent pair's rank looked up from its bytes again
         tok.encode_ordinary(text)
 
-    t_ours = best_of(ours_cold, 3)
-    t_tik = best_of(lambda: enc.encode_ordinary(text), 3)
-    print(f"encode: ours {t_ours * 1e3:.1f} ms, tiktoken {t_tik * 1e3:.1f} ms, ours/tiktoken {t_ours / t_tik:.1f}x")
-    n_tokens = len(enc.encode_ordinary(text))
-    print(f"tokens: {n_tokens:,} ({len(text.encode()) / n_tokens:.2f} bytes/token)")
+    times = interleaved(
+        {
+            "ours": ours_cold,
+            "minbpe": lambda: peer.encode_ordinary(text),
+            "tiktoken": lambda: enc.encode_ordinary(text),
+        },
+        rounds=5,
+    )
+    print(ratio_line("encode (cold cache)", times, "ours", "minbpe"))
+    print(ratio_line("encode (cold cache)", times, "ours", "tiktoken"))
+    print(f"tokens: {len(ids):,} ({len(text.encode()) / len(ids):.2f} bytes/token)")
 
 
 if __name__ == "__main__":

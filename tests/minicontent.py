@@ -10,14 +10,16 @@ from mldrill.catalog import Catalog, load_catalog
 
 
 def card(cid: str, level: str = "L2", followups: list[str] | None = None, **kw: object) -> dict[str, object]:
+    answer = str(kw.pop("answer", f"Answer of {cid}, with $x^2$."))
     return {
         "id": cid,
         "level": level,
         "kind": "concept",
         "question": f"Question of {cid}?",
-        "answer": f"Answer of {cid}, with $x^2$.",
+        "answer": answer,
         "trap": f"Trap of {cid}.",
         "followups": followups or [],
+        "key_points": [answer[:100], f"In short: {answer[:80]}"],  # stated in the answer, as validate.py requires
         **kw,
     }
 

@@ -120,6 +120,8 @@ def test_topic_must_live_in_its_area_folder(tmp_path: Path) -> None:
         ("id: a\ntitle: [unclosed\n", 3, "YAML syntax error"),
         ("- just\n- a list\n", 1, "must be a mapping"),
         ("id: a\nid: b\n", 2, "duplicate key 'id'"),
+        ("id: a\ntitle: greedy match with ## continuations\n", 2, "'title' is cut short"),
+        ("id: a\nlist:\n  - one\n  - uses the ## marker\n", 4, "'list.1' is cut short"),
     ],
 )
 def test_malformed_files_name_file_and_line(tmp_path: Path, text: str, line: int, needle: str) -> None:

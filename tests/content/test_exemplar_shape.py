@@ -32,6 +32,7 @@ CARD_KEYS = {
     "labs",
     "tags",
     "sources",
+    "key_points",
 }
 REQUIRED_CARD_KEYS = {"id", "level", "kind", "question", "answer", "trap"}
 LEVELS = {"L1", "L2", "L3"}

@@ -1,42 +1,30 @@
-"""Key points: every L2/L3 card lists 2-5 phrases a grader listens for, each stated in its answer (validate.py).
-
-Areas still being written are listed in key_points_pending.txt; the list may only shrink, and a listed area that is
-complete fails the test so the list stays honest.
-"""
+"""Key points: every L2/L3 card lists 2-5 phrases a grader listens for, each stated in its answer (validate.py)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from mldrill.catalog import load_catalog
 from mldrill.catalog.loader import Catalog
-from mldrill.catalog.validate import _stems, key_point_problem
-
-PENDING = {
-    ln.strip() for ln in (Path(__file__).parent / "key_points_pending.txt").read_text().splitlines() if ln.strip()
-}
+from mldrill.catalog.validate import _check_key_points, _stems, key_point_problem
 
 
-def _missing_by_area(cat: Catalog) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for c in cat.cards.values():
-        if c.level != "L1" and not c.key_points:
-            out.setdefault(cat.topics[c.topic_id].area, []).append(c.id)
-    return out
-
-
-def test_every_l2_l3_card_has_key_points() -> None:
-    missing = _missing_by_area(load_catalog())
-    unlisted = {a: ids for a, ids in missing.items() if a not in PENDING}
-    assert not unlisted, f"L2/L3 cards without key points: {unlisted}"
-
-
-def test_pending_list_is_honest() -> None:
+def test_every_card_has_key_points() -> None:
     cat = load_catalog()
-    areas = {t.area for t in cat.topics.values()}
-    assert areas >= PENDING, f"unknown areas in key_points_pending.txt: {PENDING - areas}"
-    done = PENDING - set(_missing_by_area(cat))
-    assert not done, f"these areas have all their key points; remove them from key_points_pending.txt: {done}"
+    missing = [c.id for c in cat.cards.values() if not c.key_points]
+    assert not missing, f"cards without key points: {missing[:20]}"
+    assert _check_key_points(cat) == []
+
+
+def test_the_validator_names_a_card_without_key_points(tmp_path) -> None:
+    cat = load_catalog()
+    card = next(c for c in cat.cards.values() if c.level == "L3")
+    stripped = Catalog(
+        topics=cat.topics,
+        cards={**cat.cards, card.id: card.model_copy(update={"key_points": []})},
+        where=cat.where,
+        problems=[],
+    )
+    problems = _check_key_points(stripped)
+    assert [p.message for p in problems] == [f"card '{card.id}' has 0 key points; an L3 card needs 2 to 5"]
 
 
 def test_a_key_point_must_be_stated_in_the_answer() -> None:

@@ -107,6 +107,10 @@ def _relative(path: Path, base: Path) -> str:
 def _add_topic(cat: Catalog, doc: YamlDoc, rel: str) -> None:
     for key, line in doc.duplicate_keys:
         cat.problems.append(Problem(rel, line, f"duplicate key '{key}' (YAML keeps only the last one)"))
+    for key, line in doc.cut_by_comment:
+        cat.problems.append(
+            Problem(rel, line, f"'{key}' is cut short: an unquoted ' #' starts a YAML comment; quote the value")
+        )
     data = doc.data
     if not isinstance(data, dict):
         cat.problems.append(Problem(rel, 1, "a topic file must be a mapping (id, title, area, ..., cards)"))

@@ -6,7 +6,7 @@ What is checked (beyond the schema, which the loader applies):
 - follow-ups resolve, never point at the card itself, and form no cycle;
 - each `refs` entry imports (`module:attr.attr`);
 - kata and lab links resolve once those catalogs exist (pass their id sets; None = not checked yet);
-- an L2/L3 card has 2-5 key points (an L1 card may have them), each short, distinct and stated in the answer: at
+- an L2/L3 card has 2-5 key points (an L1 card, if it has any, too), each short, distinct and stated in the answer: at
   least half of its content words occur in the answer (so a key point summarises, never adds a claim);
 - a card that cites (an author "et al", a year, a library "default", an "introduced"/"proposed"/"the paper" claim)
   carries `sources` precise enough to check, and no source is a bare word.
@@ -138,11 +138,9 @@ def key_point_problem(point: str, answer_stems: set[str]) -> str | None:
 def _check_key_points(cat: Catalog) -> list[Problem]:
     out = []
     for c in cat.cards.values():
-        if not c.key_points:
-            continue  # completeness for L2/L3 is tests/content/test_key_points.py's job while areas are written
         w = cat.where[c.id]
         n = len(c.key_points)
-        if c.level != "L1" and not KEY_POINTS_MIN <= n <= KEY_POINTS_MAX:
+        if (n or c.level != "L1") and not KEY_POINTS_MIN <= n <= KEY_POINTS_MAX:
             out.append(Problem(w.file, w.line, f"card '{c.id}' has {n} key points; an {c.level} card needs 2 to 5"))
         if len({p.lower() for p in c.key_points}) < n:
             out.append(Problem(w.file, w.line, f"card '{c.id}' repeats a key point"))

@@ -24,6 +24,9 @@ class YamlDoc:
     data: Any
     lines: dict[PathKey, int] = field(default_factory=dict)
     duplicate_keys: list[tuple[str, int]] = field(default_factory=list)  # (key, line): YAML silently keeps the last
+    # (key path, line) of unquoted values cut short by " #", which YAML reads as the start of a comment:
+    # `question: greedy longest match with ## continuations` is read as "greedy longest match with".
+    cut_by_comment: list[tuple[str, int]] = field(default_factory=list)
 
     def line_of(self, loc: Sequence[str | int]) -> int:
         """Line of the deepest known prefix of `loc` (1 when nothing matches: the document itself)."""
@@ -55,13 +58,17 @@ def read_yaml(path: Path, text: str | None = None) -> YamlDoc:
     doc = YamlDoc(path=path, data=None)
     if node is None:
         return doc
-    _walk(node, (), doc)
+    _walk(node, (), doc, text.splitlines())
     doc.data = yaml.SafeLoader("").construct_document(node)
     return doc
 
 
-def _walk(node: yaml.Node, here: PathKey, doc: YamlDoc) -> None:
-    if isinstance(node, yaml.MappingNode):
+def _walk(node: yaml.Node, here: PathKey, doc: YamlDoc, lines: list[str]) -> None:
+    if isinstance(node, yaml.ScalarNode) and not node.style and here:  # plain (unquoted) style
+        end = node.end_mark
+        if end.line < len(lines) and lines[end.line][end.column :].lstrip().startswith("#"):
+            doc.cut_by_comment.append((".".join(map(str, here)), end.line + 1))
+    elif isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
         for key_node, value_node in node.value:
             key = str(key_node.value)
@@ -70,8 +77,8 @@ def _walk(node: yaml.Node, here: PathKey, doc: YamlDoc) -> None:
                 doc.duplicate_keys.append((".".join(map(str, (*here, key))), line))
             seen.add(key)
             doc.lines[(*here, key)] = line
-            _walk(value_node, (*here, key), doc)
+            _walk(value_node, (*here, key), doc, lines)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
             doc.lines[(*here, i)] = item.start_mark.line + 1
-            _walk(item, (*here, i), doc)
+            _walk(item, (*here, i), doc, lines)

@@ -42,6 +42,19 @@ GPT4_SPLIT_PATTERN = (
 )
 
 Pair = tuple[int, int]
+_NOT_A_TOKEN = 1 << 62  # the "rank" of a pair whose bytes are not a token (real ranks are token ids, far below)
+
+
+class _Memo(dict[str, list[int]]):
+    """Pre-token -> its ids, computed on first sight by `__missing__`."""
+
+    def __init__(self, encode_chunk: Callable[[bytes], list[int]]) -> None:
+        super().__init__()
+        self._encode_chunk = encode_chunk
+
+    def __missing__(self, chunk: str) -> list[int]:
+        ids = self[chunk] = self._encode_chunk(chunk.encode("utf-8"))
+        return ids
 
 
 def pretokenize(text: str, pattern: str = GPT4_SPLIT_PATTERN) -> list[str]:
@@ -107,7 +120,8 @@ class BPETokenizer:
         self.vocab: dict[int, bytes] = {i: bytes([i]) for i in range(256)}
         self.ranks: dict[bytes, int] = {bytes([i]): i for i in range(256)}  # token bytes -> id (= rank)
         self.special_tokens: dict[str, int] = {}
-        self._cache: dict[str, list[int]] = {}
+        self._pair_ranks: dict[int, int] = {}  # (a << 32 | b) -> rank of the token a+b spells (see _pair_rank)
+        self._cache = _Memo(self._encode_chunk)  # pre-token -> ids
 
     # ---- training
 
@@ -152,6 +166,7 @@ class BPETokenizer:
                     heapq.heappush(heap, (-counts[p], p))
         self.ranks = inverse
         self._cache.clear()
+        self._pair_ranks.clear()
         return self
 
     def register_special_tokens(self, special: dict[str, int]) -> None:
@@ -166,28 +181,42 @@ class BPETokenizer:
 
     # ---- encoding
 
+    def _pair_rank(self, a: int, b: int) -> int:
+        """Rank (= id) of the token spelled by token a then token b, or _NOT_A_TOKEN; remembered per id pair, so a
+        pair seen before costs one integer-keyed lookup instead of a bytes concatenation and its hash."""
+        r = self.ranks.get(self.vocab[a] + self.vocab[b], _NOT_A_TOKEN)
+        self._pair_ranks[a << 32 | b] = r
+        return r
+
     def _encode_chunk(self, chunk: bytes) -> list[int]:
-        parts = [chunk[i : i + 1] for i in range(len(chunk))]
-        while len(parts) > 1:
-            best_rank, best_i = None, -1
-            for i in range(len(parts) - 1):  # lowest-rank adjacent pair, leftmost on ties
-                r = self.ranks.get(parts[i] + parts[i + 1])
-                if r is not None and (best_rank is None or r < best_rank):
-                    best_rank, best_i = r, i
-            if best_rank is None:
+        """tiktoken's rank merge: keep the rank of every adjacent pair, merge the lowest (leftmost on ties), and
+        re-rank only the two pairs that touch the merged token. A merged token's id is its rank (ids are ranks)."""
+        known, compute = self._pair_ranks.get, self._pair_rank
+
+        def rank(a: int, b: int) -> int:
+            r = known(a << 32 | b)
+            return r if r is not None else compute(a, b)
+
+        ids = list(chunk)  # the bytes are the first 256 ids
+        pair_rank = [rank(a, b) for a, b in itertools.pairwise(ids)]
+        while pair_rank:
+            best = min(pair_rank)
+            if best == _NOT_A_TOKEN:
                 break
-            parts[best_i : best_i + 2] = [parts[best_i] + parts[best_i + 1]]
-        return [self.ranks[p] for p in parts]
+            i = pair_rank.index(best)  # leftmost on ties
+            ids[i : i + 2] = (best,)
+            del pair_rank[i]
+            if i < len(pair_rank):  # the merged token and its right neighbour
+                pair_rank[i] = rank(best, ids[i + 1])
+            if i > 0:  # its left neighbour and the merged token
+                pair_rank[i - 1] = rank(ids[i - 1], best)
+        return ids
 
     def encode_ordinary(self, text: str) -> list[int]:
-        """Encode ignoring special tokens (their strings are plain text)."""
-        ids: list[int] = []
-        for chunk in pretokenize(text, self.pattern):
-            cached = self._cache.get(chunk)
-            if cached is None:
-                cached = self._cache[chunk] = self._encode_chunk(chunk.encode("utf-8"))
-            ids.extend(cached)
-        return ids
+        """Encode ignoring special tokens (their strings are plain text). Each distinct pre-token is merged once and
+        remembered (`_Memo`): running text repeats its words, so most pre-tokens are a dictionary hit, and the loop
+        over pre-tokens runs in C (map + chain)."""
+        return list(itertools.chain.from_iterable(map(self._cache.__getitem__, pretokenize(text, self.pattern))))
 
     def encode(
         self,

@@ -127,3 +127,19 @@ def test_lloyd_step_is_sklearns_first_iteration_and_keeps_an_empty_centre():
     assert_array_equal(new[3:], far[3:])
     for j in range(3):
         assert_allclose(new[j], X[labels == j].mean(0), rtol=1e-12)
+
+
+@pytest.mark.parametrize("iters", [1, 2, 5, 40])
+def test_every_iteration_matches_sklearn_while_few_points_move(iters: int) -> None:
+    """Overlapping clusters keep a few points moving for many iterations: the sums corrected for moved points only
+    (lloyd's fast path) must give sklearn's centres after any number of iterations, not just at convergence."""
+    rng = np.random.default_rng(11)
+    k = 8
+    X = rng.normal(size=(4000, 6)) + 1.2 * rng.normal(size=(k, 6))[rng.integers(k, size=4000)]
+    init = X[rng.choice(4000, k, replace=False)]
+    centers, labels, inertia, n_iter = lloyd(X, init, max_iter=iters, tol=-1.0)
+    sk = SkKMeans(k, init=init, n_init=1, max_iter=iters, tol=0.0, algorithm="lloyd").fit(X)
+    assert n_iter == sk.n_iter_
+    assert_allclose(centers, sk.cluster_centers_, rtol=1e-9, atol=1e-12)
+    assert_array_equal(labels, sk.labels_)
+    assert_allclose(inertia, sk.inertia_, rtol=1e-9)

@@ -14,7 +14,8 @@ Conventions copied from sklearn.cluster.KMeans(algorithm="lloyd") so that both g
 initial centres: tol is relative (tol * mean feature variance) and compared to the total squared centre shift;
 iteration stops early when labels stop changing; if it stopped on tol, labels are recomputed from the final
 centres. Speed: the assignment drops ||x||^2 (it does not change the argmin) and builds ||c||^2 - 2 X C^T in place;
-the update sums each feature with a weighted bincount (O(n d)) instead of a one-hot matrix product.
+the update sums each feature with a weighted bincount (O(n d)) instead of a one-hot matrix product, and
+later iterations only correct the sums for the points that changed cluster.
 Tested in tests/ref/classical/test_classical_kmeans.py; bench/bench_kmeans.py times it against sklearn.
 """
 
@@ -55,12 +56,39 @@ def kmeans_plusplus(
     return X[idx].copy(), np.array(idx)
 
 
-def _assign(X: np.ndarray, centers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Nearest centre of each point. argmin_j ||x - c_j||^2 = argmin_j (||c_j||^2 - 2 x.c_j): ||x||^2 is dropped.
-    Returns (labels (n,), G (n, k) = ||c||^2 - 2 X C^T), built in place to avoid (n, k) temporaries."""
-    G = X @ (-2.0 * centers.T)  # (n, k)
-    G += (centers**2).sum(1)
-    return np.argmin(G, axis=1), G
+def _assign(XaT: np.ndarray, centers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Nearest centre of each point -> (labels (n,), G (k, n) = ||c||^2 - 2 C X^T); ties go to the lowest index.
+
+    argmin_j ||x - c_j||^2 = argmin_j (||c_j||^2 - 2 x.c_j): ||x||^2 is dropped. `XaT` is X^T with a row of ones
+    appended, so one matrix product [-2C ||c||^2] [X 1]^T gives G with no (n, k) temporary. The argmin runs down
+    the k rows of G: the minimum of each column in one vectorised reduction, then each label is the sum of
+    j * [G_j == min] (one row at a time, one byte per point); the rare exact ties are settled by argmin itself.
+    A plain argmin over k = 16 numbers per point costs several times more in NumPy: it cannot vectorise rows that short.
+    """
+    k = centers.shape[0]
+    Ca = np.hstack([-2.0 * centers, (centers**2).sum(1, keepdims=True)])  # (k, d + 1)
+    G = Ca @ XaT  # (k, n)
+    best = np.minimum.reduce(G, axis=0)  # (n,)
+    label_t = np.uint8 if k < 256 else np.intp
+    labels = np.zeros(G.shape[1], dtype=label_t)
+    hits = np.zeros(G.shape[1], dtype=label_t)
+    for j in range(k):
+        at_min = (G[j] == best).view(np.uint8)
+        hits += at_min
+        if j:
+            labels += at_min * label_t(j)
+    out = labels.astype(np.intp)
+    tied = np.flatnonzero(hits != 1)  # equal scores (or NaN): fall back to argmin's lowest-index rule
+    if len(tied):
+        out[tied] = np.argmin(G[:, tied], axis=0)
+    return out, G
+
+
+def _ones_row(X: np.ndarray) -> np.ndarray:
+    """X^T with a row of ones appended: (d + 1, n), each row contiguous."""
+    XaT = np.empty((X.shape[1] + 1, X.shape[0]))
+    XaT[:-1], XaT[-1] = X.T, 1.0
+    return XaT
 
 
 def lloyd_step(X: np.ndarray, centers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -83,29 +111,46 @@ def lloyd_step(X: np.ndarray, centers: np.ndarray) -> tuple[np.ndarray, np.ndarr
 def lloyd(
     X: np.ndarray, centers: np.ndarray, *, max_iter: int = 300, tol: float = 0.0
 ) -> tuple[np.ndarray, np.ndarray, float, int]:
-    """Run Lloyd's algorithm from given centres -> (centers, labels, inertia, n_iter). `tol` is absolute here."""
+    """Run Lloyd's algorithm from given centres -> (centers, labels, inertia, n_iter). `tol` is absolute here.
+
+    The update keeps per-cluster sums and counts between iterations and corrects them only for the points that
+    changed cluster: after the first few iterations few points move, so the O(n d) re-summation becomes O(moved d).
+    The sums are recomputed from scratch when many points moved or an empty centre was relocated.
+    """
+    X = np.asarray(X, dtype=np.float64)
     n, k = X.shape[0], centers.shape[0]
     centers = np.array(centers, dtype=np.float64)
-    XT = np.ascontiguousarray(X.T)  # (d, n): each feature contiguous for the per-feature bincount below
+    XaT = _ones_row(X)  # (d + 1, n): the assignment's operand, and each feature contiguous for the bincounts
     labels_old = np.full(n, -1)
     strict = False
     n_iter = 0
     labels = labels_old
+    sums, counts = np.zeros((k, X.shape[1])), np.zeros(k)  # per-cluster sums and sizes under `labels_old`
+    recount = True
     for n_iter in range(1, max_iter + 1):  # noqa: B007 (n_iter is reported after the loop)
-        labels, G = _assign(X, centers)
-        counts = np.bincount(labels, minlength=k).astype(np.float64)  # (k,)
-        # Per-cluster sums, one weighted bincount per feature: O(n d), much cheaper than a one-hot matmul.
-        sums = np.stack([np.bincount(labels, weights=col, minlength=k) for col in XT], axis=1)  # (k, d)
+        labels, G = _assign(XaT, centers)
+        moved = np.flatnonzero(labels != labels_old)
+        if recount or len(moved) > n // 8:
+            counts = np.bincount(labels, minlength=k).astype(np.float64)  # (k,)
+            # Per-cluster sums, one weighted bincount per feature: O(n d), cheaper than a one-hot matmul.
+            sums = np.stack([np.bincount(labels, weights=col, minlength=k) for col in XaT[:-1]], axis=1)  # (k, d)
+        elif len(moved):
+            to, frm, Xm = labels[moved], labels_old[moved], X[moved]
+            counts += np.bincount(to, minlength=k) - np.bincount(frm, minlength=k)
+            np.add.at(sums, to, Xm)
+            np.subtract.at(sums, frm, Xm)
         empty = np.flatnonzero(counts == 0)
+        recount = False
         if len(empty):
             # Relocate each empty centre onto a far point, taking that point out of its old cluster.
-            far_d = G[np.arange(n), labels] + (X**2).sum(1)  # squared distance to the assigned centre
+            far_d = G[labels, np.arange(n)] + (X**2).sum(1)  # squared distance to the assigned centre
             far = np.argsort(-far_d, kind="stable")[: len(empty)]
             if far_d.max() > 0:
                 for e, f in zip(empty, far, strict=True):
                     sums[labels[f]] -= X[f]
                     counts[labels[f]] -= 1
                     sums[e], counts[e] = X[f], 1.0
+                recount = True  # the sums no longer match `labels`
         nonzero = counts > 0
         new_centers = centers.copy()
         new_centers[nonzero] = sums[nonzero] / counts[nonzero, None]
@@ -118,7 +163,7 @@ def lloyd(
             break
         labels_old = labels
     if not strict:  # make the labels consistent with the final centres
-        labels = _assign(X, centers)[0]
+        labels = _assign(XaT, centers)[0]
     inertia = float(((X - centers[labels]) ** 2).sum())
     return centers, labels, inertia, n_iter
 
