@@ -248,3 +248,27 @@ def test_a_whole_mock_survives_a_restart_and_reports(sdb: Database, cat: Catalog
     md = to_markdown(r)
     assert f"# Mock interview #{mock_id}" in md and "| Numerics & loss functions | 6 | 100% |" in md
     assert f"Kata {r.kata.title}: redo it (mldrill kata start {plan.kata})" in md
+
+
+def test_trend_marks_each_mock_against_the_one_before() -> None:
+    from mldrill.study.mock import trend
+
+    assert trend([]) == []
+    assert trend([0.5]) == [""]
+    assert trend([0.5, 0.7, 0.71, 0.4]) == ["", "↑", "=", "↓"]  # within 2 points: =
+
+
+def test_the_markdown_keeps_a_multi_line_trap_inside_its_list_item() -> None:
+    from mldrill.study.mock_report import CardResult, Report
+
+    c = CardResult(
+        "t/c", "numerics-losses", "L2", "Why\nthis?", None, "ans", ("p1", "p2"), (True, False),
+        "A trap\nover two lines.", True, 1, 42.0, 10.0,
+    )  # fmt: skip
+    md = to_markdown(Report(3, NOW, 15, 600.0, "all areas", True, [c], None, {"numerics-losses": "Numerics"}))
+    assert "1. **Why this?** — L2, `t/c`: 1/2 key points, Again, answered in 42 s (short)" in md
+    assert "   - missed: p2\n   - fell into the trap: A trap over two lines.\n" in md
+    assert (
+        "| Numerics | 1 | 50% | 1/2 | 1 |" in md
+        and "- Numerics: 50%; missed: p2 (mldrill drill --area numerics-losses)" in md
+    )

@@ -167,6 +167,11 @@ class Report:
         }
 
 
+def _line(text: str) -> str:
+    """Text on one line (a question or trap may span several), so it stays inside its Markdown list item."""
+    return " ".join(text.split())
+
+
 def _secs(s: float | None) -> str:
     return "–" if s is None else f"{s:.0f} s"
 
@@ -199,13 +204,13 @@ def to_markdown(r: Report) -> str:
         via = f" (follow-up of {c.followup_of})" if c.followup_of else ""
         points = f"{c.hit}/{len(c.key_points)} key points" if c.key_points else "self-rated (no key points)"
         lines.append(
-            f"{i}. **{c.question.strip()}** — {c.level}, `{c.item_id}`{via}: {points}, {rating}, "
+            f"{i}. **{_line(c.question)}** — {c.level}, `{c.item_id}`{via}: {points}, {rating}, "
             f"answered in {_secs(c.answer_s)}" + (f" ({timing(c.answer_s)})" if c.answer_s is not None else "")
         )
         for p in c.missed:
-            lines.append(f"   - missed: {p}")
+            lines.append(f"   - missed: {_line(p)}")
         if c.trap_fell:
-            lines.append(f"   - fell into the trap: {c.trap.strip()}")
+            lines.append(f"   - fell into the trap: {_line(c.trap)}")
     if r.kata is not None:
         k = r.kata
         lines += [
