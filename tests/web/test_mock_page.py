@@ -190,3 +190,30 @@ def test_today_suggests_a_mock_once_the_track_is_mostly_seen(env: tuple[TestClie
     db.close()
     page = client.get("/").text
     assert 'id="mock-hint"' in page and "a 30-minute mock is a good next step" in page
+
+
+def test_ending_early_and_giving_up_the_kata(env: tuple[TestClient, str]) -> None:
+    client, url = env
+    mock_id = start(client, minutes="15", area="numerics-losses", seed="1")
+    answer_and_tick(client, mock_id, [0, 1])
+    item, page = current_item(client, mock_id)
+    ended = client.post(f"/mock/{mock_id}/end", data={"csrf": csrf_of(page)})
+    assert ended.status_code == 200 and str(ended.url).endswith(f"/mock/{mock_id}/report")
+    assert "score over 1 card" in ended.text  # the card left on screen is not scored
+    assert client.get(f"/mock/{mock_id}").url.path == f"/mock/{mock_id}/report"  # a finished mock shows its report
+    late = client.post(f"/mock/{mock_id}/answer", data={"csrf": csrf_of(page), "item": item, "answer": "late"})
+    assert late.status_code == 200  # nothing waits for an answer any more: dropped
+    db = open_db(url)
+    with db.session() as s:
+        assert s.query(MockAnswer).filter(MockAnswer.item_id == item).one().answered_at is None
+    db.close()
+
+    second = start(client, minutes="15", area="attention-transformers", seed="4")
+    while 'id="question"' in (page := client.get(f"/mock/{second}").text):
+        item = re.findall(r'id="question" data-item="([^"]+)"', page)[0]
+        client.post(f"/mock/{second}/answer", data={"csrf": csrf_of(page), "item": item, "answer": "x"})
+        client.post(f"/mock/{second}/ticks", data={"csrf": csrf_of(page), "item": item, "rating": "2"})  # Hard
+    page = client.get(f"/mock/{second}").text
+    assert 'id="give-up"' in page
+    gave_up = client.post(f"/mock/{second}/kata/finish", data={"csrf": csrf_of(page)})
+    assert 'id="kata-status">not checked' in gave_up.text and "redo it" in gave_up.text

@@ -220,12 +220,14 @@ def current(db: Database, mock_id: int) -> Current:
     m = get_mock(db, mock_id)
     rows = answers(db, mock_id)
     plan = MockPlan.from_dict(m.plan)
+    if m.finished_at is not None:  # ended (maybe early, with a card left unrated)
+        return Current(m, "done", None, len(rows), plan)
     if rows and rows[-1].reviewed_at is None:
         phase = "answer" if rows[-1].answered_at is None else "review"
         return Current(m, phase, rows[-1], len(rows), plan)
     if m.kata_id and m.kata_started_at is not None and m.kata_finished_at is None:
         return Current(m, "kata", None, len(rows), plan)
-    return Current(m, "done" if m.finished_at is not None else "kata", None, len(rows), plan)
+    return Current(m, "kata", None, len(rows), plan)
 
 
 def submit_answer(db: Database, mock_id: int, item_id: str, text: str, *, now: datetime, trap: str = "") -> bool:
