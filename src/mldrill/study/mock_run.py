@@ -180,6 +180,7 @@ def _advance(db: Database, cat: Catalog, items: dict[str, Item], mock_id: int, *
         asked.append(Asked(nxt[0], 1, nxt[1]))
         plan.main = [i for i in plan.main if i != nxt[0]]
         nxt = next_card(plan, asked, (now - m.started_at).total_seconds())
+    started = ""
     with db.session() as s:
         if nxt is not None:
             s.add(
@@ -201,8 +202,13 @@ def _advance(db: Database, cat: Catalog, items: dict[str, Item], mock_id: int, *
 
             row.kata_started_at = now
             row.kata_source = get_katas()[row.kata_id].starter()
+            started = row.kata_id
         elif row.finished_at is None and (not row.kata_id or row.kata_finished_at is not None):
             row.finished_at = now
+    if started:  # the kata's solve time (and so its proposed rating, study/katas.py) runs from now
+        from mldrill.study.katas import mark_started
+
+        mark_started(db, started, now=now)
 
 
 @dataclass(frozen=True)
