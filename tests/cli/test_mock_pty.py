@@ -116,3 +116,66 @@ def test_a_15_minute_mock_in_the_terminal(env: dict[str, str], tmp_path: Path) -
     assert "| Numerics & loss functions | 6 | 69% | 10/14 | 1 |" in text
     assert re.search(r"follow-up of losses/l3\): 0/2 key points, Again", text)
     assert f"(`{kata.id}`): **passed** after 2 check(s)" in text
+
+
+FAKE_CHECK = """
+import sys, types
+from dataclasses import dataclass
+
+@dataclass(frozen=True)
+class Suggestion:
+    hits: tuple
+    scores: tuple
+    states_trap: bool
+    trap_score: float
+
+fake = types.ModuleType("mldrill.study.answer_check")
+fake.Suggestion = Suggestion
+fake.available = lambda: True
+fake.suggest = lambda answer, points, trap: Suggestion(
+    tuple(i == 0 for i in range(len(points))), tuple(0.9 if i == 0 else 0.1 for i in range(len(points))), False, 0.1
+)
+sys.modules["mldrill.study.answer_check"] = fake
+"""
+
+
+def test_suggested_ticks_then_ctrl_c_and_resume(env: dict[str, str], tmp_path: Path) -> None:
+    """The offline answer check (faked here: it lands separately) pre-ticks the first point; Enter keeps it. Ctrl-C
+    leaves the mock where it is and `--resume` carries on with the next card."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(FAKE_CHECK, encoding="utf-8")
+    env = {**env, "PYTHONPATH": os.pathsep.join([str(site), env["PYTHONPATH"]])}
+    argv = ["-m", "mldrill", "mock", "--minutes", "15", "--area", "numerics-losses", "--seed", "1"]
+    child = pexpect.spawn(sys.executable, argv, env=env, encoding="utf-8", timeout=60)
+    child.expect(ANSWER)
+    child.sendline("the first point, surely")
+    child.sendline("")
+    child.expect(r"the first point.{0,16}\(suggested\)")  # (colour codes between them)
+    child.expect(r"\[Enter: 1, the suggested\]")
+    child.sendline("")  # keep the suggestion
+    child.expect("fall into the trap")
+    child.sendline("")  # the check did not hear the trap: no
+    child.expect(r"Rating: Hard \(1 of 2 key points\)")
+    child.sendline("")
+    child.expect("Question of losses/l2")
+    child.expect(ANSWER)
+    child.sendintr()
+    child.expect("Carry on: mldrill mock --resume 1")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 1
+
+    child = pexpect.spawn(sys.executable, ["-m", "mldrill", "mock", "--resume", "1"], env=env, encoding="utf-8")
+    child.expect("Question of losses/l2")  # the same card, still waiting for its answer
+    child.expect(ANSWER)
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    con = sqlite3.connect(env["DB_PATH"])
+    try:
+        rows = con.execute(
+            "SELECT item_id, suggested, ticks, trap_fell, rating FROM mock_answer ORDER BY id"
+        ).fetchall()
+    finally:
+        con.close()
+    assert rows == [("losses/l1", "[true, false]", "[true, false]", 0, 2), ("losses/l2", None, None, None, None)]
