@@ -20,12 +20,13 @@ from mldrill.grader.inprocess import check_callable
 from mldrill.grader.wire import to_wire
 
 KATAS = sorted(get_katas())
-# The only inputs with nothing to vary: a call with the empty string (its answer is 0 for any solution), and the
-# ZeRO paper's own worked example (7.5B parameters on 64 GPUs), which the kata reproduces on purpose; its other
-# checks draw their inputs.
+# The only inputs with nothing to vary: a call with the empty string (its answer is 0 for any solution), the
+# ZeRO paper's own worked example (7.5B parameters on 64 GPUs) and GPT-2 small's published config, which those katas
+# reproduce on purpose; their other checks draw their inputs.
 CONSTANT_CALLS = {
     ("sliding-window", "the empty string and single characters (call 1)"),
     *(("zero-memory", f"reproduces the paper's 7.5B-parameter example (call {i})") for i in range(1, 5)),
+    ("gpt-param-count", "GPT-2 small has 124,439,808 (call 1)"),
 }
 SEED_A, SEED_B, SEED_C = 20261204, 977, 31337
 

@@ -19,6 +19,7 @@ from mldrill.ref.alignment import (
     log_odds,
     orpo_loss,
     ppo_clip_loss,
+    sequence_logprobs,
     toy_rlhf,
 )
 
@@ -133,6 +134,29 @@ def test_kl_k1_k3_expectations_are_the_exact_kl_and_k3_is_exact_near_zero():
     x = torch.tensor([1e-9, -3e-8, 1e-6], dtype=D)  # log(ref / pi); k3 = e^x - 1 - x = x^2/2 + x^3/6 + O(x^4)
     _, k3 = kl_k1_k3(torch.zeros(3, dtype=D), x)
     torch.testing.assert_close(k3, x**2 / 2 + x**3 / 6, rtol=1e-6, atol=0)
+
+
+@pytest.mark.parametrize("dtype", [torch.float64, torch.float32])
+def test_sequence_logprobs_match_shifted_cross_entropy(dtype: torch.dtype):
+    g = torch.Generator().manual_seed(0)
+    B, T, V = 3, 9, 13
+    logits = torch.randn(B, T, V, generator=g, dtype=dtype) * 3
+    labels = torch.randint(0, V, (B, T), generator=g)
+    labels[0, :4] = -100  # a masked prompt
+    labels[1, -3:] = -100  # padding
+    nll = torch.nn.functional.cross_entropy(
+        logits[:, :-1].transpose(1, 2), labels[:, 1:], ignore_index=-100, reduction="none"
+    )  # (B, T-1), 0 where ignored
+    torch.testing.assert_close(sequence_logprobs(logits, labels), -nll.sum(-1))
+
+
+def test_sequence_logprobs_are_finite_for_huge_logits_and_ignore_the_first_label():
+    logits = torch.zeros(1, 3, 4, dtype=D)
+    logits[0, :, 0] = 5000.0  # token 0 has probability 1; tokens 1..3 have log-prob -5000
+    labels = torch.tensor([[2, 3, 0]])
+    assert sequence_logprobs(logits, labels).item() == pytest.approx(-5000.0)  # label 3 at t=1, then 0 at t=2
+    labels[0, 0] = -100  # the first label is never predicted: changing it changes nothing
+    assert sequence_logprobs(logits, labels).item() == pytest.approx(-5000.0)
 
 
 def test_dpo_is_ln2_at_the_reference_and_matches_the_formula():

@@ -8,7 +8,14 @@ import tiktoken
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mldrill.ref.bpe import GPT2_SPLIT_PATTERN, GPT4_SPLIT_PATTERN, BPETokenizer, pretokenize, train_bpe_naive
+from mldrill.ref.bpe import (
+    GPT2_SPLIT_PATTERN,
+    GPT4_SPLIT_PATTERN,
+    BPETokenizer,
+    pretokenize,
+    train_bpe_basic,
+    train_bpe_naive,
+)
 
 
 def corpus(n_words: int = 1500, seed: int = 0) -> str:
@@ -57,6 +64,31 @@ def test_textbook_example_and_tie_rule():
     assert merges[2] == ((256, 257), 258)  # "ZYdZYac"
     assert BPETokenizer(r".+").train("aaabdaaabac", 259).merges == merges
     assert c not in {x for (p, _) in merges for x in p}
+
+
+def test_basic_training_on_minbpe_textbook_example():
+    # minbpe's tests/test_tokenizer.py: "aaabdaaabac" with 3 merges encodes to [258, 100, 258, 97, 99]. After
+    # (a, a) -> Z, "ZabdZabac" holds (Z, a) and (a, b) twice each; (Z, a) occurs first and wins.
+    merges, ids = train_bpe_basic("aaabdaaabac", 3)
+    assert ids == [258, 100, 258, 97, 99]
+    assert merges == [((97, 97), 256), ((256, 97), 257), ((257, 98), 258)]
+    assert train_bpe_basic("ab", 5) == ([((97, 98), 256)], [256])  # stops when one token is left
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_basic_training_ids_equal_tiktoken_on_its_merges(seed):
+    rng = random.Random(seed)
+    text = "".join(rng.choices("abcab  éa\n", k=rng.randint(40, 400)))
+    merges, ids = train_bpe_basic(text, rng.randint(1, 40))
+    vocab = {i: bytes([i]) for i in range(256)}
+    for (a, b), new in merges:
+        vocab[new] = vocab[a] + vocab[b]
+    assert len(set(vocab.values())) == len(vocab)  # these texts make no token twice: ranks map bytes one to one
+    enc = tiktoken.Encoding(
+        name="basic", pat_str=r"[\s\S]+", mergeable_ranks={v: k for k, v in vocab.items()}, special_tokens={}
+    )
+    assert enc.encode_ordinary(text) == ids  # applying the merges by rank reproduces the training segmentation
+    assert b"".join(vocab[i] for i in ids) == text.encode("utf-8")
 
 
 def test_encodings_identical_to_tiktoken_on_our_ranks(tok):

@@ -32,6 +32,18 @@ def test_scalers_match_sklearn_and_fit_on_train_only(ours, ref):
     assert not np.allclose(leaky, a.transform(test))  # fitting on all data changes the test features
 
 
+def test_standardize_fits_on_train_only_like_sklearn():
+    rng = np.random.default_rng(1)
+    train = rng.normal(size=(6, 4)) * [1.0, 10.0, 0.1, 1.0] + [0.0, 5.0, -3.0, 0.0]
+    train[:, 3] = 7.0  # constant in training: scale 1, as sklearn
+    test = rng.normal(loc=20.0, size=(5, 4))
+    sk = skp.StandardScaler().fit(train)
+    z_train, z_test = D.standardize(train, test)
+    np.testing.assert_allclose(z_train, sk.transform(train), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(z_test, sk.transform(test), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(z_test[:, 3], test[:, 3] - 7.0, rtol=1e-12, atol=1e-12)
+
+
 def test_standard_scaler_uses_ddof_0():
     x = np.array([[1.0], [2.0], [3.0], [4.0]])
     assert D.StandardScaler().fit(x).scale_[0] == pytest.approx(np.std(x, ddof=0))
@@ -115,6 +127,42 @@ def test_bucketing_cuts_padding_waste():
     assert sorted(i for b in buckets for i in b) == list(range(256))
     assert D.padding_waste(lengths, buckets) < 0.1 < D.padding_waste(lengths, random_batches)
     assert D.padding_waste([2, 4], [[0, 1]]) == pytest.approx(1 - 6 / 8)
+
+
+def _fewest_batches_of_sorted(lengths: list[int], max_tokens: int) -> int:
+    """Oracle: the fewest contiguous batches of the sorted lengths with rows * longest <= max_tokens (a DP)."""
+    ls = sorted(lengths)
+    best = [0] + [10**9] * len(ls)
+    for end in range(1, len(ls) + 1):
+        for start in range(end):
+            if (end - start) * ls[end - 1] <= max_tokens:
+                best[end] = min(best[end], best[start] + 1)
+    return best[-1]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_bucket_batches_cover_once_fit_the_budget_and_pad_like_pad_sequence(seed):
+    rng = np.random.default_rng(seed)
+    lengths = rng.integers(1, 40, size=50).tolist()
+    seqs = [rng.integers(0, 6, size=n).tolist() for n in lengths]  # small ids: many real tokens equal pad_id
+    out = D.bucket_batches(seqs, max_tokens=96, pad_id=3)
+    assert sorted(i for idx, _, _ in out for i in idx) == list(range(50))
+    for idx, ids, mask in out:
+        assert ids.size <= 96
+        ref = torch.nn.utils.rnn.pad_sequence([torch.tensor(seqs[i]) for i in idx], batch_first=True, padding_value=3)
+        np.testing.assert_array_equal(ids, ref.numpy())  # padded to the batch's own longest sequence
+        np.testing.assert_array_equal(mask.sum(1), [lengths[i] for i in idx])
+        assert all(mask[r, : lengths[i]].all() and not mask[r, lengths[i] :].any() for r, i in enumerate(idx))
+    assert len(out) == _fewest_batches_of_sorted(lengths, 96)  # greedy is optimal on the sorted order
+
+
+def test_bucket_batches_pad_far_less_than_arrival_order():
+    lengths = [10, 100, 11, 98, 9, 99, 12, 101] * 4
+    seqs = [[1] * n for n in lengths]
+    out = D.bucket_batches(seqs, max_tokens=404, pad_id=0)
+    padded = sum(ids.size for _, ids, _ in out) - sum(lengths)
+    arrival = [list(range(i, i + 4)) for i in range(0, 32, 4)]  # 4 rows x 101 fit the same budget
+    assert padded < 0.05 * D.padding_waste(lengths, arrival) * sum(4 * max(lengths[i] for i in b) for b in arrival)
 
 
 @pytest.mark.parametrize("smooth", [1.0, 10.0])

@@ -20,6 +20,7 @@ from mldrill.ref.diffusion import (
     linear_betas,
     log_snr,
     mask_corrupt,
+    posterior_coefficients,
     q_sample,
     q_sample_posterior_mean,
     sample_ddpm,
@@ -75,6 +76,27 @@ def test_ddpm_step_matches_diffusers_with_the_same_noise(t: int):
     theirs = sched.step(eps, t, x_t, generator=torch.Generator().manual_seed(7)).prev_sample
     noise = torch.randn(4, 5, generator=torch.Generator().manual_seed(7))
     torch.testing.assert_close(ddpm_step(eps, t, x_t, betas, noise), theirs, rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("schedule", [linear_betas, cosine_betas])
+def test_posterior_coefficients_match_diffusers_step_in_float64(schedule):
+    T = 50
+    betas = schedule(T)
+    sched = DDPMScheduler(num_train_timesteps=T, trained_betas=betas.tolist(), prediction_type="sample")
+    sched.alphas_cumprod, sched.one = alphas_cumprod(betas), torch.tensor(1.0, dtype=torch.float64)  # float64 math
+    c0, ct, var = posterior_coefficients(betas)
+    one, zero = torch.ones(1, 1, dtype=torch.float64), torch.zeros(1, 1, dtype=torch.float64)  # (B, C)
+
+    def step(x0: torch.Tensor, x_t: torch.Tensor, t: int) -> float:  # the mean plus sqrt(var) * the same noise
+        return sched.step(x0, t, x_t, generator=torch.Generator().manual_seed(t)).prev_sample.item()
+
+    for t in range(T):
+        noise_part = step(zero, zero, t)
+        assert step(one, zero, t) - noise_part == pytest.approx(c0[t].item(), rel=1e-12, abs=1e-15)
+        assert step(zero, one, t) - noise_part == pytest.approx(ct[t].item(), rel=1e-12, abs=1e-15)
+        assert max(var[t].item(), 1e-20) == pytest.approx(sched._get_variance(t).item(), rel=1e-12)  # diffusers clamps
+    assert c0[0].item() == pytest.approx(1.0, rel=1e-12)  # t = 0: the mean is x_0 and there is no noise
+    assert (ct[0].item(), var[0].item()) == (0.0, 0.0)
 
 
 def test_posterior_mean_recovers_x_prev_from_the_true_noise_in_expectation():

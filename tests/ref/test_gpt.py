@@ -6,7 +6,7 @@ import pytest
 import torch
 from transformers import GPT2Config, GPT2LMHeadModel
 
-from mldrill.ref.gpt import GPT, GPTConfig
+from mldrill.ref.gpt import GPT, GPTConfig, gpt_param_count
 
 V, BS = 67, 24
 
@@ -67,6 +67,24 @@ def test_parameter_count_matches_hf_and_counts_tied_embedding_once():
     assert untied.num_params() == ours.num_params() + V * 32
     C, L = 32, 2  # closed form: embeddings + per-layer 12C^2 + 13C + final LN
     assert ours.num_params() == V * C + BS * C + L * (12 * C * C + 13 * C) + 2 * C
+
+
+@pytest.mark.parametrize("bias", [True, False])
+@pytest.mark.parametrize("tied", [True, False])
+@pytest.mark.parametrize(("V_", "T", "L", "H", "C"), [(67, 24, 2, 4, 32), (101, 7, 3, 1, 12), (50, 16, 1, 6, 48)])
+def test_gpt_param_count_equals_the_module(V_, T, L, H, C, bias, tied):
+    cfg = GPTConfig(vocab_size=V_, block_size=T, n_layer=L, n_head=H, n_embd=C, bias=bias, tie_weights=tied)
+    with torch.device("meta"):  # numel without allocating
+        model = GPT(cfg)
+    assert gpt_param_count(V_, T, L, H, C, bias=bias, tied=tied) == model.num_params()
+
+
+@pytest.mark.parametrize(("tied", "expected"), [(True, 124_439_808), (False, 163_037_184)])
+def test_gpt_param_count_of_gpt2_small_equals_transformers(tied, expected):
+    with torch.device("meta"):  # GPT-2 small's config, no weights downloaded or allocated
+        hf = GPT2LMHeadModel(GPT2Config(tie_word_embeddings=tied))
+    assert hf.num_parameters() == expected
+    assert gpt_param_count(50257, 1024, 12, 12, 768, tied=tied) == expected
 
 
 def test_readable_and_sdpa_paths_agree_fp64():

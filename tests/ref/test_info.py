@@ -69,6 +69,23 @@ def test_mutual_information_matches_sklearn():
     assert info.conditional_entropy(P) <= hy + 1e-12  # conditioning never increases entropy
 
 
+@pytest.mark.parametrize("base", [None, 2.0])
+def test_information_table_matches_sklearn_and_scipy(base):
+    rng = np.random.default_rng(3)
+    x = rng.integers(0, 4, size=2000)
+    y = (x + rng.integers(0, 3, size=2000)) % 5  # dependent on x, 4 x 5 values
+    keep = ~((x == 0) & (y == 0))  # an empty cell: 0 log 0 = 0
+    x, y = x[keep], y[keep]
+    P = info.joint_from_samples(x, y)
+    assert P[0, 0] == 0.0
+    mi, hx, hy, hxy = info.information_table(P, base=base)
+    unit = 1.0 if base is None else np.log(base)
+    assert_allclose(mi, mutual_info_score(x, y) / unit, rtol=1e-10)  # sklearn: nats, from the labels
+    assert_allclose(hx, sp_entropy(P.sum(1), base=base), rtol=1e-12)  # rows index X
+    assert_allclose(hy, sp_entropy(P.sum(0), base=base), rtol=1e-12)
+    assert_allclose(hxy, sp_entropy(P.ravel(), base=base), rtol=1e-12)
+
+
 def test_m55_high_entropy_id_column_is_not_informative():
     """M55: an ID column has maximal entropy, yet its MI with the label on new data is 0 (no generalizable signal)."""
     rng = np.random.default_rng(1)

@@ -16,6 +16,7 @@ from mldrill.ref.moe import (
     route_with_aux,
     router_z_loss,
     switch_aux_loss,
+    switch_router_losses,
 )
 
 D = torch.float64
@@ -114,6 +115,30 @@ def test_z_loss_closed_form():
     logits = torch.tensor([[0.0, 0.0], [math.log(3.0), 0.0]], dtype=D)
     expected = (math.log(2.0) ** 2 + math.log(4.0) ** 2) / 2
     assert router_z_loss(logits).item() == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(("T", "E", "scale"), [(16, 4, 1.0), (37, 8, 3.0), (5, 2, 0.1)])
+def test_switch_router_losses_match_transformers(T, E, scale):
+    from transformers.models.switch_transformers.modeling_switch_transformers import (
+        load_balancing_loss_func,
+        router_z_loss_func,
+    )
+
+    logits = scale * torch.randn(T, E, dtype=D, generator=torch.Generator().manual_seed(T))
+    aux, z = switch_router_losses(logits)
+    probs = torch.softmax(logits, -1)
+    hf_aux = load_balancing_loss_func(probs[None], probs.argmax(-1)[None])  # one group of T tokens
+    torch.testing.assert_close(aux, hf_aux.to(D), rtol=1e-6, atol=0.0)  # HF's expert mask is float32
+    torch.testing.assert_close(z, router_z_loss_func(logits[None]), rtol=1e-12, atol=0.0)
+
+
+def test_switch_router_losses_at_a_uniform_router_and_at_huge_logits():
+    flat = torch.arange(6, dtype=D)[:, None].expand(6, 4)  # each token's logits equal: P uniform
+    aux, z = switch_router_losses(flat)
+    assert aux.item() == pytest.approx(1.0)  # E * sum_i f_i / E, whatever f is
+    assert z.item() == pytest.approx(sum((t + math.log(4)) ** 2 for t in range(6)) / 6)
+    aux, z = switch_router_losses(torch.tensor([[1000.0, 0.0], [0.0, 1000.0]], dtype=D))
+    assert torch.isfinite(aux) and z.item() == pytest.approx(1000.0**2)
 
 
 def _dispatch_by_hand(idx: list[list[int]], E: int, cap: int) -> tuple[list[list[bool]], int]:

@@ -119,6 +119,20 @@ def test_mixup_mixes_inputs_and_labels_with_same_lambda():
         assert j and torch.allclose(ym[i], lam * y[i] + (1 - lam) * y[j[0]])
 
 
+def test_mixup_batch_is_the_closed_form_with_one_permutation():
+    x = torch.randn(6, 2, 3, dtype=torch.float64, generator=torch.Generator().manual_seed(1))
+    y = torch.tensor([0, 2, 2, 1, 0, 2])
+    xm, ym = Rg.mixup_batch(x, y, 0.7, num_classes=5, generator=torch.Generator().manual_seed(3))
+    perm = torch.randperm(6, generator=torch.Generator().manual_seed(3))  # the same stream
+    onehot = torch.eye(5, dtype=torch.float64)[y]  # (6, 5): classes 3 and 4 absent from the batch still get columns
+    torch.testing.assert_close(xm, 0.7 * x + 0.3 * x[perm])
+    torch.testing.assert_close(ym, 0.7 * onehot + 0.3 * onehot[perm])
+    torch.testing.assert_close(ym.sum(-1), torch.ones(6, dtype=torch.float64))
+    xm1, ym1 = Rg.mixup_batch(x, y, 1.0, num_classes=5, generator=torch.Generator().manual_seed(3))
+    torch.testing.assert_close(xm1, x)  # lambda = 1: every example is itself
+    torch.testing.assert_close(ym1, onehot)
+
+
 def test_cutmix_lambda_from_clipped_box():
     g = torch.Generator().manual_seed(1)
     x = torch.zeros(4, 1, 10, 10)

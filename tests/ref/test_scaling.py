@@ -9,6 +9,7 @@ from torch.utils.flop_counter import FlopCounterMode
 from mldrill.ref.attention import MultiHeadAttention, attention_cost, causal_mask
 from mldrill.ref.gpt import GPT, GPTConfig
 from mldrill.ref.scaling import (
+    chinchilla_allocation,
     chinchilla_loss,
     chinchilla_optimal,
     forward_flops_per_layer,
@@ -44,6 +45,14 @@ def test_chinchilla_compute_optimal():
     assert training_flops(opt.n_params, opt.n_tokens) == pytest.approx(5.76e23)
     assert opt.n_params == pytest.approx(math.sqrt(5.76e23 / 120))
     assert 60e9 < opt.n_params < 75e9  # ~70B, the Chinchilla model
+
+
+@pytest.mark.parametrize("compute,r", [(5.76e23, 20.0), (1e21, 20.0), (3.15e23, 5.0), (1e19, 100.0)])
+def test_chinchilla_allocation_spends_the_budget_at_the_ratio(compute, r):
+    n, d = chinchilla_allocation(compute, tokens_per_param=r)
+    assert 6 * n * d == pytest.approx(compute, rel=1e-12)  # C = 6 N D
+    assert d / n == pytest.approx(r, rel=1e-12)  # D = r N
+    assert n == pytest.approx(math.sqrt(compute / (6 * r)), rel=1e-12)
 
 
 def test_chinchilla_loss_formula_and_monotonicity():

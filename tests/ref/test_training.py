@@ -69,6 +69,37 @@ def test_accumulation_equals_full_batch(sizes):
         torch.testing.assert_close(p.grad, q.grad, rtol=1e-10, atol=1e-14)
 
 
+def _lm_micro_batches(shapes, V=7, d=5, pad=0.3, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    out = []
+    for B, T_ in shapes:
+        y = torch.randint(0, V, (B, T_), generator=g)
+        y[torch.rand(B, T_, generator=g) < pad] = -100  # padding
+        out.append((torch.randn(B, T_, d, dtype=torch.float64, generator=g), y))
+    return out, torch.randn(V, d, dtype=torch.float64, generator=g)
+
+
+@pytest.mark.parametrize("shapes", [[(2, 5), (2, 5)], [(3, 4), (1, 9), (2, 2)], [(1, 1), (4, 6)]])
+def test_accumulated_lm_grads_equal_the_full_batch(shapes):
+    micro, w = _lm_micro_batches(shapes)
+    loss, grad = T.accumulated_lm_grads(w, micro)
+    full_w = w.clone().requires_grad_()
+    x = torch.cat([m[0].reshape(-1, w.shape[1]) for m in micro])  # every token of the batch, (N, d)
+    y = torch.cat([m[1].reshape(-1) for m in micro])
+    full = nn.functional.cross_entropy(x @ full_w.T, y, ignore_index=-100)  # mean over the real tokens
+    full.backward()
+    torch.testing.assert_close(loss, full.detach(), rtol=1e-12, atol=0.0)
+    torch.testing.assert_close(grad, full_w.grad, rtol=1e-10, atol=1e-14)
+
+
+def test_mean_per_micro_batch_over_k_is_wrong_for_uneven_token_counts():
+    micro, w = _lm_micro_batches([(3, 4), (1, 9), (2, 2)])
+    loss, _ = T.accumulated_lm_grads(w, micro)
+    means = [nn.functional.cross_entropy((x @ w.T).flatten(0, 1), y.flatten(), ignore_index=-100) for x, y in micro]
+    naive = sum(means) / len(micro)  # each micro-batch's mean, divided by k
+    assert abs(float(naive) - float(loss)) > 1e-3
+
+
 def test_forgetting_divide_by_k_scales_the_gradient():
     x, y = _data(12)
     m, full = _model(), _model()
@@ -76,6 +107,38 @@ def test_forgetting_divide_by_k_scales_the_gradient():
         nn.functional.cross_entropy(m(x[4 * k : 4 * k + 4]), y[4 * k : 4 * k + 4]).backward()  # no / k
     nn.functional.cross_entropy(full(x), y).backward()
     torch.testing.assert_close(m[0].weight.grad, 3 * full[0].weight.grad)
+
+
+def test_loss_scaler_step_matches_grad_scaler_and_clip_grad_norm():
+    """A trajectory with injected overflows: the same decisions, scales, trackers and optimizer grads as torch."""
+    kw = dict(init_scale=2.0**10, growth_factor=2.0, backoff_factor=0.5, growth_interval=3)
+    params = [nn.Parameter(torch.zeros(4)), nn.Parameter(torch.zeros(2, 3))]
+    opt = torch.optim.SGD(params, lr=0.0)  # lr 0: the step is observed through the grads it was given
+    scaler = torch.amp.GradScaler("cpu", **kw)
+    scale, tracker = kw["init_scale"], 0
+    g = torch.Generator().manual_seed(0)
+    bad = {2: math.inf, 3: math.nan, 9: -math.inf}  # steps whose gradient overflows
+    for step in range(14):
+        loss_grads = [torch.randn(p.shape, generator=g) * (3.0 if step % 2 else 0.1) for p in params]
+        if step in bad:
+            loss_grads[1][0, 1] = bad[step]
+        scaled = [gr * scale for gr in loss_grads]  # what backward of scale * loss produces
+        for p, gr in zip(params, scaled, strict=True):
+            p.grad = gr.clone()
+        scaler.scale(torch.ones(()))  # creates the scale tensors on the first call
+        scaler.unscale_(opt)
+        torch.nn.utils.clip_grad_norm_(params, max_norm=1.0)
+        seen = [p.grad.clone() for p in params]  # type: ignore[union-attr]
+        scaler.step(opt)
+        scaler.update()
+        factors = {k: v for k, v in kw.items() if k != "init_scale"}
+        out, scale, tracker = T.loss_scaler_step(scaled, scale, tracker, max_norm=1.0, **factors)
+        assert (out is None) == (step in bad), step
+        assert scale == scaler.get_scale() and tracker == int(scaler._growth_tracker), step
+        if out is not None:
+            for a, b in zip(out, seen, strict=True):
+                torch.testing.assert_close(a, b, rtol=1e-6, atol=1e-7)
+    assert scale == 2.0**10 * 0.5**3 * 2.0**2  # three backoffs, two growths (after steps 4-6 and 10-12)
 
 
 def test_train_step_decreases_loss_and_zeroes_grads():

@@ -99,3 +99,50 @@ def test_streak_matches_counting_days_back_from_today(db: Database, tmp_path: Pa
         while day in days:
             expected, day = expected + 1, day - timedelta(days=1)
         assert compute_stats(db, items, clock=clock)["streak_days"] == expected, case
+
+
+def test_review_days_follows_appends_deletions_and_replacements(db: Database) -> None:
+    """review_days is kept between calls; after every kind of change it must equal a plain recount of the table."""
+    import random
+    from collections import Counter
+    from datetime import timedelta
+
+    from sqlalchemy import delete, select
+
+    from mldrill.store import Review
+    from mldrill.study.stats import review_days
+
+    zone = ZoneInfo("America/New_York")  # DST: a fixed offset would put some reviews on the wrong day
+    rng = random.Random(3)
+    base = FakeClock()()
+
+    def stamp():  # a UTC instant in the last 400 days
+        return base - timedelta(hours=rng.uniform(0, 24 * 400))
+
+    def recount() -> Counter:
+        with db.session() as s:
+            return Counter(t.astimezone(zone).date() for t in s.scalars(select(Review.reviewed_at)))
+
+    for step in range(40):
+        op = rng.choice(["append", "append", "undo", "replace", "drop-oldest", "none"])
+        with db.session() as s:
+            if op == "append":
+                s.add_all(Review(item_id="a/b", kind="card", rating=3, reviewed_at=stamp()) for _ in range(20))
+            elif op == "undo":
+                last = s.scalar(select(Review.id).order_by(Review.id.desc()).limit(1))
+                if last is not None:
+                    s.execute(delete(Review).where(Review.id == last))
+            elif op == "replace":  # a restore: the same ids, other timestamps
+                ids = list(s.scalars(select(Review.id)))
+                s.execute(delete(Review))
+                s.add_all(Review(id=i, item_id="a/b", kind="card", rating=3, reviewed_at=stamp()) for i in ids)
+            elif op == "drop-oldest":  # a deck's deletion: old rows go, the newest stays
+                first = s.scalar(select(Review.id).order_by(Review.id).limit(1))
+                if first is not None:
+                    s.execute(delete(Review).where(Review.id == first))
+        assert review_days(db, zone) == recount(), (step, op)
+    tokyo = ZoneInfo("Asia/Tokyo")  # another timezone recounts
+    with db.session() as s:
+        assert review_days(db, tokyo) == Counter(
+            t.astimezone(tokyo).date() for t in s.scalars(select(Review.reviewed_at))
+        )

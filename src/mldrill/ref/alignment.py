@@ -14,6 +14,8 @@ Conventions and traps:
   through the KL term.
 - DPO and the reward model see *sequence* log-probs (summed over response tokens); ORPO uses the length-normalized
   (mean per token) log-prob so that p = exp(mean log-prob) is a probability in (0, 1).
+- `sequence_logprobs`: a causal LM's logits at position t predict token t + 1, so logits[:, :-1] score labels[:, 1:];
+  prompt and padding labels are -100 and contribute nothing; log_softmax, never log(softmax), which underflows.
 - GRPO guards a group whose rewards are all equal: its advantages are 0, not 0/0.
 - `kl_estimators` takes samples drawn from the policy: k1 = log pi - log ref is unbiased but can be negative per
   sample; k3 = (ref/pi - 1) - log(ref/pi) is unbiased and never negative (Schulman's note "Approximating KL").
@@ -91,6 +93,18 @@ def kl_k1_k3(logp: torch.Tensor, logp_ref: torch.Tensor) -> tuple[torch.Tensor, 
 def kl_penalty(logp: torch.Tensor, logp_ref: torch.Tensor, *, beta: float, estimator: str = "k1") -> torch.Tensor:
     """The per-token penalty beta * KL-estimate subtracted from the reward (RLHF's KL-shaped reward)."""
     return beta * kl_estimators(logp, logp_ref)[estimator]
+
+
+def sequence_logprobs(logits: torch.Tensor, labels: torch.Tensor, *, ignore_index: int = -100) -> torch.Tensor:
+    """(B, T, V), (B, T) -> (B,): sum of log p(labels[:, t+1] | tokens <= t) over labels != ignore_index."""
+    logits, labels = logits[:, :-1], labels[:, 1:]  # (B, T-1, V), (B, T-1): position t predicts token t + 1
+    if logits.dtype in (torch.float16, torch.bfloat16):
+        logits = logits.float()  # accumulate in float32
+    logp = torch.log_softmax(logits, dim=-1)  # (B, T-1, V), LogSumExp-stable
+    keep = labels != ignore_index  # (B, T-1)
+    safe = torch.where(keep, labels, torch.zeros_like(labels))  # gather cannot index -100
+    token = torch.gather(logp, -1, safe.unsqueeze(-1)).squeeze(-1)  # (B, T-1)
+    return (token * keep).sum(dim=-1)  # (B,)
 
 
 def dpo_loss(

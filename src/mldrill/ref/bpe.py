@@ -113,6 +113,23 @@ def train_bpe_naive(text: str, vocab_size: int, pattern: str = GPT4_SPLIT_PATTER
     return merges
 
 
+def train_bpe_basic(text: str, num_merges: int) -> tuple[list[tuple[Pair, int]], list[int]]:
+    """minbpe's BasicTokenizer training: the whole text is one byte sequence (no pre-tokenization), merge i gets id
+    256 + i, and among equally frequent pairs the one that occurs FIRST in the current sequence wins. Returns
+    (merges, the text's ids after them); stops early once no pair is left. Pairs are counted at every position
+    ("aaa" holds (a, a) twice) and replaced left to right without overlap ("aaa" -> [aa, a])."""
+    ids = list(text.encode("utf-8"))
+    merges: list[tuple[Pair, int]] = []
+    for i in range(num_merges):
+        counts = _pair_counts(ids)  # a Counter keeps first-occurrence order
+        if not counts:
+            break
+        pair = max(counts, key=counts.__getitem__)  # subtle: max returns the first of equal counts
+        ids = _merge(ids, pair, 256 + i)
+        merges.append((pair, 256 + i))
+    return merges, ids
+
+
 class BPETokenizer:
     def __init__(self, pattern: str = GPT4_SPLIT_PATTERN) -> None:
         self.pattern = pattern

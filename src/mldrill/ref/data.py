@@ -3,7 +3,8 @@ encoding, the hashing trick and median imputation with missingness indicators.
 
 z-score (x - mu) / sigma (ddof 0);  min-max (x - min) / (max - min);  robust (x - median) / IQR
 smoothed target encoding (sum y + m * prior) / (n + m), fitted out-of-fold (in-fold encoding leaks the target)
-padding waste 1 - sum(len) / (B * max_len);  ImageNet mean [0.485, 0.456, 0.406], std [0.229, 0.224, 0.225]
+padding waste 1 - sum(len) / (B * max_len);  token-budget batches B * max_len <= max_tokens (padding counts)
+ImageNet mean [0.485, 0.456, 0.406], std [0.229, 0.224, 0.225]
 
 Traps: fit every transform on the training split only; never shuffle time series; correlated samples (same patient,
 same user) must stay in one fold (group split); keep val/test at the real class balance (SMOTE only on the train
@@ -35,6 +36,13 @@ class StandardScaler:
 
     def fit_transform(self, X: np.ndarray) -> np.ndarray:
         return self.fit(X).transform(X)
+
+
+def standardize(X_train: np.ndarray, X_test: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """z-score both splits with the training split's statistics only (mean, ddof-0 std, constant columns scale 1)."""
+    train, test = np.asarray(X_train, dtype=np.float64), np.asarray(X_test, dtype=np.float64)
+    scaler = StandardScaler().fit(train)  # never on test, never on train + test
+    return scaler.transform(train), scaler.transform(test)
 
 
 class MinMaxScaler:
@@ -172,6 +180,30 @@ def bucket_by_length(lengths: Sequence[int], batch_size: int, *, seed: int | Non
         perm = np.random.default_rng(seed).permutation(len(batches))
         batches = [batches[i] for i in perm]
     return batches
+
+
+def bucket_batches(seqs: Sequence[Sequence[int]], *, max_tokens: int,
+                   pad_id: int = 0) -> list[tuple[list[int], np.ndarray, np.ndarray]]:  # fmt: skip
+    """Token-budget bucketing: sort by length (stable), fill each batch while (rows + 1) * its longest sequence fits
+    in max_tokens (padding counts: that is what the GPU computes), then pad each batch to its own longest sequence.
+    Returns (indices, input_ids (b, T_b), attention_mask (b, T_b)) per batch; the mask is built from the lengths,
+    never from ids != pad_id (a real token may equal pad_id). A sequence longer than max_tokens gets its own batch."""
+    order = sorted(range(len(seqs)), key=lambda i: len(seqs[i]))  # ascending: the newcomer is the longest
+    groups: list[list[int]] = [[]]
+    for i in order:
+        if groups[-1] and (len(groups[-1]) + 1) * len(seqs[i]) > max_tokens:
+            groups.append([])
+        groups[-1].append(i)
+    out = []
+    for g in (g for g in groups if g):
+        width = max(len(seqs[i]) for i in g)
+        ids = np.full((len(g), width), pad_id, dtype=np.int64)  # (b, T_b)
+        mask = np.zeros((len(g), width), dtype=np.int64)  # (b, T_b)
+        for r, i in enumerate(g):
+            ids[r, : len(seqs[i])] = seqs[i]
+            mask[r, : len(seqs[i])] = 1
+        out.append((g, ids, mask))
+    return out
 
 
 def target_encode_oof(cats: Sequence, y: np.ndarray, folds: Sequence[Split], *, smooth: float = 10.0) -> np.ndarray:

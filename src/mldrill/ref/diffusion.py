@@ -79,6 +79,20 @@ def q_sample_posterior_mean(
     return x_t, mean
 
 
+def posterior_coefficients(betas: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """q(x_{t-1} | x_t, x_0) = N(c0_t x_0 + ct_t x_t, beta~_t) for every step t of the schedule (each (T,)):
+
+    c0 = sqrt(abar_{t-1}) beta_t / (1 - abar_t),  ct = sqrt(alpha_t) (1 - abar_{t-1}) / (1 - abar_t),
+    beta~ = (1 - abar_{t-1}) / (1 - abar_t) beta_t,  with abar_{-1} = 1 (at t = 0: c0 = 1, ct = 0, beta~ = 0).
+    Equal to the coefficients of diffusers' DDPMScheduler.step and its "fixed_small" variance (before its 1e-20 clamp).
+    """
+    abar = alphas_cumprod(betas)  # (T,)
+    abar_prev = torch.cat([torch.ones(1, dtype=abar.dtype), abar[:-1]])  # (T,): abar_{t-1}; 1 before the first step
+    c0 = abar_prev.sqrt() * betas / (1 - abar)
+    ct = (1 - betas).sqrt() * (1 - abar_prev) / (1 - abar)
+    return c0, ct, (1 - abar_prev) / (1 - abar) * betas
+
+
 def eps_loss(model: nn.Module, x0: torch.Tensor, abar: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
     """The simple DDPM loss: a fresh t and eps per example, MSE between eps and the model's prediction."""
     t = torch.randint(0, len(abar), (x0.shape[0],), generator=generator)  # (B,)

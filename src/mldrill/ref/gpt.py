@@ -45,6 +45,24 @@ class GPTConfig:
     layer_norm_epsilon: float = 1e-5  # torch's and HF GPT-2's default
 
 
+def gpt_param_count(
+    vocab_size: int, block_size: int, n_layer: int, n_head: int, n_embd: int, *, bias: bool = True, tied: bool = True
+) -> int:
+    """Parameters of `GPT(GPTConfig(...))` without building it: what `GPT.num_params()` returns.
+
+    Per block: ln_1 and ln_2 (weight, plus bias when `bias`), c_attn (d x 3d) and c_proj (d x d), c_fc (d x 4d) and
+    c_proj (4d x d), each Linear with a bias when `bias`: 12 d^2 + 13 d with biases. n_head splits the same
+    matrices into heads and does not change the count. The head has no bias and, tied, is wte itself.
+    """
+    d, b = n_embd, int(bias)
+    ln = d + b * d  # weight (+ bias)
+    attn = (d * 3 * d + b * 3 * d) + (d * d + b * d)  # c_attn, c_proj
+    mlp = (d * 4 * d + b * 4 * d) + (4 * d * d + b * d)  # c_fc, c_proj
+    embeddings = vocab_size * d + block_size * d  # wte, wpe
+    head = 0 if tied else vocab_size * d
+    return embeddings + n_layer * (2 * ln + attn + mlp) + ln + head
+
+
 class CausalSelfAttention(nn.Module):
     def __init__(self, config: GPTConfig) -> None:
         super().__init__()

@@ -86,6 +86,13 @@ def mutual_information(joint: np.ndarray, *, base: float | None = None) -> float
     return float(_unit(max(float(terms.sum()), 0.0), base))
 
 
+def information_table(joint: np.ndarray, *, base: float | None = None) -> tuple[float, float, float, float]:
+    """(I(X; Y), H(X), H(Y), H(X, Y)) of a joint table: rows index X, columns Y (counts or probabilities)."""
+    P = _normalize(np.asarray(joint, dtype=np.float64).ravel()).reshape(np.shape(joint))  # (nx, ny)
+    hx, hy, hxy = entropy(P.sum(1), base=base), entropy(P.sum(0), base=base), entropy(P.ravel(), base=base)
+    return mutual_information(P, base=base), hx, hy, hxy
+
+
 def conditional_entropy(joint: np.ndarray, *, base: float | None = None) -> float:
     """H(Y | X) = H(X, Y) - H(X), rows of the table indexed by X."""
     P = np.asarray(joint, dtype=np.float64)

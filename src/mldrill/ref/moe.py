@@ -136,6 +136,15 @@ def router_z_loss(logits: torch.Tensor) -> torch.Tensor:
     return torch.logsumexp(logits.to(torch.promote_types(logits.dtype, torch.float32)), dim=-1).pow(2).mean()
 
 
+def switch_router_losses(logits: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """A top-1 (Switch) router's two auxiliary losses from its logits (T, E), unweighted: (E sum_i f_i P_i,
+    mean_t logsumexp(logits_t)^2). f_i is the share of tokens whose argmax is expert i. The training loss adds them
+    times their coefficients (alpha = 1e-2 in Switch Transformer, 1e-3 for the z-loss in ST-MoE)."""
+    probs = torch.softmax(logits.to(torch.promote_types(logits.dtype, torch.float32)), dim=-1)  # (T, E)
+    idx = probs.argmax(dim=-1)  # (T,): top-1 dispatch
+    return switch_aux_loss(probs, idx, logits.shape[-1], alpha=1.0), router_z_loss(logits)
+
+
 @dataclass
 class Dispatch:
     capacity: int

@@ -7,7 +7,8 @@ drop_path   a residual branch is dropped per sample ('row') or for the whole bat
             (Huang et al., 2016; torchvision.ops.stochastic_depth)
 L1 / L2     soft_threshold(w, lam) = sign(w) max(|w| - lam, 0): exact zeros (the L1 diamond); ridge only shrinks.
             sklearn's Lasso minimises ||y - Xw||^2 / (2n) + alpha ||w||_1; Ridge ||y - Xw||^2 + alpha ||w||^2 (no 1/n).
-mixup       lambda ~ Beta(a, a); x = lambda x_i + (1 - lambda) x_j, and the same for the labels (Zhang et al., 2018)
+mixup       lambda ~ Beta(a, a); x = lambda x_i + (1 - lambda) x_j, and the same for the labels (Zhang et al., 2018);
+            one permutation j = perm(i) for inputs and labels; one-hot over all K classes, not the batch's max label
 CutMix      paste a box of area ~ (1 - lambda) from x_j; lambda is recomputed from the *clipped* box (Yun et al., 2019)
 
 Tested against F.dropout (same RNG stream), sklearn Lasso/Ridge and closed forms (tests/ref/test_regularization.py).
@@ -100,6 +101,15 @@ def mixup(x: torch.Tensor, y: torch.Tensor, *, alpha: float = 0.2,
     lam = float(torch.distributions.Beta(alpha, alpha).sample()) if generator is None else _beta(alpha, generator)
     perm = torch.randperm(x.shape[0], generator=generator)
     return lam * x + (1 - lam) * x[perm], lam * y + (1 - lam) * y[perm], lam
+
+
+def mixup_batch(x: torch.Tensor, y: torch.Tensor, lam: float, *, num_classes: int,
+                generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:  # fmt: skip
+    """Mixup with a given lambda: integer labels y (N,) become one-hot (N, K) and mix with the same partner and the
+    same lambda as the inputs x (N, ...). One permutation, torch.randperm(N, generator=generator), for both."""
+    perm = torch.randperm(x.shape[0], generator=generator)  # drawn once: x and y must share it
+    onehot = torch.nn.functional.one_hot(y.long(), num_classes).to(x.dtype)  # (N, K), K fixed, not y.max() + 1
+    return lam * x + (1 - lam) * x[perm], lam * onehot + (1 - lam) * onehot[perm]
 
 
 def _beta(alpha: float, generator: torch.Generator) -> float:

@@ -39,6 +39,12 @@ def chinchilla_optimal(compute: float, *, tokens_per_param: float = 20.0) -> Com
     return ComputeOptimal(n_params=n, n_tokens=tokens_per_param * n)
 
 
+def chinchilla_allocation(compute: float, *, tokens_per_param: float = 20.0) -> tuple[float, float]:
+    """(N, D) with 6 N D = compute and D = tokens_per_param * N: `chinchilla_optimal` as a plain tuple."""
+    opt = chinchilla_optimal(compute, tokens_per_param=tokens_per_param)
+    return opt.n_params, opt.n_tokens
+
+
 def chinchilla_loss(n_params: float, n_tokens: float) -> float:
     c = CHINCHILLA
     return c["E"] + c["A"] / n_params ** c["alpha"] + c["B"] / n_tokens ** c["beta"]

@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 Batch = tuple[torch.Tensor, torch.Tensor]
@@ -91,6 +92,26 @@ def accumulate(model: nn.Module, loss_fn: LossFn, micro_batches: Sequence[Batch]
     return out
 
 
+def accumulated_lm_grads(
+    weight: torch.Tensor, micro_batches: Sequence[Batch], *, ignore_index: int = -100
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Gradient accumulation for a token-level loss: the cross-entropy of a linear LM head (logits = x W^T) averaged
+    over every real token of the whole batch, one backward per micro-batch. Each micro-batch contributes its SUMMED
+    token loss divided by the batch's total number of real tokens (labels != ignore_index), so uneven micro-batches
+    and padding give exactly the full-batch mean; mean-per-micro-batch / k does not. Returns (loss, dloss/dW)."""
+    w = weight.detach().clone().requires_grad_()
+    n_tokens = sum(int((y != ignore_index).sum()) for _, y in micro_batches)
+    total = torch.zeros((), dtype=w.dtype)
+    for x, y in micro_batches:
+        logits = x @ w.T  # (B, T, V)
+        loss_sum = F.cross_entropy(logits.reshape(-1, w.shape[0]), y.reshape(-1), ignore_index=ignore_index,
+                                   reduction="sum")  # fmt: skip
+        (loss_sum / n_tokens).backward()  # grads add up in w.grad across micro-batches
+        total += loss_sum.detach() / n_tokens
+    assert w.grad is not None  # set by the backward calls above (an empty batch list has no gradient)
+    return total, w.grad
+
+
 class LossScaler:
     """Dynamic loss scaling with the semantics of torch.amp.GradScaler (per optimizer, single step per update)."""
 
@@ -143,6 +164,28 @@ class LossScaler:
                 self.growth_tracker = 0
         self._unscaled = False
         self.found_inf = False
+
+
+def loss_scaler_step(
+    grads: Sequence[torch.Tensor], scale: float, growth_tracker: int, *, max_norm: float,
+    growth_factor: float = 2.0, backoff_factor: float = 0.5, growth_interval: int = 2000,
+) -> tuple[list[torch.Tensor] | None, float, int]:  # fmt: skip
+    """One step of dynamic loss scaling as a pure function: what GradScaler.unscale_, clip_grad_norm_,
+    GradScaler.step and GradScaler.update do, on the gradients of the SCALED loss.
+
+    Returns (grads for the optimizer, new scale, new growth tracker); the grads are None when the step is skipped
+    (an inf or NaN after unscaling: scale *= backoff_factor, tracker = 0). Otherwise the grads are unscaled, then
+    clipped to max_norm by their global norm, and the tracker counts the clean step; at growth_interval clean steps
+    in a row the scale grows by growth_factor and the tracker restarts at 0.
+    """
+    unscaled = [g / scale for g in grads]  # unscale first: clipping the scaled grads would clip at max_norm * scale
+    if not all(bool(torch.isfinite(g).all()) for g in unscaled):
+        return None, scale * backoff_factor, 0
+    clip_grad_norm_tensors(unscaled, max_norm)
+    tracker = growth_tracker + 1
+    if tracker == growth_interval:
+        return unscaled, scale * growth_factor, 0
+    return unscaled, scale, tracker
 
 
 def mixed_precision_step(model: nn.Module, batch: Batch, loss_fn: LossFn, optimizer: torch.optim.Optimizer,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +43,9 @@ def normalize_url(url: str) -> str:
 class Database:
     engine: Engine
     sessions: sessionmaker[Session]
+    # Values derived from the tables and kept between requests by their owners, each of which checks itself against
+    # the tables before use (study/stats.py review_days); never the source of truth.
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def url(self) -> str:

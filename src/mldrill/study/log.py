@@ -29,8 +29,9 @@ class LogRow:
 
 def practice_log(db: Database, items: dict[str, Item], *, status: set[str] | None = None) -> list[LogRow]:
     """Shaky and unknown first (they need the work), then by next review."""
-    with db.session() as s:
-        rows = s.scalars(select(ItemState)).all()
+    st = ItemState
+    with db.session() as s:  # the columns, not ORM objects: a few times faster
+        rows = s.execute(select(st.item_id, st.status, st.due, st.reps, st.lapses, st.last_review)).all()
     order = {"unknown": 0, "shaky": 1, "fluent": 2}
     out = []
     for r in sorted(rows, key=lambda r: (order.get(r.status, 3), r.due, r.item_id)):

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import case, select
 
 from mldrill.catalog import Catalog
 from mldrill.store import Database, ItemState
@@ -257,14 +257,16 @@ def today_counts(
     settings = settings or load_settings(db)
     now = now or utcnow()
     start, end = day_bounds(now, local_zone(settings.timezone))
+    # Only the items due before the day ends, and whether each is due now: compared in SQL, read as flags.
+    due_now = case((ItemState.due <= now, True), else_=False)
     with db.session() as s:
-        rows = [(i, st, d) for i, st, d in s.execute(select(ItemState.item_id, ItemState.state, ItemState.due))]
-    today = [(i, st, d) for i, st, d in rows if i in items and d < end]
+        query = select(ItemState.item_id, ItemState.state, due_now).where(ItemState.due < end)
+        today = [(i, st, bool(d)) for i, st, d in s.execute(query) if i in items]
     intro = introduced_today(db, items, start)
     cap = plan_status(db, cat, items, settings=settings, now=now).cap
     return TodayCounts(
-        due_now=sum(1 for _, _, d in today if d <= now),
-        later_today=sum(1 for _, _, d in today if d > now),
+        due_now=sum(1 for _, _, d in today if d),
+        later_today=sum(1 for _, _, d in today if not d),
         learning=sum(1 for _, st, _ in today if st != 2),
         review=sum(1 for _, st, _ in today if st == 2),
         new_left=max(0, cap - intro.main),

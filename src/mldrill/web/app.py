@@ -12,8 +12,8 @@ also works as a plain link or form.
 from __future__ import annotations
 
 import inspect
-from dataclasses import asdict
 from functools import cache, lru_cache
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +35,8 @@ from mldrill.store import Database, open_db
 from mldrill.study.clock import utcnow
 from mldrill.study.deck import decks
 from mldrill.study.items import all_items
-from mldrill.study.log import practice_log, to_csv, to_markdown
+from mldrill.study.log import COLUMNS as LOG_COLUMNS
+from mldrill.study.log import LogRow, practice_log, to_csv, to_markdown
 from mldrill.study.mock import mostly_seen
 from mldrill.study.plan import plan_status, today_counts
 from mldrill.study.scheduler import load_settings
@@ -49,6 +50,7 @@ from mldrill.web.guard import Guard
 from mldrill.web.labs import topic_labs
 
 HERE = Path(__file__).resolve().parent
+LOG_PAGE = 100  # practice-log rows per page: the whole log (every item practised) is in the exports
 
 
 # Markdown is rendered and sanitized once per distinct text: catalog text never changes while the server runs, and
@@ -144,7 +146,7 @@ def create_app(database_url: str | None = None, *, host: str = "127.0.0.1", port
         return render(
             request,
             "today.html",
-            stats=compute_stats(db, items),
+            stats=compute_stats(db, items, settings=settings),
             decks=decks(db, now=utcnow()),
             counts=today_counts(db, cat, items, settings=settings),
             plan=plan,
@@ -192,27 +194,42 @@ def create_app(database_url: str | None = None, *, host: str = "127.0.0.1", port
             page="topics",
         )
 
-    def _log_rows(status: str | None, area: str | None, level: str | None, sort: str) -> list[dict[str, Any]]:
+    def _log_rows(status: str | None, area: str | None, level: str | None, sort: str) -> list[LogRow]:
         items = all_items(get_catalog(), db)
         wanted = {s for s in (status or "").split(",") if s in STATUSES} or None
-        rows = [asdict(r) for r in practice_log(db, items, status=wanted)]
         rows = [
             r
-            for r in rows
-            if (not area or (items.get(r["item"]) and items[r["item"]].area == area))
-            and (not level or r["level"] == level)
+            for r in practice_log(db, items, status=wanted)
+            if (not area or (items.get(r.item) and items[r.item].area == area)) and (not level or r.level == level)
         ]
-        if sort.lstrip("-") in (rows[0] if rows else {}):
-            rows.sort(key=lambda r: r[sort.lstrip("-")], reverse=sort.startswith("-"))
+        if sort.lstrip("-") in LOG_COLUMNS:
+            rows.sort(key=attrgetter(sort.lstrip("-")), reverse=sort.startswith("-"))
         return rows
 
     @app.get("/log", response_class=HTMLResponse)
     def log(
-        request: Request, status: str | None = None, area: str | None = None, level: str | None = None, sort: str = ""
+        request: Request,
+        status: str | None = None,
+        area: str | None = None,
+        level: str | None = None,
+        sort: str = "",
+        page: int = 1,
     ) -> HTMLResponse:
         rows = _log_rows(status, area, level, sort)
+        pages = max(1, -(-len(rows) // LOG_PAGE))
+        page = min(max(page, 1), pages)
         query = {"status": status or "", "area": area or "", "level": level or "", "sort": sort}
-        return render(request, "log.html", rows=rows, query=query, statuses=STATUSES, page="log")
+        return render(
+            request,
+            "log.html",
+            rows=rows[(page - 1) * LOG_PAGE : page * LOG_PAGE],
+            total=len(rows),
+            first=(page - 1) * LOG_PAGE + 1,
+            pager={"page": page, "pages": pages},
+            query=query,
+            statuses=STATUSES,
+            page="log",
+        )
 
     @app.get("/log.{fmt}", response_class=PlainTextResponse)
     def log_export(
@@ -220,9 +237,7 @@ def create_app(database_url: str | None = None, *, host: str = "127.0.0.1", port
     ) -> PlainTextResponse:
         if fmt not in ("md", "csv"):
             raise HTTPException(404, "export as .md or .csv")
-        from mldrill.study.log import LogRow
-
-        rows = [LogRow(**r) for r in _log_rows(status, area, level, "")]
+        rows = _log_rows(status, area, level, "")
         body, media = (to_markdown(rows), "text/markdown") if fmt == "md" else (to_csv(rows), "text/csv")
         headers = {"Content-Disposition": f'attachment; filename="mldrill-log.{fmt}"'}
         return PlainTextResponse(body, media_type=f"{media}; charset=utf-8", headers=headers)
@@ -230,12 +245,14 @@ def create_app(database_url: str | None = None, *, host: str = "127.0.0.1", port
     @app.get("/stats", response_class=HTMLResponse)
     def stats(request: Request) -> HTMLResponse:
         items = all_items(get_catalog(), db)
+        settings = load_settings(db)
         chart_svgs = {
-            "heatmap": charts.heatmap(reviews_per_day(db)),
-            "retention": charts.retention_chart(retention_by_week(db)),
-            "forecast": charts.forecast_chart(due_forecast(db, items)),
+            "heatmap": charts.heatmap(reviews_per_day(db, settings=settings)),
+            "retention": charts.retention_chart(retention_by_week(db, settings=settings)),
+            "forecast": charts.forecast_chart(due_forecast(db, items, settings=settings)),
         }
-        return render(request, "stats.html", stats=compute_stats(db, items), charts=chart_svgs, page="stats")
+        stats = compute_stats(db, items, settings=settings)
+        return render(request, "stats.html", stats=stats, charts=chart_svgs, page="stats")
 
     from mldrill.web import cards, data, drill, katas, labs, local, mock, settings
 

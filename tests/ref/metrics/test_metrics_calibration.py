@@ -57,3 +57,17 @@ def test_temperature_scaling_keeps_argmax_and_lowers_nll_and_ece():
     assert_array_equal(softmax(logits / T, 1).argmax(1), logits.argmax(1))
     assert nll(logits, y, T) < nll(logits, y)
     assert ece(softmax(logits / T, 1), y) < ece(softmax(logits, 1), y)
+
+
+@pytest.mark.parametrize("n_bins", [10, 15, 25, 41, 50])
+def test_every_edge_k_over_m_falls_in_the_bin_it_closes(n_bins):
+    """A confidence of exactly k/M belongs to ((k-1)/M, k/M] (14/25 * 25 = 14.000000000000002 in floating point, so
+    ceil(conf * M) misplaces it); the oracle is the brute-force loop's interval test on the same numbers."""
+    conf = np.arange(1, n_bins + 1) / n_bins
+    conf = conf[conf >= 0.5]  # a two-class max probability is at least 0.5
+    p = np.stack([conf, 1 - conf], axis=1)
+    y = np.zeros(len(conf), dtype=int)
+    count, _, _ = reliability_bins(p, y, n_bins=n_bins)
+    expected = [sum(1 for c in conf if b / n_bins < c <= (b + 1) / n_bins) for b in range(n_bins)]
+    assert_array_equal(count, expected)
+    assert_allclose(ece(p, y, n_bins), _ece_loop(p, y, n_bins), rtol=1e-12)

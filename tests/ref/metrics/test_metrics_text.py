@@ -1,10 +1,20 @@
-"""SQuAD EM/F1 on the official script's rules, distinct-n, and self-BLEU vs sacrebleu."""
+"""SQuAD EM/F1 on the official script's rules, distinct-n, self-BLEU vs sacrebleu, WER vs nltk.edit_distance."""
 
+import numpy as np
 import pytest
 import sacrebleu
+from nltk.metrics.distance import edit_distance as nltk_edit_distance
 from numpy.testing import assert_allclose
 
-from mldrill.ref.metrics.text import distinct_n, exact_match, normalize_answer, self_bleu, token_f1
+from mldrill.ref.metrics.text import (
+    distinct_n,
+    exact_match,
+    normalize_answer,
+    self_bleu,
+    token_f1,
+    word_edit_distance,
+    word_error_rate,
+)
 
 
 def test_squad_normalization():
@@ -32,3 +42,25 @@ def test_self_bleu_equals_sacrebleu_leave_one_out():
     assert self_bleu(["same words here"] * 3) == pytest.approx(100.0)
     with pytest.raises(ValueError, match="two texts"):
         self_bleu(["alone"])
+
+
+def test_word_error_rate_closed_forms():
+    # one substitution (sat -> sit), one deletion (the), one insertion (down): 3 edits over 6 reference words
+    assert word_error_rate(["the cat sat on the mat"], ["the cat sit on mat down"]) == pytest.approx(3 / 6)
+    assert word_error_rate(["a b"], ["x a b y z"]) == pytest.approx(3 / 2)  # insertions: WER above 1
+    assert word_error_rate(["a b c d", "e f"], ["a b c d", ""]) == pytest.approx(2 / 6)  # pooled, not averaged
+    assert word_error_rate(["", "a b"], ["x", "a b"]) == pytest.approx(1 / 2)  # an empty reference: insertions count
+    assert word_edit_distance(list("kitten"), list("sitting")) == 3
+    with pytest.raises(ValueError, match="no words"):
+        word_error_rate([""], ["a"])
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_word_error_rate_matches_nltk_edit_distance(seed):
+    rng = np.random.default_rng(seed)
+    vocab = ["alpha", "beta", "gamma", "delta", "eps"]
+    refs = [" ".join(rng.choice(vocab, size=int(rng.integers(0, 12)))) for _ in range(6)]
+    hyps = [" ".join(rng.choice(vocab, size=int(rng.integers(0, 12)))) for _ in range(6)]
+    refs[0] = "alpha beta"  # at least one reference word
+    edits = sum(nltk_edit_distance(r.split(), h.split()) for r, h in zip(refs, hyps, strict=True))
+    assert word_error_rate(refs, hyps) == pytest.approx(edits / sum(len(r.split()) for r in refs), rel=1e-12)

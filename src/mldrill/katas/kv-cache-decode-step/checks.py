@@ -84,7 +84,8 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
 
     return [
         Check("prefill stores the whole prompt", "update(layer, k, v) at length 0 returns exactly the prompt's keys "
-              "and values, (B, nkv, T, hs).", *case(1, 5, 5, 8)),
+              "and values, (B, nkv, T, hs): the filled part of the buffer, not all max_len slots; then advance(T) "
+              "adds the T prompt tokens to length.", *case(1, 5, 5, 8)),
         Check("decode steps append along the time axis", "Each new token goes at position `length` on dim 2, "
               "after the cached ones: K and V grow (B, nkv, t, hs) -> (B, nkv, t + 1, hs).", *case(1, 3, 7, 10)),
         Check("layers share positions; advance once per forward", "Every layer writes the new token at the same "

@@ -21,7 +21,10 @@ def reliability_bins(probs: np.ndarray, y: np.ndarray, n_bins: int = 15) -> tupl
     probs = np.asarray(probs, dtype=np.float64)
     conf = probs.max(1)
     correct = (probs.argmax(1) == np.asarray(y)).astype(np.float64)
-    b = np.clip(np.ceil(conf * n_bins).astype(int) - 1, 0, n_bins - 1)  # (lo, hi] bins
+    # (lo, hi] bins with edges k / n_bins, each correctly rounded: ceil(conf * n_bins) would put a confidence of
+    # exactly 14/25 (14/25 * 25 = 14.000000000000002) in (0.56, 0.6] instead of (0.52, 0.56].
+    edges = np.arange(n_bins + 1) / n_bins
+    b = np.clip(np.searchsorted(edges, conf, side="left") - 1, 0, n_bins - 1)
     count = np.bincount(b, minlength=n_bins).astype(np.float64)
     with np.errstate(invalid="ignore", divide="ignore"):
         acc = np.bincount(b, weights=correct, minlength=n_bins) / count

@@ -1,4 +1,4 @@
-"""Answer and diversity metrics: SQuAD exact match / token F1, distinct-n, self-BLEU.
+"""Answer, transcription and diversity metrics: SQuAD exact match / token F1, word error rate, distinct-n, self-BLEU.
 
 SQuAD normalization (the official evaluation script's rules): lowercase, remove punctuation, remove the articles
 a / an / the, collapse whitespace. EM = normalized strings equal; token F1 = F1 of the bags of normalized tokens
@@ -7,7 +7,12 @@ generations (higher = more diverse; it depends on length, so compare at equal le
 each generation against all the others as references (high self-BLEU = low diversity).
 Traps: skipping normalization makes "The Eiffel Tower." and "eiffel tower" a miss; F1 of two empty answers is 1
 (both say "no answer"), of one empty answer 0.
-Tested on closed-form examples and against sacrebleu (self-BLEU) in tests/ref/metrics/test_metrics_text.py.
+WER = (S + D + I) / N: the word-level Levenshtein distance (substitutions, deletions, insertions, each costing 1)
+over the number of reference words, pooled over the corpus as jiwer does (total edits / total reference words, not
+the mean of sentence WERs). Tokens are whitespace-split, case kept. Traps: dividing by the hypothesis length;
+character-level distance (that is CER); WER is not capped at 1 (insertions).
+Tested on closed-form examples and against sacrebleu (self-BLEU) and nltk.edit_distance (WER) in
+tests/ref/metrics/test_metrics_text.py.
 """
 
 from __future__ import annotations
@@ -64,3 +69,26 @@ def self_bleu(texts: Sequence[str], *, max_n: int = 4) -> float:
 def squad_em_f1(prediction: str, golds: Sequence[str]) -> tuple[float, float]:
     """(exact match, token F1) with SQuAD normalization, each the max over the gold answers."""
     return exact_match(prediction, golds), token_f1(prediction, golds)
+
+
+def word_edit_distance(ref: Sequence[str], hyp: Sequence[str]) -> int:
+    """Fewest substitutions + deletions + insertions (each costing 1) turning the word list ref into hyp."""
+    prev = list(range(len(hyp) + 1))  # rolling row: distance from ref[:0] to hyp[:j] is j insertions
+    for i in range(1, len(ref) + 1):
+        cur = [i] + [0] * len(hyp)  # ref[:i] to nothing: i deletions
+        for j in range(1, len(hyp) + 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ref[i - 1] != hyp[j - 1]))
+        prev = cur
+    return prev[-1]
+
+
+def word_error_rate(references: Sequence[str], hypotheses: Sequence[str]) -> float:
+    """Corpus WER: total word edits over total reference words (may exceed 1)."""
+    edits = n_words = 0
+    for ref, hyp in zip(references, hypotheses, strict=True):
+        r, h = ref.split(), hyp.split()
+        edits += word_edit_distance(r, h)
+        n_words += len(r)
+    if n_words == 0:
+        raise ValueError("the references have no words: WER is undefined")
+    return edits / n_words
