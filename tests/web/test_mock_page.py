@@ -228,3 +228,37 @@ def test_ending_early_and_giving_up_the_kata(env: tuple[TestClient, str]) -> Non
     assert 'id="give-up"' in page
     gave_up = client.post(f"/mock/{second}/kata/finish", data={"csrf": csrf_of(page)})
     assert 'id="kata-status">not checked' in gave_up.text and "redo it" in gave_up.text
+
+
+def test_a_card_without_key_points_asks_for_a_self_rating(env: tuple[TestClient, str]) -> None:
+    client, url = env
+    mock_id = start(client, minutes="15", area="attention-transformers", seed="0")
+    db = open_db(url)
+    with db.session() as s:  # the card on screen becomes attn/t4, which has no key points
+        s.query(MockAnswer).filter(MockAnswer.mock_id == mock_id).update({"item_id": "attn/t4", "key_points": []})
+    db.close()
+    item, page = current_item(client, mock_id)
+    token = csrf_of(page)
+    review = client.post(f"/mock/{mock_id}/answer", data={"csrf": token, "item": item, "answer": "my answer"})
+    assert 'id="no-key-points"' in review.text and "rate yourself" in review.text
+    assert 'id="proposed"' not in review.text and 'name="rating" value="1" required' in review.text
+    refused = client.post(f"/mock/{mock_id}/ticks", data={"csrf": token, "item": item, "rating": ""})
+    assert refused.status_code == 422 and "no key points yet: rate your answer yourself" in refused.text
+    assert client.post(f"/mock/{mock_id}/ticks", data={"csrf": token, "item": item, "rating": "2"}).status_code == 200
+    db = open_db(url)
+    with db.session() as s:
+        assert s.query(Review).filter(Review.item_id == "attn/t4").one().rating == 2
+    db.close()
+
+
+def test_the_form_offers_your_track_and_ticked_areas_replace_it(env: tuple[TestClient, str]) -> None:
+    client, url = env
+    db = open_db(url)
+    save_setting(db, "track", "classical-ml")
+    db.close()
+    assert '<option value="classical-ml" selected>' in client.get("/mock").text
+    mock_id = start(client, minutes="15", track="classical-ml", area="attention-transformers", seed="0")
+    item, _ = current_item(client, mock_id)
+    assert item.startswith("attn/")  # classical-ml has no attention cards: the ticked area won
+    report = client.get(f"/mock/{mock_id}/report").text
+    assert "areas Attention &amp; transformers" in report

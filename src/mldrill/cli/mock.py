@@ -31,7 +31,9 @@ def _now() -> Any:
 def mock(
     ctx: typer.Context,
     minutes: int = typer.Option(30, "--minutes", "-m", help="Length: 15, 30 or 45 minutes."),
-    track: str | None = typer.Option(None, "--track", help="Cards of this track (see `mldrill plan`)."),
+    track: str | None = typer.Option(
+        None, "--track", help="Cards of this track (default: your track, `mldrill config track`; see `mldrill plan`)."
+    ),
     area: list[str] = typer.Option([], "--area", "-a", help="Cards of this area (repeat for several)."),
     levels: str = typer.Option("L1,L2,L3", "--levels", help="Levels to mix, e.g. L2,L3."),
     seed: int | None = typer.Option(None, "--seed", min=0, help="Draw the cards from this seed (a replayable plan)."),
@@ -54,6 +56,10 @@ def mock(
             fail(str(e))
         mock_id = resume
     else:
+        if not track and not area:  # your study track (`mldrill config track ID`), when set
+            from mldrill.study.scheduler import load_settings
+
+            track = load_settings(db).track
         choice = MockChoice(
             minutes=minutes,
             track=track,

@@ -48,6 +48,7 @@ from mldrill.study.mock_run import (
     submit_answer,
     submit_ticks,
 )
+from mldrill.study.scheduler import load_settings
 from mldrill.study.tracks import get_tracks
 from mldrill.web.csrf import Csrf
 
@@ -75,6 +76,7 @@ def make_router(db: Database, render: Callable[..., HTMLResponse], csrf: Csrf) -
             "mock_start.html",
             csrf=csrf.token(START_SCOPE),
             tracks=get_tracks(cat),
+            my_track=load_settings(db).track,
             minutes=MINUTES,
             past=list(reversed(rows)),
             errors=errors or [],
@@ -96,15 +98,14 @@ def make_router(db: Database, render: Callable[..., HTMLResponse], csrf: Csrf) -
         seed = str(form.get("seed", "")).strip()
         if not minutes.isdigit() or (seed and not seed.isdigit()):
             return start_page(request, ["the length and the seed are whole numbers"], 422)
+        areas = tuple(str(a) for a in form.getlist("area") if a)
         choice = MockChoice(
             minutes=int(minutes),
-            track=str(form.get("track", "")) or None,
-            areas=tuple(str(a) for a in form.getlist("area") if a),
+            track=None if areas else str(form.get("track", "")) or None,  # ticked areas replace the track
+            areas=areas,
             levels=tuple(str(lv) for lv in form.getlist("level")) or ("L1", "L2", "L3"),
             seed=int(seed) if seed else None,
         )
-        if choice.track and choice.areas:
-            return start_page(request, ["choose a track or areas, not both"], 422)
         cat = get_catalog()
         try:
             mock_id = start_mock(db, cat, all_items(cat, db), choice, now=utcnow())
