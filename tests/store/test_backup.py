@@ -19,6 +19,8 @@ from mldrill.store import (
     KataAttempt,
     KataProgress,
     LabPrediction,
+    MockAnswer,
+    MockSession,
     Review,
     Setting,
     UserCard,
@@ -57,6 +59,14 @@ def _fill(db: Database) -> None:
         s.add(CardMark(item_id="t/c2", suspended=True, buried_until=t0 + timedelta(hours=3), flag=4,
                        note="my note ✓", leech=True, updated_at=t0))  # fmt: skip
         s.add(LabPrediction(lab_id="attention_scaling", choice=2, correct=True, answered_at=t0))
+        plan = {"minutes": 15, "card_slots": 6, "card_seconds": 600, "kata_seconds": 300, "main": ["t/c1"],
+                "followups": {"t/c1": ["t/c2"]}, "kata": "k", "kata_note": "", "area_weights": {"a": 1.5}}  # fmt: skip
+        s.add(MockSession(started_at=t0, finished_at=None, minutes=15, scope={"track": None, "levels": ["L1"]},
+                          plan=plan, kata_id="k", kata_started_at=t0, kata_finished_at=None, kata_status="failed",
+                          kata_checks=2, kata_source="def f(): ..."))  # fmt: skip
+        s.add(MockAnswer(mock_id=1, position=0, item_id="t/c1", followup_of=None, shown_at=t0, answered_at=t0,
+                         reviewed_at=t0, answer="my ånswer", key_points=["p1", "p2"], suggested=[True, False],
+                         suggested_trap=False, ticks=[True, True], trap_fell=False, rating=3, review_id=2))  # fmt: skip
 
 
 def test_round_trip_is_exact(db: Database, tmp_path: Path, sqlite_url: str) -> None:
@@ -65,7 +75,7 @@ def test_round_trip_is_exact(db: Database, tmp_path: Path, sqlite_url: str) -> N
     counts = backup(db, first)
     assert counts == {
         "item_state": 5, "review": 5, "user_card": 1, "setting": 1, "kata_attempt": 2, "kata_progress": 1,
-        "card_report": 1, "lab_prediction": 1, "card_mark": 1,
+        "card_report": 1, "lab_prediction": 1, "card_mark": 1, "mock_session": 1, "mock_answer": 1,
     }  # fmt: skip
     fresh = open_db(f"sqlite:///{tmp_path / 'fresh.db'}")
     assert is_empty(fresh)
@@ -215,6 +225,11 @@ BAD_VALUES: list[tuple[Callable[[dict[str, Any]], None], str]] = [
     (_set("card_mark", 0, suspended=1), "field suspended: must be true or false, got 1"),
     (_set("card_mark", 0, note="n" * 5001), "table card_mark, row 0 (t/c2), field note: must be at most 5000"),
     (_set("card_mark", 0, buried_until="tomorrow"), "field buried_until: is not an ISO 8601 time"),
+    (_set("mock_session", 0, minutes=20), "table mock_session, row 0 (1), field minutes: must be one of 15, 30, 45"),
+    (_set("mock_session", 0, plan={"minutes": 15}), "field plan: key card_slots must be a whole number"),
+    (_set("mock_answer", 0, ticks=[True]), "table mock_answer, row 0 (1), field ticks: one per key point expected"),
+    (_set("mock_answer", 0, ticks=["yes", 1]), "field ticks: must be a list of true/false"),
+    (_set("mock_answer", 0, rating=5), "field rating: must be one of 1, 2, 3, 4"),
     (_setting("leech_action", "ask"), "field value: leech_action must be one of suspend, tag"),
     (_setting("leech_threshold", 0), "field value: leech_threshold must be a whole number from 1"),
 ]

@@ -19,7 +19,7 @@ def test_migrations_build_exactly_the_models(db: Database) -> None:
     assert current_revision(db.engine) == head_revision()
     assert table_names(db.engine) == [
         "alembic_version", "card_mark", "card_report", "item_state", "kata_attempt", "kata_progress",
-        "lab_prediction", "review", "setting", "user_card",
+        "lab_prediction", "mock_answer", "mock_session", "review", "setting", "user_card",
     ]  # fmt: skip
     with db.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)

@@ -28,6 +28,7 @@ PAGES = [
     "/drill?topic=alpha",
     "/katas",
     "/katas/stable-softmax",
+    "/mock",
     "/log",
     "/log.md",
     "/stats",
@@ -190,6 +191,7 @@ def _get_routes(client: TestClient) -> list[str]:
         "path": "app.css",
         "name": "before-restore-20260101T000000.000000Z.json",
         "lab_id": "qlora_memory",  # a lab page runs the (read-only) lab: a fast one
+        "mock_id": "1",
     }
     out = []
 
@@ -221,6 +223,7 @@ def test_no_get_route_changes_anything(env: tuple[TestClient, str]) -> None:
         data={"source": "def softmax(x, axis=-1):\n    return x\n", "csrf": token(client, "/katas/stable-softmax")},
     )
     client.post("/data/import", data={"csrf": token(client)}, files={"file": ("d.md", b"Q: q?\nA: a\n")})
+    client.post("/mock", data={"csrf": token(client, "/mock"), "minutes": "15"})  # a mock, its first card shown
     from mldrill.store.backup import backups_dir
 
     backups_dir().mkdir(parents=True)  # a safety copy a restore left, for GET /data/safety/{name}

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from mldrill.cli import cards, config, content, data, drill, kata, lab, plan, reports, serve, study
+from mldrill.cli import cards, config, content, data, drill, kata, lab, mock, plan, reports, serve, study
 
 app = typer.Typer(
     name="mldrill",
@@ -57,6 +57,7 @@ app.add_typer(kata.app, name="kata")
 app.add_typer(content.app, name="content")
 app.add_typer(reports.app, name="reports")
 app.add_typer(cards.app, name="cards")
+app.add_typer(mock.app, name="mock")
 
 
 def main() -> None:

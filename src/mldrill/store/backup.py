@@ -23,7 +23,7 @@ from mldrill.store.models import Base
 FORMAT, VERSION = "mldrill-backup", 1
 TABLES = (
     "item_state", "review", "user_card", "setting", "kata_attempt", "kata_progress", "card_report", "lab_prediction",
-    "card_mark",
+    "card_mark", "mock_session", "mock_answer",
 )  # fmt: skip
 
 
@@ -181,7 +181,7 @@ def restore(db: Database, data: dict[str, Any]) -> dict[str, int]:
                 s.execute(insert(t), rows)
             counts[name] = len(rows)
         if db.engine.dialect.name == "postgresql":  # explicit ids were inserted: move the sequences past them
-            for name in ("review", "kata_attempt", "card_report"):
+            for name in ("review", "kata_attempt", "card_report", "mock_session", "mock_answer"):
                 s.execute(
                     text(
                         f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "

@@ -10,7 +10,8 @@ ranges, statuses, settings as `mldrill config` accepts them); the first problem 
 Ids that name no current content (a card or kata removed in a later version, a review of a card whose deck is gone)
 are kept on purpose, as orphans: content changes between versions and a user's history is never dropped; every
 page skips items it cannot find. An id must still be well formed (a kata's item id is `kata/<id>`, a user card's is
-`user/<its deck>/...`) and primary keys must be unique.
+`user/<its deck>/...`) and primary keys must be unique. A mock answer whose session is missing is kept too (an
+orphan, as above); its report is simply not listed.
 """
 
 from __future__ import annotations
@@ -212,7 +213,53 @@ def _rules() -> dict[str, dict[str, tuple[Callable[[Any], None], ...]]]:
             "flag": (_one_of(tuple(range(8))),),  # Anki's flags: 0 none, 1-7 colours
             "note": (_max_chars(MAX_NOTE),),
         },
+        "mock_session": {
+            "id": (_between(1, INT32),),
+            "minutes": (_one_of((15, 30, 45)),),  # study/mock.py MINUTES
+            "scope": (_object,),
+            "plan": (_mock_plan,),
+            "kata_status": (_one_of((*KATA_STATUSES, "not checked")),),
+            "kata_checks": (_between(0, INT32),),
+        },
+        "mock_answer": {
+            "id": (_between(1, INT32),),
+            "mock_id": (_between(1, INT32),),
+            "position": (_between(0, 10_000),),
+            "item_id": (_nonempty,),
+            "answer": (_max_chars(20_000),),  # study/mock_run.py MAX_ANSWER
+            "key_points": (_texts,),
+            "suggested": (_flags,),
+            "ticks": (_flags,),
+            "rating": (_one_of((1, 2, 3, 4)),),
+            "review_id": (_between(1, INT32),),
+        },
     }
+
+
+def _texts(v: Any) -> None:
+    if not isinstance(v, list) or not all(isinstance(t, str) for t in v):
+        raise RowProblem(f"must be a list of texts, got {v!r:.80}")
+
+
+def _flags(v: Any) -> None:
+    if not isinstance(v, list) or not all(isinstance(t, bool) for t in v):
+        raise RowProblem(f"must be a list of true/false, got {v!r:.80}")
+
+
+def _mock_plan(v: Any) -> None:
+    """What study/mock.py's MockPlan.from_dict reads back: the main cards, the follow-ups and the budget."""
+    _object(v)
+    for key, kind in (("minutes", int), ("card_slots", int), ("card_seconds", int), ("kata_seconds", int)):
+        if isinstance(v.get(key), bool) or not isinstance(v.get(key), kind):
+            raise RowProblem(f"key {key} must be a whole number, got {v.get(key)!r:.80}")
+    _texts(v.get("main"))
+    fu = v.get("followups")
+    if not isinstance(fu, dict) or not all(isinstance(k, str) for k in fu):
+        raise RowProblem(f"key followups must map card ids to lists of card ids, got {fu!r:.80}")
+    for ids in fu.values():
+        _texts(ids)
+    if v.get("kata") is not None and not isinstance(v.get("kata"), str):
+        raise RowProblem(f"key kata must be a kata id or null, got {v.get('kata')!r:.80}")
 
 
 def setting_checks() -> dict[str, Callable[[Any], None]]:
@@ -326,6 +373,8 @@ def _cross_checks(name: str, row: dict[str, Any]) -> None:
                 raise RowProblem(f"{field}: is required once an item has been reviewed")
     if name == "user_card" and not row["id"].startswith(f"user/{row['deck']}/"):
         raise RowProblem(f"id: must start with 'user/{row['deck']}/' (its deck), got {row['id']!r:.80}")
+    if name == "mock_answer" and row.get("ticks") is not None and len(row["ticks"]) != len(row["key_points"]):
+        raise RowProblem("ticks: one per key point expected")
     if name == "kata_attempt" and row["passed_checks"] > row["total_checks"]:
         raise RowProblem("passed_checks: more than total_checks")
     if name == "setting":

@@ -17,7 +17,7 @@ from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
 ENV_URL = "MLDRILL_DATABASE_URL"
-HEAD = "deck_state"  # the newest migration; tests/store/test_db.py checks it against Alembic's scripts
+HEAD = "mock"  # the newest migration; tests/store/test_db.py checks it against Alembic's scripts
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 

@@ -3,7 +3,8 @@
 Tables: item_state (FSRS card state + practice-log fields per item), review (one row per rating, with the state
 before it so a rating can be undone), user_card (cards the user imported), setting (key -> JSON value),
 kata_attempt and kata_progress (katas), card_report (problems the user reported with a card), card_mark (what the
-user set on a card: suspended, buried until, flag, a personal note, the leech tag).
+user set on a card: suspended, buried until, flag, a personal note, the leech tag), mock_session and mock_answer
+(mock interviews: study/mock.py).
 All times are timezone-aware UTC in Python; stored as naive UTC so SQLite and PostgreSQL agree.
 """
 
@@ -150,3 +151,46 @@ class CardMark(Base):
     note: Mapped[str] = mapped_column(Text, default="")  # shown under the answer
     leech: Mapped[bool] = mapped_column(Boolean, default=False)  # tagged when the lapses reached leech_threshold
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class MockSession(Base):
+    """A mock interview (study/mock.py): what was chosen, the planned cards and kata, and how the kata went. Its
+    answers are rows of mock_answer; the session's current step is computed from them, so a restart loses nothing."""
+
+    __tablename__ = "mock_session"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    minutes: Mapped[int] = mapped_column(Integer)  # 15 | 30 | 45
+    scope: Mapped[dict[str, Any]] = mapped_column(JSON)  # {track, areas, levels, seed}
+    plan: Mapped[dict[str, Any]] = mapped_column(JSON)  # MockPlan.to_dict(): main cards, follow-ups, kata, budget
+    kata_id: Mapped[str | None] = mapped_column(String(100))
+    kata_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    kata_finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    kata_status: Mapped[str | None] = mapped_column(String(16))  # the last verdict's status; None: not checked
+    kata_checks: Mapped[int] = mapped_column(Integer, default=0)  # how many times it was checked
+    kata_source: Mapped[str] = mapped_column(Text, default="")  # the draft (the web editor saves it as you type)
+
+
+class MockAnswer(Base):
+    """One card of a mock: when it was shown, the typed answer, the key points ticked, the trap, the rating."""
+
+    __tablename__ = "mock_answer"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    mock_id: Mapped[int] = mapped_column(Integer, index=True)
+    position: Mapped[int] = mapped_column(Integer)  # 0, 1, ... in the order asked
+    item_id: Mapped[str] = mapped_column(String(200))
+    followup_of: Mapped[str | None] = mapped_column(String(200))  # the card whose good answer brought it in
+    shown_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # ticks submitted (and the card rated)
+    answer: Mapped[str] = mapped_column(Text, default="")
+    key_points: Mapped[list[str]] = mapped_column(JSON, default=list)  # as shown (content may change later)
+    suggested: Mapped[list[bool] | None] = mapped_column(JSON)  # the offline answer check's marks; None: none
+    suggested_trap: Mapped[bool | None] = mapped_column(Boolean)
+    ticks: Mapped[list[bool] | None] = mapped_column(JSON)  # the learner's marks, one per key point
+    trap_fell: Mapped[bool | None] = mapped_column(Boolean)
+    rating: Mapped[int | None] = mapped_column(Integer)  # the FSRS rating given (1-4)
+    review_id: Mapped[int | None] = mapped_column(Integer)  # its row in `review`

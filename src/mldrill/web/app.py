@@ -3,9 +3,10 @@
 Routes parse the request, call one function of catalog/study, and render a template; no logic lives here.
 Pages read without JavaScript; KaTeX (vendored) typesets the formulas when scripts run.
 Pages: Today, Topics, a Topic, the practice log (with Markdown/CSV export) and Stats (charts as inline SVG drawn by
-web/charts.py) here; the drill (web/drill.py), katas (web/katas.py) and import/export/backup (web/data.py) in their
-own routers. htmx swaps the part of a page that changes (the drill's card, a kata's verdict, the log's table) by
-selecting it from the same full page the route renders, so every interaction also works as a plain link or form.
+web/charts.py) here; the drill (web/drill.py), katas (web/katas.py), mock interviews (web/mock.py) and
+import/export/backup (web/data.py) in their own routers. htmx swaps the part of a page that changes (the drill's card,
+a kata's verdict, the log's table) by selecting it from the same full page the route renders, so every interaction
+also works as a plain link or form.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from mldrill.study.deck import decks
 from mldrill.study.items import all_items
 from mldrill.study.log import COLUMNS as LOG_COLUMNS
 from mldrill.study.log import LogRow, practice_log, to_csv, to_markdown
+from mldrill.study.mock import mostly_seen
 from mldrill.study.plan import plan_status, today_counts
 from mldrill.study.scheduler import load_settings
 from mldrill.study.stats import compute_stats, due_forecast, retention_by_week, reviews_per_day, topic_progress
@@ -140,13 +142,15 @@ def create_app(database_url: str | None = None, *, host: str = "127.0.0.1", port
         cat = get_catalog()
         items = all_items(cat, db)
         settings = load_settings(db)
+        plan = plan_status(db, cat, items, settings=settings)
         return render(
             request,
             "today.html",
             stats=compute_stats(db, items, settings=settings),
             decks=decks(db, now=utcnow()),
             counts=today_counts(db, cat, items, settings=settings),
-            plan=plan_status(db, cat, items, settings=settings),
+            plan=plan,
+            mock_hint=mostly_seen(plan.seen, plan.total),  # study/mock.py: a 30-minute mock is a good next step
             tracks=get_tracks(cat),
             settings=settings,
             items=items,
@@ -250,7 +254,7 @@ def create_app(database_url: str | None = None, *, host: str = "127.0.0.1", port
         stats = compute_stats(db, items, settings=settings)
         return render(request, "stats.html", stats=stats, charts=chart_svgs, page="stats")
 
-    from mldrill.web import cards, data, drill, katas, labs, local, settings
+    from mldrill.web import cards, data, drill, katas, labs, local, mock, settings
 
     app.include_router(drill.make_router(db, render, csrf, secret.with_name("drills.json") if secret else None))
     app.include_router(data.make_router(db, render, csrf))
@@ -259,5 +263,6 @@ def create_app(database_url: str | None = None, *, host: str = "127.0.0.1", port
     app.include_router(local.make_router(db))
     app.include_router(settings.make_router(db, render, csrf))
     app.include_router(labs.make_router(db, render, csrf))
+    app.include_router(mock.make_router(db, render, csrf))
     app.state.db = db
     return app

@@ -9,7 +9,9 @@ document.addEventListener("DOMContentLoaded", () => {
   const form = document.getElementById("kata-form");
   const area = document.getElementById("source");
   if (!form || !area) return;
-  const key = "mldrill-draft:" + form.dataset.kata;
+  // A mock interview's kata step names its own draft URL and storage key (web/mock.py): its draft lives in the mock.
+  const key = "mldrill-draft:" + (form.dataset.key || form.dataset.kata);
+  const draftUrl = form.dataset.draft || `/katas/${form.dataset.kata}/draft`;
   const saved = document.getElementById("saved");
   const say = (text) => { if (saved) saved.textContent = text; };
   let base = area.value; // the server's draft as this page received it
@@ -29,7 +31,7 @@ document.addEventListener("DOMContentLoaded", () => {
     const body = new FormData();
     body.append("csrf", form.querySelector("[name=csrf]").value);
     body.append("source", source);
-    fetch(`/katas/${form.dataset.kata}/draft`, { method: "POST", body })
+    fetch(draftUrl, { method: "POST", body })
       .then((r) => {
         if (r.ok) { base = source; remember(); }
         say(r.ok ? "draft saved" : "draft not saved");
