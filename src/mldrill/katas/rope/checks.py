@@ -42,6 +42,8 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
     m_sign = np.arange(int(rng.integers(3, 7)))
     unit = np.tile(np.eye(2)[:, None, None, :], (1, 1, len(m_sign), 1)) * rng.uniform(0.5, 2)  # (2, 1, T, 2)
     f32 = (rng.normal(size=(1, 2, 5, 8)).astype(np.float32), np.arange(5))
+    n_far = int(rng.integers(200, 400))  # positions 0..T-1 (ignoring pos is the positions check's to blame)
+    far = (rng.normal(size=(1, 1, n_far, 8)), np.arange(n_far))
     return [
         Check(
             "half style matches the complex-rotation formula",
@@ -76,6 +78,15 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
             "(cos m, sin m).",
             [Call((T(unit), T(m_sign)))],
             expect_close([_oracle(unit, m_sign)], atol=1e-10, rtol=1e-8),
+        ),
+        Check(
+            "float64 input is rotated with float64 angles",
+            "float32 keeps 24 bits: pos * theta is off by about 1e-5 rad at position 300 (and by 1e-7 already "
+            "at 5). "
+            "torch.arange(0, hs, 2) / hs is float32 by default: for float64 input build the frequencies and angles "
+            "in float64 (dtype=torch.float64) so cos and sin carry the input's precision.",
+            [Call((T(far[0]), T(far[1])))],
+            expect_close([_oracle(*far)], atol=1e-10, rtol=1e-8),
         ),
         Check(
             "keeps float32 input in float32",

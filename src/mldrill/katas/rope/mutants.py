@@ -25,6 +25,7 @@ POS = "uses the given positions, not 0..T-1"
 BASE = "uses the base argument"
 F32 = "keeps float32 input in float32"
 SIGN = "rotates by +m theta (x_a cos - x_b sin, x_a sin + x_b cos)"
+FAR = "float64 input is rotated with float64 angles"
 
 MUTANTS = [
     mutant(
@@ -37,6 +38,7 @@ MUTANTS = [
         BASE,
         F32,
         SIGN,
+        FAR,
     ),
     mutant(
         "positions 0..T-1 instead of pos",
@@ -59,7 +61,17 @@ MUTANTS = [
             ("r2 = x1 * sin + x2 * cos", "r2 = x2 * cos - x1 * sin"),
         ),
         SIGN,
-        (GENERIC, INTER, POS, BASE, F32),
+        (GENERIC, INTER, POS, BASE, F32, FAR),
+    ),
+    Mutant(
+        "frequencies and angles in float32",
+        (
+            ("torch.arange(0, hs, 2, dtype=torch.float64) / hs", "torch.arange(0, hs, 2) / hs"),
+            ("angles = pos.to(torch.float64)[:, None]", "angles = pos.float()[:, None]"),
+        ),
+        FAR,
+        # every float64 check compares at 1e-10: float32 angles are off by ~1e-7 even at small positions
+        (GENERIC, INTER, POS, BASE, SIGN),
     ),
     mutant("returns float64 for float32 input", "return out.to(x.dtype)", "return out", F32),
 ]
