@@ -21,6 +21,7 @@ MID = "halfway through the decay the LR is (peak + min_lr) / 2"
 
 MUTANTS = [
     mutant("warmup (step + 1) / warmup", "peak * step / warmup", "peak * (step + 1) / warmup", WARM, GENERIC),
+    mutant("warmup step / (warmup - 1)", "peak * step / warmup", "peak * step / (warmup - 1)", WARM, GENERIC),
     mutant(
         "decays to 0 (no min_lr floor)",
         "min_lr + 0.5 * (peak - min_lr) * (1",
