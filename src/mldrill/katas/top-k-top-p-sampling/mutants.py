@@ -60,6 +60,12 @@ MUTANTS = [
         "",
         GREEDY,
     ),
+    mutant(
+        "draws from the global RNG, not the generator",
+        "torch.multinomial(weights, 1, generator=generator)",
+        "torch.multinomial(weights, 1)",
+        "draws with the given generator (same seed, same tokens)",
+    ),
     mutant("top-k drops the k-th logit too (<=)", "z < kth", "z <= kth", TOPK, BOTH, RENORM),
     mutant(
         "top-p on the probabilities before top-k",
