@@ -81,10 +81,9 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
         ),
         Check(
             "float64 input is rotated with float64 angles",
-            "float32 keeps 24 bits: pos * theta is off by about 1e-5 rad at position 300 (and by 1e-7 already "
-            "at 5). "
-            "torch.arange(0, hs, 2) / hs is float32 by default: for float64 input build the frequencies and angles "
-            "in float64 (dtype=torch.float64) so cos and sin carry the input's precision.",
+            "float32 keeps 24 bits: pos * theta is off by about 1e-5 rad at position 300 (and by 1e-7 already at "
+            "5). torch.arange(0, hs, 2) / hs is float32 by default: for float64 input build the frequencies and "
+            "angles in float64 (dtype=torch.float64) so cos and sin carry the input's precision.",
             [Call((T(far[0]), T(far[1])))],
             expect_close([_oracle(*far)], atol=1e-10, rtol=1e-8),
         ),

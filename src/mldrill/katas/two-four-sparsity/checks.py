@@ -45,8 +45,8 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
         check("ranks by magnitude |w|", "A large negative weight is a large weight: pruning by signed value keeps "
               "small positives and drops large negatives.", [neg]),
         check("groups are consecutive along the last dimension", "Groups are w[..., 4g:4g+4], 4 neighbours in a "
-              "row: 4 rows of one column (grouping along the first dimension) is another pattern, which the sparse "
-              "tensor cores do not accelerate for this layout.", [rows, cols]),
+              "row: 4 rows of one column (grouping along the first dimension) is another pattern, not the one "
+              "asked for.", [rows, cols]),
         check("each group of 4 is pruned on its own", "2:4 keeps 2 weights in every group of 4, whatever the other "
               "groups hold: a per-row top half or a global top-50% threshold keeps all 4 of a group of large weights "
               "and none of a group of small ones.", [skew]),

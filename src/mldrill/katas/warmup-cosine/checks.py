@@ -56,9 +56,8 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
         Check(
             "step 0 has learning rate 0 and step W has the peak",
             "Off-by-one in the warmup: (t + 1) / W skips the zero step, and t / (W - 1) reaches the peak one "
-            "step early (step W - 1 has peak (W - 1) / W). The "
-            "decay then starts from the peak: min_lr + (peak - min_lr) (1 + cos) / 2 is the peak at t = W, while "
-            "min_lr + peak (1 + cos) / 2 overshoots it by min_lr.",
+            "step early (step W - 1 has peak (W - 1) / W). The decay then starts from the peak: min_lr + (peak - "
+            "min_lr) (1 + cos) / 2 is the peak at t = W, while min_lr + peak (1 + cos) / 2 overshoots it by min_lr.",
             calls([0, w - 1, w], cfg),
             expect_scalar([0.0, peak * (w - 1) / w, peak], atol=1e-15, rtol=1e-9),
         ),
