@@ -45,6 +45,29 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
     ties = vary([1.0, 1.0, 0.0, 1.0], [0.0, 1.0, 1.0, 0.0], 4)
     short = (rng.normal(size=4), rng.normal(size=4), 30)
 
+    def planted(m: int, length: int) -> tuple[np.ndarray, np.ndarray, int]:
+        """Small distinct noise plus one pair (s, s + length - 1) scoring about 6; every other pair scores < 3.2."""
+        n = m + 4
+        st, en = rng.uniform(0, 0.1, size=n), rng.uniform(0, 0.1, size=n)
+        s = int(rng.integers(0, n - length + 1))
+        st[s] += 3.0
+        en[s + length - 1] += 3.0
+        return st, en, m
+
+    m = int(rng.integers(2, 7))
+    exact, one_more = planted(m, m), planted(m, m + 1)
+
+    # the largest start logit (about 4) sits after the only large end logit: its best span scores about 4.1, while
+    # the pair (q, r) scores about 6 and is shorter than max_len (an off-by-one in the length is not blamed here)
+    n_j, m_j = int(rng.integers(12, 20)), int(rng.integers(3, 6))
+    js, je = rng.uniform(0, 0.1, size=n_j), rng.uniform(0, 0.1, size=n_j)
+    q = int(rng.integers(0, n_j - m_j - 1))
+    r = q + int(rng.integers(0, m_j - 1))
+    js[q] += 3.0
+    je[r] += 3.0
+    js[int(rng.integers(r + 1, n_j))] += 4.0
+    joint = (js, je, m_j)
+
     def check(name: str, expl: str, cases: list[tuple[np.ndarray, np.ndarray, int]]) -> Check:
         calls = [Call((st, en), {"max_len": m}) for st, en, m in cases]
         return Check(name, expl, calls, expect_spans([_brute(*c) for c in cases]))
@@ -57,6 +80,11 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
               "the answer length.", [long_]),
         check("ties go to the earliest start, then the earliest end", "Several spans tie for the best score here: keep "
               "the first one in (start, end) order, replacing only on a strictly higher score.", [ties]),
+        check("a span of max_len tokens is allowed, one more is not", "(s, e) holds e - s + 1 tokens, so e runs up "
+              "to s + max_len - 1: here the best pair is exactly max_len tokens long in one call and max_len + 1 in "
+              "the other (an off-by-one either way picks the wrong span).", [exact, one_more]),
+        check("chooses the start and the end together", "The largest start logit here has no good end within max_len "
+              "after it: fixing s = argmax(start) and then taking the best end misses the best pair.", [joint]),
         check("sequences shorter than max_len", "With n < max_len every span with s <= e is allowed; do not index "
               "past the end.", [short]),
     ]  # fmt: skip

@@ -39,6 +39,17 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
               "s), return '' rather than the whole string.", *case([("abc", "d"), ("a", "aa"), ("abc", "")])),
         Check("the leftmost of equally short windows", "Record a window only when strictly shorter, so the first "
               "one found stays.", *case([("abcab", "ab"), ("xaybxa", "ab")])),
+        Check("shrinks from the left once the window covers t", "Once every character of t is covered, drop "
+              "surplus characters from the left (need[s[lo]] < 0) before recording the window: a window that only "
+              "grows keeps everything since the first needed character.",
+              *case([("aaab", "ab"), ("xxxyxz", "xz"), ("bbbbac", "ac")])),
+        Check("never drops a needed character while shrinking", "Shrink only while the leftmost character is surplus "
+              "(need[s[lo]] < 0), and count each dropped character back into need: dropping a needed one, or not "
+              "counting it back, records a window that no longer covers t.",
+              *case([("cabwefgewcwaefgcf", "cae"), ("bba", "ab"), ("acbbaca", "aba"), ("abcab", "ba")])),
+        Check("the window includes its right end", "A window [lo, hi] (hi inclusive) holds hi - lo + 1 characters and "
+              "is s[lo:hi + 1]: one less and the answer loses its last character.",
+              *case([("abx", "ab"), ("qa", "q")])),
         Check("case-sensitive and the whole string", "'A' and 'a' differ; the answer may be all of s.",
               *case([("aA", "Aa"), ("aA", "AA"), ("abc", "cba")])),
     ]  # fmt: skip

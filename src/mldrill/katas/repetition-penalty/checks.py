@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from mldrill.grader.checks import Call, Check, T, expect_close
+from mldrill.grader.checks import Call, Check, T, expect_close, expect_parts
 
 
 def _oracle(logits: np.ndarray, prev: np.ndarray, penalty: float) -> np.ndarray:
@@ -42,4 +42,8 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
               "not penalty^3.", neg, dup_prev, pen[1]),
         check("each row uses its own history", "Row b is penalized by the tokens of prev_ids[b] only.", rows,
               rows_prev, pen[2]),
+        Check("leaves the input logits unchanged", "Return a new tensor: scatter (not scatter_) or clone first. A "
+              "sampler that penalizes the caller's logits in place corrupts them for everything else that reads them.",
+              [Call((T(z), T(prev), 1.3), returns_args=(0,))],
+              expect_parts([[None, z]], ("output", "logits after the call"), atol=0, rtol=0)),
     ]  # fmt: skip

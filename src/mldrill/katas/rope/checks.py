@@ -35,8 +35,15 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
     random = [(rng.normal(size=(2, 3, 5, 8)), np.arange(5)), (rng.normal(size=(1, 2, 4, 16)), np.arange(4))]
     inter = (rng.normal(size=(2, 2, 6, 8)), np.arange(6))
     offset = (rng.normal(size=(1, 2, 3, 8)), np.array([7, 8, 9]))
-    based = (rng.normal(size=(1, 1, 4, 8)), np.array([0, 3, 10, 50]))
+    # positions 0..T-1 here, so that a solution ignoring pos is blamed only by the check on positions
+    based = (rng.normal(size=(1, 1, 6, 8)), np.arange(6))
+    # one pair (hs = 2) at unit vectors: the output is (cos m, sin m) for x = (1, 0) and (-sin m, cos m) for (0, 1)
+    # at positions 0..T-1 (m = 0 is the identity; sin m is far from 0 for m = 1, 2, ...)
+    m_sign = np.arange(int(rng.integers(3, 7)))
+    unit = np.tile(np.eye(2)[:, None, None, :], (1, 1, len(m_sign), 1)) * rng.uniform(0.5, 2)  # (2, 1, T, 2)
     f32 = (rng.normal(size=(1, 2, 5, 8)).astype(np.float32), np.arange(5))
+    n_far = int(rng.integers(200, 400))  # positions 0..T-1 (ignoring pos is the positions check's to blame)
+    far = (rng.normal(size=(1, 1, n_far, 8)), np.arange(n_far))
     return [
         Check(
             "half style matches the complex-rotation formula",
@@ -62,6 +69,23 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
             "theta_i = base^(-2i/hs): base is a parameter (Llama 3 uses 500000; NTK scaling changes it).",
             [Call((T(based[0]), T(based[1])), {"base": 500.0})],
             expect_close([_oracle(*based, base=500.0)], atol=1e-10, rtol=1e-8),
+        ),
+        Check(
+            "rotates by +m theta (x_a cos - x_b sin, x_a sin + x_b cos)",
+            "The rotation is counter-clockwise: rotate_half(x) = cat(-x2, x1), so x'_a = x_a cos - x_b sin. The "
+            "opposite sign of sin rotates by -m theta: relative positions still work, but the outputs are not those "
+            "of the model the weights were trained with. Here hs = 2: x = (1, 0) at position m must become "
+            "(cos m, sin m).",
+            [Call((T(unit), T(m_sign)))],
+            expect_close([_oracle(unit, m_sign)], atol=1e-10, rtol=1e-8),
+        ),
+        Check(
+            "float64 input is rotated with float64 angles",
+            "float32 keeps 24 bits: pos * theta is off by about 1e-5 rad at position 300 (and by 1e-7 already at "
+            "5). torch.arange(0, hs, 2) / hs is float32 by default: for float64 input build the frequencies and "
+            "angles in float64 (dtype=torch.float64) so cos and sin carry the input's precision.",
+            [Call((T(far[0]), T(far[1])))],
+            expect_close([_oracle(*far)], atol=1e-10, rtol=1e-8),
         ),
         Check(
             "keeps float32 input in float32",

@@ -31,8 +31,14 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
               "In 'abba' the second 'a' was last seen at 0, left of the window [2, 3]: lo = max(lo, last + 1), "
               "otherwise the window grows back over the repeated 'b'.",
               *case(["abba", "tmmzuxt", "abcdeafbdgcbb"])),
+        Check("a repeat moves the left end just past its previous occurrence",
+              "In 'dvdf' the second 'd' moves lo to 1 (just past the first 'd'), keeping 'v': moving lo only to the "
+              "previous occurrence keeps the repeat inside the window, and restarting at the repeated character "
+              "drops characters that were still distinct.",
+              *case(["dvdf", "abcbdefg", "xyzxw"])),
         Check("the empty string and single characters",
-              "An empty string has answer 0; spaces and punctuation are characters too.",
+              "An empty string has answer 0 and a single character 1 (the window [lo, hi] holds hi - lo + 1 "
+              "characters); spaces and punctuation are characters too.",
               *case(["", " ", "a", "  ", "a b!"])),
         Check("the whole string can be the answer",
               "Update the best length after every step, including the last one.",

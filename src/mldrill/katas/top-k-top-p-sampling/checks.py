@@ -79,11 +79,44 @@ def greedy(token: int, n: int) -> Judge:
     return showing([[token] * n], judge)
 
 
+def same_draws(n: int, v: int) -> Judge:
+    """Two calls with generators seeded alike: the same n tokens, all in 0..v-1."""
+
+    def judge(outcomes: list[Outcome]) -> str | None:
+        for i, o in enumerate(outcomes):
+            if o.error is not None:
+                return f"call {i + 1}: raised {o.error}"
+            s = np.asarray(o.value)
+            if s.shape != (n,) or s.dtype.kind not in "iu" or not ((s >= 0) & (s < v)).all():
+                return f"call {i + 1}: expected {n} token ids in 0..{v - 1}, got {s.dtype} {s.shape}"
+        a, b = (np.asarray(o.value) for o in outcomes)
+        if not np.array_equal(a, b):
+            return (
+                f"call 2: the same generator seed gave other tokens ({int((a != b).sum())} of {n} differ): "
+                "the draws do not come from `generator`"
+            )
+        return None
+
+    return judge
+
+
 def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
     # the hand-chosen distribution on randomly ordered token ids, shifted by a constant (softmax ignores it)
     base = np.log(np.array([0.5, 0.3, 0.12, 0.05, 0.03]))[rng.permutation(5)] + rng.uniform(-5, 5)
     wide = rng.normal(size=8) * 1.5
-    seeds = [int(s) for s in rng.choice(2**31, size=8, replace=False)]  # the generators' seeds, drawn too
+    seeds = [int(s) for s in rng.choice(2**31, size=11, replace=False)]  # the generators' seeds, drawn too
+    # top-k = 3 keeps 0.4, 0.3, 0.12 (renormalized: 0.49, 0.37, 0.15); top-p = 0.8 on those keeps 2 tokens, while on
+    # the probabilities before top-k (mass before the third: 0.7 < 0.8) it would keep 3
+    renorm = np.log(np.array([0.4, 0.3, 0.12, 0.1, 0.08]))[rng.permutation(5)] + rng.uniform(-5, 5)
+    # the distribution of `base` with its top two (p = 0.7 keeps them) not on ids {0, 1}: a keep mask left in sorted
+    # order keeps ids 0 and 1 instead
+    while True:
+        perm = rng.permutation(5)
+        if set(perm[:2].tolist()) != {0, 1}:
+            break
+    unsorted = np.empty(5)
+    unsorted[perm] = np.log(np.array([0.5, 0.3, 0.12, 0.05, 0.03]))
+    unsorted += rng.uniform(-5, 5)
 
     def case(name: str, expl: str, logits: np.ndarray, seed: int, t: float = 1.0, k: int | None = None,
              p: float | None = None) -> Check:  # fmt: skip
@@ -98,7 +131,15 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
 
     # Temperature first matters here: at T = 2 top-p = 0.75 keeps 3 tokens, before the temperature only 2.
     assert (expected_probs(base, 2.0, None, 0.75) > 0).sum() != (expected_probs(base, 1.0, None, 0.75) > 0).sum()
+    replay = [Call((T(np.tile(wide, (200, 1))),), {"top_k": 6, "generator": TorchGen(seeds[10])}) for _ in range(2)]
     return [
+        Check(
+            "draws with the given generator (same seed, same tokens)",
+            "Pass generator= to torch.multinomial (or whatever draws): sampling from the global RNG ignores the "
+            "caller's generator, so a seeded run cannot be replayed.",
+            replay,
+            same_draws(200, len(wide)),
+        ),
         case(
             "samples from softmax(logits) (chi-square)",
             "With no filter, token frequencies must follow softmax(logits): sample with torch.multinomial from the "
@@ -143,6 +184,25 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
             6,
             t=2.0,
             p=0.75,
+        ),
+        case(
+            "top-p runs on the renormalized top-k survivors",
+            "top-p measures mass in the distribution top-k left (softmax over the survivors): with probabilities "
+            "0.4, 0.3, 0.12, ... top-k = 3 and top-p = 0.8 keep two tokens; measured before top-k the first two "
+            "hold only 0.7, and a third token slips in.",
+            renorm,
+            8,
+            k=3,
+            p=0.8,
+        ),
+        case(
+            "top-p filters token ids, not sorted positions",
+            "The cumulative sum runs over the probabilities sorted in decreasing order: map the keep mask back "
+            "through the sort indices (scatter), or sample a sorted position and return order[position]. The mask "
+            "left in sorted order keeps tokens 0 and 1, not the two most likely.",
+            unsorted,
+            9,
+            p=0.7,
         ),
         case(
             "top-k and top-p together",

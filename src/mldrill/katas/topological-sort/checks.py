@@ -63,7 +63,9 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
         return Check(name, expl, [Call((n, e)) for n, e in graphs], valid_orders(graphs))
 
     return [
-        check("returns a valid order of a DAG", "Every edge (u, v) must have u before v; any such order passes.",
+        check("returns a valid order of a DAG", "Every edge (u, v) must have u before v; any such order passes. "
+              "Removing a node decrements each successor's in-degree, and a successor joins the queue only when its "
+              "in-degree reaches 0 (all its predecessors are out), not earlier and not never.",
               [dag(6, 7), dag(12, 20), (4, [(0, 1), (1, 2), (2, 3)])]),
         check("includes isolated nodes", "Nodes without edges have in-degree 0 and belong in the order too: start "
               "from all n nodes, not from the nodes named in edges.", [(5, [(3, 1)]), (int(rng.integers(1, 12)), [])]),

@@ -43,6 +43,9 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
     zero_min = {"peak": float(rng.uniform(1e-4, 3e-3)), "warmup": n(1, 10), "total": n(20, 80), "min_lr": 0.0}
     no_warm = {"peak": float(rng.uniform(1e-4, 3e-3)), "warmup": 0, "total": n(10, 60), "min_lr": 1e-4}
     t_nw = int(no_warm["total"])
+    half = n(10, 100)  # the decay lasts 2 * half steps, so its midpoint is a whole step
+    mid = {"peak": float(rng.uniform(1e-4, 3e-3)), "warmup": n(5, 40), "min_lr": float(rng.uniform(1e-5, 1e-4))}
+    mid["total"] = mid["warmup"] + 2 * half
     return [
         Check(
             "matches linear warmup + CosineAnnealingLR",
@@ -52,9 +55,11 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
         ),
         Check(
             "step 0 has learning rate 0 and step W has the peak",
-            "Off-by-one in the warmup: (t + 1) / W skips the zero step and reaches the peak one step early.",
-            calls([0, w], cfg),
-            expect_scalar([0.0, peak], atol=1e-15, rtol=1e-9),
+            "Off-by-one in the warmup: (t + 1) / W skips the zero step, and t / (W - 1) reaches the peak one "
+            "step early (step W - 1 has peak (W - 1) / W). The decay then starts from the peak: min_lr + (peak - "
+            "min_lr) (1 + cos) / 2 is the peak at t = W, while min_lr + peak (1 + cos) / 2 overshoots it by min_lr.",
+            calls([0, w - 1, w], cfg),
+            expect_scalar([0.0, peak * (w - 1) / w, peak], atol=1e-15, rtol=1e-9),
         ),
         Check(
             "ends at min_lr on the last step",
@@ -67,6 +72,14 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
             "Past `total` the cosine would rise again: clip the progress at 1 so the LR stays at min_lr.",
             calls(after := [total + 1, total + n(2, 100), 10 * total], cfg),
             expect_scalar([cfg["min_lr"]] * len(after), atol=1e-15, rtol=1e-9),
+        ),
+        Check(
+            "halfway through the decay the LR is (peak + min_lr) / 2",
+            "The decay is half a cosine period over total - W steps, starting at step W: progress = (t - W) / "
+            "(total - W) and cos(pi * progress), which is 0 at the midpoint. Measuring progress from step 0 (t / "
+            "total) or using a full period (2 pi) puts the midpoint elsewhere.",
+            calls([int(mid["warmup"]) + half], mid),
+            expect_scalar([(mid["peak"] + mid["min_lr"]) / 2], atol=1e-15, rtol=1e-9),
         ),
         Check(
             "warmup = 0 starts at the peak",
