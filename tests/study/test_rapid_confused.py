@@ -225,6 +225,8 @@ def test_most_confused_first_and_a_pair_session_rates_all_three(db: Database, tm
     s = start_drill(db, cat, items, DrillChoice(mode="confused", pair="p1"), clock=FakeClock())
     assert s.queue == ["alpha/a1", "alpha/a2", "alpha/a3"]
     assert s.roles["alpha/a3"] == "P1: the one difference"
+    # a2 and a3 are a1's follow-ups, but here they are the pair's own cards: counted as new, not as follow-ups
+    assert s.counts() == {"new": 3, "learning": 0, "review": 0, "followups": 0}
     for r in (3, 3, 2):
         s.rate(r)
     with db.session() as sess:

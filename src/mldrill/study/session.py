@@ -198,7 +198,7 @@ class DrillSession:
         for i in ids:
             st = states.get(i)
             if st is None:
-                out["followups" if i in self.followups else "new"] += 1
+                out["followups" if i in self.followups and self.preset is None else "new"] += 1
             elif st == 2:
                 out["review"] += 1
             else:
