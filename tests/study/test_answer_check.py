@@ -169,6 +169,17 @@ def test_trap_claims(trap: str, expected: list[str]) -> None:
     assert ac.trap_claims(trap) == expected
 
 
+def test_no_trap_claim_means_nothing_blocks_and_no_trap_is_stated() -> None:
+    table = {KP: unit(0), "close to the point": unit(20)}
+    s = ac.decide(["close to the point"], [KP], ac.trap_claims(""), table_embedder(table), hit_threshold=0.9)
+    assert s.hits == (True,) and not s.states_trap and s.trap_score == -1.0
+
+
+def test_suggest_is_none_without_the_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ac, "available", lambda: False)
+    assert ac.suggest("AdamW decouples weight decay.", [KP], TRAP) is None
+
+
 def test_suggest_returns_none_on_empty_input() -> None:
     assert ac.suggest("", ["a point"], "trap") is None
     assert ac.suggest("an answer", [], "trap") is None
