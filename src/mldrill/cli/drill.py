@@ -46,6 +46,37 @@ def read_key() -> str:
     return data[0]
 
 
+def read_key_timed(seconds: int, allowed: tuple[str, ...]) -> str:
+    """A key of `allowed`, or "" when `seconds` pass first, with a visible countdown on a terminal (rapid-fire).
+    Without a terminal (piped input) there is no clock: the next allowed key is read."""
+    if not sys.stdin.isatty():
+        return read_choice(allowed)
+    import math
+    import select
+    import termios
+    import tty
+
+    fd = sys.stdin.fileno()
+    old = termios.tcgetattr(fd)
+    deadline = time.monotonic() + seconds
+    try:
+        tty.setcbreak(fd)
+        while (left := deadline - time.monotonic()) > 0:
+            sys.stdout.write(f"\r⏱ {math.ceil(left)} s ")
+            sys.stdout.flush()
+            ready, _, _ = select.select([fd], [], [], min(0.25, left))
+            if ready:
+                data = os.read(fd, 32).decode(errors="ignore")
+                key = "q" if not data or data == "\x04" else data[0]
+                if key in allowed:
+                    return key
+        return ""
+    finally:
+        sys.stdout.write("\r\x1b[K")
+        sys.stdout.flush()
+        termios.tcsetattr(fd, termios.TCSADRAIN, old)
+
+
 def read_choice(allowed: tuple[str, ...]) -> str:
     """Read keys until one of `allowed` comes (others are ignored, as in Anki)."""
     key = read_key()
@@ -68,9 +99,21 @@ def drill(
     ),
     extra_new: int = typer.Option(0, "--extra-new", min=0, max=1000, help="N new cards beyond today's cap."),
     ahead: int = typer.Option(0, "--ahead", min=0, max=365, help="Review ahead: cards due in the next N days."),
+    rapid_fire: bool = typer.Option(
+        False, "--rapid-fire", help="Warm-up: one-sentence answers, a countdown per card (with --track or --area)."
+    ),
+    seconds: int = typer.Option(8, "--seconds", min=3, max=60, help="Rapid-fire: seconds per card."),
+    count: int | None = typer.Option(
+        None, "--count", min=1, max=1000, help="Rapid-fire: cards (default 20); --confused: pairs (default 3)."
+    ),
+    confused: bool = typer.Option(
+        False, "--confused", help="Most-confused pairs: two cards back to back, then the one difference."
+    ),
+    pair: str | None = typer.Option(None, "--pair", help="--confused: only this pair (ids in `--confused --pair ?`)."),
 ) -> None:
     """Drill flashcards with spaced repetition (FSRS): due cards first, then new ones (interleaved across areas;
-    with a track set by `mldrill config track ID`, new cards come from the track)."""
+    with a track set by `mldrill config track ID`, new cards come from the track). --rapid-fire and --confused are
+    the warm-up and most-confused-pairs modes; their ratings go to FSRS like any other."""
     from mldrill.study.plan import DrillChoice, start_drill
     from mldrill.study.status import STATUSES
 
@@ -88,8 +131,38 @@ def drill(
         fail(f"no topic '{topic}'{did_you_mean(topic, cat.topics) or '; see `mldrill topics`'}")
     if area and area not in AREA_BY_ID and area != USER_AREA:
         fail(f"no area '{area}'{did_you_mean(area, AREA_BY_ID)}; the areas are: {', '.join([*AREA_BY_ID, USER_AREA])}")
+    if rapid_fire and confused:
+        fail("choose one of --rapid-fire and --confused")
+    if pair and not confused:
+        fail("--pair goes with --confused")
+    mode = "rapid" if rapid_fire else "confused" if confused else ""
+    if mode and (topic or level or tag or status or limit or extra_new or ahead):
+        fail(f"--{'rapid-fire' if rapid_fire else 'confused'} takes only --track/--area, --seconds, --count, --pair")
+    if confused and (track or area):
+        fail("--confused takes --pair and --count, not --track or --area")
+    if count is not None and not mode:
+        fail("--count goes with --rapid-fire or --confused (a drill takes --limit)")
     db = database()
     all_items = items(db)
+    if mode:
+        choice = DrillChoice(
+            area=area, track=track, limit=count, mode=mode, seconds=seconds if rapid_fire else 0, pair=pair
+        )
+        try:
+            session = start_drill(db, cat, all_items, choice)
+        except ValueError as e:
+            fail(str(e))
+        if not session.queue:
+            console.print(
+                "[green]Nothing to warm up on here.[/] No card is due or seen, and today's new cards are done."
+            )
+            return
+        try:
+            _loop(session)
+        except KeyboardInterrupt:
+            console.print()
+        _summary(session)
+        return
     choice = DrillChoice(
         topic=topic,
         area=area,
@@ -177,10 +250,26 @@ def _loop(session: object) -> None:
         )
         if via:
             console.print(f"[magenta]↳ follow-up of {via}[/]")
-        console.print(Markdown(md_for_terminal(item.question)), style="bold")
+        role = session.roles.get(item.id, "")
+        if role:
+            console.print(f"[magenta]{role}[/]", highlight=False)
+        if role.endswith("the one difference"):
+            from mldrill.study.confused import DIFFERENCE_PROMPT
+
+            console.print(DIFFERENCE_PROMPT, style="bold")
+            console.print(Markdown(md_for_terminal(item.question)), style="dim")
+        else:
+            console.print(Markdown(md_for_terminal(item.question)), style="bold")
         console.print("[dim]space/enter reveal · u undo · - bury · @ suspend · * flag · ? keys · q quit[/]")
         shown = time.monotonic()
-        key = read_choice((*KEYS_REVEAL, *KEYS_UNDO, *KEYS_MARK, "?", "q"))
+        first_keys = (*KEYS_REVEAL, *KEYS_UNDO, *KEYS_MARK, "?", "q")
+        if session.mode == "rapid":
+            key = read_key_timed(session.seconds, first_keys)
+            if key == "":
+                console.print("[yellow]⏱ time's up[/]")
+                key = " "
+        else:
+            key = read_choice(first_keys)
         while key == "?":
             console.print(KEYS_HELP)
             key = read_choice((*KEYS_REVEAL, *KEYS_UNDO, *KEYS_MARK, "?", "q"))
@@ -192,12 +281,17 @@ def _loop(session: object) -> None:
         if key in KEYS_MARK:
             _mark(session, item, key)
             continue
-        console.print(Panel(Markdown(md_for_terminal(item.answer)), title="answer", border_style="green"))
-        if item.trap:
+        if session.mode == "rapid":
+            from mldrill.study.rapid import first_sentence
+
+            console.print(Panel(Markdown(md_for_terminal(first_sentence(item.answer))), title="in one sentence"))
+        else:
+            console.print(Panel(Markdown(md_for_terminal(item.answer)), title="answer", border_style="green"))
+        if item.trap and session.mode != "rapid":
             console.print(Panel(Markdown(md_for_terminal(item.trap)), title="trap", border_style="yellow"))
         if mark.note:
             console.print(Panel(Markdown(md_for_terminal(mark.note)), title="your note", border_style="magenta"))
-        if item.sources:
+        if item.sources and session.mode != "rapid":
             console.print(Text("Sources:", style="dim"))
             for src in item.sources:
                 console.print(Text(f"  • {md_for_terminal(src)}", style="dim"))

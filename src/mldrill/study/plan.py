@@ -186,6 +186,9 @@ class DrillChoice:
     limit: int | None = None
     extra_new: int = 0  # new cards beyond today's cap
     ahead_days: int = 0  # review ahead: seen items due within this many days
+    mode: str = ""  # "rapid" (rapid-fire, study/rapid.py) or "confused" (pairs, study/confused.py); "" a drill
+    seconds: int = 0  # rapid-fire: seconds per card (0: the default, 8)
+    pair: str | None = None  # confused: this pair only (else the most confused; `limit` pairs)
 
     @property
     def filtered(self) -> bool:
@@ -202,6 +205,10 @@ def start_drill(
 
     settings = load_settings(db)
     tracks = get_tracks(cat)
+    if choice.mode not in ("", "rapid", "confused"):
+        raise ValueError(f"no drill mode '{choice.mode}': rapid or confused")
+    if choice.mode == "confused":
+        return _start_confused(db, cat, items, choice, settings, clock)
     if choice.area and choice.area not in AREA_BY_ID and choice.area != USER_AREA:
         raise ValueError(f"no area '{choice.area}'; areas: {', '.join([*AREA_BY_ID, USER_AREA])}")
     if choice.track and choice.track not in tracks:
@@ -223,6 +230,8 @@ def start_drill(
 
         keep = {r.item for r in practice_log(db, items, status=set(choice.status))}
         pool = [it for it in pool if it.id in keep]
+    if choice.mode == "rapid":
+        return _start_rapid(db, items, pool, choice, settings, clock)
     plan = plan_status(db, cat, items, settings=settings, now=clock())
     return DrillSession(
         db,
@@ -273,4 +282,39 @@ def today_counts(
         new_seen=intro.main,
         followups_seen=intro.followups,
         cap=cap,
+    )
+
+
+def _start_rapid(
+    db: Database, items: dict[str, Item], pool: list[Item], choice: DrillChoice, settings: Settings, clock: Clock
+) -> DrillSession:
+    """Rapid-fire over the pool (study/rapid.py): `limit` cards (default 20), `seconds` each (default 8)."""
+    from mldrill.study.rapid import DEFAULT_COUNT, DEFAULT_SECONDS, SECONDS_RANGE, rapid_queue
+    from mldrill.study.session import DrillSession
+
+    seconds = choice.seconds or DEFAULT_SECONDS
+    if not SECONDS_RANGE[0] <= seconds <= SECONDS_RANGE[1]:
+        raise ValueError(f"seconds must be from {SECONDS_RANGE[0]} to {SECONDS_RANGE[1]}, got {seconds}")
+    queue = rapid_queue(db, items, pool, count=choice.limit or DEFAULT_COUNT, settings=settings, now=clock())
+    return DrillSession(db, items, pool, settings=settings, clock=clock, mode="rapid", seconds=seconds, preset=queue)
+
+
+def _start_confused(
+    db: Database, cat: Catalog, items: dict[str, Item], choice: DrillChoice, settings: Settings, clock: Clock
+) -> DrillSession:
+    """Confused pairs (study/confused.py): the pair asked for, or the `limit` most confused ones (default 3)."""
+    from mldrill.study.confused import DEFAULT_PAIRS, all_pairs, most_confused, pair_roles
+    from mldrill.study.session import DrillSession
+
+    pairs = all_pairs(cat)
+    if choice.pair:
+        chosen = [p for p in pairs if p.id == choice.pair]
+        if not chosen:
+            raise ValueError(f"no pair '{choice.pair}'; pairs: {', '.join(p.id for p in pairs)}")
+    else:
+        chosen = most_confused(db, pairs, choice.limit or DEFAULT_PAIRS)
+    queue = list(dict.fromkeys(i for p in chosen for i in p.cards))  # a card in two pairs is asked once
+    pool = [items[i] for i in dict.fromkeys(queue) if i in items]
+    return DrillSession(
+        db, items, pool, settings=settings, clock=clock, mode="confused", preset=queue, roles=pair_roles(chosen)
     )

@@ -107,6 +107,12 @@ class DrillSession:
     extra_new: int = 0  # custom study: this many new cards beyond the cap, in this session
     ahead_days: int = 0  # custom study: review ahead, items due within this many days (no new cards)
     clock: Clock = utcnow
+    # Modes built by study/rapid.py and study/confused.py: "rapid" (one sentence, a countdown of `seconds`) or
+    # "confused" (pairs; `roles` says what each card is). Their queue is given (`preset`) and gets no follow-ups.
+    mode: str = ""
+    seconds: int = 0
+    preset: list[str] | None = None
+    roles: dict[str, str] = field(default_factory=dict)
     session_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     queue: list[str] = field(default_factory=list)
     followup_of: dict[str, str] = field(default_factory=dict)  # follow-up id -> the card that brought it in
@@ -134,6 +140,8 @@ class DrillSession:
 
         now = self.clock()
         self.hidden = hidden_ids(self.db, now)
+        if self.preset is not None:
+            return [i for i in self.preset if i in self.items and i not in self.hidden]
         ids = {it.id for it in self.pool if it.id not in self.hidden}
         # Only the columns the queue needs; a large pool (the whole catalog) reads every row and filters here
         # rather than sending hundreds of bound ids.
@@ -190,7 +198,7 @@ class DrillSession:
         for i in ids:
             st = states.get(i)
             if st is None:
-                out["followups" if i in self.followups else "new"] += 1
+                out["followups" if i in self.followups and self.preset is None else "new"] += 1
             elif st == 2:
                 out["review"] += 1
             else:
@@ -287,6 +295,8 @@ class DrillSession:
         return action
 
     def _queue_followups(self, item: Item) -> None:
+        if self.preset is not None:  # rapid-fire and pairs keep their own order
+            return
         asked = {st.item_id for st in self.history}
         fresh = [f for f in item.followups if f in self.items and f not in asked and f not in self.hidden]
         for f in fresh:

@@ -3,7 +3,10 @@
 GET  /drill                  the start form (?topic=&level=&area=&tag=&track=&limit= prefill it; custom study:
                              extra new cards, review ahead, shaky/unknown only, imported decks) and running sessions;
                              a GET never starts or ends anything, so a link or an <img> elsewhere cannot evict a drill
-POST /drill                  start a session with the form's filters and redirect to it
+POST /drill                  start a session with the form's filters and redirect to it; mode=rapid (rapid-fire:
+                             one-sentence answers, a countdown of `seconds`, `limit` cards, by track or area) or
+                             mode=confused (most-confused pairs: `pair`, or the `limit` most confused) start the
+                             study modes of study/rapid.py and study/confused.py on the same drill page
 GET  /drill/{sid}            the current card's question (?reveal=1: answer, trap and the four rating buttons; the
                              reveal link also carries the card, the filters and the session's token, which rebuild
                              the session after a restart as a rating does)
@@ -40,14 +43,16 @@ from urllib.parse import parse_qsl, urlencode
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from mldrill.catalog import get_catalog
+from mldrill.catalog import Catalog, get_catalog
 from mldrill.catalog.areas import AREA_BY_ID
 from mldrill.catalog.suggest import did_you_mean
 from mldrill.store import Database
 from mldrill.study.clock import utcnow
+from mldrill.study.confused import DIFFERENCE_PROMPT, Pair, PairError, all_pairs
 from mldrill.study.deck import get_mark
 from mldrill.study.items import USER_AREA, all_items
 from mldrill.study.plan import DrillChoice, start_drill
+from mldrill.study.rapid import first_sentence
 from mldrill.study.reports import ReportError, report_card
 from mldrill.study.scheduler import RATING_NAMES, format_interval
 from mldrill.study.session import DrillSession
@@ -62,7 +67,9 @@ WHOLE = {
     "limit": ("the number of cards", 1, 10_000),
     "extra_new": ("extra new cards", 0, 1000),
     "ahead_days": ("the days to review ahead", 0, 365),
+    "seconds": ("the seconds per card", 3, 60),
 }
+MODES = ("", "rapid", "confused")
 
 
 def _load_filters(path: Path | None) -> dict[str, str]:
@@ -72,6 +79,14 @@ def _load_filters(path: Path | None) -> dict[str, str]:
         return {}
     ok = isinstance(data, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in data.items())
     return dict(list(data.items())[-MAX_SESSIONS:]) if ok else {}
+
+
+def pairs_of(cat: Catalog) -> list[Pair]:
+    """The confused pairs, or none when the pairs file does not match the catalog (a session then says why)."""
+    try:
+        return all_pairs(cat)
+    except PairError:
+        return []
 
 
 def encode_choice(choice: DrillChoice) -> str:
@@ -121,6 +136,9 @@ def make_router(
             limit=numbers["limit"],
             extra_new=numbers["extra_new"] or 0,
             ahead_days=numbers["ahead_days"] or 0,
+            mode=form.get("mode", ""),
+            seconds=numbers["seconds"] or 0,
+            pair=form.get("pair") or None,
         )
 
     def new_session(choice: DrillChoice, sid: str | None = None) -> DrillSession:
@@ -170,6 +188,13 @@ def make_router(
             out.append(f"no track '{track}'{did_you_mean(track, tracks) or '; tracks: ' + ', '.join(tracks)}")
         if tag and tag not in (tags := {t for it in all_items(cat, db).values() for t in it.tags}):
             out.append(f"no card has the tag '{tag}'{did_you_mean(tag, tags)}")
+        mode, pair = form.get("mode", ""), form.get("pair", "")
+        if mode not in MODES:
+            out.append(f"no drill mode '{mode}': rapid or confused")
+        if pair and (mode != "confused" or pair not in (ids := [p.id for p in pairs_of(cat)])):
+            out.append(
+                f"no pair '{pair}'{did_you_mean(pair, ids) if mode == 'confused' else ' (pairs go with mode confused)'}"
+            )
         if set(status.split(",")) - {"", *STATUSES}:
             out.append("status must be shaky, unknown or fluent (comma-separated)")
         for key, (what, lo, hi) in WHOLE.items():
@@ -222,6 +247,7 @@ def make_router(
             csrf=token(START_SCOPE),
             errors=errors,
             page="drill",
+            pairs=pairs_of(cat),
         )
 
     @router.post("/drill")
@@ -235,11 +261,15 @@ def make_router(
         limit: str = Form(""),
         extra_new: str = Form(""),
         ahead_days: str = Form(""),
+        mode: str = Form(""),
+        seconds: str = Form(""),
+        pair: str = Form(""),
         csrf_token: str = Form("", alias="csrf"),
     ) -> RedirectResponse:
         csrf.check(START_SCOPE, csrf_token)
         form = {"topic": topic, "level": level, "area": area, "tag": tag, "track": track, "status": status}
-        session = new_session(choice_of({**form, "limit": limit, "extra_new": extra_new, "ahead_days": ahead_days}))
+        form |= {"limit": limit, "extra_new": extra_new, "ahead_days": ahead_days}
+        session = new_session(choice_of({**form, "mode": mode, "seconds": seconds, "pair": pair}))
         return RedirectResponse(f"/drill/{session.session_id}", status_code=303)
 
     @router.get("/drill/{sid}", response_class=HTMLResponse)
@@ -265,7 +295,11 @@ def make_router(
             ctx["more"] = s.more_new if s.cap_reached else 0
             ctx["choice"] = chosen.get(sid)
         ctx["can_undo"] = bool(s.undo_order)
+        ctx["mode"], ctx["seconds"] = s.mode, s.seconds
         if card is not None:
+            ctx["role"] = s.roles.get(card.id, "")
+            ctx["difference"] = DIFFERENCE_PROMPT if ctx["role"].endswith("the one difference") else ""
+            ctx["short"] = first_sentence(card.answer) if s.mode == "rapid" else ""
             s.mark_shown(card.id)
             state = s.state_of(card.id)
             ctx["new"] = state is None

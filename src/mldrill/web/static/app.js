@@ -14,10 +14,33 @@ function typeset(root) {
     }
   }
 }
+// Rapid-fire (drill page, mode rapid): count the seconds down on the question and show the answer at 0. One timer
+// at a time: a new card (htmx swap) replaces the countdown element, and the old timer stops when it is gone.
+let countdownTimer = null;
+function startCountdown(root) {
+  const el = (root.querySelector && root.querySelector("#countdown")) || document.getElementById("countdown");
+  if (!el || el.dataset.started) return;
+  el.dataset.started = "1";
+  let left = parseInt(el.dataset.seconds, 10) || 8;
+  const out = el.querySelector("span");
+  if (countdownTimer) clearInterval(countdownTimer);
+  countdownTimer = setInterval(() => {
+    if (!document.body.contains(el)) { clearInterval(countdownTimer); return; }
+    left -= 1;
+    if (out) out.textContent = String(Math.max(left, 0));
+    if (left <= 0) {
+      clearInterval(countdownTimer);
+      el.classList.add("up");
+      const reveal = document.getElementById("reveal");
+      if (reveal && !busy) reveal.click();
+    }
+  }, 1000);
+}
+function onLoad(root) { typeset(root); startCountdown(root); }
 if (window.htmx) {
-  htmx.onLoad(typeset); // called for the whole body first, then for each swapped-in fragment
+  htmx.onLoad(onLoad); // called for the whole body first, then for each swapped-in fragment
 } else {
-  document.addEventListener("DOMContentLoaded", () => typeset(document));
+  document.addEventListener("DOMContentLoaded", () => onLoad(document));
 }
 
 // Anki's keys on the drill page: space (or enter) reveals and, once the answer shows, rates Good; 1-4 rate; u or
