@@ -140,8 +140,8 @@ sys.modules["mldrill.study.answer_check"] = fake
 
 
 def test_suggested_ticks_then_ctrl_c_and_resume(env: dict[str, str], tmp_path: Path) -> None:
-    """The offline answer check (faked here: it lands separately) pre-ticks the first point; Enter keeps it. Ctrl-C
-    leaves the mock where it is and `--resume` carries on with the next card."""
+    """The offline answer check (faked here: its model is tested on its own) pre-ticks the first point; Enter keeps
+    it. Ctrl-C leaves the mock where it is and `--resume` carries on with the next card."""
     site = tmp_path / "site"
     site.mkdir()
     (site / "sitecustomize.py").write_text(FAKE_CHECK, encoding="utf-8")

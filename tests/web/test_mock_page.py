@@ -4,8 +4,6 @@ report and its Markdown; CSRF; a double submit; a server restart mid-mock; sugge
 from __future__ import annotations
 
 import re
-import sys
-import types
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -155,13 +153,21 @@ class FakeSuggestion:
 def test_suggested_ticks_are_marked_and_the_learner_decides(
     env: tuple[TestClient, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The offline answer check (study/answer_check.py, another module) pre-ticks what it finds, visibly."""
-    fake = types.ModuleType("mldrill.study.answer_check")
-    fake.available = lambda: True  # type: ignore[attr-defined]
-    fake.suggest = lambda answer, points, trap: FakeSuggestion(  # type: ignore[attr-defined]
-        tuple(i == 0 for i in range(len(points))), tuple(0.9 if i == 0 else 0.1 for i in range(len(points))), True, 0.8
+    """The offline answer check (study/answer_check.py, faked here: its model is tested on its own) pre-ticks what it
+    finds, visibly."""
+    from mldrill.study import answer_check
+
+    monkeypatch.setattr(answer_check, "available", lambda: True)
+    monkeypatch.setattr(
+        answer_check,
+        "suggest",
+        lambda answer, points, trap: FakeSuggestion(
+            tuple(i == 0 for i in range(len(points))),
+            tuple(0.9 if i == 0 else 0.1 for i in range(len(points))),
+            True,
+            0.8,
+        ),
     )
-    monkeypatch.setitem(sys.modules, "mldrill.study.answer_check", fake)
     client, url = env
     mock_id = start(client, minutes="15", area="numerics-losses", seed="1")
     item, page = current_item(client, mock_id)

@@ -26,6 +26,7 @@ from sqlalchemy import func, select
 from mldrill.catalog import Catalog
 from mldrill.catalog.areas import AREA_BY_ID
 from mldrill.store import Database, ItemState, KataAttempt, MockAnswer, MockSession, Review
+from mldrill.study import answer_check
 from mldrill.study.items import USER_AREA, Item, kata_item_id
 from mldrill.study.mock import History, MockPlan, next_card, plan_mock, rating_from_ticks
 from mldrill.study.mock_report import CardResult, KataResult, Report
@@ -254,16 +255,10 @@ def submit_answer(db: Database, mock_id: int, item_id: str, text: str, *, now: d
     return True
 
 
-def suggest(answer: str, points: Sequence[str], trap: str) -> Any:
-    """The offline answer check's suggestion (study/answer_check.py), or None when it is not installed or the
-    answer is empty. Imported here, lazily: the mock works the same without it."""
-    if not answer.strip() or not points:
-        return None
-    try:
-        from mldrill.study import answer_check  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        return None
-    if not answer_check.available():
+def suggest(answer: str, points: Sequence[str], trap: str) -> answer_check.Suggestion | None:
+    """The offline answer check's suggestion (study/answer_check.py), or None when its model package is not
+    installed or the answer is empty: the mock works the same without it."""
+    if not answer.strip() or not points or not answer_check.available():
         return None
     got = answer_check.suggest(answer, list(points), trap)
     return got if got is not None and len(got.hits) == len(points) else None
