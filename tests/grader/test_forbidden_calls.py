@@ -118,6 +118,8 @@ SAMPLES = [
     ("attention-param-count", "torch.nn.MultiheadAttention"),
     ("optimizer-memory", "torch.optim.AdamW"),
     ("associative-scan", "torch.cumprod"),
+    ("dynamic-loss-scaler", "torch.amp.GradScaler"),
+    ("maxpool2d", "torch.nn.functional.max_pool2d"),
 ]
 
 
