@@ -48,7 +48,12 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
                 pred.insert(k, str(rng.choice(vocab)))
         return " ".join(tgt), " ".join(pred)
 
-    random = [edited(int(rng.integers(8, 16))), edited(int(rng.integers(16, 30)))]
+    rotated = words(int(rng.integers(5, 9)))  # the first target word moved to the end: a greedy match takes it first
+    random = [
+        edited(int(rng.integers(8, 16))),
+        edited(int(rng.integers(16, 30))),
+        (" ".join(rotated), " ".join(rotated[1:] + rotated[:1])),
+    ]
 
     # -- case and punctuation: rouge-score lowercases and splits on anything outside [a-z0-9]
     base = words(8)
