@@ -21,11 +21,14 @@ def _floor_bins_ece(probs: np.ndarray, y: np.ndarray, n_bins: int) -> float:
 def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
     K = 5
 
-    def rows(conf: np.ndarray, n_correct: int) -> tuple[np.ndarray, np.ndarray]:
+    def rows(conf: np.ndarray, n_correct: int, even: bool = False) -> tuple[np.ndarray, np.ndarray]:
         """One row per confidence (above every other class): top class drawn, the rest share 1 - conf
-        nearly evenly; the first n_correct rows are labelled with their top class, the others with another one."""
+        nearly evenly, so each row sums to 1 as the statement promises (a solution may renormalise); `even`
+        splits it exactly evenly, so a dyadic row sums to 1 exactly and renormalising keeps it on its edge. The
+        first n_correct rows are labelled with their top class, the others with another one."""
         n = len(conf)
-        rest = (1 - conf)[:, None] / (K - 1) * rng.uniform(0.8, 1.2, size=(n, K - 1))
+        share = np.ones((n, K - 1)) if even else rng.uniform(0.8, 1.2, size=(n, K - 1))
+        rest = (1 - conf)[:, None] * share / share.sum(1, keepdims=True)
         top = rng.integers(K, size=n)
         p = np.empty((n, K))
         for i in range(n):
@@ -61,15 +64,15 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
     random = [softmax_case(300, 15), softmax_case(120, 10)]
 
     # -- confidence exactly 1.0 (one-hot rows, half wrong) next to confident rows in the same last bin
-    ones = rows(np.ones(16), 8)
+    ones = rows(np.ones(16), 8, even=True)
     top_bin = group(20, 0.91, 0.99, 0.9)
     one = case(join(ones, top_bin, group(30, 0.3, 0.85, 0.5)), 10)
 
     # -- confidences exactly on the inner edges 0.5 and 0.75 (M = 4), with both neighbouring bins populated
     while True:
         edge_data = join(
-            rows(np.full(10, 0.5), int(rng.integers(0, 4))),
-            rows(np.full(10, 0.75), int(rng.integers(7, 11))),
+            rows(np.full(10, 0.5), int(rng.integers(0, 4)), even=True),
+            rows(np.full(10, 0.75), int(rng.integers(7, 11)), even=True),
             group(12, 0.3, 0.45, 0.8),
             group(12, 0.55, 0.7, 0.2),
             group(12, 0.8, 0.95, 0.3),

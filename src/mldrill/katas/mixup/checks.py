@@ -32,9 +32,13 @@ def _judge(x: np.ndarray, y: np.ndarray, lam: float, K: int, aspects: tuple[str,
             return f"raised {o.error}"
         if not isinstance(o.value, list) or len(o.value) != 2:
             return "expected a tuple (x_mixed, y_mixed)"
+        ydtype = np.asarray(o.value[1]).dtype
         xm, ym = np.asarray(o.value[0], dtype=np.float64), np.asarray(o.value[1], dtype=np.float64)
         if "onehot" in aspects and ym.shape != onehot.shape:
             return f"y_mixed has shape {ym.shape}, expected {onehot.shape} = (N, num_classes)"
+        if ("onehot" in aspects or "y" in aspects) and ydtype != x.dtype:  # before a 1e-9 comparison fails on it
+            return (f"y_mixed has dtype {ydtype}, expected x's dtype {x.dtype}: F.one_hot gives int64 and .float() "
+                    f"makes it float32; use .to(x.dtype)")  # fmt: skip
         if xm.shape != x.shape:
             return f"x_mixed has shape {xm.shape}, expected {x.shape}"
         j, msg = _partners(x, lam, xm)
@@ -97,8 +101,9 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
         ),
         check(
             "targets are one-hot over num_classes",
-            "y_mixed is (N, num_classes). F.one_hot(y) without num_classes is y.max() + 1 wide, which changes with "
-            "the batch (here the largest classes are absent); mixing integer labels gives no distribution at all.",
+            "y_mixed is (N, num_classes), in x's dtype. F.one_hot(y) without num_classes is y.max() + 1 wide, "
+            "which changes with the batch (here the largest classes are absent); mixing integer labels gives no "
+            "distribution at all.",
             (n, 3), 7, ("onehot",), top=False,
         ),
         check(

@@ -75,4 +75,23 @@ MUTANTS = [
         SHUFFLED,
         GENERIC,
     ),
+    mutant(
+        "one-hot targets cast to float32",
+        "F.one_hot(y, num_classes).to(x.dtype)",
+        "F.one_hot(y, num_classes).float()",
+        ONEHOT,
+        GENERIC,
+        SAME,
+    ),
+    mutant(
+        "in-place scaling before taking the partners",
+        "x_mixed = lam * x + (1 - lam) * x[perm]",
+        "x_mixed = x.clone().mul_(lam)\n    x_mixed.add_(x_mixed[perm], alpha=1 - lam)",
+        LAM,
+        GENERIC,
+        SAME,
+        ONEHOT,
+        PERM,
+        SHUFFLED,
+    ),
 ]

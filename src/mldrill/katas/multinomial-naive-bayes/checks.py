@@ -61,6 +61,9 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
     X5, y5 = corpus([8, 8, 8], 30, [40, 40, 40], labels)
     Xq5 = np.vstack([queries(3, 30, 20000), X5[:2] * 500])  # documents of 20,000 words
 
+    first = np.argsort(y1 != labels[-1], kind="stable")  # the largest label first: appearance order is not sorted
+    X6, y6 = X1[first], y1[first]
+
     return [
         Check(
             "matches sklearn's MultinomialNB",
@@ -97,6 +100,12 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
             "The joint log p(c) + sum x log theta is not the posterior: subtract its log-sum-exp over classes so "
             "that exp(row) sums to 1.",
             *_case(X1, y1, Xq1[:3], alpha, ("predict_log_proba",)),
+        ),
+        Check(
+            "columns follow the sorted class labels",
+            "classes_ is the sorted unique labels (np.unique) and column c of predict_log_proba is classes_[c]. "
+            "The order in which labels first appear in y (here the largest comes first) is not it.",
+            *_case(X6, y6, Xq1, alpha, ("predict_log_proba",)),
         ),
         Check(
             "predict returns the class labels",

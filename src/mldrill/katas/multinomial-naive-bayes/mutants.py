@@ -33,8 +33,10 @@ class MultinomialNB:
 """
 
 GENERIC = "matches sklearn's MultinomialNB"
+ORDER = "columns follow the sorted class labels"
 ALL_PROBA = (
     GENERIC,
+    ORDER,
     "smoothing adds alpha for every vocabulary word to the denominator",
     "the class prior is part of the posterior",
     "the prior counts documents, not words",
@@ -52,6 +54,8 @@ MUTANTS = [
         "the class prior is part of the posterior",
         "the prior counts documents, not words",
         "predict_log_proba is normalized over the classes",
+        ORDER,
+        "predict returns the class labels",  # a wrong posterior can flip a prediction (1 seed in ~10)
     ),
     mutant(
         "no prior",
@@ -61,6 +65,8 @@ MUTANTS = [
         GENERIC,
         "smoothing adds alpha for every vocabulary word to the denominator",
         "predict_log_proba is normalized over the classes",
+        ORDER,
+        "predict returns the class labels",  # a wrong posterior can flip a prediction (1 seed in ~10)
     ),
     mutant(
         "prior from word counts",
@@ -95,5 +101,18 @@ MUTANTS = [
         "predict returns the class labels",
         GENERIC,
         "the class prior is part of the posterior",
+    ),
+    mutant(
+        "classes in order of first appearance",
+        "self.classes_ = np.unique(y)",
+        "self.classes_ = np.array(list(dict.fromkeys(y.tolist())))",
+        ORDER,
+        GENERIC,
+        "smoothing adds alpha for every vocabulary word to the denominator",
+        "the class prior is part of the posterior",
+        "the prior counts documents, not words",
+        "long documents do not underflow",
+        "predict_log_proba is normalized over the classes",
+        "predict returns the class labels",
     ),
 ]

@@ -65,12 +65,14 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
     random = [case(random_test, train, n=5), case([j(span(docs[2], 30)), j(edited(30)), j(words(15))], train)]
 
     # -- the same leaks, re-cased and punctuated (training text keeps its own case too)
+    # some words joined by punctuation alone ('state-of-the-art', 'and/or'): deleting it glues them into one word
     def noisy(ws: list[str]) -> str:
         out = []
-        for w in ws:
+        for k, w in enumerate(ws):
             w = w.upper() if rng.uniform() < 0.3 else (w.capitalize() if rng.uniform() < 0.3 else w)
-            out.append(w + str(rng.choice([",", ".", "!", ";", "", "", ""])))
-        return "(" + " ".join(out) + ")?"
+            sep = "-" if k % 4 == 1 else str(rng.choice([", ", ". ", "! ", "; ", " ", " ", " ", "/", "'"]))
+            out.append(w + sep)
+        return "(" + "".join(out).rstrip() + ")?"
 
     cased = case([noisy(span(docs[0], 16)), noisy(span(docs[3], 25)), noisy(words(12))], train, n=5)
 
@@ -86,8 +88,11 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
     rep = span(docs[2], 5)
     dupes = case([j(rep * 3 + words(6))], train, n=5)
 
-    # -- examples shorter than n = 13: a contiguous run of a document, fresh words, an empty string
-    short = case([j(span(docs[3], 6)), j(words(8)), "", j(span(docs[0], 12))], train)
+    # -- examples shorter than n = 13: a contiguous run of a document, fresh words, an empty string, and a run cut
+    # inside its first and last words (a substring of the document's text, but not a run of its words)
+    cut = span(docs[1], 4)
+    cut = [cut[0][1:], *cut[1:-1], cut[-1][:-1]]
+    short = case([j(span(docs[3], 6)), j(words(8)), "", j(span(docs[0], 12)), j(cut)], train)
 
     # -- the end of one document followed by the start of the next: every 5-gram crosses the boundary
     pairs = [j(docs[k][-3:] + docs[k + 1][:3]) for k in range(4)]
@@ -109,7 +114,8 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
         check(
             "case and punctuation are normalized",
             "'The Cat, sat.' and 'the cat sat' are the same leak: lowercase and turn punctuation into spaces "
-            "before splitting, on both sides. Otherwise trivial reformatting hides a verbatim copy.",
+            "before splitting, on both sides (deleting it glues 'cat-sat' into one word). Otherwise trivial "
+            "reformatting hides a verbatim copy.",
             [cased],
         ),
         check(
@@ -127,7 +133,8 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
         check(
             "an example shorter than n is checked as a whole",
             "A 6-word question has no 13-gram: with zero n-grams it can never be flagged. Check its whole word "
-            "sequence as one gram instead (found inside a training document: 1.0). No words at all: 0.0.",
+            "sequence as one gram instead (found as a run of a training document's words: 1.0; a substring "
+            "search of the joined text also matches parts of words). No words at all: 0.0.",
             [short],
         ),
         check(

@@ -88,4 +88,16 @@ MUTANTS = [
         "f > threshold",
         AT,
     ),
+    mutant(
+        "punctuation deleted instead of replaced by a space",
+        're.sub(r"[^\\w\\s]", " ", text.lower())',
+        're.sub(r"[^\\w\\s]", "", text.lower())',
+        CASE,
+    ),
+    mutant(
+        "a short example searched as a substring of the joined text",
+        "hits = sum(g in seen for g in grams)",
+        "hits = sum(g in seen for g in grams) if m == n else float(any(' '.join(w) in ' '.join(d) for d in docs))",
+        SHORT,
+    ),
 ]

@@ -96,8 +96,9 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
         Check(
             "each axis's largest-|.| entry is positive",
             "SVD (or eigh) returns each axis with an arbitrary sign, which changes from one library or version to "
-            "the next: flip each row of components_ so that its entry of largest absolute value is positive.",
-            *_case(Xs, Xs[:5], 3, ("components_",)),
+            "the next: flip each row of components_ so that its entry of largest absolute value is positive, and "
+            "project with the flipped rows (scores kept from the unflipped SVD have the wrong sign).",
+            *_case(Xs, Xs[:5], 3, ("components_", "transform")),
         ),
         Check(
             "transform centres with the training mean",

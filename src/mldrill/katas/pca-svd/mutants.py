@@ -16,6 +16,7 @@ class PCA:
         Xc = X - self.mean_
         U, S, Vt = np.linalg.svd(Xc, full_matrices=False)
         comps = Vt[:k]
+        self._raw = comps
         big = np.argmax(np.abs(comps), axis=1)
         comps = comps * np.sign(comps[np.arange(k), big])[:, None]
         var = S**2 / (n - 1)
@@ -88,6 +89,14 @@ MUTANTS = [
         "(np.asarray(X, dtype=float) - self.mean_)",
         "(np.asarray(X, dtype=float) - np.asarray(X, dtype=float).mean(axis=0))",
         "transform centres with the training mean",
+        GENERIC,
+        "each axis's largest-|.| entry is positive",
+    ),
+    mutant(
+        "scores from the unflipped axes",
+        "return (np.asarray(X, dtype=float) - self.mean_) @ self.components_.T",
+        "return (np.asarray(X, dtype=float) - self.mean_) @ self._raw.T",
+        "each axis's largest-|.| entry is positive",
         GENERIC,
     ),
 ]

@@ -49,7 +49,12 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
                 pred.insert(k, str(rng.choice(vocab)))
         return " ".join(tgt), " ".join(pred)
 
-    random = [edited(int(rng.integers(8, 16))), edited(int(rng.integers(16, 30)))]
+    rotated = words(int(rng.integers(5, 9)))  # the first target word moved to the end: a greedy match takes it first
+    random = [
+        edited(int(rng.integers(8, 16))),
+        edited(int(rng.integers(16, 30))),
+        (" ".join(rotated), " ".join(rotated[1:] + rotated[:1])),
+    ]
 
     # -- case and punctuation: rouge-score lowercases and splits on anything outside [a-z0-9]
     base = words(8)
@@ -57,7 +62,11 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
     cased = " ".join(w.upper() if i % 3 == 0 else w.capitalize() for i, w in enumerate(base))
     punct = " ".join(w + str(rng.choice(marks)) if i % 2 else w for i, w in enumerate(base))
     hyphen = "-".join(base[:4]) + " " + " ".join(base[4:])
-    tokens = [(" ".join(base), cased), (punct, " ".join(base[:6])), (hyphen, " ".join(base))]
+    # '_' is outside [a-z0-9] (\w keeps it), digits are tokens ([a-z]+ drops them): only on one side each
+    num = str(int(rng.integers(2, 10000)))
+    underscore = "_".join(base[:3]) + " " + " ".join(base[3:])
+    digits = " ".join(base[:5]) + f" {num} " + " ".join(base[5:])
+    tokens = [(" ".join(base), cased), (punct, " ".join(base[:6])), (hyphen, " ".join(base)), (underscore, digits)]
 
     # -- gaps: the whole target appears in order, with other words between its words
     tgt = words(8)
@@ -81,15 +90,17 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
     return [
         check(
             "matches rouge-score's ROUGE-L",
-            "Tokens as rouge-score makes them, the longest common subsequence L, P = L / |prediction|, "
-            "R = L / |target|, F = 2PR / (P + R).",
+            "Tokens as rouge-score makes them, the longest common subsequence L (from the table: matching each "
+            "target word greedily at its first place in the prediction can miss the longest one), "
+            "P = L / |prediction|, R = L / |target|, F = 2PR / (P + R).",
             random,
         ),
         check(
             "tokens as rouge-score makes them",
             "rouge-score lowercases and splits on every run of characters outside [a-z0-9]: 'Paris,' and 'paris' "
-            "are the same token, 'state-of-the-art' is four. Splitting on spaces alone keeps punctuation glued to "
-            "words; not lowercasing misses 'The' vs 'the'.",
+            "are the same token, 'state-of-the-art' is four, 'snake_case' two (\\w+ keeps '_') and '2024' one "
+            "([a-z]+ drops digits). Splitting on spaces alone keeps punctuation glued to words; not lowercasing "
+            "misses 'The' vs 'the'.",
             tokens,
         ),
         check(

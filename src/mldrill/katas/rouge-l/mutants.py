@@ -76,6 +76,32 @@ MUTANTS = [
         TOKENS,
         "a subsequence, not a substring",
     ),
+    mutant(
+        "\\w+ tokens keep underscores",
+        're.sub(r"[^a-z0-9]+", " ", text.lower()).split()',
+        're.findall(r"\\w+", text.lower())',
+        TOKENS,
+    ),
+    mutant(
+        "[a-z]+ tokens drop digits",
+        're.sub(r"[^a-z0-9]+", " ", text.lower()).split()',
+        're.findall(r"[a-z]+", text.lower())',
+        TOKENS,
+    ),
+    Mutant(
+        "greedy in-order matching instead of the LCS",
+        (
+            (
+                "def rouge_l(target, prediction):",
+                "def _greedy(a, b):\n    n, j = 0, 0\n    for w in a:\n        if w in b[j:]:\n"
+                "            j += b[j:].index(w) + 1\n            n += 1\n    return n\n\n"
+                "def rouge_l(target, prediction):",
+            ),
+            ("lcs = _lcs(t, p)", "lcs = _greedy(t, p)"),
+        ),
+        GENERIC,
+        ("precision over the prediction, recall over the target", "F is the harmonic mean of P and R", TOKENS),
+    ),
     Mutant(
         "no guard for an empty side",
         (

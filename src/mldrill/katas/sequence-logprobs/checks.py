@@ -12,9 +12,9 @@ from mldrill.grader.checks import Call, Check, T, expect_close
 TOL = {"atol": 1e-9, "rtol": 1e-9}
 
 
-def _oracle(logits: np.ndarray, labels: np.ndarray) -> np.ndarray:
+def _oracle(logits: np.ndarray, labels: np.ndarray, ignore_index: int = -100) -> np.ndarray:
     lg, lb = torch.from_numpy(logits[:, :-1]).transpose(1, 2), torch.from_numpy(labels[:, 1:])
-    return (-F.cross_entropy(lg, lb, ignore_index=-100, reduction="none").sum(-1)).numpy()
+    return (-F.cross_entropy(lg, lb, ignore_index=ignore_index, reduction="none").sum(-1)).numpy()
 
 
 def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata folders are outside mypy)
@@ -29,9 +29,11 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
                 labels[b, -pad:] = -100
         return logits, labels
 
-    def check(name: str, why: str, cases: list[tuple[np.ndarray, np.ndarray]]) -> Check:
-        calls = [Call((T(lg), T(lb))) for lg, lb in cases]
-        return Check(name, why, calls, expect_close([_oracle(lg, lb) for lg, lb in cases], **TOL))
+    def check(name: str, why: str, cases: list[tuple[np.ndarray, np.ndarray]], ignore: int | None = None) -> Check:
+        kw = {} if ignore is None else {"ignore_index": ignore}
+        calls = [Call((T(lg), T(lb)), kw) for lg, lb in cases]
+        want = [_oracle(lg, lb, -100 if ignore is None else ignore) for lg, lb in cases]
+        return Check(name, why, calls, expect_close(want, **TOL))
 
     random = [batch(3, 10, 17), batch(2, 16, 9)]
 
@@ -52,6 +54,10 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
     huge = batch(2, 8, 6, scale=1.0)
     huge[0][..., 0] += 3000.0
     huge[1][huge[1] == 0] = 1  # the labels are never the dominant token: log-probs near -3000
+
+    # -- another ignore_index (nanoGPT's -1): the masked positions hold -1, not -100
+    other = batch(3, 12, 9)
+    other[1][other[1] == -100] = -1
 
     return [
         check(
@@ -85,5 +91,12 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
             "softmax of logits 3000 apart gives exactly 0.0 for the losers in float64, and log(0) = -inf: "
             "use log_softmax (LogSumExp), which returns -3000.",
             [huge],
+        ),
+        check(
+            "the ignore_index argument is honoured",
+            "The positions to skip are those equal to ignore_index, whatever its value (here -1, as in nanoGPT); "
+            "a hard-coded -100 scores them (or fails to gather index -1).",
+            [other],
+            ignore=-1,
         ),
     ]

@@ -20,6 +20,7 @@ SHIFT = "logits at t score the label at t + 1"
 MASK = "positions labelled -100 do not count"
 SUM = "the sum over tokens, not the mean"
 FINITE = "finite for large logits"
+IGNORE = "the ignore_index argument is honoured"
 
 MUTANTS = [
     mutant(
@@ -31,12 +32,13 @@ MUTANTS = [
         MASK,
         SUM,
         FINITE,
+        IGNORE,
     ),
     Mutant(
         "shifted the wrong way",
         (("logits = logits[:, :-1]", "logits = logits[:, 1:]"), ("labels = labels[:, 1:]", "labels = labels[:, :-1]")),
         SHIFT,
-        (GENERIC, MASK, SUM, FINITE),
+        (GENERIC, MASK, SUM, FINITE, IGNORE),
     ),
     Mutant(
         "ignored labels clamped to 0 and counted",
@@ -45,7 +47,7 @@ MUTANTS = [
             ("(tok * keep).sum(dim=1)", "tok.sum(dim=1)"),
         ),
         MASK,
-        (GENERIC, SUM),
+        (GENERIC, SUM, IGNORE),
     ),
     Mutant(
         "mask taken before the shift",
@@ -54,7 +56,7 @@ MUTANTS = [
             ("keep = labels != ignore_index", "keep = labels[:, :-1] != ignore_index\n    labels = labels[:, 1:]"),
         ),
         MASK,
-        (GENERIC, SUM, FINITE),
+        (GENERIC, SUM, FINITE, IGNORE),
     ),
     mutant(
         "mean over the kept tokens",
@@ -65,6 +67,7 @@ MUTANTS = [
         SHIFT,
         MASK,
         FINITE,
+        IGNORE,
     ),
     mutant(
         "log of softmax",
@@ -81,5 +84,15 @@ MUTANTS = [
         MASK,
         SUM,
         FINITE,
+        IGNORE,
+    ),
+    Mutant(
+        "ignore_index hard-coded to -100",
+        (
+            ("keep = labels != ignore_index", "keep = labels != -100"),
+            ("safe = torch.where(keep, labels, torch.zeros_like(labels))", "safe = labels.clamp(min=0)"),
+        ),
+        IGNORE,
+        (),
     ),
 ]

@@ -85,6 +85,17 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
     r9 = words(int(rng.integers(6, 10)))
     leading = case([j(r9)], [j([*words(3), *r9])]), case([j(r9)], [j(r9[3:])])
 
+    # -- messy whitespace (double spaces, a tab, a newline, leading and trailing blanks) and a capitalised word
+    def messy(ws: list[str]) -> str:
+        return " " * int(rng.integers(1, 3)) + "".join(w + str(rng.choice(["  ", "\t", " \n ", "   "])) for w in ws)
+
+    r10 = words(int(rng.integers(6, 10)))
+    h10 = edit(r10, 2, pool)
+    r11 = words(int(rng.integers(6, 10)), replace=False)
+    k11 = int(rng.integers(len(r11)))
+    h11 = [w.capitalize() if i == k11 else w for i, w in enumerate(r11)]
+    tokens = case([messy(r10), j(r11)], [messy(h10), j(h11)])
+
     return [
         check(
             "matches the corpus WER",
@@ -133,5 +144,12 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
             "The table's first row and column are D[0][j] = j and D[i][0] = i: turning nothing into j words takes "
             "j insertions. Zeros there make edits before the first match free.",
             list(leading),
+        ),
+        check(
+            "words are str.split() tokens, compared exactly",
+            "str.split() splits on any run of whitespace and drops leading and trailing blanks; split(' ') makes "
+            "empty words of double spaces and keeps tabs and newlines inside words. Words are compared "
+            "case-sensitively: 'Cat' for 'cat' is a substitution.",
+            [tokens],
         ),
     ]
