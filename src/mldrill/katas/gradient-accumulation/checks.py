@@ -72,9 +72,7 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
             "padding (-100) is not a token",
             "Padded positions are ignored by the loss and must not count in the denominator either: dividing by "
             "y.numel() shrinks the loss and the gradient by the padding fraction.",
-            [
-                case([micro(B, T_, n_pad=max(1, (B * T_) // 3)) for _ in range(k)])
-            ],  # the same real-token count everywhere
+            [case([micro(B, T_, n_pad=max(1, (B * T_) // 3)) for _ in range(k)])],  # equal real-token counts
         ),
         check(
             "a micro-batch of only padding adds nothing",
