@@ -244,6 +244,40 @@ def loss_scaler_step(grads, scale, growth_tracker, *, max_norm, growth_factor=2.
 """,
     ),
     (
+        "dynamic-loss-scaler",
+        "the scaled grads clipped at S * max_norm, then unscaled; overflow read off the norm",
+        """
+import torch
+def loss_scaler_step(grads, scale, growth_tracker, *, max_norm, growth_factor=2.0, backoff_factor=0.5,
+                     growth_interval=2000):
+    # clip the SCALED grads at scale * max_norm, then unscale; the overflow test on the norm
+    norm = torch.sqrt(sum((g.double() ** 2).sum() for g in grads))
+    if not torch.isfinite(norm):
+        return None, scale * backoff_factor, 0
+    coef = (scale * max_norm / (norm + 1e-6)).clamp(max=1.0)
+    out = [g * coef / scale for g in grads]
+    t = growth_tracker + 1
+    return (out, scale * growth_factor, 0) if t == growth_interval else (out, scale, t)
+""",
+    ),
+    (
+        "dynamic-loss-scaler",
+        "a norm of per-tensor norms, and no 1e-6 in the clip factor",
+        """
+import torch
+def loss_scaler_step(grads, scale, growth_tracker, *, max_norm, growth_factor=2.0, backoff_factor=0.5,
+                     growth_interval=2000):
+    g = [x / scale for x in grads]
+    if any(not torch.isfinite(x).all() for x in g):
+        return None, scale * backoff_factor, 0
+    n = torch.linalg.vector_norm(torch.stack([torch.linalg.vector_norm(x) for x in g]))
+    if n > max_norm:  # no epsilon
+        g = [x * (max_norm / n) for x in g]
+    t = growth_tracker + 1
+    return (g, scale * growth_factor, 0) if t == growth_interval else (g, scale, t)
+""",
+    ),
+    (
         "gradient-accumulation",
         "log_softmax + gather + mask, the full-batch token count from y >= 0",
         """
