@@ -92,6 +92,19 @@ def test_accumulated_lm_grads_equal_the_full_batch(shapes):
     torch.testing.assert_close(grad, full_w.grad, rtol=1e-10, atol=1e-14)
 
 
+def test_an_all_padding_micro_batch_adds_nothing():
+    micro, w = _lm_micro_batches([(2, 3), (1, 4), (3, 2)])
+    micro[1][1].fill_(-100)  # a micro-batch with no real token: its mean would be 0 / 0
+    loss, grad = T.accumulated_lm_grads(w, micro)
+    rest, _ = T.accumulated_lm_grads(w, [micro[0], micro[2]])
+    full_w = w.clone().requires_grad_()
+    x = torch.cat([m[0].reshape(-1, w.shape[1]) for m in micro])
+    y = torch.cat([m[1].reshape(-1) for m in micro])
+    nn.functional.cross_entropy(x @ full_w.T, y, ignore_index=-100).backward()
+    assert torch.isfinite(grad).all() and loss.item() == pytest.approx(rest.item(), rel=1e-12)
+    torch.testing.assert_close(grad, full_w.grad, rtol=1e-10, atol=1e-14)
+
+
 def test_mean_per_micro_batch_over_k_is_wrong_for_uneven_token_counts():
     micro, w = _lm_micro_batches([(3, 4), (1, 9), (2, 2)])
     loss, _ = T.accumulated_lm_grads(w, micro)

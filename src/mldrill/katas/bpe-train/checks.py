@@ -63,6 +63,8 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
     a, b, c, d = pick(4)
     rec = (a + b + c) * int(rng.integers(3, 6)) + d + a + b
     u = str(rng.choice(list("éüñçøåßλж")))  # two UTF-8 bytes
+    # counting: a run of v holds (v, v) at every position; counted without overlap it loses to (w, x)
+    v, w, x = pick(3)
     return [
         check(
             "matches the reference merges and ids on random text",
@@ -74,6 +76,12 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
             "In 'aaa' the two (a, a) pairs overlap: a left-to-right scan that skips past each match gives [aa, a]. "
             "Replacing at every matching position duplicates the middle token.",
             [case(o[0] * run, 3), case(o[0] * 3 + o[1] + o[0] * 3, 2)],
+        ),
+        check(
+            "pairs are counted at every position, overlaps included",
+            "Step 1 counts the pairs of the ids as they stand: a run 'v v v v' holds (v, v) three times. Counting "
+            "only the non-overlapping matches the merge would replace (two here) ranks the pairs differently.",
+            [case(f"{w}{x}{w}{x}{v * 4}", 1), case(f"{w}{x}" * 4 + v * 6, 1)],
         ),
         check(
             "ties go to the pair seen first",

@@ -75,6 +75,13 @@ MUTANTS = [
         "stops when no pair is left",  # "aaaa" needs a second merge, (aa, aa), that did not exist at the start
     ),
     mutant(
+        "pairs counted without overlap (what the merge would replace)",
+        "counts = Counter(zip(ids, ids[1:]))",
+        "counts = Counter({p: len(ids) - len(_merge(ids, p, -1)) for p in dict.fromkeys(zip(ids, ids[1:]))})",
+        "pairs are counted at every position, overlaps included",
+        GENERIC,
+    ),
+    mutant(
         "no stop when one token is left",
         "        if not counts:\n            break\n",
         "",

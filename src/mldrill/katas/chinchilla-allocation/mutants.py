@@ -65,4 +65,12 @@ MUTANTS = [
         RATIO,
         "D is r times N, not N / r",
     ),
+    mutant(
+        "forward-only FLOPs: C = 2 N D",
+        "math.sqrt(compute / (6 * tokens_per_param))",
+        "math.sqrt(compute / (2 * tokens_per_param))",
+        "spends the whole budget: 6 N D = C",
+        GENERIC,
+        RATIO,
+    ),
 ]

@@ -42,6 +42,8 @@ def _judge(schedules: list[np.ndarray], parts: tuple[str, ...], steps: str):
                 offset = 1 if steps == "later" else 0
                 if msg := compare_arrays(arr[cut], exp[cut], name=f"{name}[{offset}:]" if offset else name,
                                          atol=1e-12, rtol=1e-9):  # fmt: skip
+                    if name == "variance" and np.allclose(arr[cut], np.sqrt(exp[cut]), rtol=1e-9, atol=1e-12):
+                        msg += " -- that is sqrt(beta~), the standard deviation: return the variance itself"
                     return Failure(f"call {i + 1}: {msg}", i, exp, got)
         return None
 
@@ -107,7 +109,8 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
         check(
             "the variance is beta-tilde, not beta_t",
             "The posterior variance beta~_t = (1 - abar_{t-1}) / (1 - abar_t) beta_t is smaller than beta_t "
-            "(DDPM found both fine as sampling variances, but the posterior's is beta~).",
+            "(DDPM found both fine as sampling variances, but the posterior's is beta~). It is a variance: the "
+            "sampler adds sqrt(beta~_t) z, so returning the square root takes it twice.",
             [linear(n())],
             parts=("variance",),
         ),

@@ -78,4 +78,13 @@ MUTANTS = [
         "alpha-bar is the cumulative product of 1 - beta",
         "abar_{t-1} is the previous step's, not abar_t",
     ),
+    mutant(
+        "the standard deviation returned as the variance",
+        "variance = (1 - abar_prev) / (1 - abar) * betas",
+        "variance = ((1 - abar_prev) / (1 - abar) * betas).sqrt()",
+        "the variance is beta-tilde, not beta_t",
+        GENERIC,
+        "alpha-bar is the cumulative product of 1 - beta",
+        "abar_{t-1} is the previous step's, not abar_t",
+    ),
 ]

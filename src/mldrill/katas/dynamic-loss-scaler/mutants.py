@@ -77,4 +77,11 @@ MUTANTS = [
         GENERIC,
         "unscale before clipping",
     ),
+    mutant(
+        "torch.isnan misses inf",
+        "not all(bool(torch.isfinite(x).all()) for x in g)",
+        "any(bool(torch.isnan(x).any()) for x in g)",
+        "an inf gradient skips the step and backs off the scale",
+        "an overflow resets the clean-step count",
+    ),
 ]

@@ -71,6 +71,12 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
             [config(n_layer=1), config(n_layer=1, bias=False)],
         ),
         check(
+            "a LayerNorm has a weight and a bias: 2 d",
+            "With bias=True each of the 2 n_layer + 1 LayerNorms holds a gain AND a shift vector of length d; "
+            "counting only the gain leaves out (2 n_layer + 1) d.",
+            [config(bias=True), config(bias=True, n_layer=int(rng.integers(20, 40)))],
+        ),
+        check(
             "bias=False drops every bias, LayerNorms' included",
             "Without biases a LayerNorm keeps only its weight (d) and each Linear only its matrix: 12 d^2 + 2 d per "
             "block.",

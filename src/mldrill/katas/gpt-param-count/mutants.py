@@ -28,6 +28,7 @@ MUTANTS = [
         "n_head does not change the count",
         "the final LayerNorm ln_f",
         "bias=False drops every bias, LayerNorms' included",
+        "a LayerNorm has a weight and a bias: 2 d",
     ),
     mutant(
         "an untied head with a bias",
@@ -40,6 +41,7 @@ MUTANTS = [
         "n_head does not change the count",
         "the final LayerNorm ln_f",
         "bias=False drops every bias, LayerNorms' included",
+        "a LayerNorm has a weight and a bias: 2 d",
     ),
     mutant(
         "no positional table",
@@ -54,6 +56,7 @@ MUTANTS = [
         "n_head does not change the count",
         "the final LayerNorm ln_f",
         "bias=False drops every bias, LayerNorms' included",
+        "a LayerNorm has a weight and a bias: 2 d",
     ),
     mutant(
         "one MLP matrix",
@@ -68,6 +71,7 @@ MUTANTS = [
         "n_head does not change the count",
         "the final LayerNorm ln_f",
         "bias=False drops every bias, LayerNorms' included",
+        "a LayerNorm has a weight and a bias: 2 d",
     ),
     mutant(
         "a d x d matrix per head",
@@ -82,6 +86,7 @@ MUTANTS = [
         "the MLP is d -> 4d -> d",
         "the final LayerNorm ln_f",
         "bias=False drops every bias, LayerNorms' included",
+        "a LayerNorm has a weight and a bias: 2 d",
     ),
     mutant(
         "no final LayerNorm",
@@ -96,6 +101,21 @@ MUTANTS = [
         "the MLP is d -> 4d -> d",
         "n_head does not change the count",
         "bias=False drops every bias, LayerNorms' included",
+        "a LayerNorm has a weight and a bias: 2 d",
+    ),
+    mutant(
+        "a LayerNorm counted as d (its bias forgotten)",
+        "ln = d + b * d",
+        "ln = d",
+        "a LayerNorm has a weight and a bias: 2 d",
+        GENERIC,
+        GPT2,
+        "a tied head adds nothing",
+        "an untied head adds vocab_size x n_embd, without a bias",
+        "learned positions: block_size x n_embd",
+        "the MLP is d -> 4d -> d",
+        "n_head does not change the count",
+        "the final LayerNorm ln_f",
     ),
     mutant(
         "LayerNorm biases kept when bias=False",

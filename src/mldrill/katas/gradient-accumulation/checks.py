@@ -32,6 +32,8 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
             y.reshape(-1)[rng.choice(B * T_, size=n_pad, replace=False)] = PAD
         else:
             y[rng.random((B, T_)) < pad] = PAD
+            if (y == PAD).all():  # all-padding micro-batches are the check of their own below, not a chance event
+                y.reshape(-1)[int(rng.integers(B * T_))] = int(rng.integers(0, V))
         return rng.normal(size=(B, T_, d)), y
 
     def case(batches: list[tuple[np.ndarray, np.ndarray]]) -> tuple[Call, tuple[float, np.ndarray], np.ndarray]:
@@ -70,7 +72,14 @@ def checks(solution, rng):  # solution: the kata's mldrill.ref object (kata fold
             "padding (-100) is not a token",
             "Padded positions are ignored by the loss and must not count in the denominator either: dividing by "
             "y.numel() shrinks the loss and the gradient by the padding fraction.",
-            [case([micro(B, T_, n_pad=(B * T_) // 3) for _ in range(k)])],  # the same real-token count everywhere
+            [case([micro(B, T_, n_pad=max(1, (B * T_) // 3)) for _ in range(k)])],  # equal real-token counts
+        ),
+        check(
+            "a micro-batch of only padding adds nothing",
+            "A micro-batch can hold no real token (the tail of a packed dataset). Its SUM of token losses is 0; its "
+            "mean is 0 / 0 = NaN, and weighting that mean by its token count (0 * NaN) still puts NaN into .grad "
+            "for the whole step.",
+            [case([micro(*shape(), pad=0.2), micro(B, T_, n_pad=B * T_), micro(*shape(), pad=0.2)])],
         ),
         check(
             "gradients accumulate across micro-batches",

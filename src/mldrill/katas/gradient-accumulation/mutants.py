@@ -30,6 +30,7 @@ MUTANTS = [
         GENERIC,
         "gradients accumulate across micro-batches",
         "the returned loss is the full-batch mean",
+        "a micro-batch of only padding adds nothing",
     ),
     mutant(
         "micro-batch means summed, no 1/k",
@@ -41,6 +42,13 @@ MUTANTS = [
         "padding (-100) is not a token",
         "gradients accumulate across micro-batches",
         "the returned loss is the full-batch mean",
+        "a micro-batch of only padding adds nothing",
+    ),
+    mutant(
+        "each micro-batch's mean weighted by its token share (NaN on an all-padding micro-batch)",
+        CE,
+        "F.cross_entropy(logits.flatten(0, 1), y.flatten(), ignore_index=-100) * int((y != -100).sum()) / n_tokens",
+        "a micro-batch of only padding adds nothing",
     ),
     mutant(
         "padding counted as tokens",
@@ -49,6 +57,7 @@ MUTANTS = [
         "padding (-100) is not a token",
         GENERIC,
         "the returned loss is the full-batch mean",
+        "a micro-batch of only padding adds nothing",
     ),
     mutant(
         "grads reset every micro-batch",
@@ -59,6 +68,7 @@ MUTANTS = [
         "equal micro-batches: divide by the number of micro-batches",
         "uneven micro-batches: weight each by its tokens",
         "padding (-100) is not a token",
+        "a micro-batch of only padding adds nothing",
     ),
     mutant(
         "the loss reported as the mean of micro-batch means",
@@ -68,5 +78,6 @@ MUTANTS = [
         "the returned loss is the full-batch mean",
         GENERIC,
         "uneven micro-batches: weight each by its tokens",
+        "a micro-batch of only padding adds nothing",
     ),
 ]

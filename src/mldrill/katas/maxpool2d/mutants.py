@@ -69,4 +69,10 @@ MUTANTS = [
         "    for u in range(span):\n        for v in range(span):\n            r, c = u, v",
         "dilation spaces the taps D apart",
     ),
+    mutant(
+        "output size without the dilation",
+        "span = dilation * (kernel - 1) + 1",
+        "span = kernel",
+        "dilation spaces the taps D apart",
+    ),
 ]

@@ -74,4 +74,14 @@ MUTANTS = [
         "return mi / unit, hx, hy, hxy",
         "base 2 gives bits, for every quantity",
     ),
+    mutant(
+        "I = H(X) - H(Y | X): the conditional of the wrong variable",
+        "mi = hx + hy - hxy",
+        "mi = hx - (hxy - hx)",
+        "X determines Y: I = H(Y)",
+        GENERIC,
+        "empty cells count as 0 (0 log 0 = 0)",
+        "I is never negative: H(X) + H(Y) - H(X, Y)",
+        "base 2 gives bits, for every quantity",
+    ),
 ]

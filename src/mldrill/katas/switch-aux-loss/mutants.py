@@ -71,4 +71,14 @@ MUTANTS = [
         "z = torch.log(torch.exp(logits).sum(dim=-1)).pow(2).mean()",
         "finite for logits in the thousands",
     ),
+    mutant(
+        "f as raw counts, not fractions of T",
+        "f = torch.bincount(probs.argmax(dim=-1), minlength=E).to(probs.dtype) / T",
+        "f = torch.bincount(probs.argmax(dim=-1), minlength=E).to(probs.dtype)",
+        "aux is 1 when the router probabilities are uniform",
+        GENERIC,
+        "f counts the argmax dispatches, not probabilities",
+        "router probabilities: softmax over each token's experts",
+        "finite for logits in the thousands",
+    ),
 ]
