@@ -56,7 +56,7 @@ def main() -> None:
 
     def ours_cold() -> None:
         tok._cache.clear()  # every distinct pre-token merged from its bytes, as on a text never seen,
-        tok._pair_ranks.clear()  # and every adjacent pair's rank looked up from its bytes again
+        tok._pairs = None  # and the table of pairs that spell a token built again
         tok.encode_ordinary(text)
 
     times = interleaved(

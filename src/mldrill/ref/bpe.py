@@ -137,7 +137,7 @@ class BPETokenizer:
         self.vocab: dict[int, bytes] = {i: bytes([i]) for i in range(256)}
         self.ranks: dict[bytes, int] = {bytes([i]): i for i in range(256)}  # token bytes -> id (= rank)
         self.special_tokens: dict[str, int] = {}
-        self._pair_ranks: dict[int, int] = {}  # (a << 32 | b) -> rank of the token a+b spells (see _pair_rank)
+        self._pairs: dict[int, int] | None = None  # (a << 32 | b) -> rank of the token a+b spells (_pair_table)
         self._cache = _Memo(self._encode_chunk)  # pre-token -> ids
 
     # ---- training
@@ -183,7 +183,7 @@ class BPETokenizer:
                     heapq.heappush(heap, (-counts[p], p))
         self.ranks = inverse
         self._cache.clear()
-        self._pair_ranks.clear()
+        self._pairs = None
         return self
 
     def register_special_tokens(self, special: dict[str, int]) -> None:
@@ -198,24 +198,26 @@ class BPETokenizer:
 
     # ---- encoding
 
-    def _pair_rank(self, a: int, b: int) -> int:
-        """Rank (= id) of the token spelled by token a then token b, or _NOT_A_TOKEN; remembered per id pair, so a
-        pair seen before costs one integer-keyed lookup instead of a bytes concatenation and its hash."""
-        r = self.ranks.get(self.vocab[a] + self.vocab[b], _NOT_A_TOKEN)
-        self._pair_ranks[a << 32 | b] = r
-        return r
+    def _pair_table(self) -> dict[int, int]:
+        """(a << 32 | b) -> rank (= id) of the token whose bytes are token a's then token b's, for every such pair:
+        each token is split at every byte and kept where both halves are tokens. A pair not in the table does not
+        spell a token. Built once per vocabulary (train() discards it), so encoding never concatenates bytes."""
+        if self._pairs is None:
+            table = {}
+            for t, rank in self.ranks.items():
+                for cut in range(1, len(t)):
+                    a, b = self.ranks.get(t[:cut]), self.ranks.get(t[cut:])
+                    if a is not None and b is not None:
+                        table[a << 32 | b] = rank
+            self._pairs = table
+        return self._pairs
 
     def _encode_chunk(self, chunk: bytes) -> list[int]:
         """tiktoken's rank merge: keep the rank of every adjacent pair, merge the lowest (leftmost on ties), and
         re-rank only the two pairs that touch the merged token. A merged token's id is its rank (ids are ranks)."""
-        known, compute = self._pair_ranks.get, self._pair_rank
-
-        def rank(a: int, b: int) -> int:
-            r = known(a << 32 | b)
-            return r if r is not None else compute(a, b)
-
+        rank = (self._pairs if self._pairs is not None else self._pair_table()).get
         ids = list(chunk)  # the bytes are the first 256 ids
-        pair_rank = [rank(a, b) for a, b in itertools.pairwise(ids)]
+        pair_rank = [rank(a << 32 | b, _NOT_A_TOKEN) for a, b in itertools.pairwise(chunk)]
         while pair_rank:
             best = min(pair_rank)
             if best == _NOT_A_TOKEN:
@@ -224,9 +226,9 @@ class BPETokenizer:
             ids[i : i + 2] = (best,)
             del pair_rank[i]
             if i < len(pair_rank):  # the merged token and its right neighbour
-                pair_rank[i] = rank(best, ids[i + 1])
-            if i > 0:  # its left neighbour and the merged token
-                pair_rank[i - 1] = rank(ids[i - 1], best)
+                pair_rank[i] = rank(best << 32 | ids[i + 1], _NOT_A_TOKEN)
+            if i:  # its left neighbour and the merged token
+                pair_rank[i - 1] = rank(ids[i - 1] << 32 | best, _NOT_A_TOKEN)
         return ids
 
     def encode_ordinary(self, text: str) -> list[int]:
