@@ -155,6 +155,9 @@ def main() -> None:
                     "Cards search ?q=kv+cache": "/cards?q=kv+cache",
                     "Cards search, 3 words + filter": "/cards?q=the+of+a&level=L2&sort=-lapses",
                     "Cards: one card + history": f"/cards/show?id={biggest.cards[0].id}",
+                    "Mock interviews (start form, past mocks)": "/mock",
+                    "Labs": "/labs",
+                    "Lab /labs/attention_scaling (predict first)": "/labs/attention_scaling",
                 }
                 results = {name: times(client, path, args.requests) for name, path in pages.items()}
                 start = []  # a new drill session: the queue of 10,000-review history built from the database
