@@ -54,6 +54,11 @@ from mldrill.web.csrf import Csrf
 
 START_SCOPE = "mock-start"
 MAX_SOURCE = 100_000
+MAX_SEED = 2**63 - 1  # SQLite's largest integer
+
+
+def _whole(text: str, hi: int) -> bool:
+    return text.isascii() and text.isdigit() and len(text) <= 19 and int(text) <= hi
 
 
 def make_router(db: Database, render: Callable[..., HTMLResponse], csrf: Csrf) -> APIRouter:
@@ -96,8 +101,9 @@ def make_router(db: Database, render: Callable[..., HTMLResponse], csrf: Csrf) -
         csrf.check(START_SCOPE, str(form.get("csrf", "")))
         minutes = str(form.get("minutes", "30"))
         seed = str(form.get("seed", "")).strip()
-        if not minutes.isdigit() or (seed and not seed.isdigit()):
-            return start_page(request, ["the length and the seed are whole numbers"], 422)
+        # ASCII digits, bounded: "²".isdigit() is True but int("²") raises, and int() refuses over 4300 digits
+        if not _whole(minutes, MAX_SEED) or (seed and not _whole(seed, MAX_SEED)):
+            return start_page(request, [f"the length and the seed are whole numbers from 0 to {MAX_SEED}"], 422)
         areas = tuple(str(a) for a in form.getlist("area") if a)
         choice = MockChoice(
             minutes=int(minutes),
