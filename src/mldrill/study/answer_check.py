@@ -259,10 +259,14 @@ def available() -> bool:
     return True
 
 
+MAX_CHECKED = 4000  # characters: ~650 words, several times a 60-90 s spoken answer
+
+
 def suggest(answer: str, key_points: Sequence[str], trap: str) -> Suggestion | None:
     """Which key points the typed answer states and whether it states the trap; None when the model is unavailable,
-    the answer is empty, or there are no key points."""
-    sentences = split_sentences(answer)
+    the answer is empty, or there are no key points. Only the first MAX_CHECKED characters are checked: a mock
+    accepts 20,000, and embedding that many distinct sentences held the answer's POST for ~18 s on 2 cores."""
+    sentences = split_sentences(answer[:MAX_CHECKED])
     if not sentences or not key_points or not available():
         return None
     embed = _embedder()
