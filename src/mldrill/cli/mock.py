@@ -10,6 +10,7 @@ into your review queue. Ctrl-C leaves the mock where it is: `mldrill mock --resu
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -123,7 +124,7 @@ def _ask(db: Any, cur: Any, all_items: dict[str, Any]) -> None:
 
     from mldrill.render import md_for_terminal
     from mldrill.study.mock import timing
-    from mldrill.study.mock_run import submit_answer
+    from mldrill.study.mock_run import MAX_ANSWER, submit_answer
 
     row, m = cur.row, cur.mock
     item = all_items[row.item_id]
@@ -135,11 +136,17 @@ def _ask(db: Any, cur: Any, all_items: dict[str, Any]) -> None:
     console.print(Markdown(md_for_terminal(item.question)), style="bold")
     console.print("[dim]Your answer (type it, or say it aloud and type the key words); a blank line ends it:[/]")
     lines: list[str] = []
-    while (line := input()).strip() or not lines:
-        if line.strip():
-            lines.append(line)
-    submit_answer(db, m.id, row.item_id, "\n".join(lines), now=_now(), trap=item.trap)
-    secs = (_now() - row.shown_at).total_seconds()
+    while True:
+        while (line := input()).strip() or not lines:
+            if line.strip():
+                lines.append(line)
+        if len(text := "\n".join(lines)) <= MAX_ANSWER:
+            break
+        console.print(f"[red]{len(text)} characters: an answer is at most {MAX_ANSWER}.[/] Type it again, shorter:")
+        lines = []
+    answered = _now()  # before the answer check, whose first call loads the model for seconds
+    submit_answer(db, m.id, row.item_id, text, now=answered, trap=item.trap)
+    secs = (answered - row.shown_at).total_seconds()
     word = {"short": "short of 60 s", "long": "over 90 s", "ok": "in the 60-90 s range"}[timing(secs)]
     console.print(f"[dim]answered in {secs:.0f} s ({word})[/]")
 
@@ -331,7 +338,9 @@ def list_mocks(as_json: bool = typer.Option(False, "--json", help="Print JSON.")
 @app.command("report")
 def report_cmd(
     mock_id: int = typer.Argument(..., help="The mock's id (see `mldrill mock list`)."),
-    md: Path | None = typer.Option(None, "--md", help="Write the report as Markdown to this file."),
+    md: Path | None = typer.Option(
+        None, "--md", help="Write the report as Markdown to this file (- for standard output)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """A mock's report: per-area scores, key points, traps, time per answer, the kata, what to study next."""
@@ -347,6 +356,9 @@ def report_cmd(
         print_json(r.to_dict())
         return
     text = to_markdown(r)
+    if md is not None and str(md) == "-":  # the usual "standard output", not a file named "-"
+        sys.stdout.write(text)
+        return
     if md is not None:
         from mldrill.store.backup import write_atomic
 
