@@ -142,3 +142,8 @@ def test_the_mock_pages_fit_a_phone(mock_server: Server, page: Page) -> None:
         overflow = page.evaluate("() => document.documentElement.scrollWidth") - width
         shot(page, name)
         assert overflow <= 1, f"{path} is {overflow} px wider than a {width} px phone"
+    widths = "els => els.map(e => e.getBoundingClientRect().width)"
+    areas = page.eval_on_selector_all("#areas tbody td:first-child", widths)
+    assert areas and min(areas) >= 120, f"the area column is squeezed to {min(areas):.0f} px: names break mid-word"
+    hidden = page.eval_on_selector("#areas", "t => t.parentElement.scrollWidth - t.parentElement.clientWidth")
+    assert hidden <= 1, f"the By-area table hides {hidden} px on a {width} px phone"
