@@ -286,3 +286,25 @@ def test_a_mock_id_past_sqlites_integers_is_a_404(env: tuple[TestClient, str], p
     client, _ = env
     client = TestClient(client.app, base_url="http://127.0.0.1", raise_server_exceptions=False)
     assert client.get(path.format(10**30)).status_code == 404
+
+
+def test_the_question_page_loads_the_answer_check_model_before_the_first_answer(
+    env: tuple[TestClient, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first answer sent waited ~5 s for MiniLM to load; the question page now starts the load in a thread."""
+    import threading
+
+    from mldrill.study import answer_check
+
+    loaded = threading.Event()
+
+    def fake_embedder() -> None:
+        loaded.set()
+        return None
+
+    monkeypatch.setattr(answer_check, "available", lambda: True)
+    monkeypatch.setattr(answer_check, "_embedder", fake_embedder)
+    client, _ = env
+    mock_id = start(client, minutes="15")  # lands on the first question
+    assert 'id="answer-form"' in client.get(f"/mock/{mock_id}").text
+    assert loaded.wait(10), "the question page did not start loading the answer check's model"
