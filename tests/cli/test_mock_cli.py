@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -90,3 +91,27 @@ def test_an_answer_over_the_limit_is_asked_again_not_a_traceback(env: Path) -> N
         assert answers(db, mock_id)[0].answer == "short answer"
     finally:
         db.close()
+
+
+def test_key_points_with_brackets_print_whole_not_as_rich_markup(env: Path) -> None:
+    """17 catalog key points hold brackets ('E[x²] - μ²', 'a[lo]', '[x_min, x_max]'); Rich read them as style tags
+    and printed 'E - μ²', 'a', '' in the mock's review."""
+    from mldrill.study.mock_run import current
+
+    mock_id = _start(env)
+    db = open_db(f"sqlite:///{env / 'db.sqlite'}")
+    try:
+        row = current(db, mock_id).row
+        assert row is not None
+        n = len(row.key_points)
+        assert n >= 2
+        points = ["Compute E[x²] - μ² carefully", "a[lo] can't pair", *[f"p{i}" for i in range(n - 2)]]
+        con = sqlite3.connect(env / "db.sqlite")
+        con.execute("UPDATE mock_answer SET key_points = ? WHERE id = ?", (json.dumps(points), row.id))
+        con.commit()
+        con.close()
+    finally:
+        db.close()
+    res = runner.invoke(app, ["mock", "--resume", str(mock_id)], input="my answer\n\nn\n\n\n")
+    out = " ".join(res.output.split())
+    assert "E[x²] - μ²" in out and "a[lo] can't pair" in out, out[-1500:]
