@@ -51,7 +51,7 @@ def test_a_dense_forward_is_about_2n_flops_per_token() -> None:
     assert _flops(lambda: mlp(tokens)) == 2 * weights * 8
 
 
-def test_mixtral_26_gflops_holds_without_the_embedding_lookup() -> None:
+def test_mixtral_forward_is_25_5_gflops_without_the_embedding_lookup() -> None:
     """The input embedding is a lookup (no FLOPs): 2 x (active - vocab x d) is 25.5 GFLOPs, not 26, and the figure
     excludes attention over the context (4nd per layer, context-dependent)."""
     from mldrill.ref.moe import moe_params
