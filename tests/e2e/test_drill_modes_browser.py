@@ -62,3 +62,24 @@ def test_confused_pair_ends_with_the_one_difference(server: Server, page: Page) 
         ("layer-rms-group-norm/layernorm-forward", 3),
         ("layer-rms-group-norm/bn-vs-ln", 2),
     ]
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_each_start_form_label_stays_on_the_line_of_its_control(server: Server, page: Page, width: int) -> None:
+    """'Track' ended one line and its select began the next (also 'or area', 'Cards'): a label reads with its
+    control or not at all."""
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{server.url}/drill")
+    split = page.eval_on_selector_all(
+        "form.start label",
+        """els => els.filter(l => l.querySelector('select, input:not([type=checkbox]):not([type=radio])')).filter(l => {
+            const c = l.querySelector('select, input').getBoundingClientRect();
+            const r = document.createRange(); r.setStart(l, 0); r.setEnd(l, 1);  // the label's text
+            const t = r.getBoundingClientRect();
+            return t.bottom <= c.top + 1;  // the text sits entirely above its control: split over two lines
+        }).map(l => l.textContent.trim().slice(0, 20))""",
+    )
+    shot(page, f"drill-start-{width}")
+    overflow = page.evaluate("() => document.documentElement.scrollWidth") - width
+    assert not split, f"labels split from their controls at {width} px: {split}"
+    assert overflow <= 1, f"/drill is {overflow} px wider than {width} px"

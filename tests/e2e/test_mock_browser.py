@@ -142,3 +142,26 @@ def test_the_mock_pages_fit_a_phone(mock_server: Server, page: Page) -> None:
         overflow = page.evaluate("() => document.documentElement.scrollWidth") - width
         shot(page, name)
         assert overflow <= 1, f"{path} is {overflow} px wider than a {width} px phone"
+    widths = "els => els.map(e => e.getBoundingClientRect().width)"
+    areas = page.eval_on_selector_all("#areas tbody td:first-child", widths)
+    assert areas and min(areas) >= 120, f"the area column is squeezed to {min(areas):.0f} px: names break mid-word"
+    hidden = page.eval_on_selector("#areas", "t => t.parentElement.scrollWidth - t.parentElement.clientWidth")
+    assert hidden <= 1, f"the By-area table hides {hidden} px on a {width} px phone"
+
+
+def test_on_a_phone_the_sticky_clock_bar_does_not_cover_the_typed_answer(mock_server: Server, page: Page) -> None:
+    """After sending an answer the page jumps to #review; the bar stays on top (sticky), and on a 390 px phone it
+    was three lines (145 px) over a 5rem scroll margin: "Your answer" and the answer itself sat under it."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{mock_server.url}/mock")
+    page.locator("form[action='/mock'] button[type=submit]").first.click()
+    page.locator("#answer").fill("An answer the candidate wants to read again")
+    page.locator("#answer").press("ControlOrMeta+Enter")
+    expect(page.locator("#key-points")).to_be_visible()
+    page.wait_for_timeout(300)  # the jump to #review
+    bar = page.eval_on_selector(".mock-bar", "e => e.getBoundingClientRect().bottom")
+    heading = page.eval_on_selector("#review h2", "e => e.getBoundingClientRect().top")
+    shot(page, "mock-phone-review", full_page=False)
+    assert heading >= bar, f"the clock bar (bottom {bar:.0f} px) covers 'Your answer' (top {heading:.0f} px)"
+    assert bar <= 90, f"the clock bar takes {bar:.0f} px of an 844 px phone screen"
+    page.click("#end-mock")

@@ -230,6 +230,8 @@ BAD_VALUES: list[tuple[Callable[[dict[str, Any]], None], str]] = [
     (_set("mock_answer", 0, ticks=[True]), "table mock_answer, row 0 (1), field ticks: one per key point expected"),
     (_set("mock_answer", 0, ticks=["yes", 1]), "field ticks: must be a list of true/false"),
     (_set("mock_answer", 0, rating=5), "field rating: must be one of 1, 2, 3, 4"),
+    (_set("mock_answer", 0, suggested=[True]), "table mock_answer, row 0 (1), field suggested: one per key point"),
+    (_set("mock_session", 0, kata_source="x" * 100_001), "field kata_source: must be at most 100000 characters"),
     (_setting("leech_action", "ask"), "field value: leech_action must be one of suspend, tag"),
     (_setting("leech_threshold", 0), "field value: leech_threshold must be a whole number from 1"),
 ]

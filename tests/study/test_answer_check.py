@@ -239,3 +239,23 @@ def test_agreement_with_labels_under_minilm() -> None:
     c = held_out[0]
     s = ac.suggest(c.answers[0].text, c.key_points, c.trap)
     assert s is not None and s == predict(score_all([c], embed))[0][0]
+
+
+def test_a_huge_answer_embeds_only_its_first_characters(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A mock accepts 20,000 characters; embedding ~1,400 distinct units of that held the POST for ~18 s. Only the
+    first MAX_CHECKED characters are embedded: a sentence past them never reaches the model."""
+    seen: list[str] = []
+
+    def fake_embed(texts: Sequence[str]) -> np.ndarray:
+        seen.extend(texts)
+        return np.random.default_rng(0).standard_normal((len(texts), 8))
+
+    monkeypatch.setattr(ac, "available", lambda: True)
+    monkeypatch.setattr(ac, "_embedder", lambda: fake_embed)
+    filler = " ".join(f"Sentence number {i} talks about layer {i}, and cache {i}." for i in range(600))
+    tail = "The far tail sentence about momentum."
+    answer = filler[: 20_000 - len(tail) - 1] + " " + tail
+    assert len(answer) <= 20_000 and tail in answer
+    ac.suggest(answer, ["a key point about momentum"], "")
+    assert seen and not any("far tail" in t for t in seen)
+    assert sum(len(t) for t in seen if t != "a key point about momentum") < 3 * ac.MAX_CHECKED

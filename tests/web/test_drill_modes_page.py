@@ -107,6 +107,8 @@ def test_confused_pair_three_steps_all_rated(env: tuple[TestClient, str]) -> Non
         ({"mode": "rapid", "seconds": "1"}, "seconds per card must be a whole number from 3 to 60"),
         ({"mode": "confused", "pair": "zz"}, "no pair"),
         ({"mode": "rapid", "pair": "ab"}, "pairs go with mode confused"),
+        ({"mode": "rapid", "seconds": "9" * 5000}, "seconds per card must be a whole number"),  # int() refuses it
+        ({"mode": "confused", "limit": "9" * 5000}, "number of cards must be a whole number"),
     ],
 )
 def test_bad_mode_choices_are_refused(env: tuple[TestClient, str], extra: dict[str, str], message: str) -> None:

@@ -138,6 +138,8 @@ def test_state_changing_requests_from_another_site_change_nothing(
         ("/katas/stable-softmax/hint", {"csrf": kata_token}, {}),
         ("/katas/stable-softmax/draft", {"csrf": kata_token, "source": "planted"}, {}),
         ("/drill", {"csrf": token(client, "/drill")}, {}),
+        ("/drill", {"csrf": token(client, "/drill"), "mode": "rapid"}, {}),
+        ("/mock", {"csrf": token(client, "/mock"), "minutes": "15"}, {}),  # TABLES counts the mock tables too
     ]
     for path, data, files in attempts:
         r = client.post(path, data=data, files=files or None, headers=headers)

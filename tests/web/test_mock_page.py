@@ -268,3 +268,43 @@ def test_the_form_offers_your_track_and_ticked_areas_replace_it(env: tuple[TestC
     assert item.startswith("attn/")  # classical-ml has no attention cards: the ticked area won
     report = client.get(f"/mock/{mock_id}/report").text
     assert "areas Attention &amp; transformers" in report
+
+
+@pytest.mark.parametrize("field,value", [("seed", "²"), ("seed", "9" * 5000), ("seed", str(2**63)), ("minutes", "²")])
+def test_a_start_form_with_a_non_ascii_or_huge_number_is_a_422_not_a_crash(
+    env: tuple[TestClient, str], field: str, value: str
+) -> None:
+    client, _ = env
+    client = TestClient(client.app, base_url="http://127.0.0.1", raise_server_exceptions=False)
+    token = csrf_of(client.get("/mock").text)
+    got = client.post("/mock", data={"csrf": token, "minutes": "15", field: value}, follow_redirects=False)
+    assert got.status_code == 422 and "whole numbers" in got.text
+
+
+@pytest.mark.parametrize("path", ["/mock/{}", "/mock/{}/report", "/mock/{}/report.md"])
+def test_a_mock_id_past_sqlites_integers_is_a_404(env: tuple[TestClient, str], path: str) -> None:
+    client, _ = env
+    client = TestClient(client.app, base_url="http://127.0.0.1", raise_server_exceptions=False)
+    assert client.get(path.format(10**30)).status_code == 404
+
+
+def test_the_question_page_loads_the_answer_check_model_before_the_first_answer(
+    env: tuple[TestClient, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first answer sent waited ~5 s for MiniLM to load; the question page now starts the load in a thread."""
+    import threading
+
+    from mldrill.study import answer_check
+
+    loaded = threading.Event()
+
+    def fake_embedder() -> None:
+        loaded.set()
+        return None
+
+    monkeypatch.setattr(answer_check, "available", lambda: True)
+    monkeypatch.setattr(answer_check, "_embedder", fake_embedder)
+    client, _ = env
+    mock_id = start(client, minutes="15")  # lands on the first question
+    assert 'id="answer-form"' in client.get(f"/mock/{mock_id}").text
+    assert loaded.wait(10), "the question page did not start loading the answer check's model"

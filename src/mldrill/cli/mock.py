@@ -10,11 +10,13 @@ into your review queue. Ctrl-C leaves the mock where it is: `mldrill mock --resu
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 from typing import Any
 
 import typer
+from rich.markup import escape as esc  # content in f-strings: 'E[x²]' is not a style tag
 
 from mldrill.cli.common import catalog, console, database, fail, items, print_json
 
@@ -90,9 +92,9 @@ def _intro(db: Any, mock_id: int) -> None:
     kata = get_katas().get(plan.kata or "")
     lo, hi = ANSWER_TARGET
     console.print(
-        f"[bold]Mock interview #{mock_id}[/] · {m.minutes} min · {m.scope.get('describe', '')}\n"
+        f"[bold]Mock interview #{mock_id}[/] · {m.minutes} min · {esc(str(m.scope.get('describe', '')))}\n"
         f"up to {plan.card_slots} cards ({clock(plan.card_seconds)}, aim for {lo}-{hi} s an answer)"
-        + (f", then the kata {kata.spec.title} ({clock(plan.kata_seconds)})" if kata else ", no kata")
+        + (f", then the kata {esc(kata.spec.title)} ({clock(plan.kata_seconds)})" if kata else ", no kata")
     )
 
 
@@ -123,7 +125,7 @@ def _ask(db: Any, cur: Any, all_items: dict[str, Any]) -> None:
 
     from mldrill.render import md_for_terminal
     from mldrill.study.mock import timing
-    from mldrill.study.mock_run import submit_answer
+    from mldrill.study.mock_run import MAX_ANSWER, submit_answer
 
     row, m = cur.row, cur.mock
     item = all_items[row.item_id]
@@ -131,15 +133,21 @@ def _ask(db: Any, cur: Any, all_items: dict[str, Any]) -> None:
         Rule(f"card {cur.position}/{cur.plan.card_slots} · {item.level} · {item.topic} · {_elapsed(m)}", style="dim")
     )
     if row.followup_of:
-        console.print(f"[magenta]↳ follow-up: the interviewer pushes further on {row.followup_of}[/]")
+        console.print(f"[magenta]↳ follow-up: the interviewer pushes further on {esc(row.followup_of)}[/]")
     console.print(Markdown(md_for_terminal(item.question)), style="bold")
     console.print("[dim]Your answer (type it, or say it aloud and type the key words); a blank line ends it:[/]")
     lines: list[str] = []
-    while (line := input()).strip() or not lines:
-        if line.strip():
-            lines.append(line)
-    submit_answer(db, m.id, row.item_id, "\n".join(lines), now=_now(), trap=item.trap)
-    secs = (_now() - row.shown_at).total_seconds()
+    while True:
+        while (line := input()).strip() or not lines:
+            if line.strip():
+                lines.append(line)
+        if len(text := "\n".join(lines)) <= MAX_ANSWER:
+            break
+        console.print(f"[red]{len(text)} characters: an answer is at most {MAX_ANSWER}.[/] Type it again, shorter:")
+        lines = []
+    answered = _now()  # before the answer check, whose first call loads the model for seconds
+    submit_answer(db, m.id, row.item_id, text, now=answered, trap=item.trap)
+    secs = (answered - row.shown_at).total_seconds()
     word = {"short": "short of 60 s", "long": "over 90 s", "ok": "in the 60-90 s range"}[timing(secs)]
     console.print(f"[dim]answered in {secs:.0f} s ({word})[/]")
 
@@ -160,7 +168,7 @@ def _review(db: Any, cat: Any, all_items: dict[str, Any], cur: Any) -> None:
     suggested = list(row.suggested or [])
     for i, p in enumerate(points, 1):
         mark = " [cyan](suggested)[/]" if suggested and suggested[i - 1] else ""
-        console.print(f"  [bold]{i}[/]. {md_for_terminal(p)}{mark}")
+        console.print(f"  [bold]{i}[/]. {esc(md_for_terminal(p))}{mark}")
     if item.trap:
         extra = " [cyan](your answer may state it: suggested)[/]" if row.suggested_trap else ""
         console.print(Panel(Markdown(md_for_terminal(item.trap)), title="the trap" + extra, border_style="yellow"))
@@ -189,7 +197,7 @@ def _review(db: Any, cat: Any, all_items: dict[str, Any], cur: Any) -> None:
             db, cat, all_items, cur.mock.id, row.item_id, ticks=ticks, trap_fell=trap, rating=rating, now=_now()
         )
     except MockError as e:
-        console.print(f"[red]{e}[/]")
+        console.print(f"[red]{esc(str(e))}[/]")
         return
     if given is not None:
         colour = {1: "red", 2: "yellow", 3: "green", 4: "blue"}[given]
@@ -244,9 +252,9 @@ def _kata(db: Any, mock_id: int) -> None:
         write_atomic(path, m.kata_source or kata.starter())
     budget = m.plan.get("kata_seconds", 0)
     console.rule(f"kata {kata.id} · {kata.spec.level} · {clock(budget)} · {_elapsed(m)}", style="dim")
-    console.print(f"[bold]Kata: {kata.spec.title}[/]")
+    console.print(f"[bold]Kata: {esc(kata.spec.title)}[/]")
     console.print(Markdown(md_for_terminal(kata.spec.statement)))
-    console.print(f"Implement {kata.spec.signature}")
+    console.print(f"Implement {esc(kata.spec.signature)}")
     console.print(f"file: {path}", soft_wrap=True)
     while True:
         spent = (_now() - (m.kata_started_at or m.started_at)).total_seconds()
@@ -264,11 +272,13 @@ def _kata(db: Any, mock_id: int) -> None:
         kata_checked(db, mock_id, verdict, source, now=_now())
         for c in verdict.checks:
             if not c.passed:
-                console.print(f"[red]✗ {c.name}[/]: {c.message}\n  [yellow]why it matters:[/] {c.explanation}")
+                console.print(
+                    f"[red]✗ {esc(c.name)}[/]: {esc(c.message)}\n  [yellow]why it matters:[/] {esc(c.explanation)}"
+                )
         colour = {"passed": "green", "failed": "red"}.get(verdict.status, "magenta")
         passed = sum(c.passed for c in verdict.checks)
         console.print(
-            f"[bold {colour}]{verdict.status.upper()}[/] {passed}/{len(verdict.checks)} checks {verdict.message}"
+            f"[bold {colour}]{verdict.status.upper()}[/] {passed}/{len(verdict.checks)} checks {esc(verdict.message)}"
         )
         if verdict.status == "passed":
             return
@@ -282,7 +292,7 @@ def _check(kata_id: str, source: str) -> Any:
         with console.status("checking in the sandbox ..."):
             verdict = check(kata_id, source)
     except KataUnavailable as e:
-        console.print(f"[red]{e}[/]")
+        console.print(f"[red]{esc(str(e))}[/]")
         return None
     console.print(f"[dim]checked in {time.monotonic() - start:.1f} s[/]")
     return verdict
@@ -317,10 +327,10 @@ def list_mocks(as_json: bool = typer.Option(False, "--json", help="Print JSON.")
             str(r.mock_id),
             f"{r.started_at:%Y-%m-%d %H:%M}",
             str(r.minutes),
-            r.scope,
+            esc(r.scope),
             "–" if r.score is None else f"{r.score:.0%}",
             t,
-            f"{r.kata.title}: {r.kata.status}" if r.kata else "",
+            esc(f"{r.kata.title}: {r.kata.status}") if r.kata else "",
             "done" if r.finished else "unfinished",
         ]
         for r, t in rows
@@ -331,7 +341,9 @@ def list_mocks(as_json: bool = typer.Option(False, "--json", help="Print JSON.")
 @app.command("report")
 def report_cmd(
     mock_id: int = typer.Argument(..., help="The mock's id (see `mldrill mock list`)."),
-    md: Path | None = typer.Option(None, "--md", help="Write the report as Markdown to this file."),
+    md: Path | None = typer.Option(
+        None, "--md", help="Write the report as Markdown to this file (- for standard output)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """A mock's report: per-area scores, key points, traps, time per answer, the kata, what to study next."""
@@ -347,6 +359,9 @@ def report_cmd(
         print_json(r.to_dict())
         return
     text = to_markdown(r)
+    if md is not None and str(md) == "-":  # the usual "standard output", not a file named "-"
+        sys.stdout.write(text)
+        return
     if md is not None:
         from mldrill.store.backup import write_atomic
 

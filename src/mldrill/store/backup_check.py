@@ -220,6 +220,7 @@ def _rules() -> dict[str, dict[str, tuple[Callable[[Any], None], ...]]]:
             "plan": (_mock_plan,),
             "kata_status": (_one_of((*KATA_STATUSES, "not checked")),),
             "kata_checks": (_between(0, INT32),),
+            "kata_source": (_max_chars(100_000),),  # web/mock.py MAX_SOURCE
         },
         "mock_answer": {
             "id": (_between(1, INT32),),
@@ -373,8 +374,9 @@ def _cross_checks(name: str, row: dict[str, Any]) -> None:
                 raise RowProblem(f"{field}: is required once an item has been reviewed")
     if name == "user_card" and not row["id"].startswith(f"user/{row['deck']}/"):
         raise RowProblem(f"id: must start with 'user/{row['deck']}/' (its deck), got {row['id']!r:.80}")
-    if name == "mock_answer" and row.get("ticks") is not None and len(row["ticks"]) != len(row["key_points"]):
-        raise RowProblem("ticks: one per key point expected")
+    for field in ("ticks", "suggested"):  # the CLI's review reads suggested[i] for every key point i
+        if name == "mock_answer" and row.get(field) is not None and len(row[field]) != len(row["key_points"]):
+            raise RowProblem(f"{field}: one per key point expected")
     if name == "kata_attempt" and row["passed_checks"] > row["total_checks"]:
         raise RowProblem("passed_checks: more than total_checks")
     if name == "setting":

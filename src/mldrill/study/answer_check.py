@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -236,6 +237,17 @@ def decide(
 # ------------------------------------------------------------------------------------------------- the model API
 
 
+_LOAD = threading.Lock()  # one load of the model, whether warm() or the first suggest() gets there first
+
+
+def warm() -> None:
+    """Load the model now (the mock's question page starts this in a thread), so that the first answer sent does not
+    wait for it: ~5 s on 2 cores, with nothing on the page saying why."""
+    if available():
+        with _LOAD:
+            _embedder()
+
+
 @cache
 def _embedder() -> Embedder | None:
     """The packaged MiniLM, loaded once per process; None when the model package, transformers or torch is absent."""
@@ -259,13 +271,18 @@ def available() -> bool:
     return True
 
 
+MAX_CHECKED = 4000  # characters: ~650 words, several times a 60-90 s spoken answer
+
+
 def suggest(answer: str, key_points: Sequence[str], trap: str) -> Suggestion | None:
     """Which key points the typed answer states and whether it states the trap; None when the model is unavailable,
-    the answer is empty, or there are no key points."""
-    sentences = split_sentences(answer)
+    the answer is empty, or there are no key points. Only the first MAX_CHECKED characters are checked: a mock
+    accepts 20,000, and embedding that many distinct sentences held the answer's POST for ~18 s on 2 cores."""
+    sentences = split_sentences(answer[:MAX_CHECKED])
     if not sentences or not key_points or not available():
         return None
-    embed = _embedder()
+    with _LOAD:
+        embed = _embedder()
     if embed is None:
         return None
     return decide(sentences, key_points, trap_claims(trap), embed)

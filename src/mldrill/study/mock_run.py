@@ -151,6 +151,8 @@ def start_mock(db: Database, cat: Catalog, items: dict[str, Item], choice: MockC
 
 
 def get_mock(db: Database, mock_id: int) -> MockSession:
+    if not 0 < mock_id < 2**63:  # SQLite's integers: a larger id is an OverflowError in the driver, not "no mock"
+        raise MockError(f"no mock interview #{mock_id}; see `mldrill mock list`")
     with db.session() as s:
         m = s.get(MockSession, mock_id)
     if m is None:

@@ -199,8 +199,9 @@ def make_router(
             out.append("status must be shaky, unknown or fluent (comma-separated)")
         for key, (what, lo, hi) in WHOLE.items():
             text = form.get(key, "").strip()
-            if text and not (text.isascii() and text.isdigit() and lo <= int(text) <= hi):
-                out.append(f"'{text}': {what} must be a whole number from {lo} to {hi}")
+            # at most 6 digits before int(): int() refuses a string of over 4300 digits with a ValueError (a 500)
+            if text and not (text.isascii() and text.isdigit() and len(text) <= 6 and lo <= int(text) <= hi):
+                out.append(f"'{text:.20}': {what} must be a whole number from {lo} to {hi}")
         return out
 
     def revive(sid: str, resume: str, item: str) -> DrillSession:

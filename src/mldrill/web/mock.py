@@ -20,6 +20,7 @@ browser's localStorage until it is sent (static/mock.js), so a reload loses noth
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
 from fastapi import APIRouter, Form, HTTPException, Request
@@ -28,6 +29,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse,
 from mldrill.catalog import get_catalog
 from mldrill.catalog.katas import get_katas
 from mldrill.store import Database
+from mldrill.study import answer_check
 from mldrill.study.clock import utcnow
 from mldrill.study.items import all_items
 from mldrill.study.mock import ANSWER_TARGET, MINUTES, rating_from_ticks, timing
@@ -54,10 +56,16 @@ from mldrill.web.csrf import Csrf
 
 START_SCOPE = "mock-start"
 MAX_SOURCE = 100_000
+MAX_SEED = 2**63 - 1  # SQLite's largest integer
+
+
+def _whole(text: str, hi: int) -> bool:
+    return text.isascii() and text.isdigit() and len(text) <= 19 and int(text) <= hi
 
 
 def make_router(db: Database, render: Callable[..., HTMLResponse], csrf: Csrf) -> APIRouter:
     router = APIRouter()
+    warming: list[threading.Thread] = []  # started once per app
 
     def scope(mock_id: int) -> str:
         return f"mock:{mock_id}"
@@ -96,8 +104,9 @@ def make_router(db: Database, render: Callable[..., HTMLResponse], csrf: Csrf) -
         csrf.check(START_SCOPE, str(form.get("csrf", "")))
         minutes = str(form.get("minutes", "30"))
         seed = str(form.get("seed", "")).strip()
-        if not minutes.isdigit() or (seed and not seed.isdigit()):
-            return start_page(request, ["the length and the seed are whole numbers"], 422)
+        # ASCII digits, bounded: "²".isdigit() is True but int("²") raises, and int() refuses over 4300 digits
+        if not _whole(minutes, MAX_SEED) or (seed and not _whole(seed, MAX_SEED)):
+            return start_page(request, [f"the length and the seed are whole numbers from 0 to {MAX_SEED}"], 422)
         areas = tuple(str(a) for a in form.getlist("area") if a)
         choice = MockChoice(
             minutes=int(minutes),
@@ -122,6 +131,9 @@ def make_router(db: Database, render: Callable[..., HTMLResponse], csrf: Csrf) -
         cur = current(db, mock_id)
         if cur.phase == "done" and "verdict" not in ctx:
             return RedirectResponse(f"/mock/{mock_id}/report", status_code=303)
+        if cur.phase == "answer" and not warming:  # the answer check's model loads while the answer is typed
+            warming.append(threading.Thread(target=answer_check.warm, name="answer-check-warm", daemon=True))
+            warming[0].start()
         cat = get_catalog()
         items = all_items(cat, db)
         item = items.get(cur.row.item_id) if cur.row is not None else None
