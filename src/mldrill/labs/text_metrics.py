@@ -11,7 +11,7 @@ from mldrill.ref.metrics.rouge import rouge_l
 TITLE = "BLEU, chrF and ROUGE-L on edited sentences"
 AREA = "nlp-embeddings-metrics"
 TOPICS = ["text-gen-metrics"]
-SETTLES: list[str] = []
+SETTLES = ["text-gen-metrics/rouge-vs-faithfulness", "nlp-tasks-eval/chrf-learned-metrics"]
 SECONDS = 0.2
 REFERENCES = {
     "attention": "the model divides the attention scores by the square root of the head size before the softmax",
