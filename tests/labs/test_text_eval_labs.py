@@ -36,6 +36,8 @@ def test_rouge_blind_to_a_flipped_word_and_chrf_kinder_to_rewording(sentence: st
 
 
 def test_thirteen_grams_miss_light_paraphrases() -> None:
+    """llm-risks/contamination: a 13-gram check flags verbatim copies but misses paraphrases. Closed form: with
+    every 5th word changed, every window of 13 consecutive words holds at least two changed words, so none survives."""
     f = contamination.run(items=30, seed=0).numbers["flagged"]
     assert f["verbatim"][13] == 1.0
     assert f["every 5th word changed"][13] == 0.0 and f["every 5th word changed"][5] > 0.9

@@ -15,7 +15,7 @@ from mldrill.ref.eval.contamination import ngram_overlap
 TITLE = "Contamination: n-gram overlap with the training set"
 AREA = "eval-safety"
 TOPICS = ["llm-risks"]
-SETTLES: list[str] = []
+SETTLES = ["llm-risks/contamination"]
 SECONDS = 2.3
 CONTENT = Path(__file__).resolve().parent.parent / "content"
 PARAMS = {
