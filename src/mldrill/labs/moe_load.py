@@ -12,7 +12,11 @@ from mldrill.ref.moe import dispatch, route, switch_aux_loss
 TITLE = "MoE load balancing and capacity"
 AREA = "moe"
 TOPICS = ["mixture-of-experts"]
-SETTLES: list[str] = []
+SETTLES = [
+    "mixture-of-experts/aux-loss",
+    "mixture-of-experts/routing-collapse-debug",
+    "mixture-of-experts/capacity",
+]
 SECONDS = 1.0
 PARAMS = {
     "experts": Int(2, 64, default=8, help="experts E"),
