@@ -14,7 +14,11 @@ from mldrill.ref.ssm import scan_linear, ssm_conv, ssm_kernel, ssm_recurrent, zo
 TITLE = "SSM: recurrence = convolution = scan"
 AREA = "ssm-mamba"
 TOPICS = ["state-space-models"]
-SETTLES: list[str] = []
+SETTLES = [
+    "state-space-models/recurrence-convolution",
+    "state-space-models/associative-scan",
+    "state-space-models/stability",
+]
 SECONDS = 0.8
 PARAMS = {
     "state": Int(1, 64, default=16, help="state size N"),
@@ -69,8 +73,9 @@ def run(state: int = 16, length: int = 512, seed: int = 0) -> LabResult:
             fn(ssm, xs)
             timing[name].append(time.perf_counter() - t0)
     fig, (a1, a2, a3) = figure(3, width=7.8, height=3.2)
-    for d in DELTAS:
-        a1.plot(ssm_kernel(*discretize(d), 200), label=f"Δ = {d:g}")
+    kernels = {d: ssm_kernel(*discretize(d), 200) for d in DELTAS}
+    for d, kern in kernels.items():
+        a1.plot(kern, label=f"Δ = {d:g}")
     a1.set_xlabel("lag k")
     a1.set_title("Kernel K_k = CĀᵏB̄")
     a1.legend(fontsize=7.5)
@@ -103,4 +108,5 @@ def run(state: int = 16, length: int = 512, seed: int = 0) -> LabResult:
     )
     cols = ["T", *timing]
     fig_out = draw(fig, alt=alt, title="State-space model", table=table(cols, rows))
-    return LabResult([fig_out], {"max_err": err, "timing": timing}, text)
+    kernel_lists = {d: k.tolist() for d, k in kernels.items()}
+    return LabResult([fig_out], {"max_err": err, "timing": timing, "a": a.tolist(), "kernels": kernel_lists}, text)
