@@ -15,6 +15,11 @@ def test_compression_curve_and_languages() -> None:
     assert per_merge[0] > per_merge[-1]  # diminishing returns
     langs = n["languages"]
     assert langs["English"]["bytes_per_token"] > 1.5 * langs["Greek"]["bytes_per_token"]
+    # Card multilingual-cost: scripts the merges never saw fall back to one token per UTF-8 byte (2 per Greek
+    # letter, 3 per CJK character), so the same sentence costs several times the English token count.
+    for lang in ("Greek", "Chinese"):
+        assert langs[lang]["tokens"] == len(SAMPLES[lang].encode("utf-8")), lang
+    assert langs["Greek"]["tokens"] >= 3 * langs["English"]["tokens"]
     train, _ = corpus(20)
     tok = BPETokenizer().train(train, 256 + 64)
     for s in SAMPLES.values():

@@ -11,7 +11,7 @@ from mldrill.ref.bpe import BPETokenizer, token_stats
 TITLE = "BPE: bytes per token vs merges"
 AREA = "tokenization"
 TOPICS = ["bpe-tokenizers"]
-SETTLES: list[str] = []
+SETTLES = ["tokenizer-practice/multilingual-cost"]
 SECONDS = 1.0
 CONTENT = Path(__file__).resolve().parent.parent / "content"
 PARAMS = {
