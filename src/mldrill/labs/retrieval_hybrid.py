@@ -17,7 +17,7 @@ from mldrill.ref.retrieval.hybrid import hybrid_scores, rrf
 TITLE = "BM25 vs dense vs hybrid retrieval"
 AREA = "rag-retrieval"
 TOPICS = ["lexical-dense-retrieval", "retrieval-metrics"]
-SETTLES: list[str] = []
+SETTLES = ["lexical-dense-retrieval/rrf-hybrid", "rag-advanced/hybrid-normalization"]
 SECONDS = 6.4  # CPU seconds on one core, most of it loading all-MiniLM-L6-v2; 0.5 with dense=hashed
 CONTENT = Path(__file__).resolve().parent.parent / "content"
 PARAMS = {
