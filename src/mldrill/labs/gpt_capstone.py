@@ -24,7 +24,7 @@ from mldrill.ref.train_gpt import TrainConfig, package_corpus, resolve_device, t
 TITLE = "Train your own GPT on mldrill's text"
 AREA = "llm-foundations-scaling"
 TOPICS = ["pretraining-practice", "llm-lineage-capabilities"]
-SETTLES: list[str] = []
+SETTLES = ["llm-lineage-capabilities/initial-loss-debug", "kv-cache-serving/what-is-kv-cache"]
 SECONDS = 72.1
 CONTENT = Path(__file__).resolve().parent.parent / "content"
 PARAMS = {
