@@ -25,6 +25,8 @@ def test_strides_against_torch_and_the_card() -> None:
 
 
 def test_patterns_agree_and_win() -> None:
+    """Card lis-patience: the O(n log n) tails array returns the O(n^2) DP's length on every random input and is
+    far faster at n = 2048 (the DP does ~n^2/2 = 2M comparisons, patience ~n log2 n = 22k)."""
     import numpy as np
 
     n = pattern_runtime.run(max_log2_n=8, seed=0).numbers

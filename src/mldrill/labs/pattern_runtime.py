@@ -18,7 +18,7 @@ from mldrill.ref.patterns.two_pointers import two_sum
 TITLE = "Brute force vs the pattern: runtime vs n"
 AREA = "coding-patterns"
 TOPICS = ["array-patterns"]
-SETTLES: list[str] = []
+SETTLES = ["graph-dp-heap-patterns/lis-patience"]
 SECONDS = 1.5
 PARAMS = {
     "max_log2_n": Int(6, 13, default=11, help="largest input size, as a power of two"),
