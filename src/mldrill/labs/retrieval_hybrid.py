@@ -34,7 +34,9 @@ PREDICT = Predict(
     "first most often?",
     choices=("BM25 alone", "the dense encoder alone", "a fusion of both"),
     answer=2,
-    why="Lexical and semantic matches fail on different queries, so fusing them usually beats either alone.",
+    why="Lexical and semantic matches fail on different queries, so at these defaults (MiniLM, rag-retrieval) the "
+    "min-max fusion finds the answer first most often (0.91 vs BM25 0.83 and dense 0.78). A weak dense encoder "
+    "(try `hashed`) can leave BM25 alone on top.",
 )
 KS = list(range(1, 11))
 
@@ -92,8 +94,9 @@ def run(area: str = "rag-retrieval", dense: str = "minilm", alpha: float = 0.5) 
     )
     text = (
         "BM25 wins when the question reuses the answer's rare words; the dense encoder wins on paraphrase. They fail "
-        "on different queries, so min-max score fusion and reciprocal-rank fusion usually match or beat the better "
-        "of the two without any tuning of RRF."
+        "on different queries, so with MiniLM min-max score fusion usually matches or beats the better of the two, "
+        "and RRF needs no score scale at all; when one retriever is much weaker (the hashed encoder), fusion can "
+        "trail the stronger one at k = 1."
     )
     cols = ["retriever", "Recall@1", "Recall@5", "Recall@10"]
     fig_out = draw(fig, alt=alt, title="Hybrid retrieval", table=table(cols, rows))
