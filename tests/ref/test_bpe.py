@@ -93,7 +93,8 @@ def test_basic_training_ids_equal_tiktoken_on_its_merges(seed):
 
 def test_encodings_identical_to_tiktoken_on_our_ranks(tok):
     enc = tiktoken_of(tok)
-    for text in [corpus(300, seed=7), "héllo wörld 12345 😀😀 don't\n\n  x", "", " ", "日本語テキスト"]:
+    many = random_words(random.Random(3), 20_000, "thenkizésr 1'\n")  # > 1000 distinct pre-tokens: the batch merge
+    for text in [corpus(300, seed=7), "héllo wörld 12345 😀😀 don't\n\n  x", "", " ", "日本語テキスト", many]:
         assert tok.encode(text) == enc.encode(text)
 
 
