@@ -93,7 +93,8 @@ def test_basic_training_ids_equal_tiktoken_on_its_merges(seed):
 
 def test_encodings_identical_to_tiktoken_on_our_ranks(tok):
     enc = tiktoken_of(tok)
-    for text in [corpus(300, seed=7), "héllo wörld 12345 😀😀 don't\n\n  x", "", " ", "日本語テキスト"]:
+    many = random_words(random.Random(3), 20_000, "thenkizésr 1'\n")  # > 1000 distinct pre-tokens: the batch merge
+    for text in [corpus(300, seed=7), "héllo wörld 12345 😀😀 don't\n\n  x", "", " ", "日本語テキスト", many]:
         assert tok.encode(text) == enc.encode(text)
 
 
@@ -231,3 +232,59 @@ def test_token_stats_match_tiktoken_counts_and_show_tokenization_artifacts(tok):
     assert tok.encode(" hello") != tok.encode("hello")  # a leading space is a different token
     assert stats[4]["tokens"] >= 3  # the GPT-4 pattern splits digits into groups of at most 3
     assert all(s["bytes"] == len(t.encode()) for s, t in zip(stats, texts, strict=True))
+
+
+def random_tokenizer(seed: int, n_merges: int, alphabet: str = "ab é\n") -> BPETokenizer:
+    """Ranks no training would produce: each new token is two random earlier tokens glued together, so some tokens
+    cannot be reached by merging their own bytes and many pairs tie in odd ways (the tokenizer must still equal
+    tiktoken, which is given the same ranks)."""
+    rng = random.Random(seed)
+    tok = BPETokenizer()
+    pool = [c.encode("utf-8") for c in alphabet]
+    pool = [bytes([b]) for t in pool for b in t]
+    while len(tok.merges) < n_merges:
+        a, b = rng.choice(pool), rng.choice(pool)
+        if a + b in tok.ranks:
+            continue
+        new_id = len(tok.vocab)
+        tok.vocab[new_id], tok.ranks[a + b] = a + b, new_id
+        tok.merges.append(((tok.ranks[a], tok.ranks[b]), new_id))
+        pool.append(a + b)
+    return tok
+
+
+def random_words(rng: random.Random, n: int, alphabet: str = "ab é\n") -> str:
+    return "".join(rng.choice(alphabet) for _ in range(n))
+
+
+@settings(max_examples=12, deadline=None)
+@given(st.integers(0, 10**6), st.sampled_from([40, 300, 1100]))
+def test_batch_merge_equals_one_pretoken_loop_on_random_rank_tables(seed, n_merges):
+    # 1100 merges: a vocabulary past the dense pair matrix, so the sorted-keys lookup runs too
+    tok = random_tokenizer(seed, n_merges)
+    rng = random.Random(seed)
+    chunks = [random_words(rng, rng.randrange(0, 40)).encode("utf-8") for _ in range(200)]
+    assert tok._merge_batch(chunks) == [tok._encode_chunk(c) for c in chunks]
+
+
+@settings(max_examples=12, deadline=None)
+@given(st.integers(0, 10**6), st.sampled_from([40, 300, 1100]))
+def test_ids_equal_tiktoken_on_random_rank_tables(seed, n_merges):
+    # thousands of distinct pre-tokens, so every length class large enough goes through the batch merge
+    tok = random_tokenizer(seed, n_merges)
+    text = random_words(random.Random(seed), 30_000)
+    assert len(set(pretokenize(text, tok.pattern))) > 1000
+    assert tok.encode_ordinary(text) == tiktoken_of(tok).encode_ordinary(text)
+
+
+def test_pretoken_that_is_a_token_is_that_token_as_in_tiktoken():
+    # bc is merged first, ab and cd later, abcd from (ab, cd): merging "abcd" by rank gets stuck at [a, bc, d]
+    # (neither abc nor bcd is a token), but tiktoken emits a pre-token that is itself a token as that token
+    tok = BPETokenizer()
+    for new_id, (a, b) in enumerate([(b"b", b"c"), (b"a", b"b"), (b"c", b"d"), (b"ab", b"cd")], start=256):
+        tok.vocab[new_id], tok.ranks[a + b] = a + b, new_id
+        tok.merges.append(((tok.ranks[a], tok.ranks[b]), new_id))
+    assert tok._encode_chunk(b"abcd") == [ord("a"), 256, ord("d")]
+    enc = tiktoken_of(tok)
+    assert tok.encode_ordinary("abcd") == enc.encode_ordinary("abcd") == [259]
+    assert tok.encode_ordinary(" abcd") == enc.encode_ordinary(" abcd") == [ord(" "), ord("a"), 256, ord("d")]

@@ -13,12 +13,16 @@ boundaries, so the counts are kept per *distinct* pre-token, weighted by its fre
 - If a merge produces bytes that are already a token (a different split of the same bytes), the existing id is
   reused, so every token's bytes are distinct and the ranks map bytes -> id one to one, as tiktoken requires.
 
-Encoding applies merges by rank, not by greedy longest match: inside each pre-token, repeatedly merge the adjacent
-pair whose concatenated bytes has the lowest rank (leftmost on ties), exactly tiktoken's algorithm, so ids are
-identical to `tiktoken.Encoding(pat_str=pattern, mergeable_ranks=tok.mergeable_ranks(), special_tokens=...)`
-(tests/ref/test_bpe.py). Any string round-trips: every byte is a token, so there is no UNK. One difference from
-tiktoken lies outside BPE: Python's `regex` and tiktoken's Rust regex may use different Unicode versions, so a very
-recently assigned code point can be a letter for one and not the other and pre-tokenize differently.
+Encoding applies merges by rank, not by greedy longest match: a pre-token that is itself a token is that token;
+inside any other, repeatedly merge the adjacent pair whose concatenated bytes has the lowest rank (leftmost on
+ties), exactly tiktoken's algorithm, so ids are identical to
+`tiktoken.Encoding(pat_str=pattern, mergeable_ranks=tok.mergeable_ranks(), special_tokens=...)` (tests/ref/
+test_bpe.py). For speed, each distinct pre-token of a text is merged once, and all new ones together: pre-tokens of
+similar length are the rows of a NumPy matrix, and each step merges every row's best pair (`_merge_batch`, tested
+against the one-pre-token loop `_encode_chunk` on random rank tables). Any string round-trips: every byte is a
+token, so there is no UNK. One difference from tiktoken lies outside BPE: Python's `regex` and tiktoken's Rust regex
+may use different Unicode versions, so a very recently assigned code point can be a letter for one and not the
+other and pre-tokenize differently.
 
 Special tokens follow tiktoken: text containing a special-token string raises unless it is in `allowed_special`
 ("all" or a set); with `disallowed_special=()` it is encoded as plain text, never as the special id.
@@ -26,6 +30,7 @@ Special tokens follow tiktoken: text containing a special-token string raises un
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import itertools
 import json
@@ -34,6 +39,7 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from pathlib import Path
 from typing import Literal
 
+import numpy as np
 import regex
 
 GPT2_SPLIT_PATTERN = r"""'(?:[sdmt]|ll|ve|re)| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+"""
@@ -43,18 +49,8 @@ GPT4_SPLIT_PATTERN = (
 
 Pair = tuple[int, int]
 _NOT_A_TOKEN = 1 << 62  # the "rank" of a pair whose bytes are not a token (real ranks are token ids, far below)
-
-
-class _Memo(dict[str, list[int]]):
-    """Pre-token -> its ids, computed on first sight by `__missing__`."""
-
-    def __init__(self, encode_chunk: Callable[[bytes], list[int]]) -> None:
-        super().__init__()
-        self._encode_chunk = encode_chunk
-
-    def __missing__(self, chunk: str) -> list[int]:
-        ids = self[chunk] = self._encode_chunk(chunk.encode("utf-8"))
-        return ids
+_DENSE_MAX = 1026  # _pair_ranks: a dense (V + 1) x (V + 1) matrix up to V = 1025 tokens (8 MiB)
+_BATCH_MIN = 64  # fewer pre-tokens of a length class than this: the per-chunk loop beats NumPy's per-call overhead
 
 
 def pretokenize(text: str, pattern: str = GPT4_SPLIT_PATTERN) -> list[str]:
@@ -138,7 +134,8 @@ class BPETokenizer:
         self.ranks: dict[bytes, int] = {bytes([i]): i for i in range(256)}  # token bytes -> id (= rank)
         self.special_tokens: dict[str, int] = {}
         self._pairs: dict[int, int] | None = None  # (a << 32 | b) -> rank of the token a+b spells (_pair_table)
-        self._cache = _Memo(self._encode_chunk)  # pre-token -> ids
+        self._pair_rank: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None  # the same, for NumPy
+        self._cache: dict[str, list[int]] = {}  # pre-token -> ids
 
     # ---- training
 
@@ -210,7 +207,34 @@ class BPETokenizer:
                     if a is not None and b is not None:
                         table[a << 32 | b] = rank
             self._pairs = table
+            self._pair_rank = None
         return self._pairs
+
+    def _pair_ranks(self) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+        """_pair_table for NumPy: rank(a, b) elementwise, _NOT_A_TOKEN where a's and b's bytes spell no token or
+        either is -1 (padding). A small vocabulary gets a dense matrix (one gather) whose last row and column, which
+        index -1 reaches, are padding; a large one sorted keys and a binary search. Rebuilt whenever the dict is."""
+        table = self._pair_table()
+        if self._pair_rank is None:
+            keys = np.fromiter(table.keys(), np.int64, len(table))
+            values = np.fromiter(table.values(), np.int64, len(table))
+            n = max(self.ranks.values()) + 2  # ids 0 .. max, then the padding row and column
+            if n <= _DENSE_MAX:
+                dense = np.full((n, n), _NOT_A_TOKEN, np.int64)
+                dense[keys >> 32, keys & 0xFFFFFFFF] = values
+                self._pair_rank = lambda a, b: dense[a, b]
+            else:
+                order = np.argsort(keys)  # then a key no pair has, so that searchsorted never runs off the end
+                keys = np.append(keys[order], np.iinfo(np.int64).max)
+                values = np.append(values[order], _NOT_A_TOKEN)
+
+                def search(a: np.ndarray, b: np.ndarray) -> np.ndarray:  # a << 32 | b < 0 (no key) if a or b is -1
+                    q = a << 32 | b
+                    pos = np.searchsorted(keys, q)
+                    return np.where(keys[pos] == q, values[pos], _NOT_A_TOKEN)
+
+                self._pair_rank = search
+        return self._pair_rank
 
     def _encode_chunk(self, chunk: bytes) -> list[int]:
         """tiktoken's rank merge: keep the rank of every adjacent pair, merge the lowest (leftmost on ties), and
@@ -231,11 +255,72 @@ class BPETokenizer:
                 pair_rank[i - 1] = rank(ids[i - 1] << 32 | best, _NOT_A_TOKEN)
         return ids
 
+    def _merge_batch(self, chunks: Sequence[bytes]) -> list[list[int]]:
+        """`_encode_chunk` for many pre-tokens at once, the same rule, with NumPy: the pre-tokens are the rows of one
+        matrix (padded with -1, which is in no pair), and each step merges, in every row still able to, its leftmost
+        lowest-rank pair (argmin returns the first minimum). Every such row loses one column per step, so the matrix
+        narrows by one; a row with no pair left is finished and leaves. Only the two pairs that touch the merged
+        token are looked up again. Rows never interact, so this is the per-chunk algorithm row by row (tested on
+        random rank tables against it)."""
+        rank = self._pair_ranks()
+        width = max(map(len, chunks))
+        lens = np.fromiter(map(len, chunks), np.int64, len(chunks))
+        ids = np.full((len(chunks), width), -1, np.int64)  # (N, width)
+        ids[np.arange(width) < lens[:, None]] = np.frombuffer(b"".join(chunks), np.uint8)  # row-major: chunk by chunk
+        pair_rank = rank(ids[:, :-1], ids[:, 1:])  # (N, width - 1)
+        rows = np.arange(len(chunks))  # which chunk each matrix row is
+        n_left = lens.tolist()  # a row's length after `step` merges: its own length - step
+        out: list[list[int]] = [[] for _ in chunks]
+        step = 0  # merges done in every remaining row
+        while True:
+            n, w = ids.shape
+            i = pair_rank.argmin(1) if w > 1 else np.zeros(n, np.int64)  # leftmost lowest rank per row
+            best = pair_rank[np.arange(n), i] if w > 1 else np.full(n, _NOT_A_TOKEN)
+            done = best == _NOT_A_TOKEN
+            for r, row in zip(rows[done].tolist(), ids[done].tolist(), strict=True):
+                out[r] = row[: n_left[r] - step]  # the padding is at the end
+            live = ~done
+            if not live.any():
+                return out
+            rows, ids, pair_rank, i, best = rows[live], ids[live], pair_rank[live], i[live], best[live]
+            n, at = len(rows), np.arange(len(rows))
+            ids[at, i] = best  # the merged token replaces the pair's left member ...
+            keep = np.ones((n, w), bool)
+            keep[at, i + 1] = False
+            ids = ids[keep].reshape(n, w - 1)  # ... and its right member goes
+            pair_rank = pair_rank[keep[:, 1:]].reshape(n, w - 2)  # so does the merged pair's rank
+            left, right = i > 0, i < w - 2  # the pairs (left neighbour, merged) and (merged, right neighbour)
+            pair_rank[at[left], i[left] - 1] = rank(ids[at[left], i[left] - 1], best[left])
+            pair_rank[at[right], i[right]] = rank(best[right], ids[at[right], i[right] + 1])
+            step += 1
+
+    def _encode_pretokens(self, chunks: Sequence[bytes]) -> list[list[int]]:
+        """Ids of many distinct pre-tokens. As tiktoken does, a pre-token that is itself a token is that token (one
+        lookup, no merging). The rest are sorted by length and cut into length classes (2-3, 4-7, 8-15 ... bytes, so
+        padding stays under half a row); a large class goes through `_merge_batch`, a small one `_encode_chunk`."""
+        whole = list(map(self.ranks.get, chunks))
+        todo = [k for k, w in enumerate(whole) if w is None]
+        lens = list(map(len, chunks))
+        todo.sort(key=lens.__getitem__)
+        out: list[list[int]] = [[w] if w is not None else [] for w in whole]
+        start = 0
+        while start < len(todo):
+            end = bisect.bisect_left(todo, 1 << lens[todo[start]].bit_length(), start, key=lens.__getitem__)
+            group = [chunks[k] for k in todo[start:end]]
+            merged = self._merge_batch(group) if len(group) >= _BATCH_MIN else map(self._encode_chunk, group)
+            for k, ids in zip(todo[start:end], merged, strict=True):
+                out[k] = ids
+            start = end
+        return out
+
     def encode_ordinary(self, text: str) -> list[int]:
-        """Encode ignoring special tokens (their strings are plain text). Each distinct pre-token is merged once and
-        remembered (`_Memo`): running text repeats its words, so most pre-tokens are a dictionary hit, and the loop
+        """Encode ignoring special tokens (their strings are plain text). Running text repeats its words, so each
+        distinct pre-token is merged once (all new ones together, `_encode_pretokens`) and remembered, and the loop
         over pre-tokens runs in C (map + chain)."""
-        return list(itertools.chain.from_iterable(map(self._cache.__getitem__, pretokenize(text, self.pattern))))
+        pieces = pretokenize(text, self.pattern)
+        new = list(set(pieces).difference(self._cache))
+        self._cache.update(zip(new, self._encode_pretokens([p.encode("utf-8") for p in new]), strict=True))
+        return list(itertools.chain.from_iterable(map(self._cache.__getitem__, pieces)))
 
     def encode(
         self,
