@@ -308,3 +308,25 @@ def test_the_question_page_loads_the_answer_check_model_before_the_first_answer(
     mock_id = start(client, minutes="15")  # lands on the first question
     assert 'id="answer-form"' in client.get(f"/mock/{mock_id}").text
     assert loaded.wait(10), "the question page did not start loading the answer check's model"
+
+
+def test_a_start_form_sent_twice_starts_one_mock(env: tuple[TestClient, str]) -> None:
+    """A double click, or a resend after a slow response: the form's nonce leads the second post to the first mock."""
+    client, url = env
+    page = client.get("/mock").text
+    nonce = re.search(r'name="nonce" value="([0-9a-f]{32})"', page)
+    assert nonce, "no nonce on the start form"
+    form = {"csrf": csrf_of(page), "nonce": nonce.group(1), "minutes": "15", "area": "numerics-losses", "seed": "3"}
+    first = client.post("/mock", data=form, follow_redirects=False)
+    again = client.post("/mock", data=form, follow_redirects=False)
+    assert first.status_code == again.status_code == 303
+    assert first.headers["location"] == again.headers["location"]
+    other = client.get("/mock").text  # a new form, a new nonce: a new mock
+    assert re.search(r'name="nonce" value="([0-9a-f]{32})"', other).group(1) != nonce.group(1)
+    form["nonce"] = re.search(r'name="nonce" value="([0-9a-f]{32})"', other).group(1)
+    third = client.post("/mock", data=form, follow_redirects=False)
+    assert third.headers["location"] != first.headers["location"]
+    db = open_db(url)
+    with db.session() as s:
+        assert s.query(MockSession).count() == 2
+    db.close()

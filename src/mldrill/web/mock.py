@@ -20,7 +20,9 @@ browser's localStorage until it is sent (static/mock.js), so a reload loses noth
 
 from __future__ import annotations
 
+import secrets
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 
 from fastapi import APIRouter, Form, HTTPException, Request
@@ -66,6 +68,9 @@ def _whole(text: str, hi: int) -> bool:
 def make_router(db: Database, render: Callable[..., HTMLResponse], csrf: Csrf) -> APIRouter:
     router = APIRouter()
     warming: list[threading.Thread] = []  # started once per app
+    # Each start form carries a fresh nonce; a second post of the same form (a double click, a resend after a slow
+    # response) goes to the mock the first one started instead of starting another. Kept for the last 256 starts.
+    started: OrderedDict[str, int] = OrderedDict()
 
     def scope(mock_id: int) -> str:
         return f"mock:{mock_id}"
@@ -83,6 +88,7 @@ def make_router(db: Database, render: Callable[..., HTMLResponse], csrf: Csrf) -
             request,
             "mock_start.html",
             csrf=csrf.token(START_SCOPE),
+            nonce=secrets.token_hex(16),
             tracks=get_tracks(cat),
             my_track=load_settings(db).track,
             minutes=MINUTES,
@@ -102,6 +108,9 @@ def make_router(db: Database, render: Callable[..., HTMLResponse], csrf: Csrf) -
     async def start(request: Request) -> Response:
         form = await request.form()
         csrf.check(START_SCOPE, str(form.get("csrf", "")))
+        nonce = str(form.get("nonce", ""))[:64]
+        if nonce in started:
+            return RedirectResponse(f"/mock/{started[nonce]}", status_code=303)
         minutes = str(form.get("minutes", "30"))
         seed = str(form.get("seed", "")).strip()
         # ASCII digits, bounded: "²".isdigit() is True but int("²") raises, and int() refuses over 4300 digits
@@ -120,6 +129,10 @@ def make_router(db: Database, render: Callable[..., HTMLResponse], csrf: Csrf) -
             mock_id = start_mock(db, cat, all_items(cat, db), choice, now=utcnow())
         except MockError as e:
             return start_page(request, [str(e)], 422)
+        if nonce:
+            started[nonce] = mock_id
+            while len(started) > 256:
+                started.popitem(last=False)
         return RedirectResponse(f"/mock/{mock_id}", status_code=303)
 
     @router.get("/mock/{mock_id}", response_model=None)
