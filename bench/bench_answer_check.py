@@ -64,7 +64,9 @@ def main() -> None:
         return
     cards = load_labels(LABELS)
     tune_half, held_out = split_halves(cards)
-    embed = memo(ac._embedder())  # type: ignore[arg-type]
+    model = ac._embedder()
+    assert model is not None  # available() said the packages are there
+    embed = memo(model)
     t0 = time.perf_counter()
     scores = {id(c): s for c, s in zip(cards, score_all(cards, embed), strict=True)}
     n_answers = sum(len(c.answers) for c in cards)

@@ -8,7 +8,7 @@ import pytest
 from mldrill.catalog import load_catalog
 
 torch = pytest.importorskip("torch")
-from torch.utils.flop_counter import FlopCounterMode  # noqa: E402
+from torch.utils.flop_counter import FlopCounterMode  # noqa: E402 - only once importorskip found torch
 
 CARD = load_catalog().cards["scaling-laws/params-vs-flops"]
 

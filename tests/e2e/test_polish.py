@@ -6,7 +6,7 @@ stopped server shows a banner and the pressed rating is kept and sent once it is
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Dialog, Page, expect
 from serverutil import Server, shot
 
 from mldrill.store import Review, open_db
@@ -79,9 +79,9 @@ def test_kata_editor_keys_and_reset(server: Server, browser: Browser) -> None:
     page.on("pageerror", lambda e: errors.append(str(e)))
     dialogs: list[str] = []
 
-    def accept(d: object) -> None:
-        dialogs.append(d.message)  # type: ignore[attr-defined]
-        d.accept()  # type: ignore[attr-defined]
+    def accept(d: Dialog) -> None:
+        dialogs.append(d.message)
+        d.accept()
 
     page.on("dialog", accept)
     page.goto(f"{server.url}/katas/stable-softmax")

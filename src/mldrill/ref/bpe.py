@@ -239,7 +239,7 @@ class BPETokenizer:
     def _encode_chunk(self, chunk: bytes) -> list[int]:
         """tiktoken's rank merge: keep the rank of every adjacent pair, merge the lowest (leftmost on ties), and
         re-rank only the two pairs that touch the merged token. A merged token's id is its rank (ids are ranks)."""
-        rank = (self._pairs if self._pairs is not None else self._pair_table()).get
+        rank = self._pair_table().get
         ids = list(chunk)  # the bytes are the first 256 ids
         pair_rank = [rank(a << 32 | b, _NOT_A_TOKEN) for a, b in itertools.pairwise(chunk)]
         while pair_rank:

