@@ -473,6 +473,60 @@ def test_confine_alone_blocks_what_the_hook_may_miss(outside: Outside, tmp_path:
     outside.check_untouched()
 
 
+RAW_SYSCALL_PROBE = """
+import ctypes, json, os, sys
+from mldrill.grader import confine
+confine.apply(WORK, read=READ, layers=confine.available())
+libc = ctypes.CDLL(None, use_errno=True)
+r = {}
+def raw(name, nr, *args):
+    res = libc.syscall(nr, *args)
+    if res == 0 and nr in (56, 58):  # the child of a clone or vfork that got through: leave at once
+        os._exit(0)
+    r[name] = "allowed" if res >= 0 else os.strerror(ctypes.get_errno())
+    return res
+raw("socket(AF_INET)", 41, 2, 1, 0)
+raw("socket(AF_UNIX)", 41, 1, 1, 0)
+raw("socketpair(AF_UNIX)", 53, 1, 1, 0, ctypes.byref((ctypes.c_int * 2)()))
+raw("clone(SIGCHLD)", 56, 17, 0, 0, 0, 0)
+raw("vfork", 58)
+raw("clone3", 435, 0, 0)
+raw("io_uring_setup", 425, 1, 0)
+raw("userfaultfd", 323, 0)
+raw("ptrace(ATTACH, parent)", 101, 16, os.getppid(), 0, 0)
+raw("process_vm_readv(parent)", 310, os.getppid(), 0, 0, 0, 0, 0)
+raw("unshare(CLONE_NEWUSER)", 272, 0x10000000)
+raw("perf_event_open", 298, 0, 0, -1, -1, 0)
+raw("bpf", 321, 0, 0, 0)
+fd = libc.syscall(319, ctypes.c_char_p(b"m"), 0)  # memfd_create: anonymous memory, allowed ...
+os.write(fd, b"#!/bin/sh\\necho pwned > CANARY\\n")
+argv = (ctypes.c_char_p * 2)(b"m", None)
+raw("execveat(memfd)", 322, fd, ctypes.c_char_p(b""), argv, None, 0x1000)  # ... but never run (AT_EMPTY_PATH)
+print(json.dumps(r))
+"""
+
+
+@pytest.mark.skipif(
+    sys.platform != "linux" or os.uname().machine != "x86_64", reason="raw syscall numbers are x86_64's"
+)
+def test_raw_syscalls_through_ctypes_are_refused(outside: Outside, tmp_path: Path) -> None:
+    """The same kernel layers against libc.syscall(): no Python wrapper (socket, os.fork, the audit hook) in the way,
+    so only seccomp stands between a submission and sockets, new processes, ptrace, io_uring, bpf, user namespaces,
+    and running a file it wrote into memory (memfd_create is allowed; execveat of it is not)."""
+    if not confine.available():
+        pytest.skip("no seccomp on this machine")
+    work = tmp_path / "work"
+    work.mkdir()
+    script = RAW_SYSCALL_PROBE.replace("WORK", repr(str(work))).replace("CANARY", str(outside.tmp / "canary"))
+    script = script.replace("READ", repr([os.path.dirname(os.__file__), str(PACKAGE / "grader"), "/usr/lib", "/proc"]))
+    env = {"PYTHONPATH": str(PACKAGE.parent), "PATH": "/usr/bin:/bin"}
+    out = subprocess.run([sys.executable, "-S", "-c", script], env=env, capture_output=True, timeout=60)
+    assert out.returncode == 0, out.stderr.decode()
+    allowed = [name for name, got in json.loads(out.stdout).items() if got == "allowed"]
+    assert allowed == [], allowed
+    outside.check_untouched()
+
+
 def test_mode_none_says_it_is_not_a_boundary(kata: Kata) -> None:
     p = Pool(size=1, mode="none")
     try:
