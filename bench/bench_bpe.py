@@ -2,8 +2,8 @@
 
 - training: ours (incremental pair counts + a heap) vs minbpe's RegexTokenizer (../shared/bench-peers/minbpe, which
   recounts every pair after every merge) and our own recount-every-merge oracle `train_bpe_naive`;
-- encoding (cold: our per-call pre-token cache starts empty): ours vs minbpe's RegexTokenizer given the same merges,
-  and vs tiktoken given the same ranks; all three must return identical ids.
+- encoding (cold: our encoder starts with no pair table and no remembered words): ours vs minbpe's RegexTokenizer
+  given the same merges, and vs tiktoken given the same ranks; all three must return identical ids.
 Targets (issue #16): training >= 20x faster than minbpe; encoding >= 10x faster than minbpe and within 3x of tiktoken.
 Skips with the reason when the peer or the data is absent.
 """
@@ -55,8 +55,8 @@ def main() -> None:
     assert ids == enc.encode_ordinary(text) == peer.encode_ordinary(text), "encoders disagree"
 
     def ours_cold() -> None:
-        tok._cache.clear()  # every distinct pre-token merged from its bytes, as on a text never seen,
-        tok._pairs = None  # and the table of pairs that spell a token built again
+        tok._encoder = None  # the table of pairs that spell a token built again, and every distinct word
+        # pre-tokenized and merged from its bytes, as on a text never seen
         tok.encode_ordinary(text)
 
     times = interleaved(

@@ -16,6 +16,7 @@ from mldrill.ref.bpe import (
     train_bpe_basic,
     train_bpe_naive,
 )
+from pretoken_texts import tricky_text
 
 
 def corpus(n_words: int = 1500, seed: int = 0) -> str:
@@ -96,6 +97,7 @@ def test_encodings_identical_to_tiktoken_on_our_ranks(tok):
     many = random_words(random.Random(3), 20_000, "thenkizésr 1'\n")  # > 1000 distinct pre-tokens: the batch merge
     for text in [corpus(300, seed=7), "héllo wörld 12345 😀😀 don't\n\n  x", "", " ", "日本語テキスト", many]:
         assert tok.encode(text) == enc.encode(text)
+        assert both_paths(tok, text) == [enc.encode(text)] * 2
 
 
 @settings(max_examples=30, deadline=None)
@@ -113,10 +115,16 @@ STABLE_TEXT = st.text(
 )
 
 
+def both_paths(t: BPETokenizer, text: str) -> list[list[int]]:
+    """The ids of text from the encoder's two paths: short texts in plain Python, long ones in bulk."""
+    enc = t._fast()
+    return [enc._encode_short(text), enc._encode_long(text)]
+
+
 @settings(max_examples=30, deadline=None)
 @given(STABLE_TEXT)
 def test_ids_equal_tiktoken_on_random_text(tok, s):
-    assert tok.encode_ordinary(s) == tiktoken_of(tok).encode_ordinary(s)
+    assert both_paths(tok, s) == [tiktoken_of(tok).encode_ordinary(s)] * 2
 
 
 def test_merges_never_cross_pretoken_boundaries(tok):
@@ -264,7 +272,9 @@ def test_batch_merge_equals_one_pretoken_loop_on_random_rank_tables(seed, n_merg
     tok = random_tokenizer(seed, n_merges)
     rng = random.Random(seed)
     chunks = [random_words(rng, rng.randrange(0, 40)).encode("utf-8") for _ in range(200)]
-    assert tok._merge_batch(chunks) == [tok._encode_chunk(c) for c in chunks]
+    enc = tok._fast()
+    merged = [[i for i in row if i >= 0] for row in enc.merge_batch(chunks).tolist()]
+    assert merged == list(map(enc.encode_chunk, chunks))
 
 
 @settings(max_examples=12, deadline=None)
@@ -284,7 +294,36 @@ def test_pretoken_that_is_a_token_is_that_token_as_in_tiktoken():
     for new_id, (a, b) in enumerate([(b"b", b"c"), (b"a", b"b"), (b"c", b"d"), (b"ab", b"cd")], start=256):
         tok.vocab[new_id], tok.ranks[a + b] = a + b, new_id
         tok.merges.append(((tok.ranks[a], tok.ranks[b]), new_id))
-    assert tok._encode_chunk(b"abcd") == [ord("a"), 256, ord("d")]
+    assert tok._fast().encode_chunk(b"abcd") == [ord("a"), 256, ord("d")]
     enc = tiktoken_of(tok)
     assert tok.encode_ordinary("abcd") == enc.encode_ordinary("abcd") == [259]
     assert tok.encode_ordinary(" abcd") == enc.encode_ordinary(" abcd") == [ord(" "), ord("a"), 256, ord("d")]
+
+
+@pytest.mark.parametrize("pattern", [GPT4_SPLIT_PATTERN, GPT2_SPLIT_PATTERN, r"\S+|\s+"], ids=["gpt4", "gpt2", "other"])
+def test_remembered_words_give_tiktoken_ids_in_any_later_text(pattern):
+    # one tokenizer encodes many texts: words first met at the end of a text, or next to whitespace, come back from
+    # its memory in other positions; a pattern space_words knows nothing about takes the whole-text path
+    text = corpus(800, seed=2) + "".join(random_words(random.Random(2), 4000, "ab é\n\t '."))
+    tok = BPETokenizer(pattern).train(text, 256 + 150)
+    enc = tiktoken_of(tok)
+    rng = random.Random(9)
+    for _ in range(150):
+        s = tricky_text(rng, rng.randrange(80)) if rng.random() < 0.5 else corpus(rng.randrange(1, 30), rng.random())
+        assert both_paths(tok, s) == [enc.encode_ordinary(s)] * 2, repr(s)
+
+
+def test_memory_bound_and_threads_keep_ids_exact(monkeypatch):
+    import concurrent.futures
+
+    from mldrill.ref import bpe_encode
+
+    tok = BPETokenizer().train(corpus(), 256 + 80)
+    enc = tiktoken_of(tok)
+    texts = [corpus(200, seed=s) for s in range(24)]
+    monkeypatch.setattr(bpe_encode, "_MEMO_MAX", 20)  # the memory starts again on almost every call
+    assert [tok.encode_ordinary(t) for t in texts] == [enc.encode_ordinary(t) for t in texts]
+    monkeypatch.undo()
+    tok = BPETokenizer().train(corpus(), 256 + 80)  # a fresh memory, grown by four threads at once
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        assert list(pool.map(tok.encode_ordinary, texts * 3)) == [enc.encode_ordinary(t) for t in texts * 3]

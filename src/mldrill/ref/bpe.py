@@ -17,12 +17,11 @@ Encoding applies merges by rank, not by greedy longest match: a pre-token that i
 inside any other, repeatedly merge the adjacent pair whose concatenated bytes has the lowest rank (leftmost on
 ties), exactly tiktoken's algorithm, so ids are identical to
 `tiktoken.Encoding(pat_str=pattern, mergeable_ranks=tok.mergeable_ranks(), special_tokens=...)` (tests/ref/
-test_bpe.py). For speed, each distinct pre-token of a text is merged once, and all new ones together: pre-tokens of
-similar length are the rows of a NumPy matrix, and each step merges every row's best pair (`_merge_batch`, tested
-against the one-pre-token loop `_encode_chunk` on random rank tables). Any string round-trips: every byte is a
-token, so there is no UNK. One difference from tiktoken lies outside BPE: Python's `regex` and tiktoken's Rust regex
-may use different Unicode versions, so a very recently assigned code point can be a letter for one and not the
-other and pre-tokenize differently.
+test_bpe.py). `bpe_encode.RankEncoder` does it fast (each distinct word of a text pre-tokenized and merged once, all
+new pre-tokens merged together in NumPy; its `encode_chunk` is the rule in ten readable lines). Any string
+round-trips: every byte is a token, so there is no UNK. One difference from tiktoken lies outside BPE: Python's
+`regex` and tiktoken's Rust regex may use different Unicode versions, so a very recently assigned code point can be
+a letter for one and not the other and pre-tokenize differently.
 
 Special tokens follow tiktoken: text containing a special-token string raises unless it is in `allowed_special`
 ("all" or a set); with `disallowed_special=()` it is encoded as plain text, never as the special id.
@@ -30,7 +29,6 @@ Special tokens follow tiktoken: text containing a special-token string raises un
 
 from __future__ import annotations
 
-import bisect
 import heapq
 import itertools
 import json
@@ -39,22 +37,17 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from pathlib import Path
 from typing import Literal
 
-import numpy as np
 import regex
 
-GPT2_SPLIT_PATTERN = r"""'(?:[sdmt]|ll|ve|re)| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+"""
-GPT4_SPLIT_PATTERN = (
-    r"""'(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?+\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]++[\r\n]*|\s*[\r\n]|\s+(?!\S)|\s+"""
-)
+from mldrill.ref.bpe_encode import RankEncoder, compiled
+from mldrill.ref.split_patterns import GPT2_SPLIT_PATTERN as GPT2_SPLIT_PATTERN  # re-exported: bpe's public names
+from mldrill.ref.split_patterns import GPT4_SPLIT_PATTERN
 
 Pair = tuple[int, int]
-_NOT_A_TOKEN = 1 << 62  # the "rank" of a pair whose bytes are not a token (real ranks are token ids, far below)
-_DENSE_MAX = 1026  # _pair_ranks: a dense (V + 1) x (V + 1) matrix up to V = 1025 tokens (8 MiB)
-_BATCH_MIN = 64  # fewer pre-tokens of a length class than this: the per-chunk loop beats NumPy's per-call overhead
 
 
 def pretokenize(text: str, pattern: str = GPT4_SPLIT_PATTERN) -> list[str]:
-    return regex.findall(pattern, text)
+    return compiled(pattern).findall(text)
 
 
 def _pair_counts(ids: list[int]) -> Counter[Pair]:
@@ -133,9 +126,7 @@ class BPETokenizer:
         self.vocab: dict[int, bytes] = {i: bytes([i]) for i in range(256)}
         self.ranks: dict[bytes, int] = {bytes([i]): i for i in range(256)}  # token bytes -> id (= rank)
         self.special_tokens: dict[str, int] = {}
-        self._pairs: dict[int, int] | None = None  # (a << 32 | b) -> rank of the token a+b spells (_pair_table)
-        self._pair_rank: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None  # the same, for NumPy
-        self._cache: dict[str, list[int]] = {}  # pre-token -> ids
+        self._encoder: RankEncoder | None = None  # pair table and remembered words (bpe_encode)
 
     # ---- training
 
@@ -179,8 +170,7 @@ class BPETokenizer:
                 if counts.get(p, 0) > 0:
                     heapq.heappush(heap, (-counts[p], p))
         self.ranks = inverse
-        self._cache.clear()
-        self._pairs = None
+        self._encoder = None
         return self
 
     def register_special_tokens(self, special: dict[str, int]) -> None:
@@ -195,132 +185,15 @@ class BPETokenizer:
 
     # ---- encoding
 
-    def _pair_table(self) -> dict[int, int]:
-        """(a << 32 | b) -> rank (= id) of the token whose bytes are token a's then token b's, for every such pair:
-        each token is split at every byte and kept where both halves are tokens. A pair not in the table does not
-        spell a token. Built once per vocabulary (train() discards it), so encoding never concatenates bytes."""
-        if self._pairs is None:
-            table = {}
-            for t, rank in self.ranks.items():
-                for cut in range(1, len(t)):
-                    a, b = self.ranks.get(t[:cut]), self.ranks.get(t[cut:])
-                    if a is not None and b is not None:
-                        table[a << 32 | b] = rank
-            self._pairs = table
-            self._pair_rank = None
-        return self._pairs
-
-    def _pair_ranks(self) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
-        """_pair_table for NumPy: rank(a, b) elementwise, _NOT_A_TOKEN where a's and b's bytes spell no token or
-        either is -1 (padding). A small vocabulary gets a dense matrix (one gather) whose last row and column, which
-        index -1 reaches, are padding; a large one sorted keys and a binary search. Rebuilt whenever the dict is."""
-        table = self._pair_table()
-        if self._pair_rank is None:
-            keys = np.fromiter(table.keys(), np.int64, len(table))
-            values = np.fromiter(table.values(), np.int64, len(table))
-            n = max(self.ranks.values()) + 2  # ids 0 .. max, then the padding row and column
-            if n <= _DENSE_MAX:
-                dense = np.full((n, n), _NOT_A_TOKEN, np.int64)
-                dense[keys >> 32, keys & 0xFFFFFFFF] = values
-                self._pair_rank = lambda a, b: dense[a, b]
-            else:
-                order = np.argsort(keys)  # then a key no pair has, so that searchsorted never runs off the end
-                keys = np.append(keys[order], np.iinfo(np.int64).max)
-                values = np.append(values[order], _NOT_A_TOKEN)
-
-                def search(a: np.ndarray, b: np.ndarray) -> np.ndarray:  # a << 32 | b < 0 (no key) if a or b is -1
-                    q = a << 32 | b
-                    pos = np.searchsorted(keys, q)
-                    return np.where(keys[pos] == q, values[pos], _NOT_A_TOKEN)
-
-                self._pair_rank = search
-        return self._pair_rank
-
-    def _encode_chunk(self, chunk: bytes) -> list[int]:
-        """tiktoken's rank merge: keep the rank of every adjacent pair, merge the lowest (leftmost on ties), and
-        re-rank only the two pairs that touch the merged token. A merged token's id is its rank (ids are ranks)."""
-        rank = self._pair_table().get
-        ids = list(chunk)  # the bytes are the first 256 ids
-        pair_rank = [rank(a << 32 | b, _NOT_A_TOKEN) for a, b in itertools.pairwise(chunk)]
-        while pair_rank:
-            best = min(pair_rank)
-            if best == _NOT_A_TOKEN:
-                break
-            i = pair_rank.index(best)  # leftmost on ties
-            ids[i : i + 2] = (best,)
-            del pair_rank[i]
-            if i < len(pair_rank):  # the merged token and its right neighbour
-                pair_rank[i] = rank(best << 32 | ids[i + 1], _NOT_A_TOKEN)
-            if i:  # its left neighbour and the merged token
-                pair_rank[i - 1] = rank(ids[i - 1] << 32 | best, _NOT_A_TOKEN)
-        return ids
-
-    def _merge_batch(self, chunks: Sequence[bytes]) -> list[list[int]]:
-        """`_encode_chunk` for many pre-tokens at once, the same rule, with NumPy: the pre-tokens are the rows of one
-        matrix (padded with -1, which is in no pair), and each step merges, in every row still able to, its leftmost
-        lowest-rank pair (argmin returns the first minimum). Every such row loses one column per step, so the matrix
-        narrows by one; a row with no pair left is finished and leaves. Only the two pairs that touch the merged
-        token are looked up again. Rows never interact, so this is the per-chunk algorithm row by row (tested on
-        random rank tables against it)."""
-        rank = self._pair_ranks()
-        width = max(map(len, chunks))
-        lens = np.fromiter(map(len, chunks), np.int64, len(chunks))
-        ids = np.full((len(chunks), width), -1, np.int64)  # (N, width)
-        ids[np.arange(width) < lens[:, None]] = np.frombuffer(b"".join(chunks), np.uint8)  # row-major: chunk by chunk
-        pair_rank = rank(ids[:, :-1], ids[:, 1:])  # (N, width - 1)
-        rows = np.arange(len(chunks))  # which chunk each matrix row is
-        n_left = lens.tolist()  # a row's length after `step` merges: its own length - step
-        out: list[list[int]] = [[] for _ in chunks]
-        step = 0  # merges done in every remaining row
-        while True:
-            n, w = ids.shape
-            i = pair_rank.argmin(1) if w > 1 else np.zeros(n, np.int64)  # leftmost lowest rank per row
-            best = pair_rank[np.arange(n), i] if w > 1 else np.full(n, _NOT_A_TOKEN)
-            done = best == _NOT_A_TOKEN
-            for r, row in zip(rows[done].tolist(), ids[done].tolist(), strict=True):
-                out[r] = row[: n_left[r] - step]  # the padding is at the end
-            live = ~done
-            if not live.any():
-                return out
-            rows, ids, pair_rank, i, best = rows[live], ids[live], pair_rank[live], i[live], best[live]
-            n, at = len(rows), np.arange(len(rows))
-            ids[at, i] = best  # the merged token replaces the pair's left member ...
-            keep = np.ones((n, w), bool)
-            keep[at, i + 1] = False
-            ids = ids[keep].reshape(n, w - 1)  # ... and its right member goes
-            pair_rank = pair_rank[keep[:, 1:]].reshape(n, w - 2)  # so does the merged pair's rank
-            left, right = i > 0, i < w - 2  # the pairs (left neighbour, merged) and (merged, right neighbour)
-            pair_rank[at[left], i[left] - 1] = rank(ids[at[left], i[left] - 1], best[left])
-            pair_rank[at[right], i[right]] = rank(best[right], ids[at[right], i[right] + 1])
-            step += 1
-
-    def _encode_pretokens(self, chunks: Sequence[bytes]) -> list[list[int]]:
-        """Ids of many distinct pre-tokens. As tiktoken does, a pre-token that is itself a token is that token (one
-        lookup, no merging). The rest are sorted by length and cut into length classes (2-3, 4-7, 8-15 ... bytes, so
-        padding stays under half a row); a large class goes through `_merge_batch`, a small one `_encode_chunk`."""
-        whole = list(map(self.ranks.get, chunks))
-        todo = [k for k, w in enumerate(whole) if w is None]
-        lens = list(map(len, chunks))
-        todo.sort(key=lens.__getitem__)
-        out: list[list[int]] = [[w] if w is not None else [] for w in whole]
-        start = 0
-        while start < len(todo):
-            end = bisect.bisect_left(todo, 1 << lens[todo[start]].bit_length(), start, key=lens.__getitem__)
-            group = [chunks[k] for k in todo[start:end]]
-            merged = self._merge_batch(group) if len(group) >= _BATCH_MIN else map(self._encode_chunk, group)
-            for k, ids in zip(todo[start:end], merged, strict=True):
-                out[k] = ids
-            start = end
-        return out
+    def _fast(self) -> RankEncoder:
+        """The encoder for the current ranks and pattern, built on first use (train() discards it)."""
+        if self._encoder is None:
+            self._encoder = RankEncoder(self.ranks, self.pattern)
+        return self._encoder
 
     def encode_ordinary(self, text: str) -> list[int]:
-        """Encode ignoring special tokens (their strings are plain text). Running text repeats its words, so each
-        distinct pre-token is merged once (all new ones together, `_encode_pretokens`) and remembered, and the loop
-        over pre-tokens runs in C (map + chain)."""
-        pieces = pretokenize(text, self.pattern)
-        new = list(set(pieces).difference(self._cache))
-        self._cache.update(zip(new, self._encode_pretokens([p.encode("utf-8") for p in new]), strict=True))
-        return list(itertools.chain.from_iterable(map(self._cache.__getitem__, pieces)))
+        """Encode ignoring special tokens (their strings are plain text)."""
+        return self._fast().encode_ordinary(text)
 
     def encode(
         self,
