@@ -1,6 +1,7 @@
 """Byte-level BPE vs tiktoken on our own ranks, vs the recount-every-merge trainer, and round trips."""
 
 import random
+import time
 
 import pytest
 import regex
@@ -275,6 +276,27 @@ def test_batch_merge_equals_one_pretoken_loop_on_random_rank_tables(seed, n_merg
     enc = tok._fast()
     merged = [[i for i in row if i >= 0] for row in enc.merge_batch(chunks).tolist()]
     assert merged == list(map(enc.encode_chunk, chunks))
+
+
+@settings(max_examples=12, deadline=None)
+@given(st.integers(0, 10**6), st.sampled_from([40, 300, 1100]))
+def test_heap_merge_equals_the_scan_on_random_rank_tables(seed, n_merges):
+    tok = random_tokenizer(seed, n_merges)
+    rng = random.Random(seed)
+    enc = tok._fast()
+    for n in [0, 1, 2, 3, 17, 64, 300]:
+        chunk = random_words(rng, n, rng.choice(["ab é\n", "aab", "a"])).encode("utf-8")  # "a": ties everywhere
+        assert enc.encode_long_chunk(chunk) == enc.encode_chunk(chunk)
+
+
+def test_a_long_pretoken_takes_linear_ish_time_and_gives_tiktoken_ids(tok):
+    # 40k letters with no space are one pre-token: the O(L^2) scan took seconds, the heap takes milliseconds
+    rng = random.Random(4)
+    enc = tiktoken_of(tok)
+    for text in ["".join(rng.choice("thenkizr") for _ in range(40_000)), "a" * 5000, "é" * 3000 + " x" * 50]:
+        start = time.perf_counter()
+        assert tok.encode_ordinary(text) == enc.encode_ordinary(text)
+        assert time.perf_counter() - start < 2.0  # ~0.1 s here; the scan needs ~8 s for the first
 
 
 @settings(max_examples=12, deadline=None)

@@ -26,6 +26,7 @@ rule per pre-token in Python, remembering each pre-token's ids (0.5 us for "hell
 from __future__ import annotations
 
 import functools
+import heapq
 import itertools
 import operator
 import re
@@ -40,6 +41,8 @@ from mldrill.ref.split_patterns import ASCII_PATTERNS, space_words
 NOT_A_TOKEN = 1 << 40  # the "rank" of a pair whose bytes are not a token (real ranks are ids < 2**32)
 _DENSE_MAX = 1026  # a dense (V + 1) x (V + 1) pair matrix up to V = 1025 tokens (8 MiB)
 _BATCH_MIN = 32  # fewer pre-tokens of a length class than this: the per-chunk loop beats NumPy's per-call overhead
+_LONG = 64  # bytes: a pre-token merged alone is merged with a heap (encode_long_chunk) from this long (measured)
+_BATCH_WIDTH = 256  # bytes: longer pre-tokens are merged alone (merge_batch takes O(W^2 N), the heap O(W log W))
 _BATCH_CELLS = 1 << 21  # at most this many matrix cells in one merge_batch call (its arrays stay ~16 MiB each)
 _MEMO_MAX = 1 << 20  # words (or pre-tokens) remembered; past this the memory starts again
 _SHORT = 300  # characters: a text up to this long is encoded in plain Python (faster below ~400 ASCII characters)
@@ -156,6 +159,35 @@ class RankEncoder:
                 pair_rank[i - 1] = rank(ids[i - 1] << 32 | best, NOT_A_TOKEN)
         return ids
 
+    def encode_long_chunk(self, chunk: bytes) -> list[int]:
+        """encode_chunk in O(L log L) instead of O(L^2), for a long pre-token (a run of letters with no space: a
+        base64 blob, a DNA string): the pairs wait in a heap ordered by (rank, position), so the top is the leftmost
+        lowest; the tokens are a linked list, so a merge is O(1). A merge leaves stale entries in the heap (a pair
+        that changed); one is skipped when popped, since the pair now at its position no longer has its rank."""
+        rank, n = self.pairs.get, len(chunk)
+        ids = list(chunk)
+        nxt = list(range(1, n + 1))  # n: no next token
+        prv = list(range(-1, n - 1))  # -1: no previous token
+        heap = [(r, i) for i, (a, b) in enumerate(itertools.pairwise(chunk)) if (r := rank(a << 32 | b)) is not None]
+        heapq.heapify(heap)
+        while heap:
+            best, i = heapq.heappop(heap)
+            j = nxt[i]
+            if ids[i] < 0 or j == n or rank(ids[i] << 32 | ids[j]) != best:
+                continue  # stale: i was merged away, or the pair at i changed
+            ids[i], ids[j] = best, -1  # the merged token takes i; j dies
+            nxt[i] = k = nxt[j]
+            if k < n:
+                prv[k] = i
+                if (r := rank(best << 32 | ids[k])) is not None:
+                    heapq.heappush(heap, (r, i))
+            if (p := prv[i]) >= 0 and (r := rank(ids[p] << 32 | best)) is not None:
+                heapq.heappush(heap, (r, p))
+        return [t for t in ids if t >= 0]
+
+    def _merge_one(self, chunk: bytes) -> list[int]:
+        return self.encode_long_chunk(chunk) if len(chunk) >= _LONG else self.encode_chunk(chunk)
+
     def merge_batch(self, chunks: Sequence[bytes]) -> np.ndarray:
         """`encode_chunk` for many pre-tokens at once: pre-token r is column r of a (W, N) matrix, between a -1 above
         and at least one -1 below (-1 is in no pair). Positions never move: next and previous link each column's
@@ -194,7 +226,8 @@ class RankEncoder:
         """Ids of many distinct pre-tokens, as CSR (ids, start, lens). As tiktoken does, a pre-token that is itself
         a token is that token (one lookup, no merging). The rest are sorted by length and cut into length classes
         (0-1, 2-3, 4-7, 8-15 ... bytes, so padding stays under half a row); a large class goes through merge_batch
-        (in slices of at most _BATCH_CELLS cells), a small one encode_chunk."""
+        (in slices of at most _BATCH_CELLS cells), a small one, or one of pre-tokens of _BATCH_WIDTH bytes or
+        more, one pre-token at a time."""
         n = len(chunks)
         whole = np.fromiter(map(self.ranks.get, chunks, itertools.repeat(-1)), np.int64, n)
         lens = np.fromiter(map(len, chunks), np.int64, n)
@@ -206,14 +239,14 @@ class RankEncoder:
         rows, ids, counts = [np.flatnonzero(is_whole)], [whole[is_whole]], [np.ones(is_whole.sum(), np.int64)]
         for a, b in itertools.pairwise(bounds):  # one length class: todo[a:b]
             group = list(map(chunks.__getitem__, todo[a:b].tolist()))
-            if len(group) >= _BATCH_MIN:
+            if len(group) >= _BATCH_MIN and len(group[-1]) < _BATCH_WIDTH:
                 step = max(1, _BATCH_CELLS // (len(group[-1]) + 2))
                 for s in range(0, len(group), step):
                     merged = self.merge_batch(group[s : s + step])
                     ids.append(merged[merged >= 0])  # row by row
                     counts.append((merged >= 0).sum(1))
             elif group:
-                lists = list(map(self.encode_chunk, group))
+                lists = list(map(self._merge_one, group))
                 ids.append(np.fromiter(itertools.chain.from_iterable(lists), np.int64))
                 counts.append(np.fromiter(map(len, lists), np.int64, len(lists)))
             rows.append(todo[a:b])
@@ -275,7 +308,7 @@ class RankEncoder:
             ids = known.get(piece)
             if ids is None:
                 whole = self.ranks.get(piece.encode())
-                ids = known[piece] = [whole] if whole is not None else self.encode_chunk(piece.encode())
+                ids = known[piece] = [whole] if whole is not None else self._merge_one(piece.encode())
             out += ids
         return out
 
