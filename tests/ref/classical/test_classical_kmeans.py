@@ -143,3 +143,14 @@ def test_every_iteration_matches_sklearn_while_few_points_move(iters: int) -> No
     assert_allclose(centers, sk.cluster_centers_, rtol=1e-9, atol=1e-12)
     assert_array_equal(labels, sk.labels_)
     assert_allclose(inertia, sk.inertia_, rtol=1e-9)
+
+
+@pytest.mark.parametrize("n", [1, 1023, 1025, 8193, 20_000])
+def test_blocked_transpose_and_inertia_equal_the_one_shot_formulas(n):
+    from mldrill.ref.classical.kmeans import _inertia, _ones_row
+
+    rng = np.random.default_rng(n)
+    X, C = rng.normal(size=(n, 5)), rng.normal(size=(3, 5))
+    labels = rng.integers(3, size=n)
+    np.testing.assert_array_equal(_ones_row(X), np.vstack([X.T, np.ones(n)]))
+    assert_allclose(_inertia(X, C, labels), ((X - C[labels]) ** 2).sum(), rtol=1e-12)
