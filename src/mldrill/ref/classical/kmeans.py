@@ -74,8 +74,8 @@ def _assign(XaT: np.ndarray, centers: np.ndarray, G: np.ndarray | None = None) -
     G = np.matmul(Ca, XaT, out=G)  # (k, n)
     best = np.minimum.reduce(G, axis=0)  # (n,)
     label_t = np.uint8 if k < 256 else np.intp
-    labels = np.zeros(G.shape[1], dtype=label_t)
-    hits = np.zeros(G.shape[1], dtype=label_t)
+    labels: np.ndarray = np.zeros(G.shape[1], dtype=label_t)
+    hits: np.ndarray = np.zeros(G.shape[1], dtype=label_t)
     for j in range(k):
         at_min = (G[j] == best).view(np.uint8)
         hits += at_min
