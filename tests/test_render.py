@@ -130,3 +130,15 @@ def test_each_formula_comes_back_in_its_place() -> None:
         "\\(d\\)",
     ]
     assert out.index("\\(a\\)") < out.index("\\(b\\)") < out.index("\\[c\\]") < out.index("\\(d\\)")
+
+
+def test_a_display_formula_over_two_lines_stays_one_formula_in_the_terminal() -> None:
+    # TeX reads a line break as a space; a continuation line that starts with "- " must not become a markdown bullet
+    from rich.console import Console
+    from rich.markdown import Markdown
+
+    md = "Loss:\n\n$$L = -\\log \\sigma(a\n- b)$$\n\nafter"
+    console = Console(record=True, width=80, color_system=None)
+    console.print(Markdown(md_for_terminal(md)))
+    text = console.export_text()
+    assert "L = -log σ(a - b)" in text and "•" not in text

@@ -129,7 +129,7 @@ def tex_to_text(tex: str) -> str:
         else:
             out.append(ch)
             i += 1
-    return unicodedata.normalize("NFC", re.sub(r" {2,}", " ", "".join(out)).strip())
+    return unicodedata.normalize("NFC", re.sub(r"\s+", " ", "".join(out)).strip())  # TeX: a line break is a space
 
 
 def math_spans(md: str) -> list[tuple[str, bool]]:
