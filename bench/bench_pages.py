@@ -157,6 +157,8 @@ def main() -> None:
                     "Cards: one card + history": f"/cards/show?id={biggest.cards[0].id}",
                     "Mock interviews (start form, past mocks)": "/mock",
                     "Labs": "/labs",
+                    "Katas (by area)": "/katas",
+                    "Katas, filtered": "/katas?level=L2&framework=torch&show=unsolved",
                     "Lab /labs/attention_scaling (predict first)": "/labs/attention_scaling",
                 }
                 results = {name: times(client, path, args.requests) for name, path in pages.items()}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -99,3 +100,47 @@ def test_the_page_says_how_many_classic_bugs_the_checks_catch(client: TestClient
     page = client.get("/katas/stable-softmax").text
     assert f"These checks catch {len(bugs)} classic bugs" in page
     assert all(b.name in page for b in bugs)
+
+
+def kata_titles(html: str) -> list[str]:
+    return re.findall(r'<li><a href="/katas/([a-z0-9-]+)">', html)
+
+
+def test_kata_list_groups_by_area_filters_and_shows_what_each_catches(client: TestClient) -> None:
+    from datetime import timedelta
+
+    from mldrill.catalog import get_catalog
+    from mldrill.catalog.areas import AREA_BY_ID
+    from mldrill.store import Database, ItemState
+    from mldrill.study.clock import utcnow
+    from mldrill.study.items import kata_item_id
+
+    katas = get_katas()
+    everything = client.get("/katas").text
+    assert sorted(kata_titles(everything)) == sorted(katas)  # every kata once
+    assert f"{len(katas)} katas · 0 solved · 0 due for review" in everything
+    softmax = katas["stable-softmax"]
+    area = AREA_BY_ID[get_catalog().topics[softmax.spec.topic].area]
+    assert f"<h2>{html.escape(area.title)} <span" in everything and f"catches {softmax.kill_count}</span>" in everything
+
+    torch_l1 = client.get("/katas?level=L1&framework=torch").text
+    assert kata_titles(torch_l1) and all(
+        katas[k].spec.level == "L1" and katas[k].spec.framework == "torch" for k in kata_titles(torch_l1)
+    )
+    in_area = kata_titles(client.get(f"/katas?area={area.id}").text)
+    assert "stable-softmax" in in_area and all(
+        get_catalog().topics[katas[k].spec.topic].area == area.id for k in in_area
+    )
+
+    token = csrf(client.get("/katas/stable-softmax").text)
+    client.post("/katas/stable-softmax/check", data={"source": GOOD, "csrf": token})
+    assert kata_titles(client.get("/katas?show=solved").text) == ["stable-softmax"]
+    assert "stable-softmax" not in kata_titles(client.get("/katas?show=unsolved").text)
+    assert kata_titles(client.get("/katas?show=due").text) == []  # a first solve is reviewed a day or more later
+    db = client.app.state.db  # type: ignore[attr-defined]  # the app's own database
+    assert isinstance(db, Database)
+    with db.session() as s:
+        s.get(ItemState, kata_item_id("stable-softmax")).due = utcnow() - timedelta(hours=1)
+    due = client.get("/katas?show=due").text
+    assert kata_titles(due) == ["stable-softmax"] and "<strong>due now</strong>" in due and "1 due for review" in due
+    assert "No kata matches these filters" in client.get("/katas?level=L3&framework=numpy&show=solved").text

@@ -14,6 +14,7 @@ that must catch it. tests/grader/test_mutants.py runs them all; the kata page sh
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -139,9 +140,10 @@ class Kata:
         spec.loader.exec_module(module)
         return module.SOLUTION, list(module.MUTANTS)
 
-    @property
+    @functools.cached_property
     def kill_count(self) -> int:
-        """How many classic bugs the checks are shown to catch (the mutants, all killed: a test enforces it)."""
+        """How many classic bugs the checks are shown to catch (the mutants, all killed: a test enforces it). Counted
+        once per kata: it runs mutants.py, and the kata list shows 122 of them."""
         return len(self.mutants()[1])
 
     def build_checks(self, seed: int) -> list[Any]:

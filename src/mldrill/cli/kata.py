@@ -35,30 +35,23 @@ def list_katas(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """List the katas with your attempts, whether solved, and when each is next due."""
-    from sqlalchemy import func, select
-
     from mldrill.catalog.katas import get_katas
-    from mldrill.store import ItemState, KataAttempt, KataProgress
+    from mldrill.study.katas import kata_statuses
 
-    db = database()
-    with db.session() as s:
-        attempts = dict(s.execute(select(KataAttempt.kata_id, func.count()).group_by(KataAttempt.kata_id)).all())
-        solved = {p.kata_id: p.solved_at for p in s.scalars(select(KataProgress))}
-        due = {r.item_id: r.due for r in s.scalars(select(ItemState).where(ItemState.kind == "kata"))}
+    katas = [k for k in get_katas().values() if not topic or k.spec.topic == topic]
     rows = [
         {
-            "id": k.id,
-            "title": k.spec.title,
-            "topic": k.spec.topic,
-            "level": k.spec.level,
-            "framework": k.spec.framework + (" (needs torch)" if k.missing_requirement() else ""),
-            "attempts": attempts.get(k.id, 0),
-            "solved": solved.get(k.id) is not None,
-            "due": due[f"kata/{k.id}"].isoformat(timespec="seconds") if f"kata/{k.id}" in due else None,
-            "catches": k.kill_count,  # classic bugs its checks are shown to catch (tests/grader/test_mutants.py)
+            "id": st.kata.id,
+            "title": st.kata.spec.title,
+            "topic": st.kata.spec.topic,
+            "level": st.kata.spec.level,
+            "framework": st.kata.spec.framework + (" (needs torch)" if st.kata.missing_requirement() else ""),
+            "attempts": st.attempts,
+            "solved": st.solved,
+            "due": st.due.isoformat(timespec="seconds") if st.due else None,
+            "catches": st.kata.kill_count,  # classic bugs its checks are shown to catch (tests/grader/test_mutants.py)
         }
-        for k in get_katas().values()
-        if not topic or k.spec.topic == topic
+        for st in kata_statuses(database(), katas)
     ]
     if as_json:
         print_json(rows)

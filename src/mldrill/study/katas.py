@@ -16,12 +16,13 @@ open the reference solution.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from fsrs import Scheduler
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from mldrill.catalog.katas import Kata
 from mldrill.grader.verdict import Verdict
@@ -161,6 +162,23 @@ def next_hint(db: Database, kata: Kata) -> tuple[int, str] | None:
         progress.hints_shown += 1
         s.merge(progress)
         return progress.hints_shown, kata.spec.hints[progress.hints_shown - 1]
+
+
+@dataclass(frozen=True)
+class KataStatus:
+    kata: Kata
+    attempts: int
+    solved: bool
+    due: datetime | None  # next review; None until first solved
+
+
+def kata_statuses(db: Database, katas: Iterable[Kata]) -> list[KataStatus]:
+    """Each kata's attempts, whether solved and its next review, in three queries (the kata lists, web and CLI)."""
+    with db.session() as s:
+        attempts = dict(s.execute(select(KataAttempt.kata_id, func.count()).group_by(KataAttempt.kata_id)).all())
+        solved = {p.kata_id for p in s.scalars(select(KataProgress).where(KataProgress.solved_at.is_not(None)))}
+        due = {r.item_id: r.due for r in s.scalars(select(ItemState).where(ItemState.kind == "kata"))}
+    return [KataStatus(k, attempts.get(k.id, 0), k.id in solved, due.get(kata_item_id(k.id))) for k in katas]
 
 
 def attempts_of(db: Database, kata_id: str) -> list[KataAttempt]:

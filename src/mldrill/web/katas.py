@@ -16,14 +16,17 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
 from mldrill.catalog import get_catalog
+from mldrill.catalog.areas import AREAS
 from mldrill.catalog.katas import Kata, get_katas
 from mldrill.catalog.schema import Card
 from mldrill.catalog.suggest import did_you_mean
 from mldrill.store import Database
+from mldrill.study.clock import utcnow
 from mldrill.study.katas import (
     attempts_of,
     hints_shown,
     is_real_attempt,
+    kata_statuses,
     load_draft,
     next_hint,
     record_attempt,
@@ -103,10 +106,43 @@ def make_router(db: Database, render: Callable[..., HTMLResponse], csrf: Csrf) -
         )
 
     @router.get("/katas", response_class=HTMLResponse)
-    def list_katas(request: Request) -> HTMLResponse:
+    def list_katas(
+        request: Request, level: str = "", framework: str = "", area: str = "", show: str = ""
+    ) -> HTMLResponse:
+        """Every kata by area, with its level, framework, how many classic bugs its checks catch, and your
+        progress; filtered by level, framework, area and progress (all, unsolved, solved, due for review)."""
+        now = utcnow()
+        topics = get_catalog().topics
         katas = sorted(get_katas().values(), key=lambda k: (k.spec.level, k.spec.title))
-        solved = {k.id for k in katas if any(a.status == "passed" for a in attempts_of(db, k.id))}
-        return render(request, "katas.html", katas=katas, solved=solved, page="katas")
+        statuses = kata_statuses(db, katas)
+        area_of = {k.id: topics[k.spec.topic].area if k.spec.topic in topics else "" for k in katas}
+        shown = {
+            "": lambda st: True,
+            "unsolved": lambda st: not st.solved,
+            "solved": lambda st: st.solved,
+            "due": lambda st: st.due is not None and st.due <= now,
+        }.get(show, lambda st: True)
+        kept = [
+            st
+            for st in statuses
+            if (not level or st.kata.spec.level == level)
+            and (not framework or st.kata.spec.framework == framework)
+            and (not area or area_of[st.kata.id] == area)
+            and shown(st)
+        ]
+        groups = [(a, [st for st in kept if area_of[st.kata.id] == a.id]) for a in AREAS]
+        return render(
+            request,
+            "katas.html",
+            groups=[g for g in groups if g[1]],
+            shown=len(kept),
+            total=len(statuses),
+            n_solved=sum(st.solved for st in statuses),
+            n_due=sum(st.due is not None and st.due <= now for st in statuses),
+            now=now,
+            query={"level": level, "framework": framework, "area": area, "show": show},
+            page="katas",
+        )
 
     @router.get("/katas/{kata_id}", response_class=HTMLResponse)
     def show(request: Request, kata_id: str) -> HTMLResponse:
