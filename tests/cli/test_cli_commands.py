@@ -131,6 +131,12 @@ def test_kata_commands(env: Path) -> None:
     passed = json.loads(run("kata", "check", "stable-softmax", str(good), "--json"))
     assert passed["status"] == "passed" and passed["rating"] == 2 and passed["attempt"] == 2
     assert "def softmax" in run("kata", "solution", "stable-softmax")
+    assert [k["id"] for k in json.loads(run("kata", "list", "--show", "solved", "--json"))] == ["stable-softmax"]
+    unsolved_torch = json.loads(
+        run("kata", "list", "--show", "unsolved", "--framework", "torch", "--level", "L2", "--json")
+    )
+    assert unsolved_torch and all(k["framework"].startswith("torch") and k["level"] == "L2" for k in unsolved_torch)
+    assert "expected one of unsolved, solved, due" in run("kata", "list", "--show", "done", code=1)
     assert "hint 1/" in run("kata", "hint", "stable-softmax")
     assert "keeping your existing work" in run("kata", "start", "stable-softmax")
     log = json.loads(run("log", "--json"))

@@ -32,13 +32,29 @@ def workspace(kata: Any) -> Path:
 @app.command("list")
 def list_katas(
     topic: str | None = typer.Option(None, "--topic", "-t", help="Only katas of this topic."),
+    level: str = typer.Option("", "--level", "-l", help="Only this level: L1, L2 or L3."),
+    framework: str = typer.Option("", "--framework", "-f", help="Only numpy or only torch katas."),
+    area: str = typer.Option("", "--area", "-a", help="Only this SYLLABUS area (see `mldrill topics`)."),
+    show: str = typer.Option("", "--show", "-s", help="unsolved, solved or due (solved and due for review)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
-    """List the katas with your attempts, whether solved, and when each is next due."""
+    """List the katas with your attempts, whether solved, when each is next due and how many classic bugs its checks
+    catch; the filters combine."""
+    from mldrill.catalog.areas import AREA_BY_ID
     from mldrill.catalog.katas import get_katas
-    from mldrill.study.katas import kata_statuses
+    from mldrill.study.clock import utcnow
+    from mldrill.study.katas import SHOW, kata_statuses, select_katas
 
+    for name, value, allowed in (
+        ("--level", level, ("L1", "L2", "L3")),
+        ("--framework", framework, ("numpy", "torch")),
+        ("--area", area, tuple(AREA_BY_ID)),
+        ("--show", show, SHOW),
+    ):
+        if value and value not in allowed:
+            fail(f"{name} {value!r}: expected one of {', '.join(allowed)}")
     katas = [k for k in get_katas().values() if not topic or k.spec.topic == topic]
+    statuses = kata_statuses(database(), katas)
     rows = [
         {
             "id": st.kata.id,
@@ -51,7 +67,7 @@ def list_katas(
             "due": st.due.isoformat(timespec="seconds") if st.due else None,
             "catches": st.kata.kill_count,  # classic bugs its checks are shown to catch (tests/grader/test_mutants.py)
         }
-        for st in kata_statuses(database(), katas)
+        for st in select_katas(statuses, level=level, framework=framework, area=area, show=show, now=utcnow())
     ]
     if as_json:
         print_json(rows)

@@ -181,6 +181,43 @@ def kata_statuses(db: Database, katas: Iterable[Kata]) -> list[KataStatus]:
     return [KataStatus(k, attempts.get(k.id, 0), k.id in solved, due.get(kata_item_id(k.id))) for k in katas]
 
 
+SHOW = ("unsolved", "solved", "due")  # the progress filters of the kata lists ("" or anything else: all)
+
+
+def kata_area(kata: Kata) -> str:
+    """The SYLLABUS area of the kata's topic ("" if the topic is not in the catalog)."""
+    from mldrill.catalog import get_catalog
+
+    topic = get_catalog().topics.get(kata.spec.topic)
+    return topic.area if topic else ""
+
+
+def select_katas(
+    statuses: Iterable[KataStatus],
+    *,
+    level: str = "",
+    framework: str = "",
+    area: str = "",
+    show: str = "",
+    now: datetime,
+) -> list[KataStatus]:
+    """The kata lists' filters (web and CLI): an empty value keeps everything; `show` is unsolved, solved or due
+    (solved and due for review at `now`)."""
+    shown = {
+        "unsolved": lambda st: not st.solved,
+        "solved": lambda st: st.solved,
+        "due": lambda st: st.due is not None and st.due <= now,
+    }.get(show, lambda st: True)
+    return [
+        st
+        for st in statuses
+        if (not level or st.kata.spec.level == level)
+        and (not framework or st.kata.spec.framework == framework)
+        and (not area or kata_area(st.kata) == area)
+        and shown(st)
+    ]
+
+
 def attempts_of(db: Database, kata_id: str) -> list[KataAttempt]:
     with db.session() as s:
         return list(s.scalars(select(KataAttempt).where(KataAttempt.kata_id == kata_id).order_by(KataAttempt.id)))

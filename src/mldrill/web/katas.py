@@ -26,11 +26,13 @@ from mldrill.study.katas import (
     attempts_of,
     hints_shown,
     is_real_attempt,
+    kata_area,
     kata_statuses,
     load_draft,
     next_hint,
     record_attempt,
     save_draft,
+    select_katas,
 )
 from mldrill.web.csrf import Csrf
 
@@ -112,25 +114,10 @@ def make_router(db: Database, render: Callable[..., HTMLResponse], csrf: Csrf) -
         """Every kata by area, with its level, framework, how many classic bugs its checks catch, and your
         progress; filtered by level, framework, area and progress (all, unsolved, solved, due for review)."""
         now = utcnow()
-        topics = get_catalog().topics
         katas = sorted(get_katas().values(), key=lambda k: (k.spec.level, k.spec.title))
         statuses = kata_statuses(db, katas)
-        area_of = {k.id: topics[k.spec.topic].area if k.spec.topic in topics else "" for k in katas}
-        shown = {
-            "": lambda st: True,
-            "unsolved": lambda st: not st.solved,
-            "solved": lambda st: st.solved,
-            "due": lambda st: st.due is not None and st.due <= now,
-        }.get(show, lambda st: True)
-        kept = [
-            st
-            for st in statuses
-            if (not level or st.kata.spec.level == level)
-            and (not framework or st.kata.spec.framework == framework)
-            and (not area or area_of[st.kata.id] == area)
-            and shown(st)
-        ]
-        groups = [(a, [st for st in kept if area_of[st.kata.id] == a.id]) for a in AREAS]
+        kept = select_katas(statuses, level=level, framework=framework, area=area, show=show, now=now)
+        groups = [(a, [st for st in kept if kata_area(st.kata) == a.id]) for a in AREAS]
         return render(
             request,
             "katas.html",
