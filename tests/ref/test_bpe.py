@@ -349,3 +349,14 @@ def test_memory_bound_and_threads_keep_ids_exact(monkeypatch):
     tok = BPETokenizer().train(corpus(), 256 + 80)  # a fresh memory, grown by four threads at once
     with concurrent.futures.ThreadPoolExecutor(4) as pool:
         assert list(pool.map(tok.encode_ordinary, texts * 3)) == [enc.encode_ordinary(t) for t in texts * 3]
+
+
+def test_a_new_pattern_after_encoding_is_used(tok):
+    text = corpus(120, seed=4)
+    gpt4 = tok.encode_ordinary(text)  # builds the encoder for the GPT-4 pattern
+    tok.pattern = GPT2_SPLIT_PATTERN
+    try:
+        gpt2 = tok.encode_ordinary(text)
+        assert gpt2 != gpt4 and gpt2 == tiktoken_of(tok).encode_ordinary(text)
+    finally:
+        tok.pattern = GPT4_SPLIT_PATTERN  # the fixture is shared by the module

@@ -186,8 +186,9 @@ class BPETokenizer:
     # ---- encoding
 
     def _fast(self) -> RankEncoder:
-        """The encoder for the current ranks and pattern, built on first use (train() discards it)."""
-        if self._encoder is None:
+        """The encoder for the current ranks and pattern, built on first use (train() discards it; so does assigning
+        another pattern or ranks dict)."""
+        if self._encoder is None or self._encoder.pattern != self.pattern or self._encoder.ranks is not self.ranks:
             self._encoder = RankEncoder(self.ranks, self.pattern)
         return self._encoder
 
