@@ -16,30 +16,15 @@ from fsrs import Rating, Scheduler
 
 from minicontent import mini_catalog
 from mldrill.store import open_db
-from mldrill.study.scheduler import save_setting
+from ptyenv import cli_env
 
-SRC = Path(__file__).resolve().parents[2] / "src"
 QUESTION_PROMPT = "space/enter reveal"
 RATE_PROMPT = "1 Again"
 
 
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
-    mini_catalog(tmp_path / "content")
-    db_path = tmp_path / "db.sqlite"
-    db = open_db(f"sqlite:///{db_path}")
-    save_setting(db, "fuzz", False)  # deterministic intervals, comparable with py-fsrs below
-    db.close()
-    return {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")]),
-        "MLDRILL_CONTENT_DIR": str(tmp_path / "content"),
-        "MLDRILL_DATABASE_URL": f"sqlite:///{db_path}",
-        "XDG_DATA_HOME": str(tmp_path / "data"),
-        "TERM": "xterm-256color",
-        "COLUMNS": "100",
-        "DB_PATH": str(db_path),
-    }
+    return cli_env(tmp_path, mini_catalog)
 
 
 def spawn(env: dict[str, str], *args: str) -> pexpect.spawn:

@@ -15,32 +15,16 @@ import pexpect
 import pytest
 
 from mldrill.catalog.katas import get_katas
-from mldrill.store import open_db
-from mldrill.study.scheduler import save_setting
 from mockcontent import mock_catalog
+from ptyenv import cli_env
 
-SRC = Path(__file__).resolve().parents[2] / "src"
 ANSWER = "a blank line ends it:"
 TICKS = "Key points you hit"
 
 
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
-    mock_catalog(tmp_path / "content")
-    db_path = tmp_path / "db.sqlite"
-    db = open_db(f"sqlite:///{db_path}")
-    save_setting(db, "fuzz", False)
-    db.close()
-    return {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")]),
-        "MLDRILL_CONTENT_DIR": str(tmp_path / "content"),
-        "MLDRILL_DATABASE_URL": f"sqlite:///{db_path}",
-        "XDG_DATA_HOME": str(tmp_path / "data"),
-        "TERM": "xterm-256color",
-        "COLUMNS": "100",
-        "DB_PATH": str(db_path),
-    }
+    return cli_env(tmp_path, mock_catalog)
 
 
 def card(child: pexpect.spawn, answer: str, ticks: str, trap: str, rating: str = "") -> str:

@@ -14,6 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from mldrill.web.app import create_app
+from webforms import csrf_of as csrf
 
 LAB = "attention_scaling"
 SMALL = "n_keys=16&trials=20&max_log2_dk=6&seed=1"
@@ -24,12 +25,6 @@ def client(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClie
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     yield TestClient(create_app(f"sqlite:///{tmp_path / 'web.db'}"), base_url="http://127.0.0.1")  # web/guard.py
-
-
-def csrf(html: str) -> str:
-    m = re.search(r'name="csrf" value="([0-9a-f]+)"', html)
-    assert m
-    return m.group(1)
 
 
 def test_list_groups_by_area(client: TestClient) -> None:

@@ -172,16 +172,27 @@ def test_rating_from_ticks(ticks: list[bool], trap: bool, rating: int) -> None:
     assert rating_from_ticks(ticks, trap) == rating
 
 
-def _answer(db: Database, cat: Catalog, items: dict[str, Item], mock_id: int, when: datetime, **kw: object) -> str:
+def _answer(
+    db: Database,
+    cat: Catalog,
+    items: dict[str, Item],
+    mock_id: int,
+    when: datetime,
+    *,
+    ticks: list[bool] | None = None,
+    trap: bool = False,
+    rating: int | None = None,
+) -> str:
     cur = current(db, mock_id)
     assert cur.phase == "answer" and cur.row is not None
     item_id = cur.row.item_id
     assert submit_answer(db, mock_id, item_id, f"my answer to {item_id}", now=when)
     assert not submit_answer(db, mock_id, item_id, "sent twice", now=when)  # not waiting any more: dropped
     n = len(cur.row.key_points)
-    ticks = kw.get("ticks", [True] * n)
-    submit_ticks(db, cat, items, mock_id, item_id, ticks=ticks, trap_fell=bool(kw.get("trap")),  # type: ignore[arg-type]
-                 rating=kw.get("rating") if n else 3, now=when + timedelta(seconds=20))  # type: ignore[arg-type]  # fmt: skip
+    submit_ticks(
+        db, cat, items, mock_id, item_id, ticks=[True] * n if ticks is None else ticks, trap_fell=trap,
+        rating=rating if n else 3, now=when + timedelta(seconds=20),
+    )  # fmt: skip
     return item_id
 
 

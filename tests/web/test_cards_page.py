@@ -15,6 +15,7 @@ from mldrill.catalog.loader import get_catalog
 from mldrill.store import CardMark, Review, UserCard, open_db
 from mldrill.study.clock import utcnow
 from mldrill.web.app import create_app
+from webforms import csrf_of
 
 
 @pytest.fixture
@@ -26,12 +27,6 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[TestC
     url = f"sqlite:///{tmp_path / 'web.db'}"
     yield TestClient(create_app(url), base_url="http://127.0.0.1"), url
     get_catalog.cache_clear()
-
-
-def csrf_of(html: str) -> str:
-    m = re.search(r'name="csrf" value="([0-9a-f]+)"', html)
-    assert m, "no CSRF token on the page"
-    return m.group(1)
 
 
 def listed(html: str) -> list[str]:

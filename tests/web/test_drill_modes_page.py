@@ -13,8 +13,8 @@ from fastapi.testclient import TestClient
 
 from minicontent import mini_catalog
 from mldrill.catalog.loader import get_catalog
-from mldrill.store import Review, open_db
 from mldrill.web.app import create_app
+from webforms import csrf_of, ratings
 
 
 @pytest.fixture
@@ -34,14 +34,6 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[TestC
     get_catalog.cache_clear()
 
 
-def ratings(url: str) -> list[tuple[str, int]]:
-    db = open_db(url)
-    with db.session() as s:
-        out = [(r.item_id, r.rating) for r in s.query(Review).order_by(Review.id)]
-    db.close()
-    return out
-
-
 def form_fields(html: str, form_id: str) -> dict[str, str]:
     """What submitting form #form_id sends: its hidden fields and its submit button's name and value (the mode)."""
     m = re.search(rf'<form[^>]*id="{form_id}".*?</form>', html, re.S)
@@ -49,12 +41,6 @@ def form_fields(html: str, form_id: str) -> dict[str, str]:
     fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', m.group(0)))
     fields.update(re.findall(r'<button type="submit"[^>]* name="(\w+)" value="([^"]*)"', m.group(0)))
     return fields
-
-
-def csrf_of(html: str) -> str:
-    m = re.search(r'name="csrf" value="([0-9a-f]+)"', html)
-    assert m
-    return m.group(1)
 
 
 def test_start_page_offers_both_modes(env: tuple[TestClient, str]) -> None:

@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 
 from minicontent import mini_catalog
 from mldrill.catalog.loader import get_catalog
-from mldrill.store import Review, open_db
 from mldrill.web.app import create_app
+from webforms import csrf_of, ratings
 
 
 @pytest.fixture
@@ -23,20 +23,6 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[TestC
     url = f"sqlite:///{tmp_path / 'web.db'}"
     yield TestClient(create_app(url), base_url="http://127.0.0.1"), url
     get_catalog.cache_clear()
-
-
-def ratings(url: str) -> list[tuple[str, int]]:
-    db = open_db(url)
-    with db.session() as s:
-        out = [(r.item_id, r.rating) for r in s.query(Review).order_by(Review.id)]
-    db.close()
-    return out
-
-
-def csrf_of(html: str) -> str:
-    m = re.search(r'name="csrf" value="([0-9a-f]+)"', html)
-    assert m, "no CSRF token on the page"
-    return m.group(1)
 
 
 def start(client: TestClient, query: str = "") -> str:

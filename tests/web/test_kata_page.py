@@ -8,11 +8,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from mldrill.catalog.katas import get_katas
 from mldrill.study.katas import workspace_path
 from mldrill.web.app import create_app
+from webforms import csrf_of as csrf
 
 GOOD = (
     "import numpy as np\ndef softmax(x, axis=-1):\n    e = np.exp(x - x.max(axis=axis, keepdims=True))\n"
@@ -27,12 +29,6 @@ TRAPPED = (
 def client(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     yield TestClient(create_app(f"sqlite:///{tmp_path / 'web.db'}"), base_url="http://127.0.0.1")
-
-
-def csrf(html: str) -> str:
-    m = re.search(r'name="csrf" value="([0-9a-f]+)"', html)
-    assert m
-    return m.group(1)
 
 
 def test_trap_then_solve_then_solution(client: TestClient) -> None:
@@ -137,7 +133,9 @@ def test_kata_list_groups_by_area_filters_and_shows_what_each_catches(client: Te
     assert kata_titles(client.get("/katas?show=solved").text) == ["stable-softmax"]
     assert "stable-softmax" not in kata_titles(client.get("/katas?show=unsolved").text)
     assert kata_titles(client.get("/katas?show=due").text) == []  # a first solve is reviewed a day or more later
-    db = client.app.state.db  # type: ignore[attr-defined]  # the app's own database
+    app = client.app
+    assert isinstance(app, FastAPI)
+    db = app.state.db  # the app's own database
     assert isinstance(db, Database)
     with db.session() as s:
         s.get(ItemState, kata_item_id("stable-softmax")).due = utcnow() - timedelta(hours=1)

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from mldrill.catalog.katas import get_katas
 from mldrill.study.katas import workspace_path
 from mldrill.web.app import create_app
+from webforms import csrf_of as csrf
 
 TRAPPED = (
     "import numpy as np\ndef softmax(x, axis=-1):\n    e = np.exp(x)\n    return e / e.sum(axis=axis, keepdims=True)\n"
@@ -23,12 +24,6 @@ TRAPPED = (
 def client(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     yield TestClient(create_app(f"sqlite:///{tmp_path / 'web.db'}"), base_url="http://127.0.0.1")
-
-
-def csrf(html: str) -> str:
-    m = re.search(r'name="csrf" value="([0-9a-f]+)"', html)
-    assert m
-    return m.group(1)
 
 
 def test_the_untouched_starter_does_not_open_the_solution(client: TestClient) -> None:

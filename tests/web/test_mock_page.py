@@ -17,6 +17,7 @@ from mldrill.store import MockAnswer, MockSession, Review, open_db
 from mldrill.study.scheduler import save_setting
 from mldrill.web.app import create_app
 from mockcontent import mock_catalog
+from webforms import csrf_of
 
 
 @pytest.fixture
@@ -42,12 +43,6 @@ def kata_of(url: str, mock_id: int) -> str:
     db.close()
     assert topic == "losses"
     return kata_id
-
-
-def csrf_of(html: str) -> str:
-    m = re.search(r'name="csrf" value="([0-9a-f]+)"', html)
-    assert m, "no CSRF token on the page"
-    return m.group(1)
 
 
 def start(client: TestClient, **form: object) -> int:

@@ -15,8 +15,8 @@ from fastapi.testclient import TestClient
 
 from minicontent import mini_catalog
 from mldrill.catalog.loader import get_catalog
-from mldrill.store import Review, open_db
 from mldrill.web.app import create_app
+from webforms import ratings
 
 HTML = {"Accept": "text/html"}
 
@@ -36,14 +36,6 @@ def client_for(url: str) -> TestClient:
 
 def hidden(html: str) -> dict[str, str]:
     return dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', html))
-
-
-def ratings(url: str) -> list[tuple[str, int]]:
-    db = open_db(url)
-    with db.session() as s:
-        out = [(r.item_id, r.rating) for r in s.query(Review).order_by(Review.id)]
-    db.close()
-    return out
 
 
 def test_the_csrf_secret_is_an_owner_only_file_that_survives_a_restart(url: str, tmp_path: Path) -> None:

@@ -3,7 +3,6 @@ the form under the answer, the stored report, /reports and /reports.md."""
 
 from __future__ import annotations
 
-import re
 import sqlite3
 import zipfile
 from collections.abc import Iterator
@@ -17,6 +16,7 @@ from minicontent import mini_catalog
 from mldrill.catalog.loader import get_catalog
 from mldrill.store import CardReport, open_db
 from mldrill.web.app import create_app
+from webforms import csrf_of
 
 SOURCES = ["Vaswani et al. 2017, §3.2.1", "[PyTorch docs](https://pytorch.org/docs/stable/nn.html) <b>x</b>"]
 
@@ -34,12 +34,6 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[TestC
     url = f"sqlite:///{tmp_path / 'web.db'}"
     yield TestClient(create_app(url), base_url="http://127.0.0.1"), url, tmp_path
     get_catalog.cache_clear()
-
-
-def csrf_of(html: str) -> str:
-    m = re.search(r'name="csrf" value="([0-9a-f]+)"', html)
-    assert m
-    return m.group(1)
 
 
 def start(client: TestClient) -> str:

@@ -15,6 +15,7 @@ from mldrill.catalog.loader import get_catalog
 from mldrill.store import Review, open_db
 from mldrill.study.scheduler import load_settings
 from mldrill.web.app import create_app
+from webforms import csrf_of
 
 
 @pytest.fixture
@@ -33,12 +34,6 @@ def forms(html: str, action: str) -> list[dict[str, str]]:
     for body in re.findall(rf'<form method="post" action="{re.escape(action)}"[^>]*>(.*?)</form>', html, re.S):
         out.append(dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', body)))
     return out
-
-
-def csrf_of(html: str) -> str:
-    m = re.search(r'name="csrf" value="([0-9a-f]+)"', html)
-    assert m
-    return m.group(1)
 
 
 def counts(html: str) -> tuple[int, int, int]:

@@ -307,8 +307,9 @@ class RankEncoder:
         for piece in find(text):
             ids = known.get(piece)
             if ids is None:
-                whole = self.ranks.get(piece.encode())
-                ids = known[piece] = [whole] if whole is not None else self._merge_one(piece.encode())
+                chunk = piece.encode()
+                whole = self.ranks.get(chunk)
+                ids = known[piece] = [whole] if whole is not None else self._merge_one(chunk)
             out += ids
         return out
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from fsrs import Scheduler
 from sqlalchemy import func, select
 
+from mldrill.catalog import get_catalog
 from mldrill.catalog.katas import Kata
 from mldrill.grader.verdict import Verdict
 from mldrill.store import Database, ItemState, KataAttempt, KataProgress, Review
@@ -186,8 +187,6 @@ SHOW = ("unsolved", "solved", "due")  # the progress filters of the kata lists (
 
 def kata_area(kata: Kata) -> str:
     """The SYLLABUS area of the kata's topic ("" if the topic is not in the catalog)."""
-    from mldrill.catalog import get_catalog
-
     topic = get_catalog().topics.get(kata.spec.topic)
     return topic.area if topic else ""
 

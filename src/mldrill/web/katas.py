@@ -23,6 +23,7 @@ from mldrill.catalog.suggest import did_you_mean
 from mldrill.store import Database
 from mldrill.study.clock import utcnow
 from mldrill.study.katas import (
+    KataStatus,
     attempts_of,
     hints_shown,
     is_real_attempt,
@@ -117,11 +118,13 @@ def make_router(db: Database, render: Callable[..., HTMLResponse], csrf: Csrf) -
         katas = sorted(get_katas().values(), key=lambda k: (k.spec.level, k.spec.title))
         statuses = kata_statuses(db, katas)
         kept = select_katas(statuses, level=level, framework=framework, area=area, show=show, now=now)
-        groups = [(a, [st for st in kept if kata_area(st.kata) == a.id]) for a in AREAS]
+        by_area: dict[str, list[KataStatus]] = {}
+        for st in kept:
+            by_area.setdefault(kata_area(st.kata), []).append(st)
         return render(
             request,
             "katas.html",
-            groups=[g for g in groups if g[1]],
+            groups=[(a, by_area[a.id]) for a in AREAS if a.id in by_area],
             shown=len(kept),
             total=len(statuses),
             n_solved=sum(st.solved for st in statuses),
