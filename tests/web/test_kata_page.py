@@ -142,3 +142,12 @@ def test_kata_list_groups_by_area_filters_and_shows_what_each_catches(client: Te
     due = client.get("/katas?show=due").text
     assert kata_titles(due) == ["stable-softmax"] and "<strong>due now</strong>" in due and "1 due for review" in due
     assert "No kata matches these filters" in client.get("/katas?level=L3&framework=numpy&show=solved").text
+
+
+def test_a_kata_token_does_not_write_another_kata(client: TestClient) -> None:
+    # tokens are scoped to one kata: a token taken from one kata's page cannot overwrite another kata's workspace
+    other = csrf(client.get("/katas/layer-norm").text)
+    before = client.get("/katas/stable-softmax").text
+    assert client.post("/katas/stable-softmax/draft", data={"source": "# pwned\n", "csrf": other}).status_code == 403
+    assert client.post("/katas/stable-softmax/check", data={"source": "# pwned\n", "csrf": other}).status_code == 403
+    assert "# pwned" not in client.get("/katas/stable-softmax").text and "def softmax" in before
